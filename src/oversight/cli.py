@@ -1,0 +1,27 @@
+"""The `oversight` command line. Each capability registers its commands here."""
+
+from __future__ import annotations
+
+import typer
+
+from oversight import __version__
+
+app = typer.Typer(
+    name="oversight",
+    help="Oversight of England's integrated care systems.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+
+
+@app.command()
+def version() -> None:
+    """Print the installed version."""
+    typer.echo(__version__)
+
+
+# Capabilities register their commands below, one line each.
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()
