@@ -14,6 +14,11 @@ app = typer.Typer(
 )
 
 
+@app.callback()
+def main() -> None:
+    """Oversight of England's integrated care systems: collect, compute, judge, publish."""
+
+
 @app.command()
 def version() -> None:
     """Print the installed version."""
