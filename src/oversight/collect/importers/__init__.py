@@ -1,0 +1,1 @@
+"""Importers for NHS England's published statistics formats (A&E sitrep, AmbSYS, RTT, cancer)."""
