@@ -1,0 +1,86 @@
+"""The vectorised SPC pipeline over many series at once, on flat sorted arrays.
+
+Input is one flat value array sorted by series then date, the start index of every series,
+and a mark on every point that starts a rebase group. Output is plain arrays (per point and
+per series); the frame layer turns them into DataFrames. This is the only place the steps
+are put together, so ``spc`` and ``spc_many`` cannot disagree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from oversight.stats.spc import rules
+from oversight.stats.spc.constants import WARNING_THRESHOLD
+from oversight.stats.spc.limits import PointLimits, group_limits, point_limits
+from oversight.stats.spc.segments import BoolArray, FloatArray, IntArray
+
+
+@dataclass(frozen=True)
+class EngineResult:
+    """Per-point and per-series arrays of one SPC run."""
+
+    rebase_group: IntArray
+    short_group: BoolArray
+    limits: PointLimits
+    special_cause: np.ndarray  # int8 codes into labels.SPECIAL_CAUSE_TYPES
+    point_type: np.ndarray  # int8 codes into labels.POINT_TYPES
+    last: IntArray  # index of each series' last point
+    series_short: BoolArray  # any short group in the series
+
+
+def run_engine(
+    y: FloatArray,
+    series_starts: IntArray,
+    rebase_mark: BoolArray,
+    *,
+    improvement: int,
+    fix_after: float,
+    screen: bool,
+) -> EngineResult:
+    """Run every step of ``ptd_spc`` over all series in one pass."""
+    n = y.size
+    series_flag = np.zeros(n, dtype=bool)
+    series_flag[series_starts] = True
+    boundary = series_flag | rebase_mark
+    starts = np.flatnonzero(boundary)
+    gid = np.cumsum(boundary, dtype=np.int64) - 1
+    pos = np.arange(n, dtype=np.int64) - starts[gid]
+    sizes = np.diff(np.append(starts, n))
+
+    marks = np.cumsum(rebase_mark, dtype=np.int64)
+    series_id = np.cumsum(series_flag, dtype=np.int64) - 1
+    offset = marks[series_starts] - rebase_mark[series_starts]
+    rebase_group = marks - offset[series_id]
+
+    group = group_limits(y, starts, gid, pos, fix_after, screen)
+    lim = point_limits(y, gid, pos, fix_after, group)
+    code = rules.special_cause_type(y, pos, gid, lim.outside, lim.close, lim.relative_to_mean)
+    short_group = (sizes < WARNING_THRESHOLD)[gid]
+    series_short = np.add.reduceat(short_group.astype(np.int64), series_starts) > 0
+    return EngineResult(
+        rebase_group=rebase_group,
+        short_group=short_group,
+        limits=lim,
+        special_cause=code,
+        point_type=rules.point_type(code, improvement),
+        last=np.append(series_starts[1:], n) - 1,
+        series_short=series_short,
+    )
+
+
+def assurance(target: FloatArray, lpl: FloatArray, upl: FloatArray, improvement: int) -> np.ndarray:
+    """``ptd_calculate_assurance_type`` per series from its last point's limits.
+
+    A NaN target or NaN limits fall through to "inconsistent", as in the reference.
+    The caller decides when there is no assurance at all (no target, or neutral).
+    """
+    increasing = improvement == 1
+    above = target > upl
+    below = target < lpl
+    out = np.full(target.size, "inconsistent", dtype=object)
+    out[below] = "consistent_pass" if increasing else "consistent_fail"
+    out[above] = "consistent_fail" if increasing else "consistent_pass"
+    return out
