@@ -1,0 +1,91 @@
+"""The operational database: one SQLAlchemy engine per URL, migrated to head on first use.
+
+SQLite file in $OVERSIGHT_HOME by default, PostgreSQL (postgresql+psycopg://...) by
+OVERSIGHT_DATABASE_URL. Migrations are Alembic scripts shipped inside the package, run
+programmatically so a fresh home needs no set-up step.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import Session, sessionmaker
+
+from oversight import config
+
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+
+_engines: dict[str, Engine] = {}
+_lock = threading.Lock()
+
+
+def alembic_config(engine: Engine) -> Config:
+    """An Alembic config pointing at the packaged scripts, bound to `engine`."""
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    cfg.attributes["engine"] = engine
+    return cfg
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Bring the schema up to `revision` (idempotent)."""
+    command.upgrade(alembic_config(engine), revision)
+
+
+def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
+    cursor = dbapi_connection.cursor()  # type: ignore[attr-defined]
+    # WAL lets readers (the portal) work while an ingest commits; FULL sync so a commit that
+    # returned survives a crash, which the ingest's atomicity relies on.
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=FULL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
+def make_engine(url: str) -> Engine:
+    """A new engine for `url`, with SQLite tuned for concurrent readers and crash safety."""
+    if url.startswith("sqlite"):
+        path = url.split("///", 1)[-1]
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"timeout": 30})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def connect(url: str | None = None) -> Engine:
+    """The engine for `url` (default: config.database_url()), upgraded to head once."""
+    url = url or config.database_url()
+    with _lock:
+        engine = _engines.get(url)
+        if engine is None:
+            engine = make_engine(url)
+            upgrade(engine)
+            _engines[url] = engine
+        return engine
+
+
+def dispose(url: str | None = None) -> None:
+    """Forget cached engines (all, or the one for `url`); tests use this between homes."""
+    with _lock:
+        urls = [url] if url else list(_engines)
+        for key in urls:
+            engine = _engines.pop(key, None)
+            if engine is not None:
+                engine.dispose()
+
+
+@contextmanager
+def session(engine: Engine | None = None) -> Iterator[Session]:
+    """A session that commits on success and rolls back on error."""
+    factory = sessionmaker(bind=engine or connect(), expire_on_commit=False)
+    with factory() as s, s.begin():
+        yield s
