@@ -1,0 +1,1 @@
+"""The portal: pages and JSON API over published results."""

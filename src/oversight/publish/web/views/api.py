@@ -1,0 +1,55 @@
+"""The public JSON API: the same figures the pages show, for machines."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from fastapi import HTTPException, Request
+
+from oversight.publish.web.queries import metric_results
+from oversight.publish.web.views.icb import icb_page
+from oversight.publish.web.views.national import national_page
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value
+
+
+async def latest(request: Request, metric_id: str) -> dict[str, Any]:
+    """Every organisation's latest figure for a metric, with its target judgement."""
+    try:
+        page = national_page(request.app.state.home, metric_id)
+    except LookupError as exc:
+        raise HTTPException(status_code=404, detail=str(exc)) from exc
+    return {
+        "metric": page.metric.id,
+        "period": _clean(page.latest_period),
+        "target": None if page.target is None else {
+            "id": page.target.id, "value": page.target.value,
+            "comparison": page.target.comparison, "planning_year": page.target.planning_year,
+        },
+        "organisations": [
+            {
+                "code": row.code, "name": row.name, "region": row.region,
+                "value": row.value,
+                "status": None if row.judgement is None else str(row.judgement.status),
+            }
+            for row in page.icbs
+        ],
+    }
+
+
+async def series(request: Request, code: str, metric_id: str) -> dict[str, Any]:
+    """One organisation's full monthly series for a metric, every published column."""
+    try:
+        icb_page(request.app.state.home, code, metric_id)  # validates code and metric
+    except LookupError as exc:
+        raise HTTPException(status_code=404, detail=str(exc)) from exc
+    frame = metric_results(request.app.state.home, metric_id, org=code.upper())
+    rows = [{k: _clean(v) for k, v in rec.items()} for rec in frame.to_dict(orient="records")]
+    return {"metric": metric_id, "org": code.upper(), "points": rows}

@@ -1,0 +1,67 @@
+"""One ICB's page: its monthly series for a metric, with SPC and the national target."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from oversight.catalogue import load as load_catalogue
+from oversight.publish.charts import SeriesPoint, render_svg, series_spec
+from oversight.publish.web.queries import judge_against, metric_results, national_target
+from oversight.publish.web.views.common import all_metrics, metric_summary, number, text
+from oversight.publish.web.views.context import IcbPage, SeriesRow
+
+
+def icb_page(home: Path, code: str, metric_id: str) -> IcbPage:
+    catalogue = load_catalogue()
+    icb = catalogue.icbs.get(code.upper())
+    if icb is None:
+        raise LookupError(f"no ICB with code {code!r}")
+    metric = metric_summary(metric_id)
+    frame = metric_results(home, metric_id, org=icb.code)
+    rows = list(frame.iterrows())
+    latest_period = rows[-1][1]["period"] if rows else None
+    target = national_target(metric_id, latest_period) if latest_period else None
+
+    series = [
+        SeriesRow(
+            period=r["period"],
+            value=number(r, "value"),
+            numerator=number(r, "numerator"),
+            denominator=number(r, "denominator"),
+            judgement=judge_against(number(r, "value"), target),
+            special_cause=text(r, "special_cause_type"),
+            missing_reason=text(r, "missing_reason"),
+        )
+        for _, r in rows
+    ]
+    points = [
+        SeriesPoint(
+            period=r["period"],
+            value=number(r, "value"),
+            mean=number(r, "mean"),
+            lpl=number(r, "lpl"),
+            upl=number(r, "upl"),
+            special_cause=bool(r.get("special_cause_flag") is True),
+        )
+        for _, r in rows
+    ]
+    chart = ""
+    if points:
+        spec = series_spec(points, title=metric.title, unit=metric.unit,
+                           target=target.value if target else None)
+        chart = render_svg(spec)
+    last = rows[-1][1] if rows else None
+    return IcbPage(
+        metric=metric,
+        metrics=all_metrics(),
+        code=icb.code,
+        name=icb.name,
+        region=catalogue.regions[icb.region_code].name,
+        population=int(icb.population),
+        target=target,
+        latest=series[-1] if series else None,
+        series=series,
+        chart_svg=chart,
+        variation_icon=text(last, "variation_icon") if last is not None else None,
+        assurance_icon=text(last, "assurance_icon") if last is not None else None,
+    )
