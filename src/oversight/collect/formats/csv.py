@@ -1,0 +1,79 @@
+"""Stream a CSV file as Arrow batches of strings (typing a cell is the validator's job)."""
+
+from __future__ import annotations
+
+import csv as _csv
+from collections.abc import Iterator
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.csv as pacsv
+
+from oversight.collect.formats.errors import FormatError
+from oversight.collect.formats.rebatch import rebatch, strip_names
+from oversight.collect.formats.sniff import SAMPLE_BYTES, Dialect, sniff
+
+_MIN_BLOCK = 1 << 20
+_MAX_BLOCK = 64 << 20
+
+
+def read_csv_batches(path: Path, batch_rows: int) -> Iterator[pa.RecordBatch]:
+    """Batches of at most `batch_rows` rows; every column is a string, '' is null."""
+    with path.open("rb") as fh:
+        sample = fh.read(SAMPLE_BYTES)
+    dialect = sniff(sample)
+    if not dialect.header or not any(h.strip() for h in dialect.header):
+        raise FormatError(path, "no header row")
+    names = [h.strip() for h in dialect.header]
+    duplicates = sorted({n for n in names if names.count(n) > 1})
+    if duplicates:
+        raise FormatError(path, f"duplicate column names: {', '.join(duplicates)}")
+    bad_rows: list[str] = []
+
+    def on_invalid(row: pacsv.InvalidRow) -> str:
+        where = f"line {row.number}" if row.number is not None else "a line"
+        bad_rows.append(
+            f"{where} has {row.actual_columns} fields, the header has {row.expected_columns}"
+        )
+        return "error"
+
+    block = int(min(max(dialect.mean_line_bytes * batch_rows, _MIN_BLOCK), _MAX_BLOCK))
+    read = pacsv.ReadOptions(block_size=block, encoding=dialect.encoding, use_threads=True)
+    parse = pacsv.ParseOptions(
+        delimiter=dialect.delimiter,
+        newlines_in_values=dialect.quoted,
+        invalid_row_handler=on_invalid,
+    )
+    convert = pacsv.ConvertOptions(
+        column_types={h: pa.string() for h in dialect.header},
+        strings_can_be_null=True,
+        null_values=[""],
+        quoted_strings_can_be_null=True,
+    )
+    try:
+        reader = pacsv.open_csv(
+            path, read_options=read, parse_options=parse, convert_options=convert
+        )
+        yield from rebatch((strip_names(b) for b in reader), batch_rows)
+    except pa.ArrowInvalid as exc:
+        reason = bad_rows[0] if bad_rows else str(exc).splitlines()[0]
+        if bad_rows and reason.startswith("a line"):
+            reason = _first_ragged_line(path, dialect) or reason
+        raise FormatError(path, f"not a readable CSV file: {reason}") from exc
+    except UnicodeDecodeError as exc:
+        raise FormatError(path, f"cannot decode as {dialect.encoding}: {exc.reason}") from exc
+
+
+def _first_ragged_line(path: Path, dialect: Dialect) -> str | None:
+    """Only on the error path: find the line whose field count differs from the header's."""
+    codec = "utf-8-sig" if dialect.encoding == "utf8" else dialect.encoding
+    with path.open("r", encoding=codec, errors="replace", newline="") as fh:
+        reader = _csv.reader(fh, delimiter=dialect.delimiter)
+        width = len(next(reader, ()))
+        for row in reader:
+            if row and len(row) != width:
+                return (
+                    f"line {reader.line_num} (data row {reader.line_num - 1}) has {len(row)} "
+                    f"fields, the header has {width}"
+                )
+    return None

@@ -1,0 +1,14 @@
+"""The one exception a reader raises: a file that cannot be read as a table at all."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class FormatError(ValueError):
+    """A file is unreadable, empty or of an unknown format; the message names file and reason."""
+
+    def __init__(self, path: str | Path, reason: str) -> None:
+        self.path = str(path)
+        self.reason = reason
+        super().__init__(f"{Path(path).name}: {reason}")

@@ -1,0 +1,22 @@
+"""Shared helpers: cap batch sizes and tidy header names the same way for every format."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+import pyarrow as pa
+
+
+def rebatch(batches: Iterable[pa.RecordBatch], batch_rows: int) -> Iterator[pa.RecordBatch]:
+    """Yield non-empty zero-copy slices of at most `batch_rows` rows, order kept."""
+    for batch in batches:
+        for start in range(0, batch.num_rows, batch_rows):
+            yield batch.slice(start, batch_rows)
+
+
+def strip_names(batch: pa.RecordBatch) -> pa.RecordBatch:
+    """Header cells with stray spaces (' icb_code') still name their column."""
+    names = [str(n).strip() for n in batch.schema.names]
+    if names == batch.schema.names:
+        return batch
+    return pa.RecordBatch.from_arrays(batch.columns, names=names)
