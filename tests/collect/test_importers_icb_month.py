@@ -1,0 +1,88 @@
+"""Aggregating imported provider tables to ICB × month, with the left-out rows explained."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from oversight.collect.importers.ae_sitrep import FILE_2024_25, read_ae_sitrep
+from oversight.collect.importers.icb_month import NO_ICB, NOT_IN_CONFIGURATION, to_icb_month
+from oversight.collect.importers.lookups import icb2026_predecessors, load_icb22
+
+REAL = Path("/work/shared/data/real")
+
+
+def crafted() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "period": pd.to_datetime(["2024-06-01"] * 5 + ["2024-07-01"]),
+            "org_code": ["T1", "T1", "T2", "X9", "M1", "T1"],
+            "department_type": ["type_1", "other", "type_1", "other", "type_1", "type_1"],
+            "attendances": [100, 50, 30, 7, 40, 90],
+            "attendances_over_4hrs": [20, 0, 10, 1, 5, 30],
+            "icb_code": ["QAA", "QAA", "QBB", None, "MERGED", "QAA"],
+        }
+    )
+
+
+def test_sums_providers_and_department_types_per_icb_and_month() -> None:
+    result = to_icb_month(crafted(), {"ae_attendances": "attendances"}, icb_codes=None)
+    got = {(r.icb_code, r.period): r.ae_attendances for r in result.table.itertuples()}
+    assert got == {
+        ("QAA", dt.date(2024, 6, 1)): 150,
+        ("QBB", dt.date(2024, 6, 1)): 30,
+        ("MERGED", dt.date(2024, 6, 1)): 40,
+        ("QAA", dt.date(2024, 7, 1)): 90,
+    }
+    assert list(result.unmapped.org_code) == ["X9"]
+    assert list(result.unmapped.reason) == [NO_ICB]
+
+
+def test_icbs_outside_the_configuration_are_reported_with_reason() -> None:
+    result = to_icb_month(crafted(), ["attendances"], icb_codes={"QAA", "QBB"})
+    reasons = dict(zip(result.unmapped.org_code, result.unmapped.reason, strict=True))
+    assert reasons == {"X9": NO_ICB, "M1": NOT_IN_CONFIGURATION}
+    total = result.table.attendances.sum() + result.unmapped.attendances.sum()
+    assert total == crafted().attendances.sum()
+
+
+def test_merged_icb_with_one_predecessor_in_configuration_maps_to_it() -> None:
+    one = to_icb_month(
+        crafted(), ["attendances"], icb_codes={"QAA", "QBB"}, predecessors={"MERGED": ("QBB",)}
+    )
+    june = one.table[one.table.period == dt.date(2024, 6, 1)].set_index("icb_code")
+    assert june.loc["QBB", "attendances"] == 70
+    two = to_icb_month(
+        crafted(),
+        ["attendances"],
+        icb_codes={"QAA", "QBB"},
+        predecessors={"MERGED": ("QAA", "QBB")},
+    )
+    assert NOT_IN_CONFIGURATION in set(two.unmapped.reason)
+
+
+def test_missing_item_column_is_named() -> None:
+    with pytest.raises(KeyError, match="emergency_admissions"):
+        to_icb_month(crafted(), ["emergency_admissions"])
+
+
+def test_real_ae_sitrep_to_the_42_icbs_loses_nothing_silently() -> None:
+    if not (REAL / FILE_2024_25).is_file():
+        pytest.skip(f"real NHS data file {REAL / FILE_2024_25} is absent")
+    sitrep = read_ae_sitrep(REAL)
+    result = to_icb_month(
+        sitrep,
+        ["attendances", "attendances_over_4hrs"],
+        icb_codes=set(load_icb22(REAL).icb_code),
+        predecessors=icb2026_predecessors(REAL, REAL),
+    )
+    assert result.table.icb_code.isin(set(load_icb22(REAL).icb_code)).all()
+    assert not result.table.duplicated(["icb_code", "period"]).any()
+    for col in ("attendances", "attendances_over_4hrs"):
+        assert result.table[col].sum() + result.unmapped[col].sum() == sitrep[col].sum()
+    # Thames Valley (S0E4D) has one 2022 predecessor among the 42 (QU9) and maps to it.
+    assert "S0E4D" not in set(result.unmapped.icb_code.dropna())
+    assert set(result.unmapped.reason) == {NO_ICB, NOT_IN_CONFIGURATION}
