@@ -26,6 +26,9 @@ def version() -> None:
 
 
 # Capabilities register their commands below, one line each.
+from oversight.collect.importers.command import import_app  # noqa: E402
+
+app.add_typer(import_app, name="import")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,0 +1,96 @@
+"""`oversight import ae-sitrep|ambulance|rtt PATH [--out FILE.csv]`: read, summarise, write tidy."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from oversight.collect.importers.ae_sitrep import four_hour_performance, read_ae_sitrep
+from oversight.collect.importers.ambulance import england, mean_mismatches, read_ambulance
+from oversight.collect.importers.lookups import unmapped_providers
+from oversight.collect.importers.rtt import read_rtt, rtt_england
+from oversight.collect.importers.source import ImportFormatError
+
+import_app = typer.Typer(
+    help="Import NHS England's published statistics files.", no_args_is_help=True
+)
+
+PATH = typer.Argument(..., help="The published file, or the directory holding it.")
+OUT = typer.Option(None, "--out", help="Write the tidy table to this CSV file.")
+LOOKUPS = typer.Option(None, "--lookups", help="Directory of lookup files (default: PATH's).")
+
+
+def _show(title: str, frame: pd.DataFrame) -> None:
+    table = Table(title=title)
+    for column in frame.columns:
+        table.add_column(
+            str(column), justify="right" if frame[column].dtype.kind in "iuf" else "left"
+        )
+    for row in frame.itertuples(index=False):
+        table.add_row(*(f"{v:,.1f}" if isinstance(v, float) else str(v) for v in row))
+    Console().print(table)
+
+
+def _finish(tidy: pd.DataFrame, out: Path | None) -> None:
+    if out is not None:
+        tidy.to_csv(out, index=False)
+        typer.echo(f"wrote {len(tidy):,} rows to {out}")
+
+
+def _run(read: Callable[..., pd.DataFrame], path: Path, lookups: Path | None) -> pd.DataFrame:
+    try:
+        return read(path, lookups=lookups)
+    except (ImportFormatError, FileNotFoundError) as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from exc
+
+
+@import_app.command("ae-sitrep")
+def ae_sitrep(path: Path = PATH, out: Path | None = OUT, lookups: Path | None = LOOKUPS) -> None:
+    """A&E monthly sitrep by provider: England all-types 4-hour % per month, unmapped providers."""
+    tidy = _run(read_ae_sitrep, path, lookups)
+    perf = four_hour_performance(tidy).assign(period=lambda f: f["period"].dt.strftime("%Y-%m"))
+    _show("England, all department types", perf)
+    missing = unmapped_providers(tidy, weight="attendances")
+    _show(f"{len(missing)} providers with no ICB (kept, icb_code empty)", missing.head(15))
+    _finish(tidy, out)
+
+
+@import_app.command("ambulance")
+def ambulance(path: Path = PATH, out: Path | None = OUT, lookups: Path | None = LOOKUPS) -> None:
+    """AmbSYS response times: England C1/C2 means and 90th centiles, and mean consistency."""
+    tidy = _run(read_ambulance, path, lookups)
+    eng = england(tidy)
+    eng = eng[eng["category"].isin(["C1", "C2"])].tail(12)
+    cols = ["period", "category", "incidents", "mean_response_time_sec", "p90_response_time_sec"]
+    _show(
+        "England (last 6 months, C1 and C2)",
+        eng[cols].assign(period=eng["period"].dt.strftime("%Y-%m")),
+    )
+    typer.echo(
+        f"rows where total ÷ incidents differs from the mean by > 1 s: {len(mean_mismatches(tidy))}"
+    )
+    _finish(tidy, out)
+
+
+@import_app.command("rtt")
+def rtt(path: Path = PATH, out: Path | None = OUT, lookups: Path | None = LOOKUPS) -> None:
+    """RTT incomplete pathways per ICB (2026 configuration) and England."""
+    tidy = _run(read_rtt, path, lookups)
+    cols = [
+        "icb_code",
+        "total_waiting",
+        "within_18_weeks",
+        "pct_within_18_weeks",
+        "over_52_weeks",
+        "over_65_weeks",
+        "over_78_weeks",
+    ]
+    both = pd.concat([tidy[cols], rtt_england(tidy)[cols]], ignore_index=True)
+    _show(f"RTT incomplete pathways, {tidy['period'].iloc[0]:%B %Y}", both)
+    _finish(tidy, out)
