@@ -1,0 +1,95 @@
+"""The catalogue's files: which file holds which kind of entry, and reading them raw."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel
+
+from oversight.catalogue.models import (
+    ICB,
+    Collection,
+    DataItem,
+    Dataset,
+    Metric,
+    Provider,
+    Region,
+    Target,
+)
+from oversight.catalogue.problems import Problem
+
+SCHEMA_VERSION = 1
+DEFAULT_DIR = Path(__file__).parent / "data"
+
+
+@dataclass(frozen=True)
+class FileSpec:
+    """A catalogue file: its name, the top-level list key, the model and id field."""
+
+    name: str
+    key: str
+    model: type[BaseModel]
+    attribute: str
+    id_field: str = "id"
+    required: bool = True
+
+
+FILES: tuple[FileSpec, ...] = (
+    FileSpec("regions.yaml", "regions", Region, "regions", "code"),
+    FileSpec("icbs.yaml", "icbs", ICB, "icbs", "code"),
+    FileSpec("merged_icbs.yaml", "merged_icbs", ICB, "merged_icbs", "code", required=False),
+    FileSpec("providers.yaml", "providers", Provider, "providers", "code"),
+    FileSpec("datasets.yaml", "datasets", Dataset, "datasets"),
+    FileSpec("data_items.yaml", "data_items", DataItem, "data_items"),
+    FileSpec("metrics.yaml", "metrics", Metric, "metrics"),
+    FileSpec("collections.yaml", "collections", Collection, "collections"),
+    FileSpec("national_targets.yaml", "targets", Target, "targets"),
+    FileSpec("local_targets.yaml", "targets", Target, "targets", required=False),
+)
+
+
+@dataclass(frozen=True)
+class RawEntry:
+    """One entry as written, with where it came from."""
+
+    file: str
+    entry_id: str
+    data: dict[str, Any]
+
+
+def read_entries(directory: Path, spec: FileSpec) -> tuple[list[RawEntry], list[Problem]]:
+    """Read one file's entries; a missing, unparsable or mis-versioned file is a problem."""
+    path = directory / spec.name
+    if not path.exists():
+        if spec.required:
+            return [], [Problem(spec.name, "-", "file is missing")]
+        return [], []
+    try:
+        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        return [], [Problem(spec.name, "-", f"not valid YAML: {exc}")]
+    if not isinstance(doc, dict):
+        return [], [Problem(spec.name, "-", "top level must be a mapping")]
+    problems: list[Problem] = []
+    if doc.get("schema_version") != SCHEMA_VERSION:
+        problems.append(
+            Problem(
+                spec.name,
+                "-",
+                f"schema_version is {doc.get('schema_version')!r}, expected {SCHEMA_VERSION}",
+            )
+        )
+    items = doc.get(spec.key)
+    if not isinstance(items, list):
+        return [], [*problems, Problem(spec.name, "-", f"missing list {spec.key!r}")]
+    entries = []
+    for index, item in enumerate(items):
+        if not isinstance(item, dict):
+            problems.append(Problem(spec.name, f"#{index + 1}", "entry is not a mapping"))
+            continue
+        entry_id = str(item.get(spec.id_field, f"#{index + 1}"))
+        entries.append(RawEntry(spec.name, entry_id, item))
+    return entries, problems

@@ -1,0 +1,84 @@
+"""Targets: national per planning year and local per ICS, versioned, with trajectories."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Any, Literal, NamedTuple
+
+from pydantic import AfterValidator, Field, field_validator, model_validator
+
+from oversight.catalogue.models.base import Entry, Verification
+from oversight.catalogue.models.organisations import ICBCode
+
+Comparison = Literal[">=", "<=", ">", "<", "=="]
+
+
+def _planning_year(value: str) -> str:
+    match = re.fullmatch(r"(\d{4})/(\d{2})", value)
+    if not match or (int(match[1]) + 1) % 100 != int(match[2]):
+        raise ValueError(f"{value!r} is not a planning year like 2023/24")
+    return value
+
+
+PlanningYear = Annotated[str, AfterValidator(_planning_year)]
+
+
+class TrajectoryPoint(NamedTuple):
+    """The planned value for one month (period = first day of the month)."""
+
+    period: dt.date
+    value: float
+
+
+class Target(Entry):
+    """A goal on a metric: national (every ICB) or local (one ICS), with its provenance."""
+
+    id: str = Field(pattern=r"^[A-Za-z0-9_.\-/]+$")
+    scope: Literal["national", "local"]
+    metric_id: str
+    planning_year: PlanningYear
+    value: float
+    comparison: Comparison
+    deadline: dt.date
+    owner: str
+    rationale: str
+    trajectory: tuple[TrajectoryPoint, ...] = ()
+    date_set: dt.date
+    status: Literal["draft", "published"]
+    version: int = Field(default=1, ge=1)
+    supersedes: str | None = None
+    icb_code: ICBCode | None = None
+    objective_id: str | None = None
+    headline: bool = False
+    source: str
+    verification: Verification
+
+    @field_validator("trajectory", mode="before")
+    @classmethod
+    def _pairs(cls, value: Any) -> Any:
+        """Accept [[date, value], …] and [{period, value}, …]."""
+        if isinstance(value, list):
+            return [(p["period"], p["value"]) if isinstance(p, dict) else tuple(p) for p in value]
+        return value
+
+    @model_validator(mode="after")
+    def _scope_fits(self) -> Target:
+        if self.scope == "local" and self.icb_code is None:
+            raise ValueError("a local target needs icb_code")
+        if self.scope == "national" and self.icb_code is not None:
+            raise ValueError("a national target has no icb_code")
+        if self.supersedes is not None and self.version == 1:
+            raise ValueError("a target that supersedes another must have version > 1")
+        return self
+
+    def met_by(self, value: float) -> bool:
+        """True when `value` meets the target."""
+        ops = {
+            ">=": value >= self.value,
+            "<=": value <= self.value,
+            ">": value > self.value,
+            "<": value < self.value,
+            "==": value == self.value,
+        }
+        return ops[self.comparison]

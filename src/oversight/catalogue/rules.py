@@ -1,0 +1,229 @@
+"""Cross-reference rules: every check that needs more than one entry to decide."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from oversight.catalogue.problems import Problem
+
+DEFAULT_MAX_NATIONAL_TARGETS = 10
+"""Headline national targets per planning year (the Hewitt review asked for far fewer)."""
+
+_NUMERIC = {"int8", "int32", "int64", "float64", "bool"}
+_DATES = {"date", "timestamp"}
+
+
+@dataclass(frozen=True)
+class Sources:
+    """Validated entries by kind and id, and the file each came from."""
+
+    tables: dict[str, dict[str, Any]]
+    origins: dict[str, dict[str, str]]
+
+    def problem(self, kind: str, entry_id: str, reason: str, severity: str = "error") -> Problem:
+        return Problem(self.origins[kind][entry_id], entry_id, reason, severity)  # type: ignore[arg-type]
+
+    def icb_exists(self, code: str) -> bool:
+        return code in self.tables["icbs"] or code in self.tables["merged_icbs"]
+
+
+def _organisations(s: Sources) -> Iterator[Problem]:
+    regions = s.tables["regions"]
+    for kind in ("icbs", "merged_icbs"):
+        for code, icb in s.tables[kind].items():
+            if icb.region_code not in regions:
+                yield s.problem(kind, code, f"unknown region {icb.region_code!r}")
+            for m in icb.memberships:
+                if m.region_code not in regions:
+                    yield s.problem(
+                        kind, code, f"membership names unknown region {m.region_code!r}"
+                    )
+            if icb.successor_code and not s.icb_exists(icb.successor_code):
+                yield s.problem(kind, code, f"unknown successor ICB {icb.successor_code!r}")
+            for pred in icb.predecessor_codes:
+                if not s.icb_exists(pred):
+                    yield s.problem(kind, code, f"unknown predecessor ICB {pred!r}")
+    for code, provider in s.tables["providers"].items():
+        if not s.icb_exists(provider.icb_code):
+            yield s.problem("providers", code, f"unknown ICB {provider.icb_code!r}")
+        if provider.region_code and provider.region_code not in regions:
+            yield s.problem("providers", code, f"unknown region {provider.region_code!r}")
+
+
+def _data_items(s: Sources) -> Iterator[Problem]:
+    datasets, collections = s.tables["datasets"], s.tables["collections"]
+    for item_id, item in s.tables["data_items"].items():
+        dataset = datasets.get(item.dataset)
+        if dataset is None:
+            yield s.problem("data_items", item_id, f"unknown dataset {item.dataset!r}")
+            continue
+        if dataset.grain != item.grain:
+            yield s.problem(
+                "data_items",
+                item_id,
+                f"grain {item.grain} but dataset {dataset.id} is {dataset.grain}",
+            )
+        for name in item.columns_used():
+            if dataset.column(name) is None:
+                yield s.problem(
+                    "data_items", item_id, f"column {name!r} is not in dataset {dataset.id}"
+                )
+        column = dataset.column(item.column) if item.column else None
+        if (
+            column
+            and item.aggregation in ("sum", "mean", "quantile")
+            and column.type not in _NUMERIC
+        ):
+            yield s.problem(
+                "data_items", item_id, f"cannot {item.aggregation} {column.type} column"
+            )
+        for name in (item.start_column, item.stop_column):
+            col = dataset.column(name) if name else None
+            if col and col.type not in _DATES:
+                yield s.problem("data_items", item_id, f"{name!r} is not a date or timestamp")
+        for cond in item.filter:
+            col = dataset.column(cond.column)
+            values = cond.value if isinstance(cond.value, tuple) else (cond.value,)
+            if col and col.allowed_values and cond.op in ("==", "!=", "in"):
+                for v in values:
+                    if str(v) not in col.allowed_values:
+                        yield s.problem(
+                            "data_items", item_id, f"filter value {v!r} not allowed in {col.name}"
+                        )
+        for coll_id in item.collections:
+            coll = collections.get(coll_id)
+            if coll is None:
+                yield s.problem("data_items", item_id, f"unknown collection {coll_id!r}")
+            elif item_id not in coll.data_items:
+                yield s.problem("data_items", item_id, f"collection {coll_id} does not list it")
+
+
+def _metrics(s: Sources) -> Iterator[Problem]:
+    items = s.tables["data_items"]
+    for metric_id, metric in s.tables["metrics"].items():
+        known = [items[i] for i in metric.data_item_ids if i in items]
+        for item_id in metric.data_item_ids:
+            if item_id not in items:
+                yield s.problem("metrics", metric_id, f"unknown data item {item_id!r}")
+        if metric.breakdowns and any(i.grain != "record" for i in known):
+            yield s.problem(
+                "metrics",
+                metric_id,
+                "breakdowns need record-level data items (an aggregate return has no persons)",
+            )
+        if metric.multiplier == 0:
+            yield s.problem("metrics", metric_id, "multiplier is 0")
+        if len(set(metric.breakdowns)) != len(metric.breakdowns):
+            yield s.problem("metrics", metric_id, "breakdown listed twice")
+
+
+def _collections(s: Sources) -> Iterator[Problem]:
+    items, datasets = s.tables["data_items"], s.tables["datasets"]
+    for coll_id, coll in s.tables["collections"].items():
+        for item_id in coll.data_items:
+            if item_id not in items:
+                yield s.problem("collections", coll_id, f"unknown data item {item_id!r}")
+        for item_id, n in Counter(coll.data_items).items():
+            if n > 1:
+                yield s.problem("collections", coll_id, f"data item {item_id} listed {n} times")
+        if coll.dataset is None:
+            continue
+        dataset = datasets.get(coll.dataset)
+        if dataset is None:
+            yield s.problem("collections", coll_id, f"unknown dataset {coll.dataset!r}")
+        elif dataset.grain != coll.grain:
+            yield s.problem(
+                "collections",
+                coll_id,
+                f"grain {coll.grain} but dataset {dataset.id} is {dataset.grain}",
+            )
+
+
+def _month_start(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+def _targets(s: Sources, max_national: int) -> Iterator[Problem]:
+    targets, metrics = s.tables["targets"], s.tables["metrics"]
+    for target_id, t in targets.items():
+        metric = metrics.get(t.metric_id)
+        if metric is None:
+            yield s.problem("targets", target_id, f"unknown metric {t.metric_id!r}")
+        elif (metric.improvement == "increase" and t.comparison in ("<", "<=")) or (
+            metric.improvement == "decrease" and t.comparison in (">", ">=")
+        ):
+            yield s.problem(
+                "targets",
+                target_id,
+                f"comparison {t.comparison} contradicts improvement {metric.improvement}",
+            )
+        if t.icb_code and not s.icb_exists(t.icb_code):
+            yield s.problem("targets", target_id, f"unknown ICB {t.icb_code!r}")
+        if t.deadline < t.date_set:
+            yield s.problem("targets", target_id, "deadline is before date_set")
+        for point in t.trajectory:
+            if point.period > t.deadline or point.period < _month_start(t.date_set):
+                yield s.problem(
+                    "targets",
+                    target_id,
+                    f"trajectory point {point.period.isoformat()} is outside the target's "
+                    f"period ({_month_start(t.date_set).isoformat()} to {t.deadline.isoformat()})",
+                )
+            if point.period.day != 1:
+                yield s.problem(
+                    "targets", target_id, f"trajectory period {point.period} is not a month start"
+                )
+        if t.supersedes:
+            old = targets.get(t.supersedes)
+            if old is None:
+                yield s.problem("targets", target_id, f"supersedes unknown target {t.supersedes!r}")
+            elif (old.metric_id, old.icb_code, old.version + 1) != (
+                t.metric_id,
+                t.icb_code,
+                t.version,
+            ):
+                yield s.problem(
+                    "targets",
+                    target_id,
+                    f"must be version {old.version + 1} of {old.id} for the same metric and ICB",
+                )
+    yield from _national_limit(s, max_national)
+
+
+def _national_limit(s: Sources, max_national: int) -> Iterator[Problem]:
+    """Headline national targets beyond the limit fail; all national targets beyond it warn."""
+    national = [(i, t) for i, t in s.tables["targets"].items() if t.scope == "national"]
+    for year in sorted({t.planning_year for _, t in national}):
+        in_year = [(i, t) for i, t in national if t.planning_year == year]
+        headline = [(i, t) for i, t in in_year if t.headline]
+        if len(headline) > max_national:
+            last_id = headline[-1][0]
+            yield s.problem(
+                "targets",
+                last_id,
+                f"{len(headline)} headline national targets in {year}, more than the limit of "
+                f"{max_national}",
+            )
+        if len(in_year) > max_national:
+            yield s.problem(
+                "targets",
+                in_year[-1][0],
+                f"{len(in_year)} national targets in {year} (limit {max_national} applies to "
+                f"headline targets; {len(headline)} are headline)",
+                "warning",
+            )
+
+
+def check_references(s: Sources, max_national_targets: int) -> list[Problem]:
+    """Every cross-entry problem in a validated catalogue."""
+    return [
+        *_organisations(s),
+        *_data_items(s),
+        *_metrics(s),
+        *_collections(s),
+        *_targets(s, max_national_targets),
+    ]
