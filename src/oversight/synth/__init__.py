@@ -1,1 +1,7 @@
-"""synth."""
+"""The synthetic NHS: record-level data for the 42 ICBs with known, injected truth."""
+
+from oversight.synth.generate import generate
+from oversight.synth.manifest import Manifest
+from oversight.synth.manifest import read as read_manifest
+
+__all__ = ["Manifest", "generate", "read_manifest"]

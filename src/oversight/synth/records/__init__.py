@@ -1,0 +1,1 @@
+"""Generators of the record-level datasets, one module per dataset."""
