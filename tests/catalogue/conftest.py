@@ -1,0 +1,59 @@
+"""Fixtures: a writable copy of the packaged catalogue that a test can break one entry of."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from oversight.catalogue.files import DEFAULT_DIR, FILES
+
+REFERENCE = Path("/work/shared/data/reference")
+
+
+class CatalogueCopy:
+    """A copy of the shipped catalogue in a temporary directory."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        shutil.copytree(DEFAULT_DIR, root)
+
+    def edit(self, file: str, entry_id: str, change: Callable[[dict[str, Any]], None]) -> None:
+        """Apply `change` to the entry `entry_id` of `file` and write the file back."""
+        spec = next(s for s in FILES if s.name == file)
+        path = self.root / file
+        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        entry = next(e for e in doc[spec.key] if str(e[spec.id_field]) == entry_id)
+        change(entry)
+        path.write_text(yaml.safe_dump(doc, sort_keys=False), encoding="utf-8")
+
+    def append(self, file: str, entry: dict[str, Any]) -> None:
+        """Add an entry at the end of `file`."""
+        spec = next(s for s in FILES if s.name == file)
+        path = self.root / file
+        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        doc[spec.key].append(entry)
+        path.write_text(yaml.safe_dump(doc, sort_keys=False), encoding="utf-8")
+
+    def entry(self, file: str, entry_id: str) -> dict[str, Any]:
+        """A copy of one entry as written."""
+        spec = next(s for s in FILES if s.name == file)
+        doc = yaml.safe_load((self.root / file).read_text(encoding="utf-8"))
+        found: dict[str, Any] = next(e for e in doc[spec.key] if str(e[spec.id_field]) == entry_id)
+        return found
+
+
+@pytest.fixture
+def catalogue_copy(tmp_path: Path) -> CatalogueCopy:
+    return CatalogueCopy(tmp_path / "catalogue")
+
+
+@pytest.fixture
+def reference_dir() -> Path:
+    if not (REFERENCE / "icbs.csv").exists():
+        pytest.skip(f"reference data not present at {REFERENCE}")
+    return REFERENCE
