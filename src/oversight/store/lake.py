@@ -1,0 +1,166 @@
+"""The analytic lake: Parquet files under $OVERSIGHT_HOME/lake, laid out as docs/data-model.md says.
+
+Files only ever appear by rename: a writer fills a hidden temporary file in the destination
+directory, fsyncs it and os.replace()s it into place, so a reader (or a crash) never sees half
+a file. Temporary names do not end in `.parquet`, so globs of the lake never match them.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from typing import IO, Any
+
+from oversight import config
+
+REVISIONS_DIR = "_revisions"
+TEMP_PREFIX = ".tmp-"
+LOCK_NAME = ".ingest.lock"
+
+
+def period_text(period: str | date) -> str:
+    """'YYYY-MM' for a date or an already formatted period (validated)."""
+    if isinstance(period, date):
+        return f"{period.year:04d}-{period.month:02d}"
+    year, month = period.split("-")[:2]
+    if len(year) != 4 or not (1 <= int(month) <= 12):
+        raise ValueError(f"period must be YYYY-MM, not {period!r}")
+    return f"{int(year):04d}-{int(month):02d}"
+
+
+def fsync_dir(directory: Path) -> None:
+    """Make a rename inside `directory` durable."""
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def fsync_file(path: Path) -> None:
+    with open(path, "rb") as f:
+        os.fsync(f.fileno())
+
+
+class Lake:
+    """One lake root: where each file lives, and the only ways files get there."""
+
+    def __init__(self, root: str | Path | None = None) -> None:
+        self.root = Path(root) if root is not None else config.lake_dir()
+
+    def path(self, dataset: str, period: str | date, icb: str) -> Path:
+        """The current file of one dataset for one month and ICB."""
+        return self.root / dataset / period_text(period) / f"{icb}.parquet"
+
+    def revision_path(self, revision_id: str) -> Path:
+        """The immutable file of one revision."""
+        return self.root / REVISIONS_DIR / f"{revision_id}.parquet"
+
+    def revisions_dir(self) -> Path:
+        return self.root / REVISIONS_DIR
+
+    def temp_path(self, directory: Path) -> Path:
+        """A fresh hidden temporary name in `directory` (created if missing)."""
+        directory.mkdir(parents=True, exist_ok=True)
+        return directory / f"{TEMP_PREFIX}{uuid.uuid4().hex}"
+
+    def temp_files(self) -> Iterator[Path]:
+        """Every temporary file anywhere in the lake (leftovers of interrupted writers)."""
+        if self.root.exists():
+            yield from self.root.glob(f"*/{TEMP_PREFIX}*")
+            yield from self.root.glob(f"*/*/{TEMP_PREFIX}*")
+
+    def publish(self, temp: Path, dest: Path) -> None:
+        """Atomically move a fully written temporary file to `dest` (fsync, rename, fsync dir)."""
+        fsync_file(temp)
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(temp, dest)
+        fsync_dir(dest.parent)
+
+    def publish_copy(self, source: Path, dest: Path) -> None:
+        """Make `dest` an atomic copy of the immutable file `source` (a hard link when the
+        file system allows it, so publishing a large revision costs nothing)."""
+        temp = self.temp_path(dest.parent)
+        try:
+            os.link(source, temp)
+        except OSError:
+            with open(source, "rb") as src, open(temp, "wb") as out:
+                while chunk := src.read(1 << 22):
+                    out.write(chunk)
+        self.publish(temp, dest)
+
+    @contextmanager
+    def ingest_lock(self) -> Iterator[None]:
+        """Exclusive lock for the short commit-and-publish step of ingests and for recovery.
+        The kernel releases it when the holder dies, even by kill -9."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        with open(self.root / LOCK_NAME, "a+") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    @contextmanager
+    def staged(self, directory: Path) -> Iterator[tuple[Path, IO[Any]]]:
+        """A temporary file in `directory` with a held lock beside it (`<temp>.lock`), so
+        recovery can tell a live writer's file from a dead writer's leftover."""
+        temp = self.temp_path(directory)
+        lock_path = temp.with_name(temp.name + ".lock")
+        with open(lock_path, "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                yield temp, lock
+            finally:
+                temp.unlink(missing_ok=True)
+                lock_path.unlink(missing_ok=True)
+
+    def remove_orphan_temps(self) -> list[Path]:
+        """Delete temporary files whose writer is gone; returns what was removed."""
+        removed: list[Path] = []
+        for temp in sorted(self.temp_files()):
+            if temp.name.endswith(".lock"):
+                continue
+            lock_path = temp.with_name(temp.name + ".lock")
+            if lock_path.exists() and _is_held(lock_path):
+                continue
+            temp.unlink(missing_ok=True)
+            removed.append(temp)
+        for lock_path in self.temp_files():
+            if lock_path.name.endswith(".lock") and not _is_held(lock_path):
+                lock_path.unlink(missing_ok=True)
+                removed.append(lock_path)
+        return removed
+
+    def ibis_connection(self) -> Any:
+        """An embedded DuckDB connection through Ibis."""
+        import ibis
+
+        return ibis.duckdb.connect()
+
+    def table(self, dataset: str, connection: Any = None) -> Any:
+        """Every current file of `dataset` as one Ibis table (hive partitioning off)."""
+        con = connection if connection is not None else self.ibis_connection()
+        pattern = str(self.root / dataset / "*" / "*.parquet")
+        return con.read_parquet(
+            pattern, table_name=dataset, hive_partitioning=False, union_by_name=True
+        )
+
+
+def _is_held(lock_path: Path) -> bool:
+    """True when another process holds the flock on `lock_path`."""
+    try:
+        with open(lock_path, "a") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return True
+            fcntl.flock(handle, fcntl.LOCK_UN)
+            return False
+    except FileNotFoundError:
+        return False
