@@ -1,0 +1,48 @@
+"""Breakdown dimensions: the person columns every metric can be split by, and their groups.
+
+Record-level datasets carry age band, sex, ethnicity group and IMD decile; the IMD quintile is
+derived ((decile + 1) // 2). A null dimension value is its own group, `unknown`, so the groups of
+a breakdown always add up to the total.
+"""
+
+from __future__ import annotations
+
+import ibis
+import ibis.expr.types as ir
+
+TOTAL = "total"
+UNKNOWN = "unknown"
+
+DIMENSIONS: tuple[str, ...] = ("imd_decile", "imd_quintile", "ethnicity_group", "age_band", "sex")
+"""Every breakdown a metric may list, in the order results present them."""
+
+BREAKDOWNS: tuple[str, ...] = (TOTAL, *DIMENSIONS)
+
+GROUPS: dict[str, tuple[str, ...]] = {
+    TOTAL: (TOTAL,),
+    "imd_decile": tuple(str(d) for d in range(1, 11)),
+    "imd_quintile": tuple(str(q) for q in range(1, 6)),
+    "ethnicity_group": ("Asian", "Black", "Mixed", "White", "Other", "Not known"),
+    "age_band": ("0-17", "18-39", "40-64", "65-79", "80+"),
+    "sex": ("female", "male"),
+}
+"""The expected groups of each breakdown (docs/data-model.md); a group with no records still
+appears in results (count 0, or an explicit missing value for a ratio or quantile)."""
+
+
+def dimension_columns(table: ir.Table) -> dict[str, ir.StringValue]:
+    """Each breakdown dimension of a record-level table as a string column (null -> unknown)."""
+    decile = table.imd_decile.cast("int32")
+    quintile = ((decile + 1) // 2).cast("int32")
+    return {
+        "imd_decile": decile.cast("string").fill_null(UNKNOWN),
+        "imd_quintile": quintile.cast("string").fill_null(UNKNOWN),
+        "ethnicity_group": table.ethnicity_group.cast("string").fill_null(UNKNOWN),
+        "age_band": table.age_band.cast("string").fill_null(UNKNOWN),
+        "sex": table.sex.cast("string").fill_null(UNKNOWN),
+    }
+
+
+def total_group() -> ir.StringValue:
+    """The single group of the `total` breakdown."""
+    return ibis.literal(TOTAL)

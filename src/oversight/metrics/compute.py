@@ -1,0 +1,192 @@
+"""Batch computation: lake -> item values for every organisation level -> tidy metric rows.
+
+Per dataset, one scan yields the additive partials of all its items (ICB grain); the roll-up to
+ICB, region and England x every breakdown runs on the same engine over those partials; quantile
+items are computed from the records. The partials, the item values and the presence of every
+ICB-month are kept with the results so that an incremental recompute can replace one ICB-month.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import ibis
+import pandas as pd
+
+from oversight.metrics import compile as cc
+from oversight.metrics.assemble import ROW_KEYS, assemble
+from oversight.metrics.engines import Engine
+from oversight.metrics.lakefiles import LakeFile, lake_periods, list_files
+from oversight.metrics.organisations import OrgTree
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class Computation:
+    """Everything one computation produced; the results store writes it, incremental edits it."""
+
+    metrics: pd.DataFrame
+    lineage: pd.DataFrame
+    items: pd.DataFrame
+    partials: dict[str, pd.DataFrame]
+    presence: pd.DataFrame
+    periods: list[dt.date]
+    statistics: pd.DataFrame | None = None
+    extras: dict[str, pd.DataFrame] = field(default_factory=dict)
+
+
+def used_items(metrics: Iterable[Any], data_items: Mapping[str, Any]) -> dict[str, list[Any]]:
+    """The data items the metrics need, by dataset, in a stable order."""
+    ids = sorted({i for m in metrics for i in m.data_item_ids})
+    missing = [i for i in ids if i not in data_items]
+    if missing:
+        raise KeyError(f"metrics refer to unknown data items: {', '.join(missing)}")
+    by_ds: dict[str, list[Any]] = defaultdict(list)
+    for i in ids:
+        by_ds[data_items[i].dataset].append(data_items[i])
+    return dict(sorted(by_ds.items()))
+
+
+def membership_table(tree: OrgTree) -> Any:
+    m = tree.membership[["icb_code", "period", "region_code"]]
+    return ibis.memtable(
+        m, schema={"icb_code": "string", "period": "date", "region_code": "string"}
+    )
+
+
+def to_long(wide: pd.DataFrame, items: Sequence[Any]) -> pd.DataFrame:
+    """Wide item columns (`<id>__v`, `__n`, `__ss`) -> one row per item."""
+    frames = []
+    for item in items:
+        cols = {
+            "v": cc.value_col(item.id),
+            "n": cc.count_col(item.id),
+            "ss": cc.squares_col(item.id),
+        }
+        part = wide[ROW_KEYS].copy()
+        part["item"] = item.id
+        for short, col in cols.items():
+            part[short] = wide[col].astype(float) if col in wide.columns else float("nan")
+        frames.append(part)
+    if not frames:
+        return pd.DataFrame(columns=[*ROW_KEYS, "item", "v", "n", "ss"])
+    return pd.concat(frames, ignore_index=True)
+
+
+def _dates(frame: pd.DataFrame) -> pd.DataFrame:
+    if "period" in frame.columns and len(frame):
+        frame["period"] = pd.to_datetime(frame["period"]).dt.date
+    return frame
+
+
+def scan(
+    engine: Engine,
+    files: Sequence[LakeFile],
+    items: Sequence[Any],
+    record_level: bool,
+    periods: Sequence[dt.date],
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """ICB-grain partials of the count/sum/mean and open-at-period-end items, and presence."""
+    table = engine.read([f.path for f in files])
+    additive = [i for i in items if i.aggregation in cc.ADDITIVE]
+    opened = [i for i in items if i.aggregation == "open_at_period_end"]
+    expr = cc.partials(table, additive, record_level, periods)
+    part = _dates(engine.execute(expr))
+    presence = part[["icb_code", "period", "revision_id"]].drop_duplicates()
+    if opened:
+        op = _dates(engine.execute(cc.open_partials(table, opened, periods)))
+        op["revision_id"] = None
+        part = pd.concat([part, op], ignore_index=True)
+    return part, presence.reset_index(drop=True)
+
+
+def roll_up(
+    engine: Engine, partial: pd.DataFrame, items: Sequence[Any], record_level: bool, tree: OrgTree
+) -> pd.DataFrame:
+    """Partials -> every level x breakdown, run on the engine."""
+    measures = cc.measure_columns([i for i in items if i.aggregation != "quantile"])
+    if partial.empty or not measures:
+        return pd.DataFrame(columns=[*ROW_KEYS, *measures])
+    frame = partial.drop(columns=["revision_id"])
+    for m in measures:
+        frame[m] = frame[m].astype("float64")
+    table = ibis.memtable(frame)
+    with_reg = cc.with_regions(table, membership_table(tree))
+    wide = _dates(engine.execute(cc.rollup(with_reg, measures, record_level)))
+    return wide.dropna(subset=["org_code"])
+
+
+def quantile_values(
+    engine: Engine,
+    files: Sequence[LakeFile],
+    items: Sequence[Any],
+    tree: OrgTree,
+    periods: Sequence[dt.date],
+) -> pd.DataFrame:
+    table = engine.read([f.path for f in files])
+    expr = cc.quantiles(table, items, membership_table(tree), periods)
+    return _dates(engine.execute(expr)).dropna(subset=["org_code"])
+
+
+def dataset_values(
+    engine: Engine,
+    lake: Path,
+    dataset: str,
+    items: Sequence[Any],
+    tree: OrgTree,
+    periods: Sequence[dt.date],
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Long item values, ICB partials and presence for one dataset (empty if no files)."""
+    files = [f for f in list_files(lake, dataset) if f.period <= max(periods)]
+    record_level = items[0].grain == "record"
+    empty = pd.DataFrame(columns=["icb_code", "period", "revision_id"])
+    if not files:
+        return to_long(pd.DataFrame(columns=ROW_KEYS), []), pd.DataFrame(), empty
+    part, presence = scan(engine, files, items, record_level, periods)
+    long = [to_long(roll_up(engine, part, items, record_level, tree), _non_quantile(items))]
+    q_items = [i for i in items if i.aggregation == "quantile"]
+    if q_items:
+        in_range = [f for f in files if f.period in set(periods)]
+        long.append(to_long(quantile_values(engine, in_range, q_items, tree, periods), q_items))
+    return pd.concat(long, ignore_index=True), part, presence.assign(dataset=dataset)
+
+
+def _non_quantile(items: Sequence[Any]) -> list[Any]:
+    return [i for i in items if i.aggregation != "quantile"]
+
+
+def compute(
+    lake: Path,
+    metrics: Sequence[Any],
+    data_items: Mapping[str, Any],
+    tree: OrgTree,
+    engine: Engine,
+    periods: Sequence[dt.date] | None = None,
+    progress: Progress | None = None,
+) -> Computation:
+    """Compute every metric for every organisation, period and breakdown group."""
+    by_ds = used_items(metrics, data_items)
+    periods = sorted(periods or lake_periods(lake, by_ds))
+    if not periods:
+        raise ValueError(f"the lake at {lake} holds no files for these metrics")
+    longs, partials, presences = [], {}, []
+    for dataset, items in by_ds.items():
+        if progress:
+            progress(dataset)
+        long, part, presence = dataset_values(engine, lake, dataset, items, tree, periods)
+        longs.append(long)
+        partials[dataset] = part
+        presences.append(presence)
+    items_long = pd.concat(longs, ignore_index=True)
+    presence = pd.concat(presences, ignore_index=True)
+    presence = presence[presence["period"].isin(set(periods))] if len(presence) else presence
+    orgs = tree.orgs()
+    orgs = orgs[orgs["period"].isin(set(periods))]
+    table, lineage = assemble(metrics, data_items, items_long, orgs, presence)
+    return Computation(table, lineage, items_long, partials, presence, list(periods))
