@@ -1,0 +1,292 @@
+"""Ingest one submission: read, validate, hash and store it as an immutable revision, atomically.
+
+Order of work, so that a crash at any instant leaves the whole revision or nothing:
+1. stream the file through the validator into a locked temporary file in lake/_revisions/;
+2. under the lake's ingest lock: recover leftovers, rename the temporary file to
+   _revisions/<id>.parquet, commit the revision row (published = false: the publish intent),
+   hard-link the revision to lake/<dataset>/<YYYY-MM>/<ICB>.parquet by rename, mark it
+   published. Recovery (collect/recovery.py) finishes or removes whatever a crash interrupted.
+A rejected submission is logged as a submission but touches neither the lake nor revisions.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+from sqlalchemy import Engine
+
+from oversight.collect import recovery, revisions
+from oversight.collect.content_hash import ContentHasher, hash_bytes
+from oversight.collect.outcome import IngestResult, ReportLike, empty_report, format_failure
+from oversight.collect.validator_port import ValidatorFactory, default_validator_factory
+from oversight.store import database
+from oversight.store.lake import Lake, period_text
+from oversight.store.models import AuditEvent, Revision, Submission, utcnow
+
+Progress = Callable[[int, int | None], None]
+PLATFORM_COLUMNS = ("icb_code", "period", "revision_id")
+DEFAULT_BATCH_ROWS = 262_144
+
+
+class ConcurrentSubmissionError(RuntimeError):
+    """Another revision for the same data landed while this one was being validated."""
+
+
+@dataclass
+class _Context:
+    collection: str
+    dataset: Any  # catalogue Dataset
+    org: str
+    period: str
+    submitter: str
+    file_name: str
+    lake: Lake
+    engine: Engine
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def ingest(
+    path: str | Path,
+    *,
+    collection: str,
+    org: str,
+    period: str | date,
+    submitter: str,
+    file_name: str | None = None,
+    dry_run: bool = False,
+    confirm: bool = False,
+    catalogue: Any = None,
+    lake: Lake | None = None,
+    engine: Engine | None = None,
+    progress: Progress | None = None,
+    validator_factory: ValidatorFactory | None = None,
+    batch_rows: int = DEFAULT_BATCH_ROWS,
+) -> IngestResult:
+    """Validate and (unless `dry_run`) store `path` for one collection, organisation, month.
+
+    Raises KeyError for an unknown collection; every problem with the data itself comes back
+    as a rejected result with its report.
+    """
+    if catalogue is None:
+        from oversight.catalogue import load
+
+        catalogue = load()
+    coll = catalogue.collections[collection]
+    if coll.dataset is None:
+        raise KeyError(f"collection {collection!r} stores no dataset in the lake")
+    ctx = _Context(
+        collection=collection,
+        dataset=catalogue.datasets[coll.dataset],
+        org=org,
+        period=period_text(period),
+        submitter=submitter,
+        file_name=file_name or Path(path).name,
+        lake=lake or Lake(),
+        engine=engine or database.connect(),
+    )
+    source_hash, _size, lines = hash_bytes(path)
+    previous = revisions.latest(ctx.dataset.id, org, ctx.period, ctx.engine)
+    rid = revisions.revision_id(
+        collection, org, ctx.period, source_hash, previous.id if previous else None
+    )
+    if previous is not None and previous.id == rid and not dry_run:
+        report = empty_report(ctx.file_name, previous.row_count)
+        return _record(ctx, "accepted", report, previous)
+    factory = validator_factory or default_validator_factory
+    validator = factory(catalogue, collection, org, ctx.period, file_name=ctx.file_name)
+    estimate = max(lines - 1, 1) if lines else None
+    with ctx.lake.staged(ctx.lake.revisions_dir()) as (temp, _lock):
+        outcome = _stream(path, ctx, validator, rid, temp, dry_run, progress, estimate, batch_rows)
+        if isinstance(outcome, dict):  # unreadable file
+            return _finish(ctx, "rejected", outcome, dry_run)
+        report, hasher = outcome
+        report_dict = report.to_dict()
+        if not report.ok:
+            return _finish(ctx, "rejected", report_dict, dry_run)
+        if report.warnings and not confirm:
+            return _finish(ctx, "pending_confirmation", report_dict, dry_run)
+        if dry_run:
+            return IngestResult(None, "accepted", report_dict, None, False, hasher.rows, True)
+        return _commit(ctx, temp, rid, source_hash, hasher, report_dict, previous)
+
+
+def _stream(
+    path: str | Path,
+    ctx: _Context,
+    validator: Any,
+    rid: str,
+    temp: Path,
+    dry_run: bool,
+    progress: Progress | None,
+    estimate: int | None,
+    batch_rows: int,
+) -> tuple[ReportLike, ContentHasher] | dict[str, Any]:
+    from oversight.collect.formats import FormatError, read_batches
+
+    hasher = ContentHasher()
+    writer: pq.ParquetWriter | None = None
+    offset = 0
+    try:
+        for batch in _batches(read_batches, path, batch_rows):
+            cast = validator.check_batch(batch, offset)
+            offset += batch.num_rows
+            full = complete(cast, ctx.dataset, ctx.org, ctx.period, rid)
+            hasher.update(full)
+            if not dry_run:
+                if writer is None:
+                    writer = pq.ParquetWriter(temp, full.schema, compression="zstd")
+                writer.write_batch(full)
+            if progress is not None:
+                progress(offset, estimate)
+    except FormatError as error:
+        return format_failure(ctx.file_name, str(error))
+    finally:
+        if writer is not None:
+            writer.close()
+    return validator.finish(), hasher
+
+
+def _batches(reader: Callable[..., Iterator[pa.RecordBatch]], path: str | Path, rows: int):
+    yield from reader(path, batch_rows=rows)
+
+
+def complete(
+    batch: pa.RecordBatch, dataset: Any, org: str, period: str, rid: str
+) -> pa.RecordBatch:
+    """The batch in the dataset's column order with the platform's columns set: icb_code and
+    period when the submission left them out, and always revision_id (lineage)."""
+    n = batch.num_rows
+    names = batch.schema.names
+    arrays: list[pa.Array] = []
+    fields: list[pa.Field] = []
+    for column in dataset.columns:
+        if column.name == "revision_id":
+            array: pa.Array = pa.repeat(pa.scalar(rid, pa.string()), n)
+        elif column.name in names:
+            array = batch.column(names.index(column.name))
+        elif column.name == "icb_code":
+            array = pa.repeat(pa.scalar(org, pa.string()), n)
+        elif column.name == "period":
+            first = date(int(period[:4]), int(period[5:7]), 1)
+            array = pa.repeat(pa.scalar(first, pa.date32()), n)
+        else:
+            array = pa.nulls(n, ARROW_TYPES[column.type])
+        arrays.append(array)
+        fields.append(pa.field(column.name, array.type))
+    return pa.RecordBatch.from_arrays(arrays, schema=pa.schema(fields))
+
+
+ARROW_TYPES: dict[str, pa.DataType] = {
+    "string": pa.string(),
+    "int8": pa.int8(),
+    "int32": pa.int32(),
+    "int64": pa.int64(),
+    "float64": pa.float64(),
+    "bool": pa.bool_(),
+    "date": pa.date32(),
+    "timestamp": pa.timestamp("us"),
+}
+
+
+def _commit(
+    ctx: _Context,
+    temp: Path,
+    rid: str,
+    source_hash: str,
+    hasher: ContentHasher,
+    report: dict[str, Any],
+    previous: Revision | None,
+) -> IngestResult:
+    content_hash = hasher.hexdigest()
+    lake = ctx.lake
+    with lake.ingest_lock():
+        recovery.recover_locked(lake, ctx.engine)
+        current = revisions.latest(ctx.dataset.id, ctx.org, ctx.period, ctx.engine)
+        if (current.id if current else None) != (previous.id if previous else None):
+            raise ConcurrentSubmissionError(
+                f"another revision of {ctx.dataset.id} for {ctx.org} {ctx.period} was accepted "
+                "while this one was being validated; submit again"
+            )
+        if current is not None and current.content_hash == content_hash:
+            return _record(ctx, "accepted", report, current)  # same data, other bytes
+        final = lake.revision_path(rid)
+        lake.publish(temp, final)
+        created = utcnow()
+        if current is not None and revisions.as_utc(current.created_at) >= created:
+            created = revisions.as_utc(current.created_at) + timedelta(microseconds=1)
+        rev = Revision(
+            id=rid,
+            collection=ctx.collection,
+            dataset=ctx.dataset.id,
+            org_code=ctx.org,
+            period=ctx.period,
+            content_hash=content_hash,
+            source_hash=source_hash,
+            submitter=ctx.submitter,
+            created_at=created,
+            row_count=hasher.rows,
+            supersedes=current.id if current else None,
+            lake_path=str(final.relative_to(lake.root)),
+            published=False,
+        )
+        result = _record(ctx, "accepted", report, rev, new_revision=rev)
+        recovery.publish_current(lake, ctx.engine, rev)
+        return result
+
+
+def _record(
+    ctx: _Context,
+    status: str,
+    report: dict[str, Any],
+    rev: Revision | None,
+    new_revision: Revision | None = None,
+) -> IngestResult:
+    """Log the submission (and the new revision, in the same transaction)."""
+    sid = uuid.uuid4().hex
+    with database.session(ctx.engine) as s:
+        if new_revision is not None:
+            s.add(new_revision)
+            s.flush()
+        s.add(
+            Submission(
+                id=sid,
+                collection=ctx.collection,
+                org_code=ctx.org,
+                period=ctx.period,
+                submitter=ctx.submitter,
+                file_name=ctx.file_name,
+                status=status,
+                report=report,
+                revision_id=rev.id if rev else None,
+                created_revision=new_revision is not None,
+            )
+        )
+        s.add(
+            AuditEvent(
+                actor=ctx.submitter,
+                action=f"submission.{status}",
+                subject=sid,
+                detail={
+                    "collection": ctx.collection,
+                    "org": ctx.org,
+                    "period": ctx.period,
+                    "revision_id": rev.id if rev else None,
+                    "new_revision": new_revision is not None,
+                },
+            )
+        )
+    rows = rev.row_count if rev is not None else 0
+    return IngestResult(sid, status, report, rev, new_revision is not None, rows, False)
+
+
+def _finish(ctx: _Context, status: str, report: dict[str, Any], dry_run: bool) -> IngestResult:
+    if dry_run:
+        return IngestResult(None, status, report, None, False, 0, True)
+    return _record(ctx, status, report, None)

@@ -1,0 +1,30 @@
+"""The seam between ingest and collect.validation: what ingest needs from a validator."""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+import pyarrow as pa
+
+from oversight.collect.outcome import ReportLike
+
+
+class BatchValidator(Protocol):
+    def check_batch(self, batch: pa.RecordBatch, row_offset: int) -> pa.RecordBatch: ...
+
+    def finish(self) -> ReportLike: ...
+
+
+class ValidatorFactory(Protocol):
+    def __call__(
+        self, catalogue: Any, collection: str, org: str, period: str, *, file_name: str
+    ) -> BatchValidator: ...
+
+
+def default_validator_factory(
+    catalogue: Any, collection: str, org: str, period: str, *, file_name: str
+) -> BatchValidator:
+    """collect.validation's Validator (every rule of the catalogue)."""
+    from oversight.collect.validation import Validator
+
+    return Validator(catalogue, collection, org, period, file_name=file_name)  # type: ignore[no-any-return]
