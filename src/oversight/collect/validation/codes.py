@@ -1,0 +1,139 @@
+"""Code rules: ICB, provider and region codes exist in the catalogue, exist during the period,
+and belong to the organisation that submitted the file."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from oversight.collect.validation.sink import IssueSink
+from oversight.collect.validation.spec import Spec, overlaps
+
+UNKNOWN = "codes.unknown"
+NOT_VALID = "codes.not_valid_in_period"
+ORG_MISMATCH = "codes.org_mismatch"
+UNKNOWN_SUBMITTER = "codes.unknown_submitter"
+SUBMITTER_NOT_VALID = "codes.submitter_not_valid_in_period"
+
+_COLUMN_KIND = {"icb_code": "ICB", "provider_code": "provider", "region_code": "region"}
+
+
+@dataclass(frozen=True)
+class CodeSets:
+    """Per code column: every known code and those existing during the period."""
+
+    known: dict[str, pa.Array]
+    valid: dict[str, pa.Array]
+    own: dict[str, pa.Array]
+    """Codes the submitter may report for (absent = any)."""
+
+
+def _tables(catalogue: Any) -> dict[str, dict[str, Any]]:
+    icbs = {**getattr(catalogue, "icbs", {}), **getattr(catalogue, "merged_icbs", {})}
+    return {
+        "icb_code": icbs,
+        "provider_code": dict(getattr(catalogue, "providers", {})),
+        "region_code": dict(getattr(catalogue, "regions", {})),
+    }
+
+
+def _region_icbs(icbs: dict[str, Any], region: str, spec: Spec) -> list[str]:
+    out = []
+    for code, icb in icbs.items():
+        spans = getattr(icb, "memberships", ()) or ()
+        if any(
+            m.region_code == region and overlaps(m, spec.period_start, spec.period_end)
+            for m in spans
+        ) or (not spans and getattr(icb, "region_code", None) == region):
+            out.append(code)
+    return out
+
+
+def build_code_sets(
+    sink: IssueSink, catalogue: Any, spec: Spec, org_code: str, submitter: str | None
+) -> CodeSets:
+    """Resolve code sets once; a submitter the catalogue does not know is a file-level error."""
+    tables = _tables(catalogue)
+    known = {col: pa.array(sorted(t), pa.string()) for col, t in tables.items()}
+    valid = {
+        col: pa.array(
+            sorted(c for c, e in t.items() if overlaps(e, spec.period_start, spec.period_end)),
+            pa.string(),
+        )
+        for col, t in tables.items()
+    }
+    own: dict[str, pa.Array] = {}
+    if submitter == "nhse":
+        return CodeSets(known, valid, own)
+    kind = next((col for col, t in tables.items() if org_code in t), None)
+    if kind is None:
+        sink.add(
+            UNKNOWN_SUBMITTER,
+            None,
+            f"organisation {org_code!r} is not in the catalogue",
+            value=org_code,
+        )
+        return CodeSets(known, valid, own)
+    entry = tables[kind][org_code]
+    if not overlaps(entry, spec.period_start, spec.period_end):
+        sink.add(
+            SUBMITTER_NOT_VALID,
+            None,
+            f"organisation {org_code} did not exist in {spec.period_start:%Y-%m}",
+            value=org_code,
+        )
+    if kind == "icb_code":
+        own["icb_code"] = pa.array([org_code])
+    elif kind == "provider_code":
+        own["icb_code"] = pa.array([entry.icb_code])
+        own["provider_code"] = pa.array([org_code])
+    else:
+        own["icb_code"] = pa.array(_region_icbs(tables["icb_code"], org_code, spec), pa.string())
+        own["region_code"] = pa.array([org_code])
+    return CodeSets(known, valid, own)
+
+
+def check_codes(
+    sink: IssueSink,
+    spec: Spec,
+    sets: CodeSets,
+    typed: dict[str, pa.Array],
+    row_offset: int,
+    org_code: str,
+) -> None:
+    for column, kind in _COLUMN_KIND.items():
+        values = typed.get(column)
+        if values is None or spec.column(column) is None:
+            continue
+        present = pc.is_valid(values)
+        is_known = pc.is_in(values, sets.known[column])
+        sink.add_mask(
+            pc.and_(present, pc.invert(is_known)),
+            UNKNOWN,
+            column,
+            values,
+            row_offset,
+            f"not a known {kind} code",
+        )
+        is_valid = pc.is_in(values, sets.valid[column])
+        sink.add_mask(
+            pc.and_(is_known, pc.invert(is_valid)),
+            NOT_VALID,
+            column,
+            values,
+            row_offset,
+            f"{kind} code did not exist in {spec.period_start:%Y-%m}",
+        )
+        own = sets.own.get(column)
+        if own is not None:
+            sink.add_mask(
+                pc.and_(is_known, pc.invert(pc.is_in(values, own))),
+                ORG_MISMATCH,
+                column,
+                values,
+                row_offset,
+                f"row belongs to another organisation than the submitter {org_code}",
+            )

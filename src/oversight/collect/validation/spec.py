@@ -1,0 +1,135 @@
+"""What the validator needs from the catalogue, resolved once per submission.
+
+Reads the catalogue by attribute (collections, datasets, data_items, metrics, icbs,
+merged_icbs, providers, regions) so small test catalogues work as well as the real one.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import pyarrow as pa
+
+ARROW_TYPES: dict[str, pa.DataType] = {
+    "string": pa.string(),
+    "int8": pa.int8(),
+    "int32": pa.int32(),
+    "int64": pa.int64(),
+    "float64": pa.float64(),
+    "bool": pa.bool_(),
+    "date": pa.date32(),
+    "timestamp": pa.timestamp("us"),
+}
+"""Catalogue column type → Arrow type of the batches check_batch returns."""
+
+_PERIOD = re.compile(r"^(\d{4})-(\d{2})(-01)?$")
+
+
+def parse_period(period: str | dt.date) -> dt.date:
+    """'YYYY-MM' (or a date, or 'YYYY-MM-01') → the first day of that month."""
+    if isinstance(period, dt.date):
+        return period.replace(day=1)
+    m = _PERIOD.match(period.strip())
+    if not m or not 1 <= int(m.group(2)) <= 12:
+        raise ValueError(f"period {period!r} is not YYYY-MM")
+    return dt.date(int(m.group(1)), int(m.group(2)), 1)
+
+
+def month_end(start: dt.date) -> dt.date:
+    return start.replace(day=calendar.monthrange(start.year, start.month)[1])
+
+
+def overlaps(entry: Any, start: dt.date, end: dt.date) -> bool:
+    """An organisation with valid_from/valid_to (inclusive) exists on some day of the month."""
+    valid_from = getattr(entry, "valid_from", None)
+    valid_to = getattr(entry, "valid_to", None)
+    return (valid_from is None or valid_from <= end) and (valid_to is None or valid_to >= start)
+
+
+@dataclass(frozen=True)
+class RatioPair:
+    """Two columns of one row where the first cannot exceed the second (from a ratio metric)."""
+
+    numerator: str
+    denominator: str
+    metric: str
+
+
+@dataclass(frozen=True)
+class Spec:
+    """The dataset's submitted columns, grain and the catalogue facts the rules need."""
+
+    collection_id: str
+    dataset_id: str
+    grain: str
+    columns: tuple[Any, ...]
+    schema: pa.Schema
+    period_column: str
+    period_start: dt.date
+    period_end: dt.date
+    ratio_pairs: tuple[RatioPair, ...]
+    data_items: tuple[Any, ...]
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns)
+
+    def column(self, name: str) -> Any | None:
+        return next((c for c in self.columns if c.name == name), None)
+
+    @property
+    def grain_key(self) -> tuple[str, ...]:
+        """Columns identifying a row: record_id for records, icb_code + period for aggregates."""
+        if self.grain == "record":
+            return ("record_id",)
+        return ("icb_code", self.period_column)
+
+
+def _ratio_pairs(catalogue: Any, collection: Any, dataset_id: str) -> tuple[RatioPair, ...]:
+    """Ratio metrics whose numerator and denominator are both summed columns of this return."""
+    items = getattr(catalogue, "data_items", {})
+    wanted = set(collection.data_items)
+    pairs: list[RatioPair] = []
+    for metric in getattr(catalogue, "metrics", {}).values():
+        if metric.kind != "ratio" or getattr(metric, "statistic", "proportion") != "proportion":
+            continue
+        num, den = items.get(metric.numerator), items.get(metric.denominator)
+        if num is None or den is None or not {num.id, den.id} <= wanted:
+            continue
+        if num.dataset != dataset_id or den.dataset != dataset_id:
+            continue
+        summed = num.aggregation == "sum" == den.aggregation and not num.filter and not den.filter
+        if summed and num.column and den.column and num.column != den.column:
+            pairs.append(RatioPair(num.column, den.column, metric.id))
+    return tuple(dict.fromkeys(pairs))
+
+
+def build_spec(catalogue: Any, collection_id: str, period: str | dt.date) -> Spec:
+    """Resolve a collection to its dataset's submitted columns; ValueError if there is none."""
+    collection = catalogue.collections.get(collection_id)
+    if collection is None:
+        raise ValueError(f"unknown collection {collection_id!r}")
+    dataset_id = getattr(collection, "dataset", None)
+    if dataset_id is None or dataset_id not in catalogue.datasets:
+        raise ValueError(f"collection {collection_id!r} stores no dataset to validate against")
+    dataset = catalogue.datasets[dataset_id]
+    columns = tuple(c for c in dataset.columns if not getattr(c, "set_by_platform", False))
+    schema = pa.schema([pa.field(c.name, ARROW_TYPES[c.type], c.nullable) for c in columns])
+    start = parse_period(period)
+    items = getattr(catalogue, "data_items", {})
+    return Spec(
+        collection_id=collection_id,
+        dataset_id=dataset_id,
+        grain=getattr(dataset, "grain", getattr(collection, "grain", "record")),
+        columns=columns,
+        schema=schema,
+        period_column=getattr(dataset, "period_column", "period"),
+        period_start=start,
+        period_end=month_end(start),
+        ratio_pairs=_ratio_pairs(catalogue, collection, dataset_id),
+        data_items=tuple(items[i] for i in collection.data_items if i in items),
+    )
