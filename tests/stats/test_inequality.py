@@ -1,0 +1,197 @@
+"""Worked examples for the SII/RII and the quintile gap, expected values by hand."""
+
+from __future__ import annotations
+
+import math
+from statistics import NormalDist
+
+import numpy as np
+import pytest
+
+from oversight.stats.inequality import _order_stat, quintile_gap, sii
+
+Z95 = NormalDist().inv_cdf(0.975)
+
+QUINTILE_VALUES = [30.0, 26.0, 24.5, 21.0, 18.0]
+QUINTILE_POP = [12000.0, 9000.0, 10000.0, 11000.0, 8000.0]
+QUINTILE_SE = [1.2, 1.0, 0.9, 1.1, 1.3]
+
+DECILE_RATES = [820.0, 760.0, 700.0, 690.0, 610.0, 590.0, 560.0, 520.0, 480.0, 450.0]
+DECILE_POP = [5100.0, 4800.0, 5300.0, 4950.0, 5020.0, 5400.0, 4700.0, 5150.0, 4890.0, 5000.0]
+
+
+def wls_by_hand(y: list[float], pop: list[float]) -> tuple[float, float, list[float], list[float]]:
+    """Closed-form normal equations for y·√a = β0·√a + β1·b·√a."""
+    total = sum(pop)
+    a = [p / total for p in pop]
+    b, cum = [], 0.0
+    for share in a:
+        b.append(cum + share / 2)
+        cum += share
+    s11 = sum(a)
+    s12 = sum(ai * bi for ai, bi in zip(a, b, strict=True))
+    s22 = sum(ai * bi * bi for ai, bi in zip(a, b, strict=True))
+    t1 = sum(ai * yi for ai, yi in zip(a, y, strict=True))
+    t2 = sum(ai * bi * yi for ai, bi, yi in zip(a, b, y, strict=True))
+    beta1 = (s11 * t2 - s12 * t1) / (s11 * s22 - s12 * s12)
+    beta0 = (t1 - s12 * beta1) / s11
+    return beta0, beta1, a, b
+
+
+def test_quintile_sii_rii_intercept_exact() -> None:
+    out = sii(QUINTILE_VALUES, QUINTILE_POP, se=QUINTILE_SE, rii=True, repetitions=1000, seed=1)
+    beta0, beta1, _, _ = wls_by_hand(QUINTILE_VALUES, QUINTILE_POP)
+    assert out["sii"][0] == pytest.approx(beta1, rel=1e-12)
+    assert out["intercept"][0] == pytest.approx(beta0, rel=1e-12)
+    assert out["rii"][0] == pytest.approx((beta0 + beta1) / beta0, rel=1e-12)
+    assert list(out.columns) == [
+        "sii", "sii_lower95_0cl", "sii_upper95_0cl",
+        "rii", "rii_lower95_0cl", "rii_upper95_0cl", "intercept",
+    ]  # fmt: skip
+
+
+def test_negative_multiplier_flips_sii_and_inverts_rii() -> None:
+    out = sii(QUINTILE_VALUES, QUINTILE_POP, se=QUINTILE_SE, rii=True, multiplier=-100, seed=2,
+              repetitions=2000)  # fmt: skip
+    beta0, beta1, _, _ = wls_by_hand(QUINTILE_VALUES, QUINTILE_POP)
+    assert out["sii"][0] == pytest.approx(-100 * beta1, rel=1e-12)
+    assert out["rii"][0] == pytest.approx(beta0 / (beta0 + beta1), rel=1e-12)
+    assert out["sii_lower95_0cl"][0] < out["sii"][0] < out["sii_upper95_0cl"][0]
+
+
+def test_decile_rates_with_log_transform() -> None:
+    lower = [r * math.exp(-Z95 * 0.05) for r in DECILE_RATES]
+    upper = [r * math.exp(Z95 * 0.05) for r in DECILE_RATES]
+    out = sii(DECILE_RATES, DECILE_POP, lower=lower, upper=upper, value_type=1, transform=True,
+              rii=True, seed=3, repetitions=20000)  # fmt: skip
+    beta0, beta1, _, _ = wls_by_hand([math.log(r) for r in DECILE_RATES], DECILE_POP)
+    assert out["sii"][0] == pytest.approx(math.exp(beta0 + beta1) - math.exp(beta0), rel=1e-10)
+    assert out["rii"][0] == pytest.approx(math.exp(beta1), rel=1e-10)
+    assert out["intercept"][0] == pytest.approx(math.exp(beta0), rel=1e-10)
+    assert "sii_lower95_0" in out.columns  # no "cl" suffix when transform=True
+    # symmetric around the link-scale midpoint: recover the simulated slope from the
+    # SII bound, then the RII bound must be exp(slope)
+    half = beta0 + beta1 / 2
+    for bound in ("lower", "upper"):
+        slope = 2 * math.asinh(out[f"sii_{bound}95_0"][0] / (2 * math.exp(half)))
+        assert out[f"rii_{bound}95_0"][0] == pytest.approx(math.exp(slope), rel=1e-9)
+
+
+def test_decile_untransformed_sii_matches_hand_fit() -> None:
+    lower = [r - 40 for r in DECILE_RATES]
+    upper = [r + 44 for r in DECILE_RATES]
+    out = sii(DECILE_RATES, DECILE_POP, lower=lower, upper=upper, value_type=1, seed=4,
+              repetitions=1000)  # fmt: skip
+    beta0, beta1, _, _ = wls_by_hand(DECILE_RATES, DECILE_POP)
+    assert out["sii"][0] == pytest.approx(beta1, rel=1e-10)
+    assert out["intercept"][0] == pytest.approx(beta0, rel=1e-10)
+
+
+def test_monte_carlo_interval_matches_analytic_normal_interval() -> None:
+    # value_type 0: the slope is linear in the draws, so it is exactly normal with
+    # var = sum(c_j^2 se_j^2), c = the slope row of the WLS solution
+    _, beta1, a, b = wls_by_hand(QUINTILE_VALUES, QUINTILE_POP)
+    s11, s12 = sum(a), sum(ai * bi for ai, bi in zip(a, b, strict=True))
+    s22 = sum(ai * bi * bi for ai, bi in zip(a, b, strict=True))
+    det = s11 * s22 - s12 * s12
+    coef = [(s11 * ai * bi - s12 * ai) / det for ai, bi in zip(a, b, strict=True)]
+    sd = math.sqrt(sum((c * s) ** 2 for c, s in zip(coef, QUINTILE_SE, strict=True)))
+    out = sii(QUINTILE_VALUES, QUINTILE_POP, se=QUINTILE_SE, repetitions=400_000, seed=11)
+    width = 2 * Z95 * sd
+    assert abs(out["sii_lower95_0cl"][0] - (beta1 - Z95 * sd)) < 0.02 * width
+    assert abs(out["sii_upper95_0cl"][0] - (beta1 + Z95 * sd)) < 0.02 * width
+
+
+def test_small_run_agrees_with_large_run_within_two_percent_of_width() -> None:
+    kw = {"se": QUINTILE_SE, "confidence": (0.95, 0.998)}
+    small = sii(QUINTILE_VALUES, QUINTILE_POP, repetitions=100_000, seed=5, **kw)
+    large = sii(QUINTILE_VALUES, QUINTILE_POP, repetitions=1_000_000, seed=6, **kw)
+    width = large["sii_upper95_0cl"][0] - large["sii_lower95_0cl"][0]
+    for col in ("sii_lower95_0cl", "sii_upper95_0cl"):
+        assert abs(small[col][0] - large[col][0]) < 0.02 * width
+    assert large["sii_lower99_8cl"][0] < large["sii_lower95_0cl"][0]
+
+
+def test_same_seed_same_interval() -> None:
+    first = sii(QUINTILE_VALUES, QUINTILE_POP, se=QUINTILE_SE, repetitions=5000, seed=9)
+    again = sii(QUINTILE_VALUES, QUINTILE_POP, se=QUINTILE_SE, repetitions=5000, seed=9)
+    assert first.equals(again)
+
+
+def test_order_statistic_positions_are_r_one_based_rounded() -> None:
+    draws = np.arange(1.0, 1001.0)  # the value equals its 1-based position
+    assert _order_stat(draws, 0.95) == (25.0, 975.0)
+    draws = np.arange(1.0, 1002.0)  # 1001 × 0.025 = 25.025 -> 25; 1001 × 0.975 = 975.975 -> 976
+    assert _order_stat(draws, 0.95) == (25.0, 976.0)
+    draws = np.arange(1.0, 100001.0)  # 100000 × 0.001 = 100; 100000 × 0.999 = 99900
+    assert _order_stat(draws, 0.998) == (100.0, 99900.0)
+
+
+def test_several_areas_at_once() -> None:
+    values = np.array([QUINTILE_VALUES, QUINTILE_VALUES[::-1]])
+    pops = np.array([QUINTILE_POP, QUINTILE_POP])
+    out = sii(values, pops, se=np.array([QUINTILE_SE] * 2), repetitions=1000, seed=1)
+    assert out["sii"][1] == pytest.approx(wls_by_hand(QUINTILE_VALUES[::-1], QUINTILE_POP)[1])
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"values": [1, 2, 3, 4], "population": [1, 1, 1, 1], "se": [1] * 4}, "4 quantiles"),
+        ({"values": [1] * 5, "population": [1, 1, 0, 1, 1], "se": [1] * 5},
+         "population: value must be greater than zero at index 2"),
+        ({"values": [1, 2, float("nan"), 4, 5], "population": [1] * 5, "se": [1] * 5},
+         r"values: missing \(NaN\) value at index 2"),
+        ({"values": [1] * 5, "population": [1] * 6, "se": [1] * 5}, "population: shape"),
+        ({"values": [1] * 5, "population": [1] * 5}, "lower"),
+        ({"values": [1] * 5, "population": [1] * 5, "se": [1] * 5, "transform": True},
+         "transform"),
+        ({"values": [1] * 5, "population": [1] * 5, "se": [1] * 5, "repetitions": 999},
+         "repetitions"),
+        ({"values": [0.5, 1.2, 0.5, 0.5, 0.5], "population": [1] * 5, "se": [1] * 5,
+          "value_type": 2}, "values: proportion must be inside"),
+    ],
+)  # fmt: skip
+def test_bad_sii_input_is_rejected(kwargs: dict, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        sii(**kwargs)
+
+
+def test_quintile_gap_newcombe_and_log_ratio() -> None:
+    quintiles = [1, 1, 2, 3, 4, 5, 5]
+    x = [30.0, 12.0, 35.0, 30.0, 25.0, 10.0, 8.0]
+    n = [150.0, 60.0, 200.0, 210.0, 190.0, 120.0, 80.0]
+    out = quintile_gap(quintiles, x, n, multiplier=100)
+    x1, n1, x5, n5 = 42.0, 210.0, 18.0, 200.0
+    p1, p5 = x1 / n1, x5 / n5
+
+    def wilson(xx: float, nn: float) -> tuple[float, float]:
+        root = Z95 * math.sqrt(Z95**2 + 4 * xx * (1 - xx / nn))
+        return (2 * xx + Z95**2 - root) / (2 * (nn + Z95**2)), (2 * xx + Z95**2 + root) / (
+            2 * (nn + Z95**2)
+        )
+
+    (l1, u1), (l5, u5) = wilson(x1, n1), wilson(x5, n5)
+    gap = p1 - p5
+    assert out["absolute_gap"][0] == pytest.approx(100 * gap, rel=1e-12)
+    assert out["absolute_lowercl"][0] == pytest.approx(
+        100 * (gap - math.sqrt((p1 - l1) ** 2 + (u5 - p5) ** 2)), rel=1e-9
+    )
+    assert out["absolute_uppercl"][0] == pytest.approx(
+        100 * (gap + math.sqrt((u1 - p1) ** 2 + (p5 - l5) ** 2)), rel=1e-9
+    )
+    se = math.sqrt(1 / x1 - 1 / n1 + 1 / x5 - 1 / n5)
+    assert out["relative_gap"][0] == pytest.approx(p1 / p5, rel=1e-12)
+    assert out["relative_uppercl"][0] == pytest.approx(p1 / p5 * math.exp(Z95 * se), rel=1e-9)
+
+
+def test_quintile_gap_rates_and_missing_quintile() -> None:
+    out = quintile_gap([1, 5], [50.0, 20.0], [10000.0, 12000.0], kind="rate", multiplier=1e5)
+    r1, r5 = 50 / 10000, 20 / 12000
+    half = Z95 * math.sqrt(50 / 10000**2 + 20 / 12000**2)
+    assert out["absolute_lowercl"][0] == pytest.approx((r1 - r5 - half) * 1e5, rel=1e-9)
+    assert out["relative_lowercl"][0] == pytest.approx(
+        r1 / r5 * math.exp(-Z95 * math.sqrt(1 / 50 + 1 / 20)), rel=1e-9
+    )
+    with pytest.raises(ValueError, match="quintile 5 has no rows"):
+        quintile_gap([1, 2], [5.0, 5.0], [10.0, 10.0])
