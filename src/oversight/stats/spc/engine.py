@@ -39,8 +39,9 @@ def run_engine(
     improvement: int,
     fix_after: float,
     screen: bool,
+    target: FloatArray,
 ) -> EngineResult:
-    """Run every step of ``ptd_spc`` over all series in one pass."""
+    """Run every step of ``ptd_spc`` over all series in one pass (``target``: per point)."""
     n = y.size
     series_flag = np.zeros(n, dtype=bool)
     series_flag[series_starts] = True
@@ -55,8 +56,8 @@ def run_engine(
     offset = marks[series_starts] - rebase_mark[series_starts]
     rebase_group = marks - offset[series_id]
 
-    group = group_limits(y, starts, gid, pos, fix_after, screen)
-    lim = point_limits(y, gid, pos, fix_after, group)
+    group = group_limits(y, starts, gid, pos, fix_after, screen, target)
+    lim = point_limits(y, sizes, pos, fix_after, group)
     code = rules.special_cause_type(y, pos, gid, lim.outside, lim.close, lim.relative_to_mean)
     short_group = (sizes < WARNING_THRESHOLD)[gid]
     series_short = np.add.reduceat(short_group.astype(np.int64), series_starts) > 0

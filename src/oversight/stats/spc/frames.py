@@ -61,4 +61,7 @@ def points_frame(
         "point_type": pd.Categorical.from_codes(res.point_type, dtype=_POINTS),
         "target": target,
     }
-    return pd.DataFrame(columns, index=index if index is not None else pd.RangeIndex(y.size))
+    # copy=False keeps each column its own block: consolidating 20 columns of millions of
+    # rows would cost more than the whole computation.
+    index = index if index is not None else pd.RangeIndex(y.size)
+    return pd.DataFrame(columns, index=index, copy=False)

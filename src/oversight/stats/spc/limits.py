@@ -8,12 +8,13 @@ of moving ranges (one point, or a flat series screened to nothing) gives NaN lim
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
 from oversight.stats.spc.constants import LIMIT, LIMIT_CLOSE, SCREEN
-from oversight.stats.spc.segments import BoolArray, FloatArray, IntArray, r_mean
+from oversight.stats.spc.segments import BoolArray, FloatArray, IntArray, fast_mean, r_mean
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,64 @@ class PointLimits:
     relative_to_mean: np.ndarray
 
 
+#: Relative distance under which a comparison could flip between the double-precision
+#: mean and R's long-double mean (they differ by a few ulps, about 1e-16).
+_TIE_TOLERANCE = 1e-12
+
+
+def _limits(
+    y: FloatArray,
+    starts: IntArray,
+    gid: IntArray,
+    pos: IntArray,
+    fix_after: float,
+    screen: bool,
+    mean_of: Callable[[FloatArray, BoolArray, IntArray, IntArray], FloatArray],
+) -> tuple[FloatArray, FloatArray, FloatArray, BoolArray, FloatArray]:
+    """mean, screened AMR, moving ranges, their mask and the unscreened AMR per group."""
+    baseline = (pos + 1) <= fix_after
+    mean = mean_of(y, baseline, starts, gid)
+    mr = np.zeros_like(y)
+    if y.size > 1:
+        mr[1:] = np.abs(np.diff(y))
+    has_mr = baseline & (pos >= 1)
+    amr_raw = mean_of(mr, has_mr, starts, gid)
+    amr = amr_raw
+    if screen:
+        with np.errstate(invalid="ignore"):
+            kept = has_mr & (mr < (SCREEN * amr_raw)[gid])
+        amr = mean_of(mr, kept, starts, gid)
+    return mean, amr, mr, has_mr, amr_raw
+
+
+def _near_ties(
+    y: FloatArray,
+    sizes: IntArray,
+    parts: tuple[FloatArray, FloatArray, FloatArray, BoolArray, FloatArray],
+    target: FloatArray,
+    screen: bool,
+) -> BoolArray:
+    """Groups where a point, moving range or target is within a hair of the mean, a limit
+    or the screening threshold: only there can the last bit of the mean matter."""
+    mean, amr, mr, has_mr, amr_raw = parts
+    m = np.repeat(mean, sizes)
+    with np.errstate(invalid="ignore"):
+        tol_g = _TIE_TOLERANCE * (np.abs(mean) + 4 * np.abs(amr))
+        tol = np.repeat(tol_g, sizes) + _TIE_TOLERANCE * np.abs(np.nan_to_num(target))
+        wide = np.repeat(LIMIT * amr, sizes)
+        close = np.repeat(LIMIT_CLOSE * amr, sizes)
+        dist = np.abs(y - m)
+        near = dist <= tol
+        near |= np.abs(dist - wide) <= tol
+        near |= np.abs(dist - close) <= tol
+        near |= np.abs(np.abs(target - m) - wide) <= tol
+        if screen:
+            threshold = np.repeat(SCREEN * amr_raw, sizes)
+            near |= has_mr & (np.abs(mr - threshold) <= _TIE_TOLERANCE * (mr + threshold))
+    starts = np.concatenate(([0], np.cumsum(sizes)[:-1]))
+    return np.add.reduceat(near, starts) > 0
+
+
 def group_limits(
     y: FloatArray,
     starts: IntArray,
@@ -47,45 +106,53 @@ def group_limits(
     pos: IntArray,
     fix_after: float,
     screen: bool,
+    target: FloatArray,
 ) -> GroupLimits:
-    """Mean and AMR per group, as the reference computes them."""
-    baseline = (pos + 1) <= fix_after
-    mean = r_mean(y, baseline, starts, gid)
-    mr = np.zeros_like(y)
-    if y.size > 1:
-        mr[1:] = np.abs(np.diff(y))
-    has_mr = baseline & (pos >= 1)
-    amr = r_mean(mr, has_mr, starts, gid)
-    if screen:
-        with np.errstate(invalid="ignore"):
-            kept = has_mr & (mr < (SCREEN * amr)[gid])
-        amr = r_mean(mr, kept, starts, gid)
+    """Mean and AMR per group, as the reference computes them.
+
+    Computed in double precision first; groups with a near tie (see ``_near_ties``) are
+    recomputed with R's long-double algorithm, so every comparison agrees with R while the
+    bulk of the work stays fast. Other groups differ from R by at most a few ulps.
+    """
+    parts = _limits(y, starts, gid, pos, fix_after, screen, fast_mean)
+    mean, amr = parts[0].copy(), parts[1].copy()
+    sizes = np.diff(np.append(starts, y.size))
+    redo = np.flatnonzero(_near_ties(y, sizes, parts, target, screen))
+    if redo.size:
+        pts = np.flatnonzero(np.isin(gid, redo)) if redo.size < starts.size else np.arange(y.size)
+        sub_gid = np.searchsorted(redo, gid[pts])
+        sub_starts = np.flatnonzero(np.diff(sub_gid, prepend=-1))
+        exact = _limits(y[pts], sub_starts, sub_gid, pos[pts], fix_after, screen, r_mean)
+        mean[redo], amr[redo] = exact[0], exact[1]
     return GroupLimits(mean=mean, amr=amr)
 
 
 def point_limits(
-    y: FloatArray, gid: IntArray, pos: IntArray, fix_after: float, group: GroupLimits
+    y: FloatArray, sizes: IntArray, pos: IntArray, fix_after: float, group: GroupLimits
 ) -> PointLimits:
     """Broadcast the group limits to points and test each point against them."""
-    mean = group.mean[gid]
-    amr = group.amr[gid]
-    lpl = mean - LIMIT * amr
-    upl = mean + LIMIT * amr
-    nlpl = mean - LIMIT_CLOSE * amr
-    nupl = mean + LIMIT_CLOSE * amr
-    na = np.isnan(amr)
+    mean, amr = group.mean, group.amr
+
+    def spread(values: FloatArray) -> FloatArray:
+        return np.repeat(values, sizes)
+
+    m = spread(mean)
+    lpl = spread(mean - LIMIT * amr)
+    upl = spread(mean + LIMIT * amr)
+    nlpl = spread(mean - LIMIT_CLOSE * amr)
+    nupl = spread(mean + LIMIT_CLOSE * amr)
     outside = (y > upl) | (y < lpl)
     close = ~outside & ((y < nlpl) | (y > nupl))
-    fix_y = np.where((pos + 1) <= fix_after, y, np.nan)
+    fix_y = y if fix_after == np.inf else np.where((pos + 1) <= fix_after, y, np.nan)
     return PointLimits(
         fix_y=fix_y,
-        mean=mean,
+        mean=m,
         lpl=lpl,
         upl=upl,
         nlpl=nlpl,
         nupl=nupl,
         outside=outside,
         close=close,
-        na=na,
-        relative_to_mean=np.sign(y - mean).astype(np.int8),
+        na=spread(np.isnan(amr)),
+        relative_to_mean=np.sign(y - m).astype(np.int8),
     )

@@ -22,8 +22,8 @@ from oversight.stats.spc.segments import (
     FloatArray,
     IntArray,
     leading_any,
+    same_nonzero_run,
     shift_next,
-    trailing_count,
 )
 
 
@@ -39,9 +39,7 @@ def step_signs(y: FloatArray, pos: IntArray) -> np.ndarray:
 def trend(steps: np.ndarray) -> BoolArray:
     """Rule B: points inside any run of RUN_LENGTH strictly rising or falling points."""
     width = RUN_LENGTH - 1  # steps, not points; a group's first step is 0, so none cross
-    end = (trailing_count(steps == 1, width) == width) | (
-        trailing_count(steps == -1, width) == width
-    )
+    end = same_nonzero_run(steps, width)
     return leading_any(end, RUN_LENGTH)
 
 
@@ -76,10 +74,7 @@ def two_in_three(close: BoolArray, rtm: np.ndarray, gid: IntArray) -> BoolArray:
 def run(rtm: np.ndarray, pos: IntArray) -> BoolArray:
     """Rule D: points inside RUN_LENGTH or more in a row strictly on one side of the mean."""
     full = pos >= RUN_LENGTH - 1
-    end = full & (
-        (trailing_count(rtm == 1, RUN_LENGTH) == RUN_LENGTH)
-        | (trailing_count(rtm == -1, RUN_LENGTH) == RUN_LENGTH)
-    )
+    end = full & same_nonzero_run(rtm, RUN_LENGTH)
     return leading_any(end, RUN_LENGTH)
 
 

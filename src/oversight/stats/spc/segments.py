@@ -1,8 +1,8 @@
 """Segment-wise primitives on a flat array cut into contiguous groups.
 
 Every series (and every rebase group inside it) is a contiguous slice of one flat array, so
-per-group statistics are ``np.add.reduceat`` calls and sliding windows are differences of
-cumulative sums. No Python loop runs over groups.
+per-group statistics are ``np.add.reduceat`` calls and sliding windows are streak lengths
+and cumulative sums. No Python loop runs over groups.
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ def r_mean(values: FloatArray, mask: BoolArray, starts: IntArray, gid: IntArray)
     """Mean of ``values[mask]`` per group, computed the way R's ``mean()`` does.
 
     R sums in long double, divides, then adds the mean residual (a second pass) before
-    rounding to double. Copying that keeps points that sit exactly on the mean on it, so
-    ``relative_to_mean`` ties agree with the reference. An empty group gives NaN.
+    rounding to double. Copying that keeps points that sit exactly on the mean (or a limit)
+    there, so ties agree with the reference. An empty group gives NaN.
     """
     ld = values.astype(np.longdouble)
     count = np.add.reduceat(mask.astype(np.int64), starts).astype(np.longdouble)
@@ -31,18 +31,44 @@ def r_mean(values: FloatArray, mask: BoolArray, starts: IntArray, gid: IntArray)
     return np.where(np.isfinite(first), second, first).astype(np.float64)
 
 
-def trailing_count(indicator: BoolArray, width: int) -> IntArray:
-    """Number of true values in the window of ``width`` ending at each index (clipped at 0)."""
-    csum = np.concatenate(([0], np.cumsum(indicator, dtype=np.int64)))
-    idx = np.arange(1, indicator.size + 1)
-    return csum[idx] - csum[np.maximum(idx - width, 0)]
+def fast_mean(values: FloatArray, mask: BoolArray, starts: IntArray, gid: IntArray) -> FloatArray:
+    """The same two-pass mean in double precision: within a few ulps of ``r_mean``."""
+    count = np.add.reduceat(mask.astype(np.int32), starts)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        first = np.add.reduceat(np.where(mask, values, 0.0), starts) / count
+        residual = np.where(mask, values - first[gid], 0.0)
+        second = first + np.add.reduceat(residual, starts) / count
+    return np.where(np.isfinite(first), second, first)
+
+
+def trailing_all(indicator: BoolArray, width: int) -> BoolArray:
+    """True where the ``width`` values ending at this index are all true (by doubling)."""
+    out = indicator.copy()
+    have = 1
+    while have < width:
+        step = min(have, width - have)
+        out[step:] &= out[:-step].copy()
+        out[:step] = False
+        have += step
+    return out
 
 
 def leading_any(indicator: BoolArray, width: int) -> BoolArray:
-    """True where any value in the window of ``width`` starting at each index is true."""
-    csum = np.concatenate(([0], np.cumsum(indicator, dtype=np.int64)))
-    idx = np.arange(indicator.size)
-    return (csum[np.minimum(idx + width, indicator.size)] - csum[idx]) > 0
+    """True where any value in the window of ``width`` starting at this index is true."""
+    out = indicator.copy()
+    have = 1
+    while have < width:
+        step = min(have, width - have)
+        out[:-step] |= out[step:].copy()
+        have += step
+    return out
+
+
+def same_nonzero_run(codes: np.ndarray, width: int) -> BoolArray:
+    """True where the ``width`` codes ending here are equal and not 0."""
+    same = np.zeros(codes.size, dtype=bool)
+    same[1:] = codes[1:] == codes[:-1]
+    return trailing_all(same, width - 1) & (codes != 0) if width > 1 else codes != 0
 
 
 def shift_next(values: npt.NDArray[np.generic], fill: object) -> npt.NDArray[np.generic]:

@@ -92,7 +92,16 @@ def spc(
     absent = rb[~np.isin(rb, x)]
     mark = np.isin(x, rb)
 
-    res = run_engine(y, np.array([0]), mark, improvement=imp, fix_after=k, screen=screen_outliers)
+    target_col = np.full(y.size, np.nan if tgt is None else tgt)
+    res = run_engine(
+        y,
+        np.array([0]),
+        mark,
+        improvement=imp,
+        fix_after=k,
+        screen=screen_outliers,
+        target=target_col,
+    )
     if res.series_short[0]:
         warnings.append(SHORT_GROUP_MESSAGE)
     if absent.size:
@@ -111,7 +120,7 @@ def spc(
         y=y,
         x=x,
         trajectory=traj,
-        target=np.full(y.size, np.nan if tgt is None else tgt),
+        target=target_col,
     )
     return SpcResult(
         points=points,
