@@ -29,6 +29,9 @@ def version() -> None:
 from oversight.collect.importers.command import import_app  # noqa: E402
 
 app.add_typer(import_app, name="import")
+from oversight.collect.burden_command import burden_command  # noqa: E402
+
+app.command("burden")(burden_command)
 from oversight.catalogue.commands import catalogue_app  # noqa: E402
 
 app.add_typer(catalogue_app, name="catalogue")

@@ -1,0 +1,117 @@
+"""`oversight burden [--org CODE] [--json]`: the burden report over the operational database.
+
+The thin adapter between the store and the pure `burden()`: accepted submissions become
+`ReceivedReturn`s (an accepted return passed validation, so every item of its collection is
+present); rejected and unconfirmed submissions were not received.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import typer
+from rich.console import Console
+from rich.table import Table
+from sqlalchemy import Engine, select
+
+from oversight.catalogue import load
+from oversight.collect.burden import BurdenReport, ReceivedReturn, burden, months
+from oversight.store.database import connect, session
+from oversight.store.models import Submission
+
+
+def returns_from_store(engine: Engine | None = None) -> list[ReceivedReturn]:
+    """Every accepted submission as a received return (received_at read as UTC when naive)."""
+    query = select(
+        Submission.collection, Submission.org_code, Submission.period, Submission.received_at
+    ).where(Submission.status == "accepted")
+    with session(engine or connect()) as s:
+        rows = s.execute(query).all()
+    out = []
+    for collection, org, period, received_at in rows:
+        year, month = (int(p) for p in period.split("-"))
+        when = received_at if received_at.tzinfo else received_at.replace(tzinfo=dt.UTC)
+        out.append(ReceivedReturn(collection, org, dt.date(year, month, 1), when))
+    return out
+
+
+def _month(text: str | None) -> dt.date | None:
+    if text is None:
+        return None
+    try:
+        return dt.datetime.strptime(text, "%Y-%m").date()
+    except ValueError as exc:
+        raise typer.BadParameter(f"{text!r} is not YYYY-MM") from exc
+
+
+def _pct(value: float | None) -> str:
+    return "–" if value is None else f"{100 * value:.0f}%"
+
+
+def _print(report: BurdenReport) -> None:
+    table = Table(
+        title="Data collection burden per ICB and period",
+        caption="items requested; dup = asked by 2+ collections; deriv = derivable from "
+        "record-level data held; returns expected: ok (on time), late, miss, pend (not yet due)",
+    )
+    heads = [
+        "ICB",
+        "period",
+        "items",
+        "dup",
+        "deriv",
+        "returns",
+        "ok",
+        "late",
+        "miss",
+        "pend",
+        "ret%",
+        "items%",
+    ]
+    for head in heads:
+        justify = "left" if head in ("ICB", "period") else "right"
+        table.add_column(head, justify=justify, no_wrap=True)
+    for r in report.rows:
+        table.add_row(
+            r.icb_code,
+            f"{r.period:%Y-%m}",
+            str(r.items_requested),
+            str(len(r.duplicated_items)),
+            str(len(r.derivable_items)),
+            str(r.expected_returns),
+            str(r.on_time),
+            str(r.late),
+            str(r.missing),
+            str(r.pending),
+            _pct(r.returns_completeness),
+            _pct(r.items_completeness),
+        )
+    console = Console()
+    console.width = max(console.width, 110)  # the table is 12 columns: never truncate a code
+    console.print(table)
+
+
+def burden_command(
+    org: str | None = typer.Option(None, "--org", help="Only this ICB (ODS code)."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON (schema oversight.burden/1)."),
+    first: str | None = typer.Option(None, "--from", help="First period, YYYY-MM."),
+    last: str | None = typer.Option(None, "--to", help="Last period, YYYY-MM."),
+) -> None:
+    """Items requested, duplicated and derivable, timeliness and completeness, per ICB and month."""
+    catalogue = load()
+    if org is not None and org not in catalogue.icbs and org not in catalogue.merged_icbs:
+        typer.echo(f"error: {org} is not an ICB code in the catalogue", err=True)
+        raise typer.Exit(2)
+    received = returns_from_store()
+    today = dt.date.today()
+    start, end = _month(first), _month(last)
+    seen = [r.period for r in received]
+    default_last = dt.date(today.year, today.month, 1) - dt.timedelta(days=1)
+    end = end or (max(seen) if seen else default_last)
+    start = start or (min(seen) if seen else end)
+    report = burden(catalogue, received, org=org, periods=months(start, end), as_of=today)
+    if as_json:
+        typer.echo(json.dumps(report.to_json(), indent=2))
+    else:
+        _print(report)
