@@ -12,7 +12,13 @@ import yaml
 
 from oversight.catalogue.files import DEFAULT_DIR, FILES
 
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 REFERENCE = Path("/work/shared/data/reference")
+
+
+def _read(path: Path) -> Any:
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)
 
 
 class CatalogueCopy:
@@ -26,23 +32,23 @@ class CatalogueCopy:
         """Apply `change` to the entry `entry_id` of `file` and write the file back."""
         spec = next(s for s in FILES if s.name == file)
         path = self.root / file
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        doc = _read(path)
         entry = next(e for e in doc[spec.key] if str(e[spec.id_field]) == entry_id)
         change(entry)
-        path.write_text(yaml.safe_dump(doc, sort_keys=False), encoding="utf-8")
+        path.write_text(yaml.dump(doc, Dumper=_DUMPER, sort_keys=False), encoding="utf-8")
 
     def append(self, file: str, entry: dict[str, Any]) -> None:
         """Add an entry at the end of `file`."""
         spec = next(s for s in FILES if s.name == file)
         path = self.root / file
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        doc = _read(path)
         doc[spec.key].append(entry)
-        path.write_text(yaml.safe_dump(doc, sort_keys=False), encoding="utf-8")
+        path.write_text(yaml.dump(doc, Dumper=_DUMPER, sort_keys=False), encoding="utf-8")
 
     def entry(self, file: str, entry_id: str) -> dict[str, Any]:
         """A copy of one entry as written."""
         spec = next(s for s in FILES if s.name == file)
-        doc = yaml.safe_load((self.root / file).read_text(encoding="utf-8"))
+        doc = _read(self.root / file)
         found: dict[str, Any] = next(e for e in doc[spec.key] if str(e[spec.id_field]) == entry_id)
         return found
 

@@ -22,6 +22,7 @@ from oversight.catalogue.models import (
 from oversight.catalogue.problems import Problem
 
 SCHEMA_VERSION = 1
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 DEFAULT_DIR = Path(__file__).parent / "data"
 
 
@@ -68,7 +69,7 @@ def read_entries(directory: Path, spec: FileSpec) -> tuple[list[RawEntry], list[
             return [], [Problem(spec.name, "-", "file is missing")]
         return [], []
     try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        doc = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)
     except yaml.YAMLError as exc:
         return [], [Problem(spec.name, "-", f"not valid YAML: {exc}")]
     if not isinstance(doc, dict):

@@ -27,18 +27,22 @@ class Sources:
     def problem(self, kind: str, entry_id: str, reason: str, severity: str = "error") -> Problem:
         return Problem(self.origins[kind][entry_id], entry_id, reason, severity)  # type: ignore[arg-type]
 
+    def known(self, kind: str, entry_id: str) -> bool:
+        """Defined in the files, valid or not (an invalid entry is reported once, not again
+        by everything that refers to it)."""
+        return entry_id in self.origins[kind]
+
     def icb_exists(self, code: str) -> bool:
-        return code in self.tables["icbs"] or code in self.tables["merged_icbs"]
+        return self.known("icbs", code) or self.known("merged_icbs", code)
 
 
 def _organisations(s: Sources) -> Iterator[Problem]:
-    regions = s.tables["regions"]
     for kind in ("icbs", "merged_icbs"):
         for code, icb in s.tables[kind].items():
-            if icb.region_code not in regions:
+            if not s.known("regions", icb.region_code):
                 yield s.problem(kind, code, f"unknown region {icb.region_code!r}")
             for m in icb.memberships:
-                if m.region_code not in regions:
+                if not s.known("regions", m.region_code):
                     yield s.problem(
                         kind, code, f"membership names unknown region {m.region_code!r}"
                     )
@@ -50,7 +54,7 @@ def _organisations(s: Sources) -> Iterator[Problem]:
     for code, provider in s.tables["providers"].items():
         if not s.icb_exists(provider.icb_code):
             yield s.problem("providers", code, f"unknown ICB {provider.icb_code!r}")
-        if provider.region_code and provider.region_code not in regions:
+        if provider.region_code and not s.known("regions", provider.region_code):
             yield s.problem("providers", code, f"unknown region {provider.region_code!r}")
 
 
@@ -59,6 +63,8 @@ def _data_items(s: Sources) -> Iterator[Problem]:
     for item_id, item in s.tables["data_items"].items():
         dataset = datasets.get(item.dataset)
         if dataset is None:
+            if s.known("datasets", item.dataset):
+                continue
             yield s.problem("data_items", item_id, f"unknown dataset {item.dataset!r}")
             continue
         if dataset.grain != item.grain:
@@ -96,6 +102,8 @@ def _data_items(s: Sources) -> Iterator[Problem]:
                         )
         for coll_id in item.collections:
             coll = collections.get(coll_id)
+            if coll is None and s.known("collections", coll_id):
+                continue
             if coll is None:
                 yield s.problem("data_items", item_id, f"unknown collection {coll_id!r}")
             elif item_id not in coll.data_items:
@@ -107,7 +115,7 @@ def _metrics(s: Sources) -> Iterator[Problem]:
     for metric_id, metric in s.tables["metrics"].items():
         known = [items[i] for i in metric.data_item_ids if i in items]
         for item_id in metric.data_item_ids:
-            if item_id not in items:
+            if not s.known("data_items", item_id):
                 yield s.problem("metrics", metric_id, f"unknown data item {item_id!r}")
         if metric.breakdowns and any(i.grain != "record" for i in known):
             yield s.problem(
@@ -122,10 +130,10 @@ def _metrics(s: Sources) -> Iterator[Problem]:
 
 
 def _collections(s: Sources) -> Iterator[Problem]:
-    items, datasets = s.tables["data_items"], s.tables["datasets"]
+    datasets = s.tables["datasets"]
     for coll_id, coll in s.tables["collections"].items():
         for item_id in coll.data_items:
-            if item_id not in items:
+            if not s.known("data_items", item_id):
                 yield s.problem("collections", coll_id, f"unknown data item {item_id!r}")
         for item_id, n in Counter(coll.data_items).items():
             if n > 1:
@@ -133,6 +141,8 @@ def _collections(s: Sources) -> Iterator[Problem]:
         if coll.dataset is None:
             continue
         dataset = datasets.get(coll.dataset)
+        if dataset is None and s.known("datasets", coll.dataset):
+            continue
         if dataset is None:
             yield s.problem("collections", coll_id, f"unknown dataset {coll.dataset!r}")
         elif dataset.grain != coll.grain:
@@ -147,15 +157,20 @@ def _month_start(day: dt.date) -> dt.date:
     return day.replace(day=1)
 
 
+def _contradicts(improvement: str, comparison: str) -> bool:
+    """A '>=' target on a metric where lower is better (or the reverse) is a slip."""
+    return (improvement == "increase" and comparison in ("<", "<=")) or (
+        improvement == "decrease" and comparison in (">", ">=")
+    )
+
+
 def _targets(s: Sources, max_national: int) -> Iterator[Problem]:
     targets, metrics = s.tables["targets"], s.tables["metrics"]
     for target_id, t in targets.items():
         metric = metrics.get(t.metric_id)
-        if metric is None:
+        if metric is None and not s.known("metrics", t.metric_id):
             yield s.problem("targets", target_id, f"unknown metric {t.metric_id!r}")
-        elif (metric.improvement == "increase" and t.comparison in ("<", "<=")) or (
-            metric.improvement == "decrease" and t.comparison in (">", ">=")
-        ):
+        if metric is not None and _contradicts(metric.improvement, t.comparison):
             yield s.problem(
                 "targets",
                 target_id,
