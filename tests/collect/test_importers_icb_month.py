@@ -86,3 +86,24 @@ def test_real_ae_sitrep_to_the_42_icbs_loses_nothing_silently() -> None:
     # Thames Valley (S0E4D) has one 2022 predecessor among the 42 (QU9) and maps to it.
     assert "S0E4D" not in set(result.unmapped.icb_code.dropna())
     assert set(result.unmapped.reason) == {NO_ICB, NOT_IN_CONFIGURATION}
+
+
+def test_catalogue_items_fed_by_importers_exist_in_their_collections() -> None:
+    from oversight.catalogue import load
+    from oversight.collect.importers import ae_sitrep, rtt
+
+    cat = load()
+    assert set(ae_sitrep.CATALOGUE_ITEMS) <= set(cat.collections["ae_sitrep"].data_items)
+    assert set(rtt.CATALOGUE_ITEMS) == set(cat.collections["rtt_monthly"].data_items)
+
+
+def test_real_rtt_feeds_the_rtt_monthly_return() -> None:
+    from oversight.collect.importers.rtt import CATALOGUE_ITEMS, PROVIDER_FILE, read_rtt
+
+    if not (REAL / PROVIDER_FILE).is_file():
+        pytest.skip(f"real NHS data file {REAL / PROVIDER_FILE} is absent")
+    table = read_rtt(REAL)
+    result = to_icb_month(table, CATALOGUE_ITEMS, code_column="icb_code")
+    assert list(result.table.columns) == ["icb_code", "period", *CATALOGUE_ITEMS]
+    assert result.table.rtt_waiting.sum() == 7_123_980
+    assert set(result.table.period) == {dt.date(2026, 4, 1)}

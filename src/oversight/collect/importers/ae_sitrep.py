@@ -38,10 +38,15 @@ DEPARTMENT_TYPES = ("type_1", "type_2", "other")
 MEASURES = ("attendances", "attendances_over_4hrs", "emergency_admissions_via_ae")
 BASE_COLUMNS = ("period", "org_code", "department_type", "measure", "value")
 KINDS_SUMMED = ("unplanned", "booked", "all")
+# Catalogue data items of the `ae_sitrep` collection ← tidy columns, for `to_icb_month`. The
+# collection's third item, ae_over_12_hours (12 hours from arrival), is not in this file.
+CATALOGUE_ITEMS = {"ae_attendances": "attendances", "ae_within_4_hours": "attendances_within_4hrs"}
 
 
 def read_ae_sitrep(path: str | Path, *, lookups: str | Path | None = None) -> pd.DataFrame:
-    """Tidy A&E sitrep: period, org_code, department_type, the three counts, icb_code, region_code.
+    """Tidy A&E sitrep: period, org_code, department_type, counts, icb_code, region_code.
+
+    Counts: the three MEASURES and `attendances_within_4hrs` (attendances − over 4 hours).
 
     `path` is a file of either series or a directory (the 2024-25 file is read from a
     directory). Providers are mapped to ICBs with the trust lookup found in `lookups`
@@ -71,6 +76,7 @@ def read_ae_sitrep(path: str | Path, *, lookups: str | Path | None = None) -> pd
     for measure in MEASURES:
         wide[measure] = wide[measure].astype("Int64")
     _check_breaches(file, wide)
+    wide["attendances_within_4hrs"] = wide["attendances"] - wide["attendances_over_4hrs"]
     trusts = load_trust_lookup(lookups if lookups is not None else file.parent)
     return attach_icb(wide, trusts).sort_values(
         ["period", "org_code", "department_type"], ignore_index=True

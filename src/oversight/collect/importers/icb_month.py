@@ -66,7 +66,7 @@ def to_icb_month(
     out = grouped.rename(columns={v: k for k, v in mapping.items()}).reset_index()
     out["period"] = pd.to_datetime(out["period"]).dt.date
     left = work.loc[reason.notna()].assign(reason=reason[reason.notna()])
-    keys = [c for c in (code_column, "icb_code", "reason") if c in left.columns]
+    keys = list(dict.fromkeys(c for c in (code_column, "icb_code", "reason") if c in left.columns))
     unmapped = left.groupby(keys, dropna=False)[list(mapping.values())].sum().reset_index()
     return IcbMonth(
         table=out.sort_values(["period", "icb_code"], ignore_index=True), unmapped=unmapped

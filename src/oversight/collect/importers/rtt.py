@@ -41,6 +41,14 @@ MEASURES = {
     "over_104_weeks": "over_104_weeks",
 }
 UNKNOWN_ICB = "UNKNOWN"
+# Catalogue data items of the `rtt_monthly` collection ← columns of `read_rtt`.
+CATALOGUE_ITEMS = {
+    "rtt_waiting": "total_waiting",
+    "rtt_waiting_within_18_weeks": "within_18_weeks",
+    "rtt_waiting_over_52_weeks": "over_52_weeks",
+    "rtt_waiting_over_65_weeks": "over_65_weeks",
+    "rtt_waiting_over_78_weeks": "over_78_weeks",
+}
 
 
 def read_rtt(path: str | Path, *, lookups: str | Path | None = None) -> pd.DataFrame:
