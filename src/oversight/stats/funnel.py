@@ -149,7 +149,7 @@ def _pr_guard(limits: list[FloatArray]) -> None:
 
 def _limits_table(
     grid: FloatArray, data_type: str, sr_method: str, target: float, tau: float, mult: float
-) -> pd.DataFrame:
+) -> dict[str, FloatArray]:
     plain = _unadjusted(grid, data_type, target)
     adjusted = _normal_limits(grid, data_type, sr_method, target, tau)
     columns: dict[str, FloatArray] = {"denominator": grid}
@@ -159,7 +159,7 @@ def _limits_table(
             values = [np.clip(col, 0.0, mult) for col in values]
             _pr_guard(values)
         columns.update(zip(names, values, strict=True))
-    return pd.DataFrame(columns)
+    return columns
 
 
 def _dispersion(
@@ -214,20 +214,20 @@ def funnel(
             draw_adjusted, draw_unadjusted = False, True
             messages.append(MSG_NO_OVERDISPERSION)
     table = _limits_table(_grid(d, data_type), data_type, sr_method, target, tau, mult)
-    at = np.searchsorted(table["denominator"].to_numpy(), d)
-    units = pd.DataFrame(
-        {"group": groups, "numerator": o, "denominator": d, "rr": o / d, "z": z, "s": s,
-         "trimmed": trimmed}
-    )  # fmt: skip
+    at = np.searchsorted(table["denominator"], d)
+    units: dict[str, object] = {
+        "group": groups, "numerator": o, "denominator": d, "rr": o / d, "z": z, "s": s,
+        "trimmed": trimmed,
+    }  # fmt: skip
     for col in (*LIMIT_COLUMNS, *OD_COLUMNS):
-        units[col] = table[col].to_numpy()[at]
+        units[col] = table[col][at]
     chosen = OD_COLUMNS if draw_adjusted else LIMIT_COLUMNS
     lo, hi = chosen[0:2] if limit == 95 else chosen[2:4]
-    value = units["rr"].to_numpy() * mult
-    units["outlier"] = ((value < units[lo]) | (value > units[hi])).astype(np.int8)
+    value = o / d * mult
+    units["outlier"] = ((value < table[lo][at]) | (value > table[hi][at])).astype(np.int8)
     return FunnelResult(
-        units=units,
-        limits=table,
+        units=pd.DataFrame(units),
+        limits=pd.DataFrame(table),
         phi=phi,
         tau2=tau,
         target=target,
