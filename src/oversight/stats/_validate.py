@@ -79,7 +79,7 @@ def confidence_levels(confidence: float | Sequence[float]) -> tuple[float, ...]:
     levels = []
     for i, value in enumerate(raw):
         try:
-            level = float(value)
+            level = float(value)  # type: ignore[arg-type]
         except (TypeError, ValueError):
             raise ValueError(f"confidence: not a number at index {i}") from None
         if np.isnan(level) or level < 0.9 or (1 < level < 90) or level > 100:

@@ -106,7 +106,7 @@ def _design(population: FloatArray) -> tuple[FloatArray, FloatArray]:
 def _fit_matrix(sqrt_a: FloatArray, b_sqrt_a: FloatArray) -> FloatArray:
     """(XᵀX)⁻¹Xᵀ for X = [√a, b√a]: coefficients for any weighted y in one product."""
     x = np.column_stack([sqrt_a, b_sqrt_a])
-    return np.linalg.solve(x.T @ x, x.T)
+    return np.asarray(np.linalg.solve(x.T @ x, x.T), dtype=np.float64)
 
 
 def _order_stat(sorted_draws: FloatArray, confidence: float) -> tuple[float, float]:

@@ -116,6 +116,7 @@ def proportion_ci(
     v.nonnegative("x", xa)
     v.positive("n", na)
     v.fail_where(xa > na, "x", "numerator above denominator")
+    xa, na = xa.reshape(-1), na.reshape(-1)
     value = np.divide(xa, na)
     value *= mult
     columns: dict[str, FloatArray] = {"value": value}
