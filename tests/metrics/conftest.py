@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 from pathlib import Path
 
 import metrics_fixtures as fixtures
@@ -23,3 +25,16 @@ def tiny(tiny_lake: Path) -> Computation:
         return compute(tiny_lake, fixtures.METRICS, fixtures.DATA_ITEMS, fixtures.tree(), engine)
     finally:
         engine.close()
+
+
+@pytest.fixture(scope="session")
+def spark_engine():  # type: ignore[no-untyped-def]
+    """One local Spark session for the whole test run (local[2], one shuffle partition)."""
+    pytest.importorskip("pyspark")
+    if not shutil.which("java") and not os.environ.get("JAVA_HOME"):
+        pytest.skip("Spark needs Java (no java on PATH and JAVA_HOME unset)")
+    from oversight.metrics.engines import SparkEngine, spark_session
+
+    session = spark_session("local[2]", shuffle_partitions=1)
+    yield SparkEngine(session)
+    session.stop()

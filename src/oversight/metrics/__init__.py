@@ -1,1 +1,5 @@
-"""metrics."""
+"""metrics: catalogue metrics computed for every ICB, region and England, read back by API."""
+
+from oversight.metrics.results import lineage, results, series
+
+__all__ = ["lineage", "results", "series"]

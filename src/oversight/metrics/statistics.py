@@ -1,0 +1,169 @@
+"""Statistics attached to every result row: SPC (per series), confidence interval, funnel.
+
+A series is one metric x organisation x breakdown group over the periods. The numerics live in
+oversight.stats (pure, vectorised); this module only selects the rows each method applies to:
+- SPC (Making Data Count XmR) on every series, over its non-missing points;
+- confidence intervals by the metric's `statistic`: proportion -> Wilson, rate and count ->
+  exact/Byar, mean -> Student t (from sum, count and sd); duration percentiles get none;
+- funnel position among the ICBs (data_type "PR") for proportion metrics, per period, total
+  breakdown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+try:
+    from oversight.stats.funnel import funnel
+    from oversight.stats.intervals import mean_ci, proportion_ci, rate_ci
+    from oversight.stats.spc import spc_many
+except ImportError as exc:  # pragma: no cover - only while oversight.stats is being built
+    raise ImportError(
+        "oversight compute attaches SPC, intervals and funnels from oversight.stats "
+        f"(spc.spc_many, intervals, funnel.funnel), which could not be imported: {exc}"
+    ) from exc
+
+KEYS = ["metric_id", "org_type", "org_code", "period", "breakdown", "group"]
+SERIES = ["metric_id", "org_type", "org_code", "breakdown", "group"]
+SPC_POINT = ["mean", "lpl", "upl", "special_cause_type", "point_type"]
+COLUMNS = [
+    *KEYS,
+    "spc_mean",
+    "spc_lpl",
+    "spc_upl",
+    "spc_special_cause",
+    "spc_point_type",
+    "variation_icon",
+    "ci_lower",
+    "ci_upper",
+    "ci_method",
+    "funnel_z",
+    "funnel_lower",
+    "funnel_upper",
+    "funnel_position",
+]
+
+
+def _series_key(frame: pd.DataFrame) -> pd.Series:
+    return frame[SERIES].astype(str).agg("|".join, axis=1)
+
+
+def spc(rows: pd.DataFrame, metrics: Mapping[str, Any]) -> pd.DataFrame:
+    """SPC point fields and the series' variation icon for every non-missing point."""
+    ok = rows[rows["value"].notna() & np.isfinite(rows["value"].astype(float))].copy()
+    ok["series"] = _series_key(ok)
+    ok["x"] = pd.to_datetime(ok["period"])
+    frames = []
+    improvement = ok["metric_id"].map(lambda m: metrics[m].improvement)
+    for imp, part in ok.groupby(improvement, sort=True):
+        res = spc_many(part, by="series", date="x", value="value", improvement=str(imp))
+        pts = res.points[["f", "x", *SPC_POINT]].rename(columns={"f": "series"})
+        icons = res.summary["variation_icon"].rename("variation_icon")
+        pts = pts.merge(icons, left_on="series", right_index=True, how="left")
+        frames.append(part[[*KEYS, "series", "x"]].merge(pts, on=["series", "x"], how="left"))
+    if not frames:
+        return pd.DataFrame(columns=[*KEYS, *COLUMNS[6:12]])
+    out = pd.concat(frames, ignore_index=True)
+    return out.rename(
+        columns={
+            "mean": "spc_mean",
+            "lpl": "spc_lpl",
+            "upl": "spc_upl",
+            "special_cause_type": "spc_special_cause",
+            "point_type": "spc_point_type",
+        }
+    ).drop(columns=["series", "x"])
+
+
+def intervals(rows: pd.DataFrame, metrics: Mapping[str, Any]) -> pd.DataFrame:
+    """95% confidence interval for each row whose statistic has one."""
+    out = rows[KEYS].copy()
+    out["ci_lower"], out["ci_upper"], out["ci_method"] = np.nan, np.nan, None
+    stat = rows["metric_id"].map(lambda m: metrics[m].statistic)
+    mult = rows["metric_id"].map(lambda m: float(metrics[m].multiplier)).astype(float)
+    num, den = rows["numerator"].astype(float), rows["denominator"].astype(float)
+    fine = rows["value"].notna()
+    cases = {
+        "proportion": fine & (den > 0) & (num >= 0) & (num <= den),
+        "rate": fine & (den > 0) & (num >= 0),
+        "count": fine & (num >= 0),
+        "mean": fine & (den >= 2) & rows["sd"].notna(),
+    }
+    for name, mask in cases.items():
+        mask = mask & (stat == name)
+        for m in sorted(set(rows.loc[mask, "metric_id"])):
+            sel = mask & (rows["metric_id"] == m)
+            k = float(metrics[m].multiplier)
+            if name == "proportion":
+                ci, method = proportion_ci(num[sel], den[sel], multiplier=k), "Wilson"
+            elif name == "rate":
+                ci, method = rate_ci(num[sel], den[sel], multiplier=k), "exact/Byar"
+            elif name == "count":
+                ci, method = rate_ci(num[sel], np.ones(int(sel.sum())), multiplier=k), "exact/Byar"
+            else:
+                sd = rows.loc[sel, "sd"].astype(float) / abs(k)
+                ci = mean_ci(total=num[sel], count=den[sel], sd=sd)
+                ci = ci.assign(lowercl=ci["lowercl"] * k, uppercl=ci["uppercl"] * k)
+                method = "Student t"
+            out.loc[sel, "ci_lower"] = ci["lowercl"].to_numpy()
+            out.loc[sel, "ci_upper"] = ci["uppercl"].to_numpy()
+            out.loc[sel, "ci_method"] = method
+    del mult
+    return out
+
+
+def funnels(rows: pd.DataFrame, metrics: Mapping[str, Any]) -> pd.DataFrame:
+    """Funnel position of each ICB among the ICBs, per proportion metric and period."""
+    prop = [m for m, d in metrics.items() if d.statistic == "proportion"]
+    sel = rows[
+        rows["metric_id"].isin(prop)
+        & (rows["org_type"] == "icb")
+        & (rows["breakdown"] == "total")
+        & rows["value"].notna()
+        & (rows["denominator"] > 0)
+    ]
+    frames = []
+    for (metric, _period), part in sel.groupby(["metric_id", "period"], sort=True):
+        if len(part) < 3:
+            continue
+        k = float(metrics[metric].multiplier)
+        f = funnel(
+            part["numerator"].to_numpy(float),
+            part["denominator"].to_numpy(float),
+            data_type="PR",
+            labels=part["org_code"].to_numpy(),
+            multiplier=k,
+        )
+        u = f.units
+        lo, hi = ("OD99LCL", "OD99UCL") if f.draw_adjusted else ("LCL99", "UCL99")
+        position = np.where(u["outlier"] == 1, np.where(u["z"] > 0, "above", "below"), "within")
+        frames.append(
+            pd.DataFrame(
+                {
+                    "metric_id": metric,
+                    "org_code": u["group"].to_numpy(),
+                    "period": _period,
+                    "funnel_z": u["z"].to_numpy(),
+                    "funnel_lower": u[lo].to_numpy(),
+                    "funnel_upper": u[hi].to_numpy(),
+                    "funnel_position": position,
+                }
+            )
+        )
+    cols = ["metric_id", "org_code", "period", "funnel_z", "funnel_lower", "funnel_upper"]
+    if not frames:
+        return pd.DataFrame(columns=[*cols, "funnel_position"])
+    return pd.concat(frames, ignore_index=True)
+
+
+def attach(rows: pd.DataFrame, metrics: Mapping[str, Any]) -> pd.DataFrame:
+    """The statistics table: one row per result row, keyed like it."""
+    out = intervals(rows, metrics)
+    out = out.merge(spc(rows, metrics), on=KEYS, how="left")
+    fun = funnels(rows, metrics).assign(org_type="icb", breakdown="total", group="total")
+    out = out.merge(fun, on=KEYS, how="left")
+    return out[COLUMNS]
