@@ -39,3 +39,9 @@ def test_missing_file_exits_1_with_its_name(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["import", "ambulance", str(tmp_path)])
     assert result.exit_code == 1
     assert "ambulance_response_times_trust_monthly_2017_2021.csv" in result.output
+
+
+def test_cancer_prints_england_per_july(real: Path) -> None:
+    result = CliRunner().invoke(app, ["import", "cancer", str(real)])
+    assert result.exit_code == 0, result.output
+    assert "2021-07" in result.output and "2024-07" in result.output

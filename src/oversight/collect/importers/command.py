@@ -1,4 +1,4 @@
-"""`oversight import ae-sitrep|ambulance|rtt PATH [--out FILE.csv]`: read, summarise, write tidy."""
+"""`oversight import ae-sitrep|ambulance|rtt|cancer PATH [--out FILE.csv]`: read, summarise."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from rich.table import Table
 
 from oversight.collect.importers.ae_sitrep import four_hour_performance, read_ae_sitrep
 from oversight.collect.importers.ambulance import england, mean_mismatches, read_ambulance
+from oversight.collect.importers.cancer import read_cancer_62day
 from oversight.collect.importers.lookups import unmapped_providers
 from oversight.collect.importers.rtt import read_rtt, rtt_england
 from oversight.collect.importers.source import ImportFormatError
@@ -93,4 +94,14 @@ def rtt(path: Path = PATH, out: Path | None = OUT, lookups: Path | None = LOOKUP
     ]
     both = pd.concat([tidy[cols], rtt_england(tidy)[cols]], ignore_index=True)
     _show(f"RTT incomplete pathways, {tidy['period'].iloc[0]:%B %Y}", both)
+    _finish(tidy, out)
+
+
+@import_app.command("cancer")
+def cancer(path: Path = PATH, out: Path | None = OUT, lookups: Path | None = LOOKUPS) -> None:
+    """Cancer 62-day standard by ICB (July snapshots): England totals per month."""
+    tidy = _run(read_cancer_62day, path, lookups)
+    eng = tidy.groupby("period")[["treated_total", "treated_within_62_days"]].sum().reset_index()
+    eng["pct_within_62_days"] = 100.0 * eng["treated_within_62_days"] / eng["treated_total"]
+    _show("England (sum of the 42 ICBs)", eng.assign(period=eng["period"].dt.strftime("%Y-%m")))
     _finish(tidy, out)
