@@ -132,7 +132,8 @@ def spc_many(
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
         raise ValueError(
-            f"{value}: row {table.index[i]!r} (series {uniques[codes[i]]!r}) is {y[i]!r}; "
+            f"{value}: row {validate.show(table.index[i])} "
+            f"(series {validate.show(uniques[codes[i]])}) is {float(y[i])!r}; "
             "SPC needs a finite value for every point"
         )
     x = validate.as_dates(table[date].to_numpy(), name=date)
@@ -147,7 +148,10 @@ def spc_many(
     dups = validate.duplicate_dates(x, same)
     if dups.size:
         i = int(dups[0])
-        raise ValueError(f"{date}: series {uniques[codes[i]]!r} has the date {x[i]} twice")
+        raise ValueError(
+            f"{date}: series {validate.show(uniques[codes[i]])} has the date "
+            f"{validate.show(x[i])} twice"
+        )
     starts = np.concatenate(([0], np.flatnonzero(~same) + 1))
     sid = codes.astype(np.int64)
     targets, has_target = _targets(target, uniques)

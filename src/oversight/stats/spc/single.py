@@ -84,7 +84,8 @@ def spc(
     if dups.size:
         i = int(dups[0])
         raise ValueError(
-            f"dates: positions {int(order[i - 1])} and {int(order[i])} share the date {x[i]}; "
+            f"dates: positions {int(order[i - 1])} and {int(order[i])} share the date "
+            f"{validate.show(x[i])}; "
             "each date may appear once"
         )
     rb = validate.rebase_dates(rebase, x)

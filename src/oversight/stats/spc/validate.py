@@ -43,7 +43,8 @@ def finite_values(values: np.ndarray, where: str) -> None:
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
         raise ValueError(
-            f"values: {where} {i} is {values[i]!r}; SPC needs a finite value for every point "
+            f"values: {where} {i} is {float(values[i])!r}; "
+            "SPC needs a finite value for every point "
             f"({int(bad.sum())} bad value(s) in all)"
         )
 
@@ -93,3 +94,16 @@ def duplicate_dates(sorted_dates: np.ndarray, same_series: np.ndarray | None = N
     if same_series is not None:
         dup &= same_series
     return np.flatnonzero(dup) + 1
+
+
+def show(value: Any) -> str:
+    """A position, key or date for an error message (no numpy reprs)."""
+    if isinstance(value, np.datetime64):
+        return (
+            str(pd.Timestamp(value).date())
+            if value.astype("datetime64[D]") == value
+            else str(pd.Timestamp(value))
+        )
+    if isinstance(value, np.generic):
+        return repr(value.item())
+    return repr(value)
