@@ -259,3 +259,22 @@ def test_cli_show_prints_one_entry() -> None:
     assert "name: NHS North Central London Integrated Care Board" in result.output
     missing = CliRunner().invoke(catalogue_app, ["show", "metrics", "nope"])
     assert missing.exit_code == 1
+
+
+def test_cqc_statement_with_unknown_theme_and_band_gap(catalogue_copy: CatalogueCopy) -> None:
+    path = catalogue_copy.root / "cqc_framework.yaml"
+    text = path.read_text(encoding="utf-8")
+    text = text.replace("theme_id: integration", "theme_id: integrashun", 1)
+    text = text.replace("min_percent: 63", "min_percent: 64")
+    path.write_text(text, encoding="utf-8")
+    found = {(p.file, p.entry, p.reason) for p in errors_of(catalogue_copy)}
+    assert (
+        "cqc_framework.yaml",
+        "safe_systems_pathways_and_transitions",
+        "unknown theme 'integrashun'",
+    ) in found
+    assert (
+        "cqc_framework.yaml",
+        "rating_good",
+        "rating band starts at 64%, expected 63% (gap or overlap)",
+    ) in found

@@ -209,3 +209,22 @@ def test_load_of_a_missing_directory_raises_catalogue_error(tmp_path: Path) -> N
     with pytest.raises(CatalogueError) as info:
         load(tmp_path / "nowhere")
     assert info.value.errors[0].reason == "not a directory"
+
+
+def test_cqc_framework_keeps_its_verification_flags(reference_dir: Path) -> None:
+    cat = load()
+    with (reference_dir / "cqc_ics_quality_statements.csv").open(encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    assert len(cat.cqc_quality_statements) == len(rows) == 17
+    by_title = {q.title: q for q in cat.cqc_quality_statements.values()}
+    for row in rows:
+        assert by_title[row["quality_statement"]].verification == row["verification"]
+    assert [t.name for t in sorted(cat.cqc_themes.values(), key=lambda t: t.order)] == [
+        "Leadership",
+        "Integration",
+        "Quality and safety",
+    ]
+    assert len(cat.quality_statements_of("integration")) == 3
+    assert len(cat.cqc_evidence_categories) == 6
+    good = cat.cqc_score_bands["rating_good"]
+    assert (good.min_percent, good.max_percent) == (63, 87)

@@ -9,11 +9,16 @@ from dataclasses import dataclass, field
 from oversight.catalogue.models import (
     ICB,
     Collection,
+    CQCTheme,
     DataItem,
     Dataset,
+    EvidenceCategory,
+    LimiterRule,
     Metric,
     Provider,
+    QualityStatement,
     Region,
+    ScoreBand,
     Target,
 )
 from oversight.catalogue.problems import Problem
@@ -36,6 +41,11 @@ class Catalogue:
     metrics: Mapping[str, Metric]
     collections: Mapping[str, Collection]
     targets: Mapping[str, Target]
+    cqc_themes: Mapping[str, CQCTheme]
+    cqc_quality_statements: Mapping[str, QualityStatement]
+    cqc_evidence_categories: Mapping[str, EvidenceCategory]
+    cqc_score_bands: Mapping[str, ScoreBand]
+    cqc_limiter_rules: Mapping[str, LimiterRule]
     warnings: tuple[Problem, ...] = field(default=())
 
     def organisation(self, code: str) -> Region | ICB | Provider:
@@ -82,6 +92,10 @@ class Catalogue:
         """Local targets of an ICS that no later version supersedes."""
         superseded = {t.supersedes for t in self.targets.values() if t.supersedes}
         return [t for t in self.local_targets(icb_code) if t.id not in superseded]
+
+    def quality_statements_of(self, theme_id: str) -> list[QualityStatement]:
+        """CQC quality statements under a theme."""
+        return [q for q in self.cqc_quality_statements.values() if q.theme_id == theme_id]
 
     def metrics_for(self, collection_id: str) -> list[Metric]:
         """Metrics that use items of a collection."""

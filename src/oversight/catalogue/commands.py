@@ -27,6 +27,11 @@ KINDS = (
     "metrics",
     "collections",
     "targets",
+    "cqc_themes",
+    "cqc_quality_statements",
+    "cqc_evidence_categories",
+    "cqc_score_bands",
+    "cqc_limiter_rules",
 )
 
 PathOption = Annotated[

@@ -75,7 +75,7 @@ def compile_catalogue(
         entries, file_problems = read_entries(directory, spec)
         raw_by_attr.setdefault(spec.attribute, []).extend(entries)
         models[spec.attribute] = spec.model
-        problems.extend(file_problems)
+        problems.extend(p for p in file_problems if p not in problems)
     tables: dict[str, dict[str, Any]] = {}
     origins: dict[str, dict[str, str]] = {}
     for attribute, raw in raw_by_attr.items():

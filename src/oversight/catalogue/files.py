@@ -12,11 +12,16 @@ from pydantic import BaseModel
 from oversight.catalogue.models import (
     ICB,
     Collection,
+    CQCTheme,
     DataItem,
     Dataset,
+    EvidenceCategory,
+    LimiterRule,
     Metric,
     Provider,
+    QualityStatement,
     Region,
+    ScoreBand,
     Target,
 )
 from oversight.catalogue.problems import Problem
@@ -49,6 +54,25 @@ FILES: tuple[FileSpec, ...] = (
     FileSpec("collections.yaml", "collections", Collection, "collections"),
     FileSpec("national_targets.yaml", "targets", Target, "targets"),
     FileSpec("local_targets.yaml", "targets", Target, "targets", required=False),
+    FileSpec("cqc_framework.yaml", "themes", CQCTheme, "cqc_themes", required=False),
+    FileSpec(
+        "cqc_framework.yaml",
+        "quality_statements",
+        QualityStatement,
+        "cqc_quality_statements",
+        required=False,
+    ),
+    FileSpec(
+        "cqc_framework.yaml",
+        "evidence_categories",
+        EvidenceCategory,
+        "cqc_evidence_categories",
+        required=False,
+    ),
+    FileSpec("cqc_framework.yaml", "score_bands", ScoreBand, "cqc_score_bands", required=False),
+    FileSpec(
+        "cqc_framework.yaml", "limiter_rules", LimiterRule, "cqc_limiter_rules", required=False
+    ),
 )
 
 

@@ -233,6 +233,29 @@ def _national_limit(s: Sources, max_national: int) -> Iterator[Problem]:
             )
 
 
+def _cqc(s: Sources) -> Iterator[Problem]:
+    """Statements name known themes; each band scale covers 25-100% without gaps or overlaps."""
+    for qs_id, statement in s.tables["cqc_quality_statements"].items():
+        if statement.theme_id and not s.known("cqc_themes", statement.theme_id):
+            yield s.problem(
+                "cqc_quality_statements", qs_id, f"unknown theme {statement.theme_id!r}"
+            )
+    bands = list(s.tables["cqc_score_bands"].items())
+    for scale in sorted({b.scale for _, b in bands}):
+        ordered = sorted((b.min_percent, b.max_percent, i) for i, b in bands if b.scale == scale)
+        expected = 25
+        for low, high, band_id in ordered:
+            if low != expected:
+                yield s.problem(
+                    "cqc_score_bands",
+                    band_id,
+                    f"{scale} band starts at {low}%, expected {expected}% (gap or overlap)",
+                )
+            expected = high + 1
+        if ordered and ordered[-1][1] != 100:
+            yield s.problem("cqc_score_bands", ordered[-1][2], f"{scale} bands stop short of 100%")
+
+
 def check_references(s: Sources, max_national_targets: int) -> list[Problem]:
     """Every cross-entry problem in a validated catalogue."""
     return [
@@ -241,4 +264,5 @@ def check_references(s: Sources, max_national_targets: int) -> list[Problem]:
         *_metrics(s),
         *_collections(s),
         *_targets(s, max_national_targets),
+        *_cqc(s),
     ]
