@@ -23,7 +23,7 @@ def section(text: str, name: str) -> str:
 def fields_of(cls: type) -> list[str]:
     if issubclass(cls, BaseModel):
         return list(cls.model_fields)
-    return list(cls._fields)  # NamedTuple
+    return list(cls._fields)  # type: ignore[attr-defined]  # NamedTuple
 
 
 @pytest.mark.parametrize("name", models.__all__)
