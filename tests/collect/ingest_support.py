@@ -125,3 +125,35 @@ def gp_rows(
 def write_csv(table: pa.Table, path: Path) -> Path:
     pacsv.write_csv(table, path)
     return path
+
+
+def ae_rows(org: str, period: str, n: int, seed: int) -> pa.Table:
+    """`n` A&E attendance records for one ICB and month, as CSV text cells."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    first = np.datetime64(f"{period}-01T00:00")
+    arrival = first + rng.integers(0, 27 * 24 * 60, n).astype("timedelta64[m]")
+    wait = rng.integers(5, 900, n)
+    departure = arrival + wait.astype("timedelta64[m]")
+
+    def pick(values: list[str]) -> list[str]:
+        return [values[i] for i in rng.integers(0, len(values), n)]
+
+    return pa.table(
+        {
+            "icb_code": [org] * n,
+            "period": [f"{period}-01"] * n,
+            "record_id": [str(seed * 10_000_000 + i) for i in range(n)],
+            "provider_code": pick(["RAL", "RAP", "RKE"]),
+            "age_band": pick(["0-17", "18-39", "40-64", "65-79", "80+"]),
+            "sex": pick(["female", "male"]),
+            "ethnicity_group": pick(["Asian", "Black", "Mixed", "White", "Other", "Not known"]),
+            "imd_decile": [str(v) for v in rng.integers(1, 11, n)],
+            "arrival_time": np.datetime_as_string(arrival, unit="s").tolist(),
+            "departure_time": np.datetime_as_string(departure, unit="s").tolist(),
+            "wait_minutes": [str(v) for v in wait],
+            "department_type": pick(["type_1", "type_2", "other"]),
+            "admitted": pick(["true", "false"]),
+        }
+    )

@@ -252,6 +252,7 @@ def _record(
     sid = uuid.uuid4().hex
     with database.session(ctx.engine) as s:
         if new_revision is not None:
+            database.lock_revisions(s)
             s.add(new_revision)
             s.flush()
         s.add(

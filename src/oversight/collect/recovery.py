@@ -31,6 +31,8 @@ def recover(lake: Lake | None = None, engine: Engine | None = None) -> list[str]
 
 def recover_locked(lake: Lake, engine: Engine) -> list[str]:
     """Reconcile; the caller holds lake.ingest_lock()."""
+    with database.session(engine) as s:
+        database.lock_revisions(s)  # wait for a dead client's commit still in flight
     actions = [f"removed temporary {p}" for p in lake.remove_orphan_temps()]
     directory = lake.revisions_dir()
     if directory.exists():

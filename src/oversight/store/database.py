@@ -14,7 +14,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from oversight import config
@@ -81,6 +81,21 @@ def dispose(url: str | None = None) -> None:
             engine = _engines.pop(key, None)
             if engine is not None:
                 engine.dispose()
+
+
+REVISION_LOCK_KEY = 4_242_001
+"""PostgreSQL advisory lock held by every transaction that commits a revision."""
+
+
+def lock_revisions(s: Session) -> None:
+    """Hold the revision lock until this transaction ends.
+
+    A client killed right after sending COMMIT leaves the server finishing that transaction
+    on its own; recovery takes the same lock first, so it never judges the lake against a
+    database that is still changing. SQLite needs nothing: a dead process commits nothing.
+    """
+    if s.get_bind().dialect.name == "postgresql":
+        s.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": REVISION_LOCK_KEY})
 
 
 @contextmanager

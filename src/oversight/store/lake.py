@@ -7,6 +7,7 @@ a file. Temporary names do not end in `.parquet`, so globs of the lake never mat
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import os
 import uuid
@@ -87,12 +88,17 @@ class Lake:
         file system allows it, so publishing a large revision costs nothing)."""
         temp = self.temp_path(dest.parent)
         try:
-            os.link(source, temp)
-        except OSError:
-            with open(source, "rb") as src, open(temp, "wb") as out:
-                while chunk := src.read(1 << 22):
-                    out.write(chunk)
-        self.publish(temp, dest)
+            try:
+                os.link(source, temp)
+            except OSError as error:
+                if error.errno not in (errno.EXDEV, errno.EPERM, errno.EMLINK, errno.ENOTSUP):
+                    raise
+                with open(source, "rb") as src, open(temp, "wb") as out:
+                    while chunk := src.read(1 << 22):
+                        out.write(chunk)
+            self.publish(temp, dest)
+        finally:
+            temp.unlink(missing_ok=True)
 
     @contextmanager
     def ingest_lock(self) -> Iterator[None]:
