@@ -12,6 +12,7 @@ from oversight.collect.formats.detect import FORMATS, Format, detect_format, rea
 from oversight.collect.formats.errors import FormatError
 from oversight.collect.formats.json import read_json_batches
 from oversight.collect.formats.parquet import read_parquet_batches
+from oversight.collect.formats.prefetch import prefetch
 from oversight.collect.formats.xlsx import read_xlsx_batches
 
 __all__ = ["FORMATS", "Format", "FormatError", "detect_format", "read_batches"]
@@ -47,7 +48,7 @@ def read_batches(
         batches = read_json_batches(p, batch_rows)
     else:
         batches = read_parquet_batches(p, batch_rows)
-    return _require_rows(p, batches)
+    return _require_rows(p, prefetch(batches))
 
 
 def _require_rows(path: Path, batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:

@@ -3,6 +3,7 @@ compared once at the end, so a repeat a million rows later is still found."""
 
 from __future__ import annotations
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -10,6 +11,17 @@ from oversight.collect.validation.sink import IssueSink
 from oversight.collect.validation.spec import Spec
 
 DUPLICATE = "ranges.duplicate_key"
+
+
+def _may_repeat(keys: pa.ChunkedArray) -> bool:
+    """Fast path for integer keys (record_id): sorted-unique check in numpy, no hashing."""
+    if not pa.types.is_integer(keys.type):
+        return True
+    values = pc.drop_null(keys).combine_chunks().to_numpy(zero_copy_only=False)
+    if len(values) < 2 or bool(np.all(values[1:] > values[:-1])):
+        return False
+    ordered = np.sort(values)
+    return bool(np.any(ordered[1:] == ordered[:-1]))
 
 
 class GrainKeys:
@@ -33,6 +45,8 @@ class GrainKeys:
         if not self.chunks:
             return
         keys = pa.chunked_array(self.chunks)
+        if not _may_repeat(keys):
+            return
         table = pa.table({"k": keys, "row": pa.array(range(1, len(keys) + 1), pa.int64())})
         table = table.filter(pc.is_valid(table["k"]))
         counts = table.group_by("k").aggregate([("row", "count"), ("row", "min")])

@@ -1,0 +1,194 @@
+"""Range, cross-item, duplicate, injection and outlier rules, each with a small bad file."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from validation_catalogue import ae_row, found, validate, write_rows
+
+
+def _gp(path: Path, rows: list[tuple[str, str, str, str]]) -> Path:
+    keys = ("icb_code", "period", "appointments", "appointments_within_2_weeks")
+    return write_rows(path, [dict(zip(keys, r, strict=True)) for r in rows])
+
+
+def test_negative_counts(tmp_path: Path) -> None:
+    rows = [ae_row(1, wait_minutes="-5"), ae_row(2), ae_row(3, wait_minutes="-1")]
+    report, _ = validate(write_rows(tmp_path / "ae.csv", rows))
+    assert found(report, "ranges.negative") == [
+        (1, "wait_minutes", "-5"),
+        (3, "wait_minutes", "-1"),
+    ]
+
+
+def test_catalogue_min_and_max(tmp_path: Path) -> None:
+    rows = [ae_row(1, imd_decile="0"), ae_row(2, imd_decile="11"), ae_row(3, imd_decile="12")]
+    report, _ = validate(write_rows(tmp_path / "ae.csv", rows))
+    assert found(report, "ranges.below_min") == [(1, "imd_decile", "0")]
+    assert found(report, "ranges.above_max") == [(2, "imd_decile", "11"), (3, "imd_decile", "12")]
+
+
+def test_numerator_above_denominator_from_ratio_metric(tmp_path: Path) -> None:
+    keys = ("icb_code", "period", "ga_beds_available", "ga_beds_occupied")
+    rows = [("QMJ", "2024-06-01", "100", "120")]
+    path = write_rows(tmp_path / "beds.csv", [dict(zip(keys, r, strict=True)) for r in rows])
+    report, _ = validate(path, "beds")
+    assert found(report, "ranges.numerator_gt_denominator") == [(1, "ga_beds_occupied", "120")]
+
+
+def test_period_column_must_be_the_submitted_month(tmp_path: Path) -> None:
+    rows = [ae_row(1, period="2024-05-01"), ae_row(2), ae_row(3, period="2024-07-01")]
+    report, _ = validate(write_rows(tmp_path / "ae.csv", rows))
+    assert found(report, "ranges.period_mismatch") == [
+        (1, "period", "2024-05-01"),
+        (3, "period", "2024-07-01"),
+    ]
+
+
+def test_event_dates_inside_the_month(tmp_path: Path) -> None:
+    rows = [
+        ae_row(
+            1,
+            arrival_time="2024-05-31 23:59:00",
+            departure_time="2024-06-01 01:00:00",
+            wait_minutes="61",
+        ),
+        ae_row(
+            2,
+            arrival_time="2024-06-30 23:59:59",
+            departure_time="2024-07-01 02:00:00",
+            wait_minutes="120",
+        ),
+        ae_row(
+            3,
+            arrival_time="2024-07-01 00:00:00",
+            departure_time="2024-07-01 01:00:00",
+            wait_minutes="60",
+        ),
+    ]
+    report, _ = validate(write_rows(tmp_path / "ae.csv", rows))
+    assert found(report, "ranges.date_outside_period") == [
+        (1, "arrival_time", "2024-05-31 23:59:00"),
+        (3, "arrival_time", "2024-07-01 00:00:00"),
+    ]
+
+
+def test_dates_after_submission_time(tmp_path: Path) -> None:
+    rows = [ae_row(1), ae_row(2, departure_time="2024-06-20 09:00:00", wait_minutes="24420")]
+    report, _ = validate(
+        write_rows(tmp_path / "ae.csv", rows), as_of=dt.datetime(2024, 6, 10, 12, 0)
+    )
+    assert found(report, "ranges.future_date") == [(2, "departure_time", "2024-06-20 09:00:00")]
+
+
+def test_duplicate_record_ids_across_batches(tmp_path: Path) -> None:
+    rows = [ae_row(i) for i in (1, 2, 3, 2, 5, 1, 2)]
+    report, _ = validate(write_rows(tmp_path / "ae.csv", rows), batch_rows=2)
+    assert found(report, "ranges.duplicate_key") == [
+        (4, "record_id", "2"),
+        (6, "record_id", "1"),
+        (7, "record_id", "2"),
+    ]
+    assert "same as row 2" in report.issues[0].message
+
+
+def test_duplicate_icb_month_rows(tmp_path: Path) -> None:
+    rows = [("QMJ", "2024-06-01", "10", "5"), ("QMJ", "2024-06", "11", "5")]
+    report, _ = validate(_gp(tmp_path / "gp.csv", rows), "gp_appointments")
+    assert found(report, "ranges.duplicate_key") == [(2, "icb_code+period", "QMJ|2024-06-01")]
+
+
+def test_part_exceeds_whole(tmp_path: Path) -> None:
+    rows = [("QMJ", "2024-06-01", "10", "11")]
+    report, _ = validate(_gp(tmp_path / "gp.csv", rows), "gp_appointments")
+    assert found(report, "cross.part_exceeds_whole") == [
+        (1, "appointments_within_2_weeks", "appointments_within_2_weeks=11; appointments=10")
+    ]
+
+
+def test_departure_before_arrival_and_wait_mismatch(tmp_path: Path) -> None:
+    rows = [
+        ae_row(1, departure_time="2024-06-03 09:00:00", wait_minutes="0"),
+        ae_row(2, wait_minutes="211"),  # within the 1-minute rounding tolerance
+        ae_row(3, wait_minutes="300"),
+    ]
+    report, _ = validate(write_rows(tmp_path / "ae.csv", rows))
+    assert [r for r, *_ in found(report, "cross.departure_before_arrival")] == [1]
+    assert [(r, c) for r, c, _ in found(report, "cross.wait_minutes_mismatch")] == [
+        (1, "wait_minutes"),
+        (3, "wait_minutes"),
+    ]
+
+
+def test_clock_stop_before_clock_start(tmp_path: Path) -> None:
+    path = tmp_path / "rtt.csv"
+    row = "QMJ,2024-06-01,{n},QMJ-A1,80+,male,Asian,1,{start},{stop},C_100\n"
+    path.write_text(
+        "icb_code,period,record_id,provider_code,age_band,sex,ethnicity_group,imd_decile,"
+        "clock_start,clock_stop,treatment_function\n"
+        + row.format(n=1, start="2024-06-10", stop="2024-06-01")
+        + row.format(n=2, start="2024-06-10", stop="")
+        + row.format(n=3, start="2023-01-10", stop="2022-12-01")  # carried in: may be earlier
+    )
+    report, _ = validate(path, "rtt", "QMJ-A1")
+    assert [(r, c) for r, c, _ in found(report, "cross.clock_stop_before_start")] == [
+        (1, "clock_stop"),
+        (3, "clock_stop"),
+    ]
+    assert found(report, "ranges.date_outside_period") == []
+
+
+def test_formula_injection_in_text_cells(tmp_path: Path) -> None:
+    rows = [
+        ae_row(1, provider_code='=HYPERLINK("x")'),
+        ae_row(2, ethnicity_group="@SUM(1)"),
+        ae_row(3, provider_code="+44"),
+        ae_row(4, wait_minutes="-5"),  # a number, not text: reported as negative instead
+        ae_row(5, provider_code="\tQMJ-A1"),
+    ]
+    path = write_rows(tmp_path / "ae.csv", rows)
+    report, _ = validate(path)
+    assert found(report, "injection.formula") == [
+        (1, "provider_code", '=HYPERLINK("x")'),
+        (2, "ethnicity_group", "@SUM(1)"),
+        (3, "provider_code", "+44"),
+        (5, "provider_code", "\tQMJ-A1"),
+    ]
+
+
+def test_formula_in_an_unexpected_column_is_still_rejected(tmp_path: Path) -> None:
+    rows = [{**ae_row(1), "notes": "-see above"}]
+    report, _ = validate(write_rows(tmp_path / "ae.csv", rows))
+    assert found(report, "injection.formula") == [(1, "notes", "-see above")]
+
+
+def test_outlier_against_own_history_is_a_warning(tmp_path: Path) -> None:
+    history = {"gp_appointments": [1000, 1010, 990, 1005, 995, 1000, 1002, 998]}
+    path = _gp(tmp_path / "gp.csv", [("QMJ", "2024-06-01", "2000", "500")])
+    report, _ = validate(path, "gp_appointments", history=history)
+    assert found(report, "outliers.history") == [(1, "appointments", "2000")]
+    assert report.ok and len(report.warnings) == 1
+    assert report.warnings[0].severity == "warning"
+
+
+def test_outlier_needs_enough_history_and_accepts_a_dataframe(tmp_path: Path) -> None:
+    import pandas as pd
+
+    path = _gp(tmp_path / "gp.csv", [("QMJ", "2024-06-01", "2000", "500")])
+    short, _ = validate(path, "gp_appointments", history={"gp_appointments": [1000, 1001]})
+    assert found(short, "outliers.history") == []
+    frame = pd.DataFrame({"item": ["gp_within_2_weeks"] * 6, "value": [100.0] * 6})
+    report, _ = validate(path, "gp_appointments", history=frame)
+    assert [(c, v) for _, c, v in found(report, "outliers.history")] == [
+        ("appointments_within_2_weeks", "500")
+    ]
+
+
+def test_record_level_outlier_counts_rows_with_the_item_filter(tmp_path: Path) -> None:
+    rows = [ae_row(i, admitted="true" if i <= 3 else "false") for i in range(1, 11)]
+    history = {"ae_attendances": [10, 11, 9, 10, 10, 10], "ae_admitted": [40, 41, 39, 40, 40, 40]}
+    report, _ = validate(write_rows(tmp_path / "ae.csv", rows), history=history, batch_rows=3)
+    assert [(r, c, v) for r, c, v in found(report, "outliers.history")] == [
+        (None, "ae_admitted", "3")
+    ]
