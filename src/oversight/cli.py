@@ -36,6 +36,11 @@ from oversight.catalogue.commands import catalogue_app  # noqa: E402
 
 app.add_typer(catalogue_app, name="catalogue")
 
+from oversight.collect.submit_command import submit_command, token_app  # noqa: E402
+
+app.command("submit")(submit_command)
+app.add_typer(token_app, name="token")
+
 
 if __name__ == "__main__":  # pragma: no cover
     app()

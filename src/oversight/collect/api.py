@@ -1,0 +1,161 @@
+"""HTTP submission API: `POST /api/v1/submissions` (multipart file or JSON records) and
+`GET /api/v1/submissions/{id}`. Include with `app.include_router(oversight.collect.api.router)`.
+
+Every call needs `Authorization: Bearer <token>`: 401 without a valid token, 403 when a
+submitter's token is used for another organisation's data.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse
+from sqlalchemy import Engine
+
+from oversight import config
+from oversight.collect import tokens
+from oversight.collect.ingest import ingest
+from oversight.collect.outcome import IngestResult
+from oversight.store import database
+from oversight.store.lake import Lake, period_text
+from oversight.store.models import Submission
+
+router = APIRouter(prefix="/api/v1", tags=["submissions"])
+
+
+@dataclass(frozen=True)
+class Services:
+    """What the API works against; tests override `services` with their own."""
+
+    engine: Engine
+    lake: Lake
+    catalogue: Any
+    incoming: Path
+
+
+@lru_cache(maxsize=1)
+def _catalogue() -> Any:
+    from oversight.catalogue import load
+
+    return load()
+
+
+def services() -> Services:
+    home = config.home()
+    return Services(database.connect(), Lake(), _catalogue(), home / "incoming")
+
+
+ServicesDep = Annotated[Services, Depends(services)]
+
+
+def principal(request: Request, svc: ServicesDep) -> tokens.Principal:
+    """The caller, from its bearer token; 401 otherwise."""
+    header = request.headers.get("authorization", "")
+    scheme, _, presented = header.partition(" ")
+    who = tokens.authenticate(presented, svc.engine) if scheme.lower() == "bearer" else None
+    if who is None:
+        raise HTTPException(
+            401, "a valid bearer token is required", headers={"WWW-Authenticate": "Bearer"}
+        )
+    return who
+
+
+PrincipalDep = Annotated[tokens.Principal, Depends(principal)]
+
+_STATUS_CODES = {"rejected": 422, "pending_confirmation": 202}
+
+
+@router.post("/submissions")
+async def submit(request: Request, who: PrincipalDep, svc: ServicesDep) -> JSONResponse:
+    """Submit a file (multipart: `file`, `collection`, `org`, `period`, optional `dry_run`,
+    `confirm`) or JSON (`{collection, org, period, records: [...]}`)."""
+    svc.incoming.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=svc.incoming) as scratch:
+        fields, path, name = await _receive(request, Path(scratch))
+        collection, org = str(fields.get("collection", "")), str(fields.get("org", ""))
+        try:
+            period = period_text(str(fields.get("period", "")))
+        except ValueError as error:
+            raise HTTPException(400, str(error)) from error
+        if collection not in svc.catalogue.collections:
+            raise HTTPException(400, f"unknown collection {collection!r}")
+        if not who.may_act_for(org):
+            raise HTTPException(403, f"this token may not submit data for {org!r}")
+        result: IngestResult = await run_in_threadpool(
+            ingest,
+            path,
+            collection=collection,
+            org=org,
+            period=period,
+            submitter=who.submitter,
+            file_name=name,
+            dry_run=_flag(fields.get("dry_run")),
+            confirm=_flag(fields.get("confirm")),
+            catalogue=svc.catalogue,
+            lake=svc.lake,
+            engine=svc.engine,
+        )
+    code = _STATUS_CODES.get(result.status, 201 if result.created_revision else 200)
+    return JSONResponse(result.to_dict(), status_code=code)
+
+
+@router.get("/submissions/{submission_id}")
+def get_submission(submission_id: str, who: PrincipalDep, svc: ServicesDep) -> dict[str, Any]:
+    """A submission's status, its validation report and the revision it became."""
+    with database.session(svc.engine) as s:
+        sub = s.get(Submission, submission_id)
+    if sub is None:
+        raise HTTPException(404, "no such submission")
+    if not who.may_act_for(sub.org_code):
+        raise HTTPException(403, "this submission belongs to another organisation")
+    return {
+        "submission_id": sub.id,
+        "collection": sub.collection,
+        "org": sub.org_code,
+        "period": sub.period,
+        "status": sub.status,
+        "submitter": sub.submitter,
+        "file_name": sub.file_name,
+        "received_at": sub.received_at.isoformat(),
+        "revision_id": sub.revision_id,
+        "created_revision": sub.created_revision,
+        "report": sub.report,
+    }
+
+
+async def _receive(request: Request, scratch: Path) -> tuple[dict[str, Any], Path, str]:
+    """The form fields or JSON body, with the data saved to a file in `scratch`."""
+    kind = request.headers.get("content-type", "")
+    if kind.startswith("multipart/form-data"):
+        form = await request.form()
+        upload = form.get("file")
+        if upload is None or isinstance(upload, str):
+            raise HTTPException(400, "multipart submissions need a `file` part")
+        name = Path(upload.filename or "upload").name
+        path = scratch / name
+        with path.open("wb") as out:
+            await run_in_threadpool(shutil.copyfileobj, upload.file, out, 1 << 20)
+        return {k: v for k, v in form.items() if k != "file"}, path, name
+    if kind.startswith("application/json"):
+        try:
+            body = await request.json()
+        except ValueError as error:
+            raise HTTPException(400, f"body is not valid JSON: {error}") from error
+        if not isinstance(body, dict) or not isinstance(body.get("records"), list):
+            raise HTTPException(400, "JSON submissions need {collection, org, period, records}")
+        path = scratch / "records.json"
+        path.write_text(json.dumps(body["records"]))
+        return body, path, "records.json"
+    raise HTTPException(415, "send multipart/form-data with a file, or application/json")
+
+
+def _flag(value: Any) -> bool:
+    return str(value).strip().lower() in {"1", "true", "yes", "on"} if value is not None else False

@@ -1,0 +1,184 @@
+"""`oversight submit` and `oversight token`: the command-line face of the submission service.
+
+Exit codes of `submit`: 0 accepted, 1 rejected (or waiting for --confirm), 2 usage error.
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from oversight.collect import tokens
+from oversight.collect.ingest import ingest
+from oversight.collect.outcome import IngestResult
+from oversight.store.lake import period_text
+
+console = Console(stderr=True)
+out = Console()
+SHOWN_ISSUES = 50
+
+
+def _usage(message: str) -> typer.Exit:
+    console.print(f"[red]error:[/red] {message}")
+    return typer.Exit(2)
+
+
+def submit_command(
+    file: Annotated[Path, typer.Argument(help="CSV, XLSX, JSON or Parquet file to submit.")],
+    collection: Annotated[str, typer.Option(help="Collection id from the catalogue.")],
+    org: Annotated[str, typer.Option(help="ODS code of the organisation (ICB) it is for.")],
+    period: Annotated[str, typer.Option(help="Month the data is for, YYYY-MM.")],
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Validate only; store nothing.")
+    ] = False,
+    confirm: Annotated[bool, typer.Option("--confirm", help="Accept despite warnings.")] = False,
+    token: Annotated[
+        str | None, typer.Option(envvar="OVERSIGHT_TOKEN", help="Submit as this API token.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+) -> None:
+    """Validate a file and store it as a new revision of a collection."""
+    from oversight.catalogue import load
+
+    if not file.is_file():
+        raise _usage(f"{file}: no such file")
+    try:
+        period = period_text(period)
+    except ValueError as error:
+        raise _usage(str(error)) from error
+    catalogue = load()
+    if collection not in catalogue.collections:
+        raise _usage(f"unknown collection {collection!r}")
+    if catalogue.collections[collection].dataset is None:
+        raise _usage(f"collection {collection!r} is not stored in the lake")
+    submitter = f"cli:{getpass.getuser()}"
+    if token is not None:
+        who = tokens.authenticate(token)
+        if who is None:
+            raise _usage("the token is not valid")
+        if not who.may_act_for(org):
+            raise _usage(f"this token may not submit data for {org!r}")
+        submitter = who.submitter
+    result = _run(file, collection, org, period, submitter, dry_run, confirm, catalogue)
+    if as_json:
+        out.print_json(json.dumps(result.to_dict(), default=str))
+    else:
+        _print(result)
+    raise typer.Exit(0 if result.accepted else 1)
+
+
+def _run(
+    file: Path,
+    collection: str,
+    org: str,
+    period: str,
+    submitter: str,
+    dry_run: bool,
+    confirm: bool,
+    catalogue: Any,
+) -> IngestResult:
+    columns = (
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed:,.0f} rows"),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=console, transient=True) as bar:
+        task = bar.add_task(f"{file.name}", total=None)
+
+        def progress(rows: int, estimate: int | None) -> None:
+            bar.update(task, completed=rows, total=max(estimate or rows, rows))
+
+        return ingest(
+            file,
+            collection=collection,
+            org=org,
+            period=period,
+            submitter=submitter,
+            dry_run=dry_run,
+            confirm=confirm,
+            catalogue=catalogue,
+            progress=progress,
+        )
+
+
+def _print(result: IngestResult) -> None:
+    report = result.report
+    issues = report.get("issues", [])
+    for issue in issues[:SHOWN_ISSUES]:
+        out.print(describe_issue(issue), highlight=False, soft_wrap=True)
+    if len(issues) > SHOWN_ISSUES:
+        out.print(f"... and {len(issues) - SHOWN_ISSUES} more issues")
+    for s in report.get("suppressed", []):
+        out.print(f"... {s['count']} more {s['severity']}s of rule {s['rule']} ({s['column']})")
+    verb = "would be" if result.dry_run else "is"
+    if result.status == "accepted":
+        rev = result.revision
+        if rev is None:
+            out.print(f"[green]accepted[/green] (dry run): {result.rows:,} rows are valid")
+        elif result.created_revision:
+            out.print(f"[green]accepted[/green]: revision {rev.id} ({rev.row_count:,} rows)")
+        else:
+            out.print(f"[green]accepted[/green]: identical to revision {rev.id}; nothing new")
+    elif result.status == "pending_confirmation":
+        out.print("[yellow]not stored[/yellow]: warnings need confirmation; rerun with --confirm")
+    else:
+        out.print(f"[red]rejected[/red]: the submission {verb} not stored")
+    if result.submission_id:
+        out.print(f"submission {result.submission_id}")
+
+
+def describe_issue(issue: dict[str, Any]) -> str:
+    """One issue on one line: where (file, row, column), which rule, the value, why."""
+    row = "whole file" if issue.get("row") is None else f"row {issue['row']}"
+    column = f", column {issue['column']}" if issue.get("column") else ""
+    value = f" value {issue['value']!r}" if issue.get("value") is not None else ""
+    return (
+        f"{issue.get('severity', 'error')}: {issue.get('file')} {row}{column}: "
+        f"rule {issue.get('rule')}{value}: {issue.get('message')}"
+    )
+
+
+token_app = typer.Typer(help="API tokens for submitters (shown once, stored hashed).")
+
+
+@token_app.command("create")
+def token_create(
+    name: Annotated[str, typer.Option(help="Who or what the token is for.")],
+    org: Annotated[str | None, typer.Option(help="Organisation it may submit for.")] = None,
+    admin: Annotated[bool, typer.Option("--admin", help="National token: any org.")] = False,
+) -> None:
+    """Create a token and print it (the only time it is shown)."""
+    try:
+        text = tokens.create(name, org, "admin" if admin else "submitter")
+    except ValueError as error:
+        raise _usage(str(error)) from error
+    out.print(text, soft_wrap=True, highlight=False)
+
+
+@token_app.command("list")
+def token_list() -> None:
+    """List tokens (never their secrets)."""
+    table = Table("id", "name", "org", "role", "created", "revoked")
+    for t in tokens.listing():
+        table.add_row(
+            t.id, t.name, t.org_code or "-", t.role, str(t.created_at), str(t.revoked_at or "-")
+        )
+    out.print(table)
+
+
+@token_app.command("revoke")
+def token_revoke(
+    token_id: Annotated[str, typer.Argument(help="Token id (see `token list`).")],
+) -> None:
+    """Revoke a token."""
+    if not tokens.revoke(token_id):
+        raise _usage(f"no live token {token_id!r}")
+    out.print(f"revoked {token_id}")

@@ -1,0 +1,104 @@
+"""API tokens: created once, shown once, stored as a salted SHA-256 digest.
+
+A token looks like `ovs_<id>_<secret>`: the id finds the row, the secret is checked against
+the digest in constant time. A submitter token is scoped to one organisation (its ICB);
+an admin token (national teams) may act for any.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import uuid
+from dataclasses import dataclass
+
+from sqlalchemy import Engine, select
+
+from oversight.store import database
+from oversight.store.models import AuditEvent, Token, utcnow
+
+PREFIX = "ovs"
+ROLES = ("submitter", "admin")
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who a request acts as, once its token checked out."""
+
+    token_id: str
+    name: str
+    org_code: str | None
+    role: str
+
+    def may_act_for(self, org: str) -> bool:
+        """Admins act for anyone; a submitter only for its own organisation."""
+        return self.role == "admin" or self.org_code == org
+
+    @property
+    def submitter(self) -> str:
+        return f"token:{self.name}"
+
+
+def _digest(salt: str, secret: str) -> str:
+    return hashlib.sha256(f"{salt}:{secret}".encode()).hexdigest()
+
+
+def create(
+    name: str, org: str | None, role: str = "submitter", engine: Engine | None = None
+) -> str:
+    """Store a new token and return its full text (the only time it is ever visible)."""
+    if role not in ROLES:
+        raise ValueError(f"role must be one of {', '.join(ROLES)}, not {role!r}")
+    if role == "submitter" and not org:
+        raise ValueError("a submitter token needs the organisation it submits for")
+    token_id = uuid.uuid4().hex[:16]
+    secret = secrets.token_urlsafe(32)
+    salt = secrets.token_hex(16)
+    with database.session(engine or database.connect()) as s:
+        s.add(
+            Token(
+                id=token_id,
+                name=name,
+                org_code=org,
+                role=role,
+                salt=salt,
+                digest=_digest(salt, secret),
+            )
+        )
+        s.add(AuditEvent(actor="cli", action="token.create", subject=token_id, detail={"org": org}))
+    return f"{PREFIX}_{token_id}_{secret}"
+
+
+def authenticate(presented: str | None, engine: Engine | None = None) -> Principal | None:
+    """The principal behind a presented token, or None if it is unknown, wrong or revoked."""
+    if not presented:
+        return None
+    parts = presented.strip().split("_", 2)
+    if len(parts) != 3 or parts[0] != PREFIX:
+        return None
+    _, token_id, secret = parts
+    with database.session(engine or database.connect()) as s:
+        token = s.get(Token, token_id)
+    if token is None or token.revoked_at is not None:
+        return None
+    if not hmac.compare_digest(token.digest, _digest(token.salt, secret)):
+        return None
+    return Principal(token.id, token.name, token.org_code, token.role)
+
+
+def revoke(token_id: str, engine: Engine | None = None) -> bool:
+    """Revoke a token by id; False if there is no such live token."""
+    with database.session(engine or database.connect()) as s:
+        token = s.get(Token, token_id)
+        if token is None or token.revoked_at is not None:
+            return False
+        token.revoked_at = utcnow()
+        s.add(AuditEvent(actor="cli", action="token.revoke", subject=token_id, detail={}))
+        return True
+
+
+def listing(engine: Engine | None = None) -> list[Token]:
+    """Every token (digests included; never the secrets, which are not stored)."""
+    with database.session(engine or database.connect()) as s:
+        return list(s.scalars(select(Token).order_by(Token.created_at)))
