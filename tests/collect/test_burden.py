@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from dataclasses import replace
 
 import pytest
 
@@ -69,12 +70,12 @@ def crafted() -> Catalogue:
     provider = Provider(
         code="QAA-A1", name="acute", icb_code="QAA", kind="acute", valid_from=dt.date(2022, 7, 1)
     )
-    return Catalogue(
-        regions={},
+    # Start from the shipped catalogue so fields this report does not read keep valid values.
+    return replace(
+        load(),
         icbs={"QAA": _icb("QAA"), "QBB": _icb("QBB")},
         merged_icbs={},
         providers={"QAA-A1": provider},
-        datasets={},
         data_items={i.id: i for i in items},
         metrics={},
         collections={c.id: c for c in collections},

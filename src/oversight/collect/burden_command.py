@@ -70,8 +70,8 @@ def _print(report: BurdenReport) -> None:
         "items%",
     ]
     for head in heads:
-        justify = "left" if head in ("ICB", "period") else "right"
-        table.add_column(head, justify=justify, no_wrap=True)
+        left = head in ("ICB", "period")
+        table.add_column(head, justify="left" if left else "right", no_wrap=True)
     for r in report.rows:
         table.add_row(
             r.icb_code,

@@ -94,7 +94,11 @@ def icb2026_predecessors(
     (national commissioning hubs) is left out.
     """
     file = resolve(commissioners, RTT_COMMISSIONERS_FILE)
-    parents = read_checked_csv(file, ("icb_code", "commissioner_code"), dtype="string")
+    parents = read_checked_csv(
+        file,
+        ("icb_code", "commissioner_code"),
+        dtype={"icb_code": "string", "commissioner_code": "string"},
+    )
     subs = load_sub_icb_lookup(sub_icb)
     joined = parents.merge(
         subs,

@@ -83,7 +83,9 @@ def _single_period(file: Path, rows: pd.DataFrame) -> pd.Timestamp:
 
 def _with_names(wide: pd.DataFrame, lookups: Path) -> pd.DataFrame:
     commissioners = resolve(lookups, RTT_COMMISSIONERS_FILE)
-    names = read_checked_csv(commissioners, ("icb_code", "icb_name"), dtype="string")
+    names = read_checked_csv(
+        commissioners, ("icb_code", "icb_name"), dtype={"icb_code": "string", "icb_name": "string"}
+    )
     names = names.loc[:, ["icb_code", "icb_name"]].drop_duplicates("icb_code")
     predecessors = icb2026_predecessors(commissioners, resolve(lookups, ICB22_FILE))
     out = wide.merge(names, on="icb_code", how="left")
