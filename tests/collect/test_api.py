@@ -1,0 +1,152 @@
+"""HTTP submissions: multipart and JSON, status and report by id, bearer tokens scoped to
+an ICB (401 without or with a bad token, 403 for another ICB's data). SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from oversight.catalogue import load
+from oversight.collect import api, revisions, tokens
+from oversight.store import database
+from oversight.store.lake import Lake
+from oversight.store.testing import database_url
+
+__all__ = ["database_url"]
+
+CSV = b"icb_code,period,appointments,appointments_within_2_weeks\nQMJ,2024-06-01,1000,800\n"
+FIELDS = {"collection": "gp_appointments_return", "org": "QMJ", "period": "2024-06"}
+
+
+@pytest.fixture(scope="module")
+def catalogue() -> Any:
+    return load()
+
+
+@pytest.fixture
+def setup(tmp_path: Path, database_url: str, catalogue: Any) -> dict[str, Any]:
+    engine = database.connect(database_url)
+    svc = api.Services(engine, Lake(tmp_path / "lake"), catalogue, tmp_path / "incoming")
+    app = FastAPI()
+    app.include_router(api.router)
+    app.dependency_overrides[api.services] = lambda: svc
+    return {
+        "client": TestClient(app),
+        "svc": svc,
+        "qmj": {"Authorization": f"Bearer {tokens.create('qmj-bi', 'QMJ', engine=engine)}"},
+        "qmf": {"Authorization": f"Bearer {tokens.create('qmf-bi', 'QMF', engine=engine)}"},
+    }
+
+
+def _post_file(client: TestClient, headers: dict[str, str], body: bytes = CSV, **extra: str):
+    files = {"file": ("gp.csv", body, "text/csv")}
+    return client.post(
+        "/api/v1/submissions", data={**FIELDS, **extra}, files=files, headers=headers
+    )
+
+
+def test_multipart_submission_is_stored_and_readable_by_id(setup) -> None:
+    client = setup["client"]
+    response = _post_file(client, setup["qmj"])
+    assert response.status_code == 201, response.text
+    body = response.json()
+    assert body["status"] == "accepted" and body["created_revision"]
+    rev_id = body["revision"]["id"]
+    assert revisions.get(rev_id, setup["svc"].engine).submitter == "token:qmj-bi"
+    got = client.get(f"/api/v1/submissions/{body['submission_id']}", headers=setup["qmj"])
+    assert got.status_code == 200
+    assert got.json()["status"] == "accepted" and got.json()["revision_id"] == rev_id
+    again = _post_file(client, setup["qmj"])
+    assert again.status_code == 200 and again.json()["revision"]["id"] == rev_id
+    assert not again.json()["created_revision"]
+
+
+def test_json_records_submission(setup) -> None:
+    records = [
+        {
+            "icb_code": "QMJ",
+            "period": "2024-06-01",
+            "appointments": 10,
+            "appointments_within_2_weeks": 7,
+        }
+    ]
+    response = setup["client"].post(
+        "/api/v1/submissions", json={**FIELDS, "records": records}, headers=setup["qmj"]
+    )
+    assert response.status_code == 201, response.text
+    assert response.json()["revision"]["row_count"] == 1
+
+
+def test_rejected_submission_reports_every_issue_and_stores_nothing(setup) -> None:
+    bad = CSV.replace(b"1000,800", b"1000,1800") + b"QMJ,2024-06-01,=1+1,5\n"
+    response = _post_file(setup["client"], setup["qmj"], bad)
+    assert response.status_code == 422
+    issues = response.json()["report"]["issues"]
+    assert {(i["row"], i["column"]) for i in issues} >= {
+        (1, "appointments_within_2_weeks"),
+        (2, "appointments"),
+    }
+    assert all({"file", "row", "column", "rule", "value"} <= set(i) for i in issues)
+    assert not (setup["svc"].lake.root / "gp_appointments").exists()
+    sid = response.json()["submission_id"]
+    got = setup["client"].get(f"/api/v1/submissions/{sid}", headers=setup["qmj"]).json()
+    assert got["status"] == "rejected" and got["report"]["issues"] == issues
+
+
+@pytest.mark.parametrize("header", [None, "Bearer nonsense", "Bearer ovs_abc_def", "Basic x"])
+def test_missing_or_bad_token_is_401(setup, header) -> None:
+    headers = {"Authorization": header} if header else {}
+    response = _post_file(setup["client"], headers)
+    assert response.status_code == 401
+    assert response.headers["www-authenticate"] == "Bearer"
+    assert setup["client"].get("/api/v1/submissions/x", headers=headers).status_code == 401
+
+
+def test_token_of_another_icb_is_403(setup) -> None:
+    client = setup["client"]
+    assert _post_file(client, setup["qmf"]).status_code == 403
+    assert not (setup["svc"].lake.root / "gp_appointments").exists()
+    sid = _post_file(client, setup["qmj"]).json()["submission_id"]
+    assert client.get(f"/api/v1/submissions/{sid}", headers=setup["qmf"]).status_code == 403
+
+
+def test_revoked_token_is_401_and_admin_token_acts_for_any_icb(setup) -> None:
+    engine = setup["svc"].engine
+    text = tokens.create("temp", "QMJ", engine=engine)
+    assert tokens.revoke(text.split("_")[1], engine)
+    assert _post_file(setup["client"], {"Authorization": f"Bearer {text}"}).status_code == 401
+    admin = tokens.create("nhse", None, "admin", engine=engine)
+    response = _post_file(setup["client"], {"Authorization": f"Bearer {admin}"})
+    assert response.status_code == 201
+
+
+def test_tokens_are_stored_only_hashed(setup) -> None:
+    engine = setup["svc"].engine
+    text = tokens.create("audit-me", "QMJ", engine=engine)
+    secret = text.split("_", 2)[2]
+    stored = next(t for t in tokens.listing(engine) if t.name == "audit-me")
+    assert secret not in (stored.digest, stored.salt) and len(stored.digest) == 64
+    assert tokens.authenticate(text, engine).org_code == "QMJ"
+    assert tokens.authenticate(text[:-1] + ("A" if text[-1] != "A" else "B"), engine) is None
+
+
+def test_usage_errors_are_400(setup) -> None:
+    client, headers = setup["client"], setup["qmj"]
+    files = {"file": ("gp.csv", CSV, "text/csv")}
+    bad_period = {**FIELDS, "period": "June"}
+    assert (
+        client.post(
+            "/api/v1/submissions", data=bad_period, files=files, headers=headers
+        ).status_code
+        == 400
+    )
+    unknown = {**FIELDS, "collection": "nope"}
+    assert (
+        client.post("/api/v1/submissions", data=unknown, files=files, headers=headers).status_code
+        == 400
+    )
+    assert client.get("/api/v1/submissions/missing", headers=headers).status_code == 404
