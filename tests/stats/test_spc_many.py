@@ -32,6 +32,8 @@ def tables(draw: st.DrawFn) -> tuple[pd.DataFrame, dict[str, Any]]:
         offsets = draw(st.permutations(range(n)))  # shuffled row order: spc_many must sort
         rows += [(f"s{s}", START + pd.Timedelta(days=d), float(values[d])) for d in offsets]
     table = pd.DataFrame(rows, columns=["series", "date", "value"])
+    if draw(st.booleans()):  # the fast path for tables already sorted by series and date
+        table = table.sort_values(["series", "date"], ignore_index=True)
     keys = sorted(table["series"].unique())
     options: dict[str, Any] = {
         "improvement": draw(st.sampled_from(["increase", "decrease", "neutral"])),

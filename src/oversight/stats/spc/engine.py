@@ -43,27 +43,29 @@ def run_engine(
 ) -> EngineResult:
     """Run every step of ``ptd_spc`` over all series in one pass (``target``: per point)."""
     n = y.size
-    series_flag = np.zeros(n, dtype=bool)
-    series_flag[series_starts] = True
-    boundary = series_flag | rebase_mark
-    starts = np.flatnonzero(boundary)
-    gid = np.cumsum(boundary, dtype=np.int64) - 1
-    pos = np.arange(n, dtype=np.int64) - starts[gid]
+    series_sizes = np.diff(np.append(series_starts, n))
+    if rebase_mark.any():
+        boundary = rebase_mark.copy()
+        boundary[series_starts] = True
+        starts = np.flatnonzero(boundary)
+        marks = np.cumsum(rebase_mark, dtype=np.int64)
+        offset = marks[series_starts] - rebase_mark[series_starts]
+        rebase_group = marks - np.repeat(offset, series_sizes)
+    else:
+        starts = series_starts
+        rebase_group = np.zeros(n, dtype=np.int64)
     sizes = np.diff(np.append(starts, n))
+    pos = np.arange(n, dtype=np.int64) - np.repeat(starts, sizes)
 
-    marks = np.cumsum(rebase_mark, dtype=np.int64)
-    series_id = np.cumsum(series_flag, dtype=np.int64) - 1
-    offset = marks[series_starts] - rebase_mark[series_starts]
-    rebase_group = marks - offset[series_id]
-
-    group = group_limits(y, starts, gid, pos, fix_after, screen, target)
+    group = group_limits(y, starts, sizes, pos, fix_after, screen, target[starts])
     lim = point_limits(y, sizes, pos, fix_after, group)
-    code = rules.special_cause_type(y, pos, gid, lim.outside, lim.close, lim.relative_to_mean)
-    short_group = (sizes < WARNING_THRESHOLD)[gid]
-    series_short = np.add.reduceat(short_group.astype(np.int64), series_starts) > 0
+    code = rules.special_cause_type(y, pos, lim.outside, lim.close, lim.relative_to_mean)
+    group_short = sizes < WARNING_THRESHOLD
+    first_group = np.searchsorted(starts, series_starts)
+    series_short = np.logical_or.reduceat(group_short, first_group)
     return EngineResult(
         rebase_group=rebase_group,
-        short_group=short_group,
+        short_group=np.repeat(group_short, sizes),
         limits=lim,
         special_cause=code,
         point_type=rules.point_type(code, improvement),

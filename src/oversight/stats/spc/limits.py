@@ -49,7 +49,7 @@ _TIE_TOLERANCE = 1e-12
 def _limits(
     y: FloatArray,
     starts: IntArray,
-    gid: IntArray,
+    sizes: IntArray,
     pos: IntArray,
     fix_after: float,
     screen: bool,
@@ -57,72 +57,79 @@ def _limits(
 ) -> tuple[FloatArray, FloatArray, FloatArray, BoolArray, FloatArray]:
     """mean, screened AMR, moving ranges, their mask and the unscreened AMR per group."""
     baseline = (pos + 1) <= fix_after
-    mean = mean_of(y, baseline, starts, gid)
+    mean = mean_of(y, baseline, starts, sizes)
     mr = np.zeros_like(y)
     if y.size > 1:
         mr[1:] = np.abs(np.diff(y))
     has_mr = baseline & (pos >= 1)
-    amr_raw = mean_of(mr, has_mr, starts, gid)
+    amr_raw = mean_of(mr, has_mr, starts, sizes)
     amr = amr_raw
     if screen:
         with np.errstate(invalid="ignore"):
-            kept = has_mr & (mr < (SCREEN * amr_raw)[gid])
-        amr = mean_of(mr, kept, starts, gid)
+            kept = has_mr & (mr < np.repeat(SCREEN * amr_raw, sizes))
+        amr = mean_of(mr, kept, starts, sizes)
     return mean, amr, mr, has_mr, amr_raw
 
 
 def _near_ties(
     y: FloatArray,
+    starts: IntArray,
     sizes: IntArray,
     parts: tuple[FloatArray, FloatArray, FloatArray, BoolArray, FloatArray],
     target: FloatArray,
     screen: bool,
 ) -> BoolArray:
     """Groups where a point, moving range or target is within a hair of the mean, a limit
-    or the screening threshold: only there can the last bit of the mean matter."""
+    or the screening threshold: only there can the last bit of the mean matter.
+    ``target`` is per group (NaN for none)."""
     mean, amr, mr, has_mr, amr_raw = parts
-    m = np.repeat(mean, sizes)
     with np.errstate(invalid="ignore"):
-        tol_g = _TIE_TOLERANCE * (np.abs(mean) + 4 * np.abs(amr))
-        tol = np.repeat(tol_g, sizes) + _TIE_TOLERANCE * np.abs(np.nan_to_num(target))
-        wide = np.repeat(LIMIT * amr, sizes)
-        close = np.repeat(LIMIT_CLOSE * amr, sizes)
-        dist = np.abs(y - m)
+        tol_g = _TIE_TOLERANCE * (np.abs(mean) + 4 * np.abs(amr) + np.abs(np.nan_to_num(target)))
+        t_dist = np.abs(target - mean)
+        group_near = np.abs(t_dist - LIMIT * amr) <= tol_g
+        tol = np.repeat(tol_g, sizes)
+        dist = np.subtract(y, np.repeat(mean, sizes))
+        np.abs(dist, out=dist)
         near = dist <= tol
-        near |= np.abs(dist - wide) <= tol
-        near |= np.abs(dist - close) <= tol
-        near |= np.abs(np.abs(target - m) - wide) <= tol
+        tmp = dist
+        for line in (LIMIT * amr, LIMIT_CLOSE * amr):
+            tmp = np.repeat(line, sizes)
+            np.subtract(dist, tmp, out=tmp)
+            np.abs(tmp, out=tmp)
+            near |= tmp <= tol
         if screen:
             threshold = np.repeat(SCREEN * amr_raw, sizes)
-            near |= has_mr & (np.abs(mr - threshold) <= _TIE_TOLERANCE * (mr + threshold))
-    starts = np.concatenate(([0], np.cumsum(sizes)[:-1]))
-    return np.add.reduceat(near, starts) > 0
+            np.subtract(mr, threshold, out=tmp)
+            np.abs(tmp, out=tmp)
+            threshold += mr
+            threshold *= _TIE_TOLERANCE
+            near |= has_mr & (tmp <= threshold)
+    return np.logical_or.reduceat(near, starts) | group_near
 
 
 def group_limits(
     y: FloatArray,
     starts: IntArray,
-    gid: IntArray,
+    sizes: IntArray,
     pos: IntArray,
     fix_after: float,
     screen: bool,
     target: FloatArray,
 ) -> GroupLimits:
-    """Mean and AMR per group, as the reference computes them.
+    """Mean and AMR per group, as the reference computes them (``target``: per group).
 
     Computed in double precision first; groups with a near tie (see ``_near_ties``) are
     recomputed with R's long-double algorithm, so every comparison agrees with R while the
     bulk of the work stays fast. Other groups differ from R by at most a few ulps.
     """
-    parts = _limits(y, starts, gid, pos, fix_after, screen, fast_mean)
+    parts = _limits(y, starts, sizes, pos, fix_after, screen, fast_mean)
     mean, amr = parts[0].copy(), parts[1].copy()
-    sizes = np.diff(np.append(starts, y.size))
-    redo = np.flatnonzero(_near_ties(y, sizes, parts, target, screen))
-    if redo.size:
-        pts = np.flatnonzero(np.isin(gid, redo)) if redo.size < starts.size else np.arange(y.size)
-        sub_gid = np.searchsorted(redo, gid[pts])
-        sub_starts = np.flatnonzero(np.diff(sub_gid, prepend=-1))
-        exact = _limits(y[pts], sub_starts, sub_gid, pos[pts], fix_after, screen, r_mean)
+    redo = _near_ties(y, starts, sizes, parts, target, screen)
+    if redo.any():
+        pts = np.repeat(redo, sizes)
+        sub_sizes = sizes[redo]
+        sub_starts = np.concatenate(([0], np.cumsum(sub_sizes)[:-1]))
+        exact = _limits(y[pts], sub_starts, sub_sizes, pos[pts], fix_after, screen, r_mean)
         mean[redo], amr[redo] = exact[0], exact[1]
     return GroupLimits(mean=mean, amr=amr)
 

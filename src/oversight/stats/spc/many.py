@@ -33,6 +33,28 @@ class SpcMany(NamedTuple):
     summary: pd.DataFrame
 
 
+def _series_codes(keys: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    """Code of each row's series (codes follow the sorted keys) and the sorted keys.
+
+    Tables usually arrive grouped and sorted by series; then adjacent comparisons give the
+    codes far faster than hashing every key. Otherwise fall back to ``pd.factorize``.
+    """
+    if len(keys) > 1 and not keys.hasnans:
+        arr = keys.array
+        try:
+            ordered = np.asarray(arr[:-1] <= arr[1:], dtype=bool)
+            changes = np.asarray(arr[:-1] != arr[1:], dtype=bool)
+        except TypeError:
+            ordered = np.zeros(1, dtype=bool)
+        if ordered.all():
+            codes = np.zeros(len(keys), dtype=np.int64)
+            np.cumsum(changes, out=codes[1:])
+            first = np.concatenate(([0], np.flatnonzero(changes) + 1))
+            return codes, pd.Index(arr.take(first))
+    codes, uniques = pd.factorize(keys, sort=True)
+    return codes, pd.Index(uniques)
+
+
 def _series_order(codes: np.ndarray, x: np.ndarray) -> np.ndarray | None:
     """Sort order by (series, date), or None when the table is already in that order."""
     if codes.size < 2:
@@ -122,7 +144,7 @@ def spc_many(
             raise ValueError(f"column {col!r} is not in the table")
     if len(table) == 0:
         raise ValueError("table is empty; SPC needs at least one point")
-    codes, uniques = pd.factorize(table[by], sort=True)
+    codes, uniques = _series_codes(table[by])
     if (codes < 0).any():
         raise ValueError(
             f"{by}: row {table.index[np.flatnonzero(codes < 0)[0]]!r} has no series key"

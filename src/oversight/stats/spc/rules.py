@@ -44,15 +44,15 @@ def trend(steps: np.ndarray) -> BoolArray:
 
 
 def trend_direction(
-    y: FloatArray, steps: np.ndarray, in_trend: BoolArray, gid: IntArray
+    y: FloatArray, steps: np.ndarray, in_trend: BoolArray, pos: IntArray
 ) -> np.ndarray:
     """The label's direction: the following step if the next point is in a trend too."""
-    next_in = shift_next(in_trend, False) & (shift_next(gid, -1) == gid)
+    next_in = shift_next(in_trend, False) & (shift_next(pos, 0) == pos + 1)
     forward = shift_next(steps, 0)
     return np.where(next_in, forward, steps)
 
 
-def two_in_three(close: BoolArray, rtm: np.ndarray, gid: IntArray) -> BoolArray:
+def two_in_three(close: BoolArray, rtm: np.ndarray, pos: IntArray) -> BoolArray:
     """Rule C: close points inside a firing window of three on one side of the mean."""
     n = close.size
     if n < 3:
@@ -63,7 +63,7 @@ def two_in_three(close: BoolArray, rtm: np.ndarray, gid: IntArray) -> BoolArray:
     fires[:-2] = (
         (c[:-2] + c[1:-1] + c[2:] >= 2)
         & (np.abs(r[:-2] + r[1:-1] + r[2:]) == 3)
-        & (gid[:-2] == gid[2:])
+        & (pos[2:] == pos[:-2] + 2)
     )
     covered = fires.copy()
     covered[1:] |= fires[:-1]
@@ -81,7 +81,6 @@ def run(rtm: np.ndarray, pos: IntArray) -> BoolArray:
 def special_cause_type(
     y: FloatArray,
     pos: IntArray,
-    gid: IntArray,
     outside: BoolArray,
     close: BoolArray,
     rtm: np.ndarray,
@@ -93,9 +92,9 @@ def special_cause_type(
     code = np.zeros(y.size, dtype=np.int8)
     in_run = run(rtm, pos)
     code[in_run] = np.where(above[in_run], L.RUN_ABOVE, L.RUN_BELOW)
-    in_two = two_in_three(close, rtm, gid)
+    in_two = two_in_three(close, rtm, pos)
     code[in_two] = np.where(above[in_two], L.TWO3_ABOVE, L.TWO3_BELOW)
-    rising = trend_direction(y, steps, in_trend, gid) == 1
+    rising = trend_direction(y, steps, in_trend, pos) == 1
     code[in_trend] = np.where(rising[in_trend], L.TREND_UP, L.TREND_DOWN)
     code[outside] = np.where(rtm[outside] == 1, L.ABOVE_UCL, L.BELOW_LCL)
     return code

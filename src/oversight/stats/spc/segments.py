@@ -15,7 +15,7 @@ IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
 
 
-def r_mean(values: FloatArray, mask: BoolArray, starts: IntArray, gid: IntArray) -> FloatArray:
+def r_mean(values: FloatArray, mask: BoolArray, starts: IntArray, sizes: IntArray) -> FloatArray:
     """Mean of ``values[mask]`` per group, computed the way R's ``mean()`` does.
 
     R sums in long double, divides, then adds the mean residual (a second pass) before
@@ -26,18 +26,19 @@ def r_mean(values: FloatArray, mask: BoolArray, starts: IntArray, gid: IntArray)
     count = np.add.reduceat(mask.astype(np.int64), starts).astype(np.longdouble)
     with np.errstate(invalid="ignore", divide="ignore"):
         first = np.add.reduceat(np.where(mask, ld, 0), starts) / count
-        residual = np.where(mask, ld - first[gid], 0)
+        residual = np.where(mask, ld - np.repeat(first, sizes), 0)
         second = first + np.add.reduceat(residual, starts) / count
     return np.where(np.isfinite(first), second, first).astype(np.float64)
 
 
-def fast_mean(values: FloatArray, mask: BoolArray, starts: IntArray, gid: IntArray) -> FloatArray:
+def fast_mean(values: FloatArray, mask: BoolArray, starts: IntArray, sizes: IntArray) -> FloatArray:
     """The same two-pass mean in double precision: within a few ulps of ``r_mean``."""
     count = np.add.reduceat(mask.astype(np.int32), starts)
+    buf = np.where(mask, values, 0.0)
     with np.errstate(invalid="ignore", divide="ignore"):
-        first = np.add.reduceat(np.where(mask, values, 0.0), starts) / count
-        residual = np.where(mask, values - first[gid], 0.0)
-        second = first + np.add.reduceat(residual, starts) / count
+        first = np.add.reduceat(buf, starts) / count
+        np.subtract(values, np.repeat(first, sizes), out=buf, where=mask)
+        second = first + np.add.reduceat(buf, starts) / count
     return np.where(np.isfinite(first), second, first)
 
 
