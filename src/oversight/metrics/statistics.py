@@ -166,4 +166,18 @@ def attach(rows: pd.DataFrame, metrics: Mapping[str, Any]) -> pd.DataFrame:
     out = out.merge(spc(rows, metrics), on=KEYS, how="left")
     fun = funnels(rows, metrics).assign(org_type="icb", breakdown="total", group="total")
     out = out.merge(fun, on=KEYS, how="left")
-    return out[COLUMNS]
+    return normalise(out[COLUMNS])
+
+
+TEXT = ["spc_special_cause", "spc_point_type", "variation_icon", "ci_method", "funnel_position"]
+
+
+def normalise(stats: pd.DataFrame) -> pd.DataFrame:
+    """One dtype per column (floats; text as objects with None) whichever path built it."""
+    stats = stats.copy()
+    for col in COLUMNS[len(KEYS) :]:
+        if col in TEXT:
+            stats[col] = stats[col].astype(object).where(stats[col].notna(), None)
+        else:
+            stats[col] = stats[col].astype(float)
+    return stats

@@ -1,0 +1,44 @@
+"""The whole computation in one call: metrics, statistics, canonical order."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from oversight.metrics import statistics
+from oversight.metrics.assemble import ROW_KEYS
+from oversight.metrics.compute import Computation, Progress, compute
+from oversight.metrics.engines import Engine
+from oversight.metrics.organisations import OrgTree
+
+
+def canonical(comp: Computation) -> Computation:
+    """Sort every table the same way so that equal computations compare equal."""
+    by = ["metric_id", *ROW_KEYS]
+    comp.metrics = comp.metrics.sort_values(by, kind="stable").reset_index(drop=True)
+    comp.items = comp.items.sort_values(["item", *ROW_KEYS], kind="stable").reset_index(drop=True)
+    comp.lineage = comp.lineage.sort_values("lineage_key").reset_index(drop=True)
+    comp.presence = comp.presence.sort_values(["dataset", "icb_code", "period"]).reset_index(
+        drop=True
+    )
+    if comp.statistics is not None:
+        comp.statistics = comp.statistics.sort_values(by, kind="stable").reset_index(drop=True)
+    return comp
+
+
+def run(
+    lake: Path,
+    metrics: Sequence[Any],
+    data_items: Mapping[str, Any],
+    tree: OrgTree,
+    engine: Engine,
+    with_statistics: bool = True,
+    progress: Progress | None = None,
+) -> Computation:
+    comp = compute(lake, metrics, data_items, tree, engine, progress=progress)
+    if with_statistics:
+        if progress:
+            progress("statistics")
+        comp.statistics = statistics.attach(comp.metrics, {m.id: m for m in metrics})
+    return canonical(comp)
