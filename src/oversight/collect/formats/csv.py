@@ -14,7 +14,7 @@ from oversight.collect.formats.rebatch import rebatch, strip_names
 from oversight.collect.formats.sniff import SAMPLE_BYTES, Dialect, sniff
 
 _MIN_BLOCK = 1 << 20
-_MAX_BLOCK = 64 << 20
+_MAX_BLOCK = 4 << 20  # larger blocks made the streaming reader hold memory growing with file size
 
 
 def read_csv_batches(path: Path, batch_rows: int) -> Iterator[pa.RecordBatch]:
