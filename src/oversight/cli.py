@@ -35,11 +35,22 @@ app.command("burden")(burden_command)
 from oversight.catalogue.commands import catalogue_app  # noqa: E402
 
 app.add_typer(catalogue_app, name="catalogue")
+from oversight.synth.command import synth_command  # noqa: E402
+
+app.command("synth")(synth_command)
 
 from oversight.collect.submit_command import submit_command, token_app  # noqa: E402
 
 app.command("submit")(submit_command)
 app.add_typer(token_app, name="token")
+
+from oversight.stats.spc_cli import spc_command  # noqa: E402
+
+app.command("spc")(spc_command)
+
+from oversight.metrics.command import compute_command  # noqa: E402
+
+app.command("compute")(compute_command)
 
 
 if __name__ == "__main__":  # pragma: no cover

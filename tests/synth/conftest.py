@@ -57,6 +57,7 @@ class ReferenceCatalogue:
         return providers
 
 
+@pytest.fixture(scope="session")
 def catalogue() -> Any:
     """The shipped catalogue if it loads, else the reference stand-in."""
     try:
@@ -70,7 +71,7 @@ def catalogue() -> Any:
 
 
 @pytest.fixture(scope="session")
-def lake(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Manifest]:
+def lake(tmp_path_factory: pytest.TempPathFactory, catalogue: Any) -> tuple[Path, Manifest]:
     out = tmp_path_factory.mktemp("lake")
     manifest = generate(
         out,
@@ -79,6 +80,6 @@ def lake(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Manifest]:
         start=START,
         seed=SEED,
         progress=False,
-        catalogue=catalogue(),
+        catalogue=catalogue,
     )
     return out, manifest

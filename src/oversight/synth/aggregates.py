@@ -15,7 +15,7 @@ import pyarrow as pa
 from oversight.synth import calibration as cal
 from oversight.synth.calendar import Month, winter
 from oversight.synth.organisations import SynthICB
-from oversight.synth.randomness import generator
+from oversight.synth.randomness import generator, icb_level
 from oversight.synth.schema import schema
 from oversight.synth.writer import revision_id
 
@@ -35,7 +35,7 @@ class Return:
 
     def level(self, name: str, sd: float) -> float:
         """The ICB's persistent, seed-fixed deviation for one quantity."""
-        return float(generator(self.seed, f"level:{name}", 0, self.icb.code).normal(0, sd))
+        return icb_level(self.seed, name, self.icb.code, sd)
 
     def size(self, national: float, noise: float = 0.02) -> int:
         return max(1, round(national * self.weight * np.exp(self.rng.normal(0, noise))))
@@ -97,8 +97,9 @@ def beds(r: Return) -> Values:
 
 
 def finance(r: Return) -> Values:
-    plan = cal.FINANCE_PLAN_GBP_K + r.level("finance_plan", 40_000.0)
-    variance = r.level("finance_drift", 30_000.0) - 40_000.0 * r.winter
+    plan = cal.FINANCE_PLAN_GBP_K + r.level("finance_plan", 150_000.0)
+    drift = r.level("finance_drift", 100_000.0)
+    variance = cal.FINANCE_VARIANCE_GBP_K + drift - 40_000.0 * r.winter
     actual = plan + variance + r.rng.normal(0, cal.FINANCE_MONTHLY_SD_GBP_K)
     return {
         "plan_surplus_gbp_k": round(plan * r.weight, 1),
@@ -142,4 +143,4 @@ def generate(dataset: str, month: Month, icb: SynthICB, seed: int, weight: float
         "revision_id": revision_id(seed, dataset, month.label, icb.code),
         **values,
     }
-    return pa.Table.from_pylist([row], schema=target)
+    return pa.Table.from_arrays([pa.array([row[f.name]], f.type) for f in target], schema=target)

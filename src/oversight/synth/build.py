@@ -26,7 +26,7 @@ from oversight.synth.records import ae, ambulance, cancer, rtt, talking_therapie
 from oversight.synth.records.base import Slice
 from oversight.synth.schema import AGGREGATE_DATASETS, DATASETS, RECORD_DATASETS
 from oversight.synth.volumes import allocate, icb_counts
-from oversight.synth.writer import lake_path, write
+from oversight.synth.writer import BackgroundWriter, lake_path
 
 #: National volume per month at scale 1.0 and the generator of each record-level dataset.
 RECORDS: dict[str, tuple[int, Callable[[Slice], pa.Table]]] = {
@@ -60,8 +60,8 @@ def generate(
     manifest (out/_synth/manifest.json); organisations come from the catalogue."""
     if scale <= 0:
         raise ValueError(f"scale must be positive, not {scale}")
-    icbs = from_catalogue(catalogue) if catalogue is not None else load_icbs()
     calendar = month_range(start, months)
+    icbs = from_catalogue(catalogue) if catalogue is not None else load_icbs()
     populations = np.array([i.population for i in icbs], dtype=np.int64)
     counts = {
         name: icb_counts(name, base, scale, calendar, populations, seed)
@@ -75,7 +75,10 @@ def generate(
     rows = dict.fromkeys(DATASETS, 0)
     files = dict.fromkeys(DATASETS, 0)
     out = Path(out)
-    with _progress(progress, len(calendar) * len(DATASETS)) as advance:
+    with (
+        _progress(progress, len(calendar) * len(DATASETS)) as advance,
+        BackgroundWriter() as writer,
+    ):
         for month in calendar:
             for dataset in DATASETS:
                 for j, icb in enumerate(icbs):
@@ -97,7 +100,8 @@ def generate(
                     else:
                         weight = scale * icb.population / populations.sum()
                         table = aggregates.generate(dataset, month, icb, seed, weight)
-                    rows[dataset] += write(table, lake_path(out, dataset, month.label, icb.code))
+                    writer.submit(table, lake_path(out, dataset, month.label, icb.code))
+                    rows[dataset] += table.num_rows
                     files[dataset] += 1
                     del table
                 advance(f"{month.label} {dataset}")

@@ -20,7 +20,7 @@ TALKING_THERAPIES_REFERRALS = 100_000
 
 # --- A&E ----------------------------------------------------------------------------------
 #: 4-hour performance, all types: 74.6% Jun 2024, 71.1% Dec 2024 (NHS England A&E sitrep).
-AE_4HR = 0.735
+AE_4HR = 0.745
 #: Winter lowers 4-hour performance by about this much at its January peak.
 AE_4HR_WINTER_DROP = 0.035
 #: Spread (sd) of ICBs' underlying 4-hour performance around the national level.
@@ -102,9 +102,11 @@ LD_HEALTH_CHECKS = 0.78  # rolling 12 months over register
 HYPERTENSION_REGISTER = 9_000_000  # CVDPREVENT
 HYPERTENSION_TO_TARGET = 0.67
 GA_BEDS = 101_000  # NHS England bed availability and occupancy (KH03 / UEC sitrep)
-GA_OCCUPANCY = 0.925
+GA_OCCUPANCY = 0.93
 GA_OCCUPANCY_WINTER = 0.02
 FINANCE_PLAN_GBP_K = 0.0  # systems plan to break even in aggregate
+#: Systems ended 2023/24 about £1.4bn adrift of plan: about -£100m a month nationally.
+FINANCE_VARIANCE_GBP_K = -80_000.0
 FINANCE_MONTHLY_SD_GBP_K = 120_000.0  # spread of national monthly variance against plan
 STAFF_FTE = 1_300_000  # NHS Digital NHS Workforce Statistics (HCHS)
 LEAVER_RATE_MONTHLY = 0.009  # about 11% a year

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from oversight.synth.generate import generate
+from oversight.synth.build import generate
 from oversight.synth.manifest import manifest_path
 
 

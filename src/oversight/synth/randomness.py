@@ -8,6 +8,7 @@ lets generation stream one file at a time.
 from __future__ import annotations
 
 import zlib
+from functools import cache
 
 import numpy as np
 
@@ -25,3 +26,9 @@ def generator(seed: int, stream: str, month: int = 0, icb: str = "") -> np.rando
     """The generator of one stream for one month (`month_key`) and ICB ('' for national)."""
     entropy = [seed, stable_key(stream), month, stable_key(icb)]
     return np.random.Generator(np.random.PCG64(np.random.SeedSequence(entropy)))
+
+
+@cache
+def icb_level(seed: int, name: str, icb: str, sd: float) -> float:
+    """A persistent deviation of an ICB from the national level of `name` (normal, sd `sd`)."""
+    return float(generator(seed, f"level:{name}", 0, icb).normal(0, sd))

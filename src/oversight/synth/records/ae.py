@@ -92,6 +92,7 @@ def generate(piece: Slice) -> pa.Table:
     labels = pa.DictionaryArray.from_arrays(pa.array(dept.astype(np.int8)), pa.array(DEPARTMENTS))
     return table(
         piece,
+        rng,
         who,
         {
             "arrival_time": pa.array(arrival, pa.timestamp("us")),

@@ -49,6 +49,7 @@ def generate(piece: Slice) -> pa.Table:
     )
     return table(
         piece,
+        rng,
         who,
         {
             "call_time": pa.array(call, pa.timestamp("us")),

@@ -10,7 +10,7 @@ import pyarrow as pa
 from oversight.synth.calendar import Month
 from oversight.synth.demography import People, Profile
 from oversight.synth.organisations import SynthICB
-from oversight.synth.randomness import generator
+from oversight.synth.randomness import icb_level
 from oversight.synth.schema import schema
 from oversight.synth.truth import Injection
 from oversight.synth.writer import revision_id
@@ -35,8 +35,7 @@ class Slice:
 
     def icb_level(self, name: str, sd: float) -> float:
         """A persistent, seed-fixed deviation of this ICB from the national level."""
-        rng = generator(self.seed, f"level:{name}", 0, self.icb.code)
-        return float(rng.normal(0, sd))
+        return icb_level(self.seed, name, self.icb.code, sd)
 
 
 def days_in_month(rng: np.random.Generator, n: int, month: Month) -> np.ndarray:
@@ -49,11 +48,12 @@ def capped_dates(days: np.ndarray, horizon_day: int) -> pa.Array:
     return pa.array(days.astype(np.int32), pa.date32(), mask=days >= horizon_day)
 
 
-def table(piece: Slice, people: People, extra: dict[str, pa.Array]) -> pa.Table:
-    """Assemble shared, person and dataset columns in contract order."""
+def table(
+    piece: Slice, rng: np.random.Generator, people: People, extra: dict[str, pa.Array]
+) -> pa.Table:
+    """Assemble shared, person and dataset columns in contract order (`rng` picks providers)."""
     n = len(people.age)
     providers = piece.icb.providers_for(piece.dataset)
-    rng = generator(piece.seed, f"provider:{piece.dataset}", piece.month.key, piece.icb.code)
     provider_index = rng.integers(0, len(providers), size=n).astype(np.int16)
     revision = revision_id(piece.seed, piece.dataset, piece.month.label, piece.icb.code)
     columns: dict[str, pa.Array] = {

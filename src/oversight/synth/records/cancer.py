@@ -47,6 +47,7 @@ def generate(piece: Slice) -> pa.Table:
     treatment = np.where(treated, treatment, piece.horizon_day)  # untreated: null
     return table(
         piece,
+        rng,
         who,
         {
             "referral_date": pa.array(referral.astype(np.int32), pa.date32()),

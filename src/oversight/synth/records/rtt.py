@@ -74,6 +74,7 @@ def generate(piece: Slice) -> pa.Table:
     labels = pa.DictionaryArray.from_arrays(pa.array(function.astype(np.int8)), pa.array(FUNCTIONS))
     return table(
         piece,
+        rng,
         who,
         {
             "clock_start": pa.array(start.astype(np.int32), pa.date32()),

@@ -36,6 +36,7 @@ def generate(piece: Slice) -> pa.Table:
     recovered = caseness & (rng.random(n) < np.clip(level + gap, 0.01, 0.99))
     return table(
         piece,
+        rng,
         who,
         {
             "referral_date": pa.array(referral.astype(np.int32), pa.date32()),
