@@ -52,10 +52,6 @@ from oversight.metrics.command import compute_command  # noqa: E402
 
 app.command("compute")(compute_command)
 
-from oversight.stats.spc_cli import spc_command  # noqa: E402
-
-app.command("spc")(spc_command)
-
 
 if __name__ == "__main__":  # pragma: no cover
     app()
