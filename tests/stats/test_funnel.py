@@ -91,11 +91,36 @@ def test_phi_at_most_one_switches_to_unadjusted_limits() -> None:
     assert both.units["OD95UCL"][0] == pytest.approx((1 + Z95 / (2 * math.sqrt(e))) ** 2, rel=1e-12)
 
 
+def test_phi_just_below_one_keeps_a_positive_tau2() -> None:
+    # R/funnel_plot.R tests phi <= 1 for the switch but never zeroes tau2, and
+    # R/od_adjustment.R tau_func gives tau2 > 0 whenever n*phi >= n - 1.
+    # CQC, E = 100 for all ten units, z = 2*sqrt(O) - 20 = +-c with c^2 = 0.95:
+    # Winsorising changes nothing (type-7 10%/90% quantiles are -c and +c), phi = 0.95,
+    # w = 1/s^2 = 4E = 400, tau2 = (9.5 - 9)/(4000 - 400) = 1/7200.
+    c = math.sqrt(0.95)
+    observed = [(10 + sign * c / 2) ** 2 for sign in (-1, 1) * 5]
+    res = funnel(observed, [100.0] * 10, sr_method="CQC")
+    assert res.phi == pytest.approx(0.95, rel=1e-12)
+    assert res.tau2 == pytest.approx(1 / 7200, rel=1e-9)
+    assert not res.draw_adjusted and res.draw_unadjusted
+    assert res.messages == (MSG_NO_OVERDISPERSION,)
+    spread = Z95 * math.sqrt(1 / 400 + 1 / 7200)  # OD columns still carry tau2
+    assert res.units["OD95UCL"][0] == pytest.approx((1 + spread) ** 2, rel=1e-12)
+    both = funnel(observed, [100.0] * 10, sr_method="CQC", draw_unadjusted=True)
+    assert both.draw_adjusted and both.draw_unadjusted and both.messages == ()
+    assert both.tau2 == pytest.approx(1 / 7200, rel=1e-9)
+
+
 def test_draw_adjusted_false_forces_phi_and_tau2_to_zero() -> None:
     res = funnel(OBSERVED, EXPECTED, draw_adjusted=False)
     assert res.phi == 0.0 and res.tau2 == 0.0
-    assert res.draw_unadjusted and not res.draw_adjusted
-    assert res.messages == (MSG_NOT_ADJUSTED,)
+    # R/funnel_plot.R leaves draw_unadjusted as given; outliers use unadjusted limits
+    assert not res.draw_unadjusted and not res.draw_adjusted
+    assert res.messages == ()
+    flagged = (res.units["rr"] > res.units["UCL99"]) | (res.units["rr"] < res.units["LCL99"])
+    assert res.units["outlier"].tolist() == flagged.astype(int).tolist()
+    both = funnel(OBSERVED, EXPECTED, draw_adjusted=False, draw_unadjusted=True)
+    assert both.draw_unadjusted and both.messages == (MSG_NOT_ADJUSTED,)
 
 
 def test_unadjusted_sr_limits_are_exact_poisson_on_expected() -> None:
@@ -158,6 +183,39 @@ def test_repeated_labels_are_summed_and_shmi_rounds_expected() -> None:
     assert res.units["group"].tolist() == ["a", "b"]
     assert res.units["numerator"].tolist() == [20.0, 15.0]
     assert res.units["denominator"].tolist() == [20.0, 18.34]
+    # R/aggregate_func.R computes rr before R/funnel_plot.R rounds the expected values
+    assert res.units["rr"].tolist() == [20 / 20.001, 15 / 18.344]
+
+
+@pytest.mark.parametrize(
+    ("value", "r_result"),
+    [
+        (0.075, 0.07),  # binary 0.07499999999999999722...; numpy.round gives 0.08
+        (40.775, 40.77),  # binary 40.77499999999999857...; numpy.round gives 40.78
+        (5.605, 5.61),  # binary 5.60500000000000042...; numpy.round gives 5.6
+        (0.125, 0.12),  # an exact binary tie: floor(12.5) = 12 is even, keep 0.12
+        (0.375, 0.38),  # exact tie, floor(37.5) = 37 is odd, go up
+        (12.344, 12.34),
+    ],
+)
+def test_shmi_rounding_is_r_round_not_numpy_round(value: float, r_result: float) -> None:
+    res = funnel([10.0, 12.0, 11.0], [value, 20.0, 30.0], labels=["a", "b", "c"])
+    assert res.units["denominator"][0] == r_result
+    assert res.units["rr"][0] == 10.0 / value
+
+
+def test_pr_guard_sets_upper_limit_to_the_multiplier() -> None:
+    num = [39.0, 145.0, 58.0, 390.0, 245.0, 295.0]  # pooled p ~ 0.97
+    den = [40.0, 150.0, 60.0, 400.0, 250.0, 300.0]
+    plain = funnel(num, den, data_type="PR", draw_adjusted=False)
+    pct = funnel(num, den, data_type="PR", draw_adjusted=False, multiplier=100)
+    bent = plain.limits["UCL99"].to_numpy() == 1.0
+    assert bent.any()  # at D = 3 the 99.8% upper arcsine limit bends back
+    # R/calculate_limits.R writes 1 * multiplier there, not 1
+    assert np.all(pct.limits["UCL99"].to_numpy()[bent] == 100.0)
+    assert pct.limits["UCL99"].to_numpy()[~bent] == pytest.approx(
+        100 * plain.limits["UCL99"].to_numpy()[~bent], rel=1e-12
+    )
 
 
 def test_multiplier_scales_limits_and_outlier_uses_rr_times_multiplier() -> None:

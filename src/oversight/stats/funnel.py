@@ -31,8 +31,11 @@ _TAILS = {"95": (0.025, 0.975), "99": (0.001, 0.999)}
 GRID_POINTS = 1000
 LIMIT_COLUMNS = ("LCL95", "UCL95", "LCL99", "UCL99")
 OD_COLUMNS = ("OD95LCL", "OD95UCL", "OD99LCL", "OD99UCL")
-MSG_NOT_ADJUSTED = "draw_adjusted set to FALSE, plotting using unadjusted limits"
-MSG_NO_OVERDISPERSION = "No overdispersion detected (phi <= 1), plotting using unadjusted limits"
+#: FunnelPlotR's messages (R/funnel_plot.R), whitespace normalised.
+MSG_NOT_ADJUSTED = "Plotting using unadjusted limits"
+MSG_NO_OVERDISPERSION = (
+    "No overdispersion detected, or draw_adjusted set to FALSE, plotting using unadjusted limits"
+)
 
 
 @dataclass(frozen=True)
@@ -40,12 +43,14 @@ class FunnelResult:
     """What a funnel plot shows.
 
     units: one row per (aggregated) unit, ordered by label: group, numerator,
-        denominator (SHMI-rounded when applicable), rr, z (unadjusted z-score),
+        denominator (SHMI-rounded when applicable), rr (O/D before that rounding, as
+        FunnelPlotR), z (unadjusted z-score),
         s, trimmed (Winsorised or truncated), the eight limits at its
         denominator (LCL95, UCL95, LCL99, UCL99 unadjusted; OD95LCL, OD95UCL,
         OD99LCL, OD99UCL adjusted) and outlier (1 strictly outside chosen limits).
     limits: the plotting grid, column ``denominator`` plus the same eight limits.
-    phi, tau2: dispersion ratio and between-unit variance (0 when not adjusted).
+    phi, tau2: dispersion ratio and between-unit variance (both 0 when the caller
+        passed draw_adjusted=False; otherwise as estimated, even when phi <= 1).
     target: 1 for SR, pooled Σnumerator/Σdenominator otherwise (before multiplier).
     draw_adjusted, draw_unadjusted: which limit sets are in use after the phi rules.
     limit: 95 or 99 (99.8%), the set used for the outlier flag.
@@ -136,15 +141,16 @@ def _normal_limits(
     return out
 
 
-def _pr_guard(limits: list[FloatArray]) -> None:
-    """PR monotonicity guard on the sorted grid: a lower limit above the next point's
-    lower limit becomes 0; an upper limit below the next point's upper becomes 1."""
+def _pr_guard(limits: list[FloatArray], mult: float) -> None:
+    """PR monotonicity guard on the sorted grid (R/calculate_limits.R): a lower limit
+    above the next point's lower limit becomes 0; an upper limit below the next
+    point's upper becomes 1 × multiplier. One pass against the unguarded values."""
     for i, col in enumerate(limits):
         ahead = np.append(col[1:], np.nan)
         if i % 2 == 0:
             col[col > ahead] = 0.0
         else:
-            col[col < ahead] = 1.0
+            col[col < ahead] = mult
 
 
 def _limits_table(
@@ -157,7 +163,7 @@ def _limits_table(
         values = [np.asarray(col, dtype=float) * mult for col in values]
         if data_type == "PR":
             values = [np.clip(col, 0.0, mult) for col in values]
-            _pr_guard(values)
+            _pr_guard(values, mult)
         columns.update(zip(names, values, strict=True))
     return columns
 
@@ -196,34 +202,37 @@ def funnel(
     _check_options(data_type, sr_method, limit, trim_by)
     mult = v.multiplier_value(multiplier)
     groups, o, d = _aggregate(numerator, denominator, labels)
+    rr = o / d  # R/aggregate_func.R: rr is fixed before the SHMI rounding below
     if data_type == "SR" and sr_method == "SHMI" and shmi_rounding:
-        d = np.round(d, 2)
+        d = od.r_round(d, 2)
         v.positive("denominator (rounded to 2 dp)", d)
     if data_type == "PR":
         v.fail_where(o > d, "numerator", "numerator above denominator")
     target = 1.0 if data_type == "SR" else float(o.sum() / d.sum())
     z, s = od.zscores(o, d, data_type, sr_method, target)
     phi, tau, trimmed = _dispersion(z, s, data_type, sr_method, trim_by)
+    # R/funnel_plot.R (FunnelPlotR >= 0.4.2): switching tests phi, and tau² is kept as
+    # tau_func gave it (it can be > 0 for (n-1)/n <= phi <= 1); only a user's
+    # draw_adjusted = FALSE zeroes phi and tau².
     messages: list[str] = []
     if not draw_adjusted:
-        phi, tau, draw_unadjusted = 0.0, 0.0, True
-        messages.append(MSG_NOT_ADJUSTED)
-    elif phi <= 1:
-        tau = 0.0
-        if not draw_unadjusted:
-            draw_adjusted, draw_unadjusted = False, True
-            messages.append(MSG_NO_OVERDISPERSION)
+        phi, tau = 0.0, 0.0
+        if draw_unadjusted:
+            messages.append(MSG_NOT_ADJUSTED)
+    elif not draw_unadjusted and phi <= 1:
+        draw_adjusted, draw_unadjusted = False, True
+        messages.append(MSG_NO_OVERDISPERSION)
     table = _limits_table(_grid(d, data_type), data_type, sr_method, target, tau, mult)
     at = np.searchsorted(table["denominator"], d)
     units: dict[str, object] = {
-        "group": groups, "numerator": o, "denominator": d, "rr": o / d, "z": z, "s": s,
+        "group": groups, "numerator": o, "denominator": d, "rr": rr, "z": z, "s": s,
         "trimmed": trimmed,
     }  # fmt: skip
     for col in (*LIMIT_COLUMNS, *OD_COLUMNS):
         units[col] = table[col][at]
     chosen = OD_COLUMNS if draw_adjusted else LIMIT_COLUMNS
     lo, hi = chosen[0:2] if limit == 95 else chosen[2:4]
-    value = o / d * mult
+    value = rr * mult
     units["outlier"] = ((value < table[lo][at]) | (value > table[hi][at])).astype(np.int8)
     return FunnelResult(
         units=pd.DataFrame(units),

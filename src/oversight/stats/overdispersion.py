@@ -16,6 +16,32 @@ from scipy.stats import rankdata
 from oversight.stats._validate import FloatArray
 
 
+def r_round(x: FloatArray, digits: int = 2) -> FloatArray:
+    """R's ``round(x, digits)`` (nmath ``fround`` since R 4.0.0), vectorised.
+
+    Not ``numpy.round``: numpy rounds ``x·10^d`` to an integer, so 0.075 becomes
+    0.08 because 0.075·100 is exactly 7.5 in binary. R takes the two candidates
+    xd = floor(|x|·10^d)/10^d and xu = ceil(|x|·10^d)/10^d and keeps the closer
+    one to |x| (differences in double), xu on an exact tie when floor(|x|·10^d) is
+    odd; x is returned as is when it has no more than 15 significant digits to
+    spare (log10(2)·(½ + logb|x|) + d > 15), and 0, ±inf and NaN are unchanged.
+    """
+    a = np.abs(x)
+    p10 = 10.0**digits
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        x10 = a * p10
+        i10 = np.floor(x10)
+        xd = i10 / p10
+        xu = np.ceil(x10) / p10
+        du = xu - a
+        dd = a - xd
+        up = (du < dd) | ((np.fmod(i10, 2.0) == 1) & (du == dd))
+        out = np.copysign(np.where(up, xu, xd), x)
+        logb = np.frexp(a)[1] - 1.0
+        as_is = ~np.isfinite(x) | (a == 0) | (np.log10(2) * (0.5 + logb) + digits > 15)
+    return np.where(as_is, x, out)
+
+
 def zscores(
     numerator: FloatArray, denominator: FloatArray, data_type: str, sr_method: str, target: float
 ) -> tuple[FloatArray, FloatArray]:
