@@ -49,7 +49,10 @@ COLUMNS = [
 
 
 def _series_key(frame: pd.DataFrame) -> pd.Series:
-    return frame[SERIES].astype(str).agg("|".join, axis=1)
+    key = frame[SERIES[0]].astype(str)
+    for col in SERIES[1:]:
+        key = key + "|" + frame[col].astype(str)
+    return key
 
 
 def spc(rows: pd.DataFrame, metrics: Mapping[str, Any]) -> pd.DataFrame:
@@ -125,6 +128,8 @@ def funnels(rows: pd.DataFrame, metrics: Mapping[str, Any]) -> pd.DataFrame:
         & (rows["breakdown"] == "total")
         & rows["value"].notna()
         & (rows["denominator"] > 0)
+        & (rows["numerator"] >= 0)
+        & (rows["numerator"] <= rows["denominator"])
     ]
     frames = []
     for (metric, _period), part in sel.groupby(["metric_id", "period"], sort=True):

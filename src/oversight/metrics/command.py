@@ -1,0 +1,90 @@
+"""`oversight compute`: compute every catalogue metric and publish a new results version."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+from oversight import config
+from oversight.metrics.compute import used_items
+from oversight.metrics.engines import connect
+from oversight.metrics.incremental import apply_changes, detect_changes
+from oversight.metrics.lakefiles import lake_periods
+from oversight.metrics.organisations import OrgTree
+from oversight.metrics.pipeline import run
+from oversight.metrics.results import current_version, publish
+from oversight.metrics.results import load as load_results
+
+
+def compute_command(
+    full: Annotated[bool, typer.Option("--full", help="Recompute everything.")] = False,
+    since: Annotated[
+        str | None,
+        typer.Option(
+            "--since",
+            help="Recompute only ICB-months whose revision differs from results version "
+            "SINCE ('current' for the published one).",
+        ),
+    ] = None,
+    engine: Annotated[
+        str | None, typer.Option("--engine", help="duckdb (default) or spark.")
+    ] = None,
+    home: Annotated[Path | None, typer.Option("--home", help="OVERSIGHT_HOME override.")] = None,
+) -> None:
+    """Compute every metric for every ICB, region and England, with SPC, intervals, funnels."""
+    from oversight.catalogue import load
+
+    console = Console()
+    home_dir = config.home(home)
+    lake = config.lake_dir(home_dir)
+    cat = load()
+    metrics = list(cat.metrics.values())
+    datasets = list(used_items(metrics, cat.data_items))
+    eng = connect(engine)
+    started = time.perf_counter()
+    base = None
+    if not full and (since or current_version(home_dir)):
+        version = None if since in (None, "current") else since
+        base = load_results(home_dir, version)
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TimeElapsedColumn(),
+        console=console,
+    ) as bar:
+        if base is None:
+            periods = lake_periods(lake, datasets)
+            tree = OrgTree.from_catalogue(cat, periods)
+            task = bar.add_task("computing", total=len(datasets) + 1)
+
+            def step(name: str) -> None:
+                bar.update(task, advance=1, description=f"computing {name}")
+
+            comp = run(lake, metrics, cat.data_items, tree, eng, progress=step)
+            bar.update(task, completed=len(datasets) + 1)
+            how = "full"
+        else:
+            tree = OrgTree.from_catalogue(cat, base.periods)
+            changes = detect_changes(base, lake, datasets)
+            task = bar.add_task("recomputing changed ICB-months", total=max(len(changes), 1))
+            comp = base
+            for change in changes:
+                comp = apply_changes(comp, [change], lake, metrics, cat.data_items, tree, eng)
+                bar.update(task, advance=1)
+            how = f"incremental ({len(changes)} ICB-months)"
+            if not changes:
+                console.print("No ICB-month changed since the published results; nothing to do.")
+                eng.close()
+                return
+    version = publish(comp, home_dir, {"engine": eng.name, "how": how})
+    eng.close()
+    took = time.perf_counter() - started
+    console.print(
+        f"Published results {version}: {len(comp.metrics):,} rows, {how}, {eng.name}, {took:.1f} s"
+    )
