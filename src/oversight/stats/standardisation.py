@@ -40,8 +40,10 @@ def _grouped(name: str, values: ArrayLike, *, allow_nan: bool = False) -> FloatA
     return arr
 
 
-def _bands(name: str, values: ArrayLike, shape: tuple[int, int]) -> FloatArray:
-    arr = v.as_array(name, values)
+def _bands(
+    name: str, values: ArrayLike, shape: tuple[int, int], *, allow_nan: bool = False
+) -> FloatArray:
+    arr = v.as_array(name, values, allow_nan=allow_nan)
     if arr.ndim == 1:
         if arr.shape[0] != shape[1]:
             raise ValueError(f"{name}: {arr.shape[0]} bands, expected {shape[1]}")
@@ -74,7 +76,8 @@ def dsr(
     v.fail_where(xa < 0, "x", "negative value")
     v.positive("n", na)
     w = _bands("standard_population", standard_population, xa.shape)
-    v.positive("standard_population", w)
+    v.nonnegative("standard_population", w)  # calculate_dsr allows a zero weight
+    v.positive("standard_population (total)", w.sum(axis=1))
     x0 = np.nan_to_num(xa, nan=0.0)
     total = x0.sum(axis=1)
     wsum = w.sum(axis=1)
@@ -104,16 +107,19 @@ def _indirect(
 ) -> tuple[FloatArray, FloatArray, dict[str, FloatArray], FloatArray, FloatArray]:
     """Observed, expected, count limits per level, and the reference totals."""
     xa = _grouped("x", x, allow_nan=True)
-    na = _grouped("n", n)
+    na = _grouped("n", n, allow_nan=True)
     v.same_shape(x=xa, n=na)
     v.fail_where(xa < 0, "x", "negative value")
-    v.nonnegative("n", na)
-    xr = _bands("x_ref", x_ref, xa.shape)
+    v.fail_where(na < 0, "n", "negative value")
+    xr = _bands("x_ref", x_ref, xa.shape, allow_nan=True)
     nr = _bands("n_ref", n_ref, xa.shape)
-    v.nonnegative("x_ref", xr)
+    v.fail_where(xr < 0, "x_ref", "negative value")
     v.positive("n_ref", nr)
+    # R/ISRatio.R, R/ISRate.R: exp_x = na.zero(x_ref)/n_ref*na.zero(n); observed and
+    # the reference rate's numerator drop missing values (sum(..., na.rm = TRUE)).
     observed = np.nan_to_num(xa, nan=0.0).sum(axis=1)
-    expected = (xr / nr * na).sum(axis=1)
+    xr = np.nan_to_num(xr, nan=0.0)
+    expected = (xr / nr * np.nan_to_num(na, nan=0.0)).sum(axis=1)
     v.positive("expected", expected)
     bounds: dict[str, FloatArray] = {}
     for level, (lo, hi) in zip(levels, v.ci_names(levels), strict=True):
@@ -167,14 +173,15 @@ def isr_rate(
     levels = v.confidence_levels(confidence)
     mult = v.multiplier_value(multiplier)
     observed, expected, bounds, xr_sum, nr_sum = _indirect(x, n, x_ref, n_ref, levels)
-    ref_rate = xr_sum / nr_sum
+    ref_rate = xr_sum / nr_sum * mult  # R/ISRate.R: ref_rate already carries the multiplier
     columns: dict[str, object] = {
         "observed": observed,
         "expected": expected,
-        "value": observed / expected * ref_rate * mult,
+        "ref_rate": ref_rate,
+        "value": observed / expected * ref_rate,
     }
     for name, count in bounds.items():
-        columns[name] = count / expected * ref_rate * mult
+        columns[name] = count / expected * ref_rate
     columns["method"] = np.where(observed < EXACT_BELOW, "Exact", "Byars")
     frame = pd.DataFrame(columns)
     frame.attrs.update(
