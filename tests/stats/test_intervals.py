@@ -62,7 +62,7 @@ def test_confidence_one_gives_zero_and_multiplier() -> None:
 
 
 def test_two_levels_give_four_named_columns() -> None:
-    out = proportion_ci([5], [50], confidence=[95, 99.8])
+    out = proportion_ci([5], [50], confidence=[0.95, 0.998])
     assert list(out.columns) == [
         "value",
         "lower95_0cl",
@@ -73,7 +73,8 @@ def test_two_levels_give_four_named_columns() -> None:
     assert out["lower99_8cl"][0] == pytest.approx(wilson(5, 50, Z998)[0], rel=1e-12)
 
 
-@pytest.mark.parametrize("confidence", [0.8, 50, 101, (0.9, 0.95), (0.95, 0.99, 0.998)])
+# (95, 99.8): R/Proportions.R tests confidence[1] == 0.95 & confidence[2] == 0.998 unscaled
+@pytest.mark.parametrize("confidence", [0.8, 50, 101, (0.9, 0.95), (0.95, 0.99, 0.998), (95, 99.8)])
 def test_bad_confidence_is_rejected(confidence: object) -> None:
     with pytest.raises(ValueError, match="confidence"):
         proportion_ci([1], [2], confidence=confidence)  # type: ignore[arg-type]
@@ -189,3 +190,27 @@ def test_isr_ratio_and_rate_worked_example() -> None:
     ref_rate = sum(x_ref) / sum(n_ref)
     assert rate["value"][1] == pytest.approx(65 / e[1] * ref_rate * 100000, rel=1e-12)
     assert rate["uppercl"][1] == pytest.approx(up65 / e[1] * ref_rate * 100000, rel=1e-12)
+    assert rate["ref_rate"][1] == pytest.approx(ref_rate * 100000, rel=1e-12)
+
+
+def test_isr_missing_population_and_reference_count_count_as_zero() -> None:
+    # R/ISRatio.R and R/ISRate.R: exp_x = na.zero(x_ref)/n_ref * na.zero(n); the reference
+    # rate is sum(x_ref, na.rm = TRUE)/sum(n_ref).
+    x = [4.0, 3.0, 9.0]
+    n = [1000.0, np.nan, 500.0]
+    x_ref, n_ref = [50.0, np.nan, 40.0], [20000.0, 15000.0, 8000.0]
+    e = 1000 * 50 / 20000 + 500 * 40 / 8000
+    ratio = isr_ratio(x, n, x_ref, n_ref)
+    assert ratio["expected"][0] == pytest.approx(e, rel=1e-12)
+    assert ratio["value"][0] == pytest.approx(16 / e, rel=1e-12)
+    rate = isr_rate(x, n, x_ref, n_ref, multiplier=1000)
+    assert rate["ref_rate"][0] == pytest.approx(90 / 43000 * 1000, rel=1e-12)
+    assert rate["value"][0] == pytest.approx(16 / e * 90 / 43000 * 1000, rel=1e-12)
+
+
+def test_dsr_accepts_a_zero_standard_population_weight() -> None:
+    # R/DSR.R calculate_dsr only rejects stdpop < 0; a zero weight drops the band's rate
+    x, n, w = [5.0, 7.0, 9.0], [1000.0, 2000.0, 3000.0], [0.0, 1.0, 3.0]
+    out = dsr(x, n, w)
+    assert out["value"][0] == pytest.approx((7 / 2000 + 3 * 9 / 3000) / 4 * 100000, rel=1e-12)
+    assert out["total_count"][0] == 21.0

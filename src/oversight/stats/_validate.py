@@ -67,15 +67,22 @@ def same_shape(**arrays: FloatArray) -> None:
             )
 
 
-def confidence_levels(confidence: float | Sequence[float]) -> tuple[float, ...]:
+def confidence_levels(
+    confidence: float | Sequence[float], *, exact_pair: bool = True
+) -> tuple[float, ...]:
     """Normalise ``confidence`` as PHEindicatormethods does.
 
     Values of 90 or more are divided by 100; each must then lie in [0.9, 1].
-    Two levels are allowed only as exactly (0.95, 0.998).
+    Two levels are allowed only as exactly (0.95, 0.998); with ``exact_pair`` (the
+    phe_proportion/rate/dsr/isr rule) they must be written so, not as (95, 99.8).
     """
     raw = [confidence] if np.isscalar(confidence) else list(confidence)  # type: ignore[arg-type]
     if len(raw) == 0 or len(raw) > 2:
         raise ValueError("confidence: give one level, or exactly (0.95, 0.998)")
+    if exact_pair and len(raw) == 2 and tuple(raw) != TWO_LEVELS:
+        # R/Proportions.R, R/DSR.R etc. test confidence[1] == 0.95 & confidence[2] == 0.998
+        # before any rescaling of 95 -> 0.95, so (95, 99.8) is an error there too.
+        raise ValueError("confidence: two levels may only be given as exactly (0.95, 0.998)")
     levels = []
     for i, value in enumerate(raw):
         try:

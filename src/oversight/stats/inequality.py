@@ -195,7 +195,7 @@ def sii(
     bounds when ``rii``), columns named as the reference (``sii_lower95_0cl``;
     ``sii_lower95_0`` when transform=True). ``attrs`` records the method.
     """
-    levels = v.confidence_levels(confidence)
+    levels = v.confidence_levels(confidence, exact_pair=False)
     mult = v.multiplier_value(multiplier)
     if value_type not in _LINKS:
         raise ValueError(f"value_type: {value_type!r} must be 0, 1 or 2")
