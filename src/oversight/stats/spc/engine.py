@@ -14,7 +14,7 @@ import numpy as np
 
 from oversight.stats.spc import rules
 from oversight.stats.spc.constants import WARNING_THRESHOLD
-from oversight.stats.spc.limits import PointLimits, group_limits, point_limits
+from oversight.stats.spc.limits import PointLimits, baseline_mask, point_limits
 from oversight.stats.spc.segments import BoolArray, FloatArray, IntArray
 
 
@@ -55,11 +55,12 @@ def run_engine(
         starts = series_starts
         rebase_group = np.zeros(n, dtype=np.int64)
     sizes = np.diff(np.append(starts, n))
-    pos = np.arange(n, dtype=np.int64) - np.repeat(starts, sizes)
+    first = np.zeros(n, dtype=bool)
+    first[starts] = True
 
-    group = group_limits(y, starts, sizes, pos, fix_after, screen, target[starts])
-    lim = point_limits(y, sizes, pos, fix_after, group)
-    code = rules.special_cause_type(y, pos, lim.outside, lim.close, lim.relative_to_mean)
+    baseline = baseline_mask(starts, sizes, n, fix_after)
+    lim = point_limits(y, starts, sizes, first, baseline, screen, target[starts])
+    code = rules.special_cause_type(y, first, lim.outside, lim.close, lim.relative_to_mean)
     group_short = sizes < WARNING_THRESHOLD
     first_group = np.searchsorted(starts, series_starts)
     series_short = np.logical_or.reduceat(group_short, first_group)

@@ -9,20 +9,18 @@ of moving ranges (one point, or a flat series screened to nothing) gives NaN lim
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import numpy as np
 
 from oversight.stats.spc.constants import LIMIT, LIMIT_CLOSE, SCREEN
 from oversight.stats.spc.segments import BoolArray, FloatArray, IntArray, fast_mean, r_mean
 
+#: Relative distance under which a comparison could flip between the double-precision
+#: mean and R's long-double mean (they differ by a few ulps, about 1e-16).
+_TIE_TOLERANCE = 1e-12
 
-@dataclass(frozen=True)
-class GroupLimits:
-    """Per-group centre line and average moving range (after screening)."""
-
-    mean: FloatArray
-    amr: FloatArray
+MeanOf = Callable[[FloatArray, BoolArray | None, IntArray, IntArray], FloatArray]
 
 
 @dataclass(frozen=True)
@@ -40,28 +38,36 @@ class PointLimits:
     na: BoolArray
     relative_to_mean: np.ndarray
 
+    def patch(self, points: BoolArray, other: PointLimits) -> None:
+        """Overwrite the given points with ``other``'s values (fix_y never changes)."""
+        for f in fields(self):
+            if f.name != "fix_y":
+                getattr(self, f.name)[points] = getattr(other, f.name)
 
-#: Relative distance under which a comparison could flip between the double-precision
-#: mean and R's long-double mean (they differ by a few ulps, about 1e-16).
-_TIE_TOLERANCE = 1e-12
+
+def baseline_mask(starts: IntArray, sizes: IntArray, n: int, fix_after: float) -> BoolArray | None:
+    """Points inside the first ``fix_after`` of their group; None when every point is."""
+    if fix_after == np.inf:
+        return None
+    pos = np.arange(n, dtype=np.int64) - np.repeat(starts, sizes)
+    return (pos + 1) <= fix_after
 
 
-def _limits(
+def _group_stats(
     y: FloatArray,
     starts: IntArray,
     sizes: IntArray,
-    pos: IntArray,
-    fix_after: float,
+    first: BoolArray,
+    baseline: BoolArray | None,
     screen: bool,
-    mean_of: Callable[[FloatArray, BoolArray, IntArray, IntArray], FloatArray],
+    mean_of: MeanOf,
 ) -> tuple[FloatArray, FloatArray, FloatArray, BoolArray, FloatArray]:
     """mean, screened AMR, moving ranges, their mask and the unscreened AMR per group."""
-    baseline = (pos + 1) <= fix_after
     mean = mean_of(y, baseline, starts, sizes)
     mr = np.zeros_like(y)
     if y.size > 1:
         mr[1:] = np.abs(np.diff(y))
-    has_mr = baseline & (pos >= 1)
+    has_mr = ~first if baseline is None else baseline & ~first
     amr_raw = mean_of(mr, has_mr, starts, sizes)
     amr = amr_raw
     if screen:
@@ -71,76 +77,16 @@ def _limits(
     return mean, amr, mr, has_mr, amr_raw
 
 
-def _near_ties(
+def _point_limits(
     y: FloatArray,
-    starts: IntArray,
     sizes: IntArray,
-    parts: tuple[FloatArray, FloatArray, FloatArray, BoolArray, FloatArray],
-    target: FloatArray,
-    screen: bool,
-) -> BoolArray:
-    """Groups where a point, moving range or target is within a hair of the mean, a limit
-    or the screening threshold: only there can the last bit of the mean matter.
-    ``target`` is per group (NaN for none)."""
-    mean, amr, mr, has_mr, amr_raw = parts
-    with np.errstate(invalid="ignore"):
-        tol_g = _TIE_TOLERANCE * (np.abs(mean) + 4 * np.abs(amr) + np.abs(np.nan_to_num(target)))
-        t_dist = np.abs(target - mean)
-        group_near = np.abs(t_dist - LIMIT * amr) <= tol_g
-        tol = np.repeat(tol_g, sizes)
-        dist = np.subtract(y, np.repeat(mean, sizes))
-        np.abs(dist, out=dist)
-        near = dist <= tol
-        tmp = dist
-        for line in (LIMIT * amr, LIMIT_CLOSE * amr):
-            tmp = np.repeat(line, sizes)
-            np.subtract(dist, tmp, out=tmp)
-            np.abs(tmp, out=tmp)
-            near |= tmp <= tol
-        if screen:
-            threshold = np.repeat(SCREEN * amr_raw, sizes)
-            np.subtract(mr, threshold, out=tmp)
-            np.abs(tmp, out=tmp)
-            threshold += mr
-            threshold *= _TIE_TOLERANCE
-            near |= has_mr & (tmp <= threshold)
-    return np.logical_or.reduceat(near, starts) | group_near
-
-
-def group_limits(
-    y: FloatArray,
-    starts: IntArray,
-    sizes: IntArray,
-    pos: IntArray,
-    fix_after: float,
-    screen: bool,
-    target: FloatArray,
-) -> GroupLimits:
-    """Mean and AMR per group, as the reference computes them (``target``: per group).
-
-    Computed in double precision first; groups with a near tie (see ``_near_ties``) are
-    recomputed with R's long-double algorithm, so every comparison agrees with R while the
-    bulk of the work stays fast. Other groups differ from R by at most a few ulps.
-    """
-    parts = _limits(y, starts, sizes, pos, fix_after, screen, fast_mean)
-    mean, amr = parts[0].copy(), parts[1].copy()
-    redo = _near_ties(y, starts, sizes, parts, target, screen)
-    if redo.any():
-        pts = np.repeat(redo, sizes)
-        sub_sizes = sizes[redo]
-        sub_starts = np.concatenate(([0], np.cumsum(sub_sizes)[:-1]))
-        exact = _limits(y[pts], sub_starts, sub_sizes, pos[pts], fix_after, screen, r_mean)
-        mean[redo], amr[redo] = exact[0], exact[1]
-    return GroupLimits(mean=mean, amr=amr)
-
-
-def point_limits(
-    y: FloatArray, sizes: IntArray, pos: IntArray, fix_after: float, group: GroupLimits
+    baseline: BoolArray | None,
+    mean: FloatArray,
+    amr: FloatArray,
 ) -> PointLimits:
     """Broadcast the group limits to points and test each point against them."""
-    mean, amr = group.mean, group.amr
 
-    def spread(values: FloatArray) -> FloatArray:
+    def spread(values: np.ndarray) -> np.ndarray:
         return np.repeat(values, sizes)
 
     m = spread(mean)
@@ -150,9 +96,8 @@ def point_limits(
     nupl = spread(mean + LIMIT_CLOSE * amr)
     outside = (y > upl) | (y < lpl)
     close = ~outside & ((y < nlpl) | (y > nupl))
-    fix_y = y if fix_after == np.inf else np.where((pos + 1) <= fix_after, y, np.nan)
     return PointLimits(
-        fix_y=fix_y,
+        fix_y=y if baseline is None else np.where(baseline, y, np.nan),
         mean=m,
         lpl=lpl,
         upl=upl,
@@ -163,3 +108,67 @@ def point_limits(
         na=spread(np.isnan(amr)),
         relative_to_mean=np.sign(y - m).astype(np.int8),
     )
+
+
+def _near_ties(
+    y: FloatArray,
+    starts: IntArray,
+    sizes: IntArray,
+    stats: tuple[FloatArray, FloatArray, FloatArray, BoolArray, FloatArray],
+    lim: PointLimits,
+    target: FloatArray,
+    screen: bool,
+) -> BoolArray:
+    """Groups where a point, moving range or target is within a hair of the mean, a limit
+    or the screening threshold: only there can the last bit of the mean matter.
+    ``target`` is per group (NaN for none)."""
+    mean, amr, mr, has_mr, amr_raw = stats
+    with np.errstate(invalid="ignore"):
+        tol_g = _TIE_TOLERANCE * (np.abs(mean) + 4 * np.abs(amr) + np.abs(np.nan_to_num(target)))
+        group_near = np.abs(np.abs(target - mean) - LIMIT * amr) <= tol_g
+        tol = np.repeat(tol_g, sizes)
+        buf = np.empty_like(y)
+        hit = np.empty(y.size, dtype=bool)
+        near = np.zeros(y.size, dtype=bool)
+        for line in (lim.mean, lim.lpl, lim.upl, lim.nlpl, lim.nupl):
+            np.subtract(y, line, out=buf)
+            np.abs(buf, out=buf)
+            np.less_equal(buf, tol, out=hit)
+            near |= hit
+        if screen:
+            threshold = np.repeat(SCREEN * amr_raw, sizes)
+            np.subtract(mr, threshold, out=buf)
+            np.abs(buf, out=buf)
+            threshold += mr
+            threshold *= _TIE_TOLERANCE
+            near |= has_mr & (buf <= threshold)
+    return np.logical_or.reduceat(near, starts) | group_near
+
+
+def point_limits(
+    y: FloatArray,
+    starts: IntArray,
+    sizes: IntArray,
+    first: BoolArray,
+    baseline: BoolArray | None,
+    screen: bool,
+    target: FloatArray,
+) -> PointLimits:
+    """Limits of every point, as the reference computes them (``target``: per group).
+
+    Computed in double precision first; groups with a near tie (see ``_near_ties``) are
+    recomputed with R's long-double mean, so every comparison agrees with R while the bulk
+    of the work stays fast. Other groups differ from R by at most a few ulps.
+    """
+    stats = _group_stats(y, starts, sizes, first, baseline, screen, fast_mean)
+    lim = _point_limits(y, sizes, baseline, stats[0], stats[1])
+    redo = _near_ties(y, starts, sizes, stats, lim, target, screen)
+    if redo.any():
+        pts = np.repeat(redo, sizes)
+        sub_sizes = sizes[redo]
+        sub_starts = np.concatenate(([0], np.cumsum(sub_sizes)[:-1]))
+        sub_base = None if baseline is None else baseline[pts]
+        sub_y = y[pts]
+        exact = _group_stats(sub_y, sub_starts, sub_sizes, first[pts], sub_base, screen, r_mean)
+        lim.patch(pts, _point_limits(sub_y, sub_sizes, sub_base, exact[0], exact[1]))
+    return lim

@@ -20,19 +20,20 @@ from oversight.stats.spc.constants import RUN_LENGTH
 from oversight.stats.spc.segments import (
     BoolArray,
     FloatArray,
-    IntArray,
     leading_any,
     same_nonzero_run,
     shift_next,
+    trailing_all,
 )
 
 
-def step_signs(y: FloatArray, pos: IntArray) -> np.ndarray:
+def step_signs(y: FloatArray, first: BoolArray) -> np.ndarray:
     """sign(y_i - y_{i-1}) inside a group; 0 at the first point of each group."""
     d = np.zeros(y.size, dtype=np.int8)
     if y.size > 1:
-        d[1:] = np.sign(np.diff(y))
-    d[pos == 0] = 0
+        diff = np.diff(y)
+        d[1:] = (diff > 0).view(np.int8) - (diff < 0).view(np.int8)
+    d[first] = 0
     return d
 
 
@@ -43,16 +44,14 @@ def trend(steps: np.ndarray) -> BoolArray:
     return leading_any(end, RUN_LENGTH)
 
 
-def trend_direction(
-    y: FloatArray, steps: np.ndarray, in_trend: BoolArray, pos: IntArray
-) -> np.ndarray:
+def trend_direction(steps: np.ndarray, in_trend: BoolArray, first: BoolArray) -> np.ndarray:
     """The label's direction: the following step if the next point is in a trend too."""
-    next_in = shift_next(in_trend, False) & (shift_next(pos, 0) == pos + 1)
+    next_in = shift_next(in_trend & ~first, False)
     forward = shift_next(steps, 0)
     return np.where(next_in, forward, steps)
 
 
-def two_in_three(close: BoolArray, rtm: np.ndarray, pos: IntArray) -> BoolArray:
+def two_in_three(close: BoolArray, rtm: np.ndarray, first: BoolArray) -> BoolArray:
     """Rule C: close points inside a firing window of three on one side of the mean."""
     n = close.size
     if n < 3:
@@ -63,7 +62,8 @@ def two_in_three(close: BoolArray, rtm: np.ndarray, pos: IntArray) -> BoolArray:
     fires[:-2] = (
         (c[:-2] + c[1:-1] + c[2:] >= 2)
         & (np.abs(r[:-2] + r[1:-1] + r[2:]) == 3)
-        & (pos[2:] == pos[:-2] + 2)
+        & ~first[1:-1]
+        & ~first[2:]
     )
     covered = fires.copy()
     covered[1:] |= fires[:-1]
@@ -71,30 +71,30 @@ def two_in_three(close: BoolArray, rtm: np.ndarray, pos: IntArray) -> BoolArray:
     return covered & close
 
 
-def run(rtm: np.ndarray, pos: IntArray) -> BoolArray:
+def run(rtm: np.ndarray, first: BoolArray) -> BoolArray:
     """Rule D: points inside RUN_LENGTH or more in a row strictly on one side of the mean."""
-    full = pos >= RUN_LENGTH - 1
+    full = trailing_all(~first, RUN_LENGTH - 1)  # the window does not cross a group start
     end = full & same_nonzero_run(rtm, RUN_LENGTH)
     return leading_any(end, RUN_LENGTH)
 
 
 def special_cause_type(
     y: FloatArray,
-    pos: IntArray,
+    first: BoolArray,
     outside: BoolArray,
     close: BoolArray,
     rtm: np.ndarray,
 ) -> np.ndarray:
     """One special-cause code per point (see labels.SPECIAL_CAUSE_TYPES), A > B > C > D."""
-    steps = step_signs(y, pos)
+    steps = step_signs(y, first)
     in_trend = trend(steps)
     above = rtm > 0
     code = np.zeros(y.size, dtype=np.int8)
-    in_run = run(rtm, pos)
+    in_run = run(rtm, first)
     code[in_run] = np.where(above[in_run], L.RUN_ABOVE, L.RUN_BELOW)
-    in_two = two_in_three(close, rtm, pos)
+    in_two = two_in_three(close, rtm, first)
     code[in_two] = np.where(above[in_two], L.TWO3_ABOVE, L.TWO3_BELOW)
-    rising = trend_direction(y, steps, in_trend, pos) == 1
+    rising = trend_direction(steps, in_trend, first) == 1
     code[in_trend] = np.where(rising[in_trend], L.TREND_UP, L.TREND_DOWN)
     code[outside] = np.where(rtm[outside] == 1, L.ABOVE_UCL, L.BELOW_LCL)
     return code

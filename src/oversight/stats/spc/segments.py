@@ -15,29 +15,46 @@ IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
 
 
-def r_mean(values: FloatArray, mask: BoolArray, starts: IntArray, sizes: IntArray) -> FloatArray:
-    """Mean of ``values[mask]`` per group, computed the way R's ``mean()`` does.
+def r_mean(
+    values: FloatArray, mask: BoolArray | None, starts: IntArray, sizes: IntArray
+) -> FloatArray:
+    """Mean of ``values[mask]`` per group (all values if mask is None), as R's ``mean()``.
 
     R sums in long double, divides, then adds the mean residual (a second pass) before
     rounding to double. Copying that keeps points that sit exactly on the mean (or a limit)
     there, so ties agree with the reference. An empty group gives NaN.
     """
     ld = values.astype(np.longdouble)
-    count = np.add.reduceat(mask.astype(np.int64), starts).astype(np.longdouble)
+    if mask is None:
+        count = sizes.astype(np.longdouble)
+        masked = ld
+    else:
+        count = np.add.reduceat(mask.astype(np.int64), starts).astype(np.longdouble)
+        masked = np.where(mask, ld, 0)
     with np.errstate(invalid="ignore", divide="ignore"):
-        first = np.add.reduceat(np.where(mask, ld, 0), starts) / count
-        residual = np.where(mask, ld - np.repeat(first, sizes), 0)
+        first = np.add.reduceat(masked, starts) / count
+        residual = ld - np.repeat(first, sizes)
+        if mask is not None:
+            residual[~mask] = 0
         second = first + np.add.reduceat(residual, starts) / count
     return np.where(np.isfinite(first), second, first).astype(np.float64)
 
 
-def fast_mean(values: FloatArray, mask: BoolArray, starts: IntArray, sizes: IntArray) -> FloatArray:
+def fast_mean(
+    values: FloatArray, mask: BoolArray | None, starts: IntArray, sizes: IntArray
+) -> FloatArray:
     """The same two-pass mean in double precision: within a few ulps of ``r_mean``."""
-    count = np.add.reduceat(mask.astype(np.int32), starts)
-    buf = np.where(mask, values, 0.0)
+    if mask is None:
+        count = sizes
+        buf = values.copy()
+    else:
+        count = np.add.reduceat(mask.astype(np.int32), starts)
+        buf = np.where(mask, values, 0.0)
     with np.errstate(invalid="ignore", divide="ignore"):
         first = np.add.reduceat(buf, starts) / count
-        np.subtract(values, np.repeat(first, sizes), out=buf, where=mask)
+        np.subtract(
+            values, np.repeat(first, sizes), out=buf, where=mask if mask is not None else True
+        )
         second = first + np.add.reduceat(buf, starts) / count
     return np.where(np.isfinite(first), second, first)
 

@@ -67,6 +67,10 @@ def as_dates(dates: Any, name: str = "dates") -> np.ndarray:
     arr = np.asarray(dates)
     if arr.dtype.kind in "iu":
         return arr.astype(np.int64)
+    if arr.dtype.kind == "M":  # already dates: keep the unit, no copy
+        if np.isnat(arr).any():
+            raise ValueError(f"{name}: position {int(np.flatnonzero(np.isnat(arr))[0])} is missing")
+        return arr
     try:
         out = pd.to_datetime(pd.Series(arr)).to_numpy(dtype="datetime64[ns]")
     except (TypeError, ValueError) as exc:
