@@ -28,7 +28,7 @@ def test_fast_limits_make_the_same_comparisons_as_long_double(kind: str, fix_aft
     base = lm.baseline_mask(starts, sizes, y.size, fix_after)
     fast = lm.point_limits(y, starts, sizes, first, base, True, target)
     stats = lm._group_stats(y, starts, sizes, first, base, True, r_mean)
-    exact = lm._point_limits(y, sizes, base, stats[0], stats[1])
+    exact = lm._point_limits(y, sizes, base, stats.mean, stats.amr)
     for name in ("outside", "close", "relative_to_mean", "na"):
         assert np.array_equal(getattr(fast, name), getattr(exact, name)), name
     last = starts + size - 1

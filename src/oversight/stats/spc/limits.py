@@ -53,6 +53,17 @@ def baseline_mask(starts: IntArray, sizes: IntArray, n: int, fix_after: float) -
     return (pos + 1) <= fix_after
 
 
+@dataclass(frozen=True)
+class GroupStats:
+    """Per-group mean and AMR, with the moving ranges and screening threshold per point."""
+
+    mean: FloatArray
+    amr: FloatArray
+    mr: FloatArray
+    has_mr: BoolArray
+    threshold: FloatArray | None  # 3.267 × unscreened AMR, per point; None without screening
+
+
 def _group_stats(
     y: FloatArray,
     starts: IntArray,
@@ -61,20 +72,21 @@ def _group_stats(
     baseline: BoolArray | None,
     screen: bool,
     mean_of: MeanOf,
-) -> tuple[FloatArray, FloatArray, FloatArray, BoolArray, FloatArray]:
-    """mean, screened AMR, moving ranges, their mask and the unscreened AMR per group."""
+) -> GroupStats:
+    """Centre line and (screened) average moving range of every group."""
     mean = mean_of(y, baseline, starts, sizes)
     mr = np.zeros_like(y)
     if y.size > 1:
         mr[1:] = np.abs(np.diff(y))
     has_mr = ~first if baseline is None else baseline & ~first
-    amr_raw = mean_of(mr, has_mr, starts, sizes)
-    amr = amr_raw
+    amr = mean_of(mr, has_mr, starts, sizes)
+    threshold = None
     if screen:
+        threshold = np.repeat(SCREEN * amr, sizes)
         with np.errstate(invalid="ignore"):
-            kept = has_mr & (mr < np.repeat(SCREEN * amr_raw, sizes))
+            kept = has_mr & (mr < threshold)
         amr = mean_of(mr, kept, starts, sizes)
-    return mean, amr, mr, has_mr, amr_raw
+    return GroupStats(mean=mean, amr=amr, mr=mr, has_mr=has_mr, threshold=threshold)
 
 
 def _point_limits(
@@ -113,36 +125,31 @@ def _point_limits(
 def _near_ties(
     y: FloatArray,
     starts: IntArray,
-    sizes: IntArray,
-    stats: tuple[FloatArray, FloatArray, FloatArray, BoolArray, FloatArray],
+    stats: GroupStats,
     lim: PointLimits,
     target: FloatArray,
-    screen: bool,
 ) -> BoolArray:
     """Groups where a point, moving range or target is within a hair of the mean, a limit
     or the screening threshold: only there can the last bit of the mean matter.
     ``target`` is per group (NaN for none)."""
-    mean, amr, mr, has_mr, amr_raw = stats
+    mean, amr = stats.mean, stats.amr
     with np.errstate(invalid="ignore"):
-        tol_g = _TIE_TOLERANCE * (np.abs(mean) + 4 * np.abs(amr) + np.abs(np.nan_to_num(target)))
-        group_near = np.abs(np.abs(target - mean) - LIMIT * amr) <= tol_g
-        tol = np.repeat(tol_g, sizes)
+        tol = _TIE_TOLERANCE * (np.abs(mean) + 4 * np.abs(amr) + np.abs(np.nan_to_num(target)))
+        near = np.abs(np.abs(target - mean) - LIMIT * amr) <= tol
+        gap = np.abs(y - lim.mean)
         buf = np.empty_like(y)
-        hit = np.empty(y.size, dtype=bool)
-        near = np.zeros(y.size, dtype=bool)
-        for line in (lim.mean, lim.lpl, lim.upl, lim.nlpl, lim.nupl):
+        for line in (lim.lpl, lim.upl, lim.nlpl, lim.nupl):
             np.subtract(y, line, out=buf)
             np.abs(buf, out=buf)
-            np.less_equal(buf, tol, out=hit)
-            near |= hit
-        if screen:
-            threshold = np.repeat(SCREEN * amr_raw, sizes)
-            np.subtract(mr, threshold, out=buf)
+            np.fmin(gap, buf, out=gap)
+        near |= np.fmin.reduceat(gap, starts) <= tol
+        if stats.threshold is not None:
+            np.subtract(stats.mr, stats.threshold, out=buf)
             np.abs(buf, out=buf)
-            threshold += mr
-            threshold *= _TIE_TOLERANCE
-            near |= has_mr & (buf <= threshold)
-    return np.logical_or.reduceat(near, starts) | group_near
+            scale = stats.threshold + stats.mr
+            scale *= _TIE_TOLERANCE
+            near |= np.logical_or.reduceat(stats.has_mr & (buf <= scale), starts)
+    return near
 
 
 def point_limits(
@@ -161,8 +168,8 @@ def point_limits(
     of the work stays fast. Other groups differ from R by at most a few ulps.
     """
     stats = _group_stats(y, starts, sizes, first, baseline, screen, fast_mean)
-    lim = _point_limits(y, sizes, baseline, stats[0], stats[1])
-    redo = _near_ties(y, starts, sizes, stats, lim, target, screen)
+    lim = _point_limits(y, sizes, baseline, stats.mean, stats.amr)
+    redo = _near_ties(y, starts, stats, lim, target)
     if redo.any():
         pts = np.repeat(redo, sizes)
         sub_sizes = sizes[redo]
@@ -170,5 +177,5 @@ def point_limits(
         sub_base = None if baseline is None else baseline[pts]
         sub_y = y[pts]
         exact = _group_stats(sub_y, sub_starts, sub_sizes, first[pts], sub_base, screen, r_mean)
-        lim.patch(pts, _point_limits(sub_y, sub_sizes, sub_base, exact[0], exact[1]))
+        lim.patch(pts, _point_limits(sub_y, sub_sizes, sub_base, exact.mean, exact.amr))
     return lim
