@@ -6,6 +6,9 @@ alternating swings elsewhere in the series; the numbers are worked out in each c
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 from oversight.stats.spc import spc
 
 CC = "Common Cause"
@@ -13,7 +16,7 @@ UP = "7 Point Trend (Increasing)"
 DOWN = "7 Point Trend (Decreasing)"
 
 
-def labels(y: list[float], **kw: object) -> list[str]:
+def labels(y: Sequence[float], **kw: Any) -> list[str]:
     return list(spc(y, **kw).points["special_cause_type"].astype(str))
 
 

@@ -112,9 +112,9 @@ def _rebase_marks(
     rb = validate.rebase_dates(rebase, x)
     mark = np.isin(x, rb)
     found = np.add.reduceat(mark.astype(np.int64), starts)
-    for s in np.flatnonzero(found < np.unique(rb).size):
-        seg = x[starts[s] : ends[s]]
-        absent[int(s)] = list(rb[~np.isin(rb, seg)])
+    for series in np.flatnonzero(found < np.unique(rb).size):
+        seg = x[starts[series] : ends[series]]
+        absent[int(series)] = list(rb[~np.isin(rb, seg)])
     return mark, absent
 
 
