@@ -61,7 +61,7 @@ GROUP BY GROUPING SETS (
 
 def sql_script(lake: Path, tree: OrgTree) -> float:
     con = duckdb.connect()
-    membership = tree.membership  # noqa: F841 (registered by name below)
+    membership = tree.membership
     con.register("membership", membership)
     started = time.perf_counter()
     con.execute(SQL.format(glob=lake / "ae_attendances" / "*" / "*.parquet")).fetch_df()
