@@ -92,11 +92,18 @@ class People:
 def people(rng: np.random.Generator, n: int, dataset: str, mix: Profile) -> People:
     """Draw the person columns of n records of `dataset` from the ICB's mix."""
     return People(
-        age=rng.choice(len(AGE_BANDS), size=n, p=np.array(AGE_MIX[dataset])).astype(np.int8),
+        age=categorical(rng, n, np.array(AGE_MIX[dataset])),
         sex=(rng.random(n) >= FEMALE_SHARE[dataset]).astype(np.int8),
-        ethnicity=rng.choice(len(ETHNICITY_GROUPS), size=n, p=mix.ethnicity).astype(np.int8),
-        imd_decile=(rng.choice(10, size=n, p=mix.imd) + 1).astype(np.int8),
+        ethnicity=categorical(rng, n, mix.ethnicity),
+        imd_decile=categorical(rng, n, mix.imd) + 1,
     )
+
+
+def categorical(rng: np.random.Generator, n: int, p: np.ndarray) -> np.ndarray:
+    """n draws of category indices with probabilities p (int8; faster than rng.choice)."""
+    edges = np.cumsum(p)
+    edges[-1] = np.inf
+    return np.searchsorted(edges, rng.random(n), side="right").astype(np.int8)
 
 
 def labels(index: np.ndarray, names: tuple[str, ...]) -> pa.Array:

@@ -12,7 +12,7 @@ import pyarrow as pa
 
 from oversight.synth import calibration as cal
 from oversight.synth.calendar import winter
-from oversight.synth.demography import people
+from oversight.synth.demography import categorical, people
 from oversight.synth.randomness import generator
 from oversight.synth.records.base import US_PER_DAY, Slice, table
 from oversight.synth.truth import gradient_points, shift
@@ -73,14 +73,14 @@ def generate(piece: Slice) -> pa.Table:
     rng = generator(piece.seed, piece.dataset, piece.month.key, piece.icb.code)
     n = piece.count
     who = people(rng, n, piece.dataset, piece.profile)
-    dept = rng.choice(len(DEPARTMENTS), size=n, p=list(cal.AE_TYPE_SHARE.values()))
+    dept = categorical(rng, n, np.array(list(cal.AE_TYPE_SHARE.values())))
     p4 = within_4_hours_probability(piece, rng, dept, who.imd_decile, who.ethnicity)
     within = rng.random(n) < p4
     quick = np.maximum(1, np.round(240 * rng.beta(2.2, 1.4, size=n)))
     slow = 241 + np.floor(rng.exponential(cal.AE_BREACH_EXCESS_MEAN, size=n))
     wait = np.where(within, quick, np.minimum(slow, MAX_WAIT_MINUTES)).astype(np.int32)
     day = rng.integers(0, piece.month.days, size=n)
-    hour = rng.choice(24, size=n, p=HOURLY / HOURLY.sum())
+    hour = categorical(rng, n, HOURLY / HOURLY.sum()).astype(np.int64)
     arrival = (
         (piece.month.first_day_number + day) * US_PER_DAY
         + hour * 3_600_000_000

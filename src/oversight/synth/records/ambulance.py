@@ -11,7 +11,7 @@ import pyarrow as pa
 
 from oversight.synth import calibration as cal
 from oversight.synth.calendar import winter
-from oversight.synth.demography import people
+from oversight.synth.demography import categorical, people
 from oversight.synth.randomness import generator
 from oversight.synth.records.base import US_PER_DAY, Slice, table
 from oversight.synth.truth import shift
@@ -38,7 +38,7 @@ def generate(piece: Slice) -> pa.Table:
     rng = generator(piece.seed, piece.dataset, piece.month.key, piece.icb.code)
     n = piece.count
     who = people(rng, n, piece.dataset, piece.profile)
-    category = rng.choice(len(CATEGORIES), size=n, p=list(cal.AMB_CATEGORY_SHARE.values()))
+    category = categorical(rng, n, np.array(list(cal.AMB_CATEGORY_SHARE.values())))
     sigma = np.array([cal.AMB_SIGMA[c] for c in CATEGORIES])[category]
     mu = np.log(mean_minutes(piece, rng))[category] - sigma**2 / 2
     seconds = np.maximum(30, np.round(np.exp(rng.normal(mu, sigma)) * 60)).astype(np.int32)

@@ -13,7 +13,7 @@ import numpy as np
 import pyarrow as pa
 
 from oversight.synth import calibration as cal
-from oversight.synth.demography import people
+from oversight.synth.demography import categorical, people
 from oversight.synth.randomness import generator
 from oversight.synth.records.base import Slice, capped_dates, days_in_month, table
 from oversight.synth.truth import shift
@@ -40,17 +40,25 @@ def waits_days(rng: np.random.Generator, n: int, quick_share: float) -> np.ndarr
 
 
 def backlog(rng: np.random.Generator, n: int, quick_share: float) -> tuple[np.ndarray, np.ndarray]:
-    """(elapsed, total) days of n pathways open at the start: elapsed ~ uniform, kept if open."""
-    elapsed_parts, total_parts, have = [], [], 0
-    while have < n:
-        draw = max(1024, 8 * (n - have))
-        total = waits_days(rng, draw, quick_share)
-        elapsed = rng.integers(0, MAX_DAYS, size=draw)
-        keep = total > elapsed
-        elapsed_parts.append(elapsed[keep])
-        total_parts.append(total[keep])
-        have += int(keep.sum())
-    return np.concatenate(elapsed_parts)[:n], np.concatenate(total_parts)[:n]
+    """(elapsed, total) days of n pathways open at the start, as in a steady-state list.
+
+    An open pathway's total wait is length-biased (long waits are more likely to be caught
+    waiting): an exponential becomes a gamma of shape 2, a gamma of shape k one of shape k + 1,
+    and the two paths are weighted by share × mean. Its elapsed wait is uniform within it.
+    """
+    fast_weight = quick_share * cal.RTT_FAST_MEAN_WEEKS
+    slow_weight = (1 - quick_share) * cal.RTT_SLOW_MEAN_WEEKS
+    fast = rng.random(n) < fast_weight / (fast_weight + slow_weight)
+    shape = cal.RTT_SLOW_SHAPE
+    weeks = np.where(
+        fast,
+        rng.gamma(2.0, cal.RTT_FAST_MEAN_WEEKS, size=n),
+        rng.gamma(shape + 1, cal.RTT_SLOW_MEAN_WEEKS / shape, size=n),
+    )
+    total = np.minimum(np.round(weeks * 7), MAX_DAYS).astype(np.int64)
+    total = np.maximum(total, 1)
+    elapsed = np.floor(rng.random(n) * total).astype(np.int64)
+    return elapsed, total
 
 
 def quick_share(piece: Slice) -> float:
@@ -70,7 +78,7 @@ def generate(piece: Slice) -> pa.Table:
         stop = np.concatenate([stop, old_start + total])
     n = len(start)
     who = people(rng, n, piece.dataset, piece.profile)
-    function = rng.choice(len(FUNCTIONS), size=n, p=list(cal.RTT_TREATMENT_FUNCTIONS.values()))
+    function = categorical(rng, n, np.array(list(cal.RTT_TREATMENT_FUNCTIONS.values())))
     labels = pa.DictionaryArray.from_arrays(pa.array(function.astype(np.int8)), pa.array(FUNCTIONS))
     return table(
         piece,
