@@ -52,6 +52,12 @@ from oversight.metrics.command import compute_command  # noqa: E402
 
 app.command("compute")(compute_command)
 
+from oversight.demo import demo_command  # noqa: E402
+from oversight.publish.serve import serve_command  # noqa: E402
+
+app.command("demo")(demo_command)
+app.command("serve")(serve_command)
+
 
 if __name__ == "__main__":  # pragma: no cover
     app()

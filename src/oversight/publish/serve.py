@@ -29,7 +29,7 @@ def serve_command(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = DEFAULT_PORT,
 ) -> None:
-    """Serve the portal over an existing home (run `oversight demo` or `oversight compute` first)."""
+    """Serve the portal over an existing home (after `oversight demo` or `oversight compute`)."""
     resolved = resolve_home(home)
     if not resolved.exists():
         typer.echo(f"error: home folder {resolved} does not exist; run `oversight demo` first",

@@ -42,7 +42,7 @@ def metric_results(home: Path, metric_id: str, org: str | None = None) -> pd.Dat
 
 
 def national_target(metric_id: str, period: date) -> NationalTargetRef | None:
-    """The national target for a metric in the planning year of `period`, else the latest earlier one."""
+    """The national target in the planning year of `period`, else the latest earlier one."""
     catalogue = load_catalogue()
     wanted = planning_year(period)
     candidates = [
