@@ -76,15 +76,14 @@ def run_engine(
 
 
 def assurance(target: FloatArray, lpl: FloatArray, upl: FloatArray, improvement: int) -> np.ndarray:
-    """``ptd_calculate_assurance_type`` per series from its last point's limits.
+    """``ptd_calculate_assurance_type`` per series from its last point's limits, as codes
+    into ``labels.ASSURANCE_ICON`` (0 consistent_pass, 1 consistent_fail, 2 inconsistent).
 
     A NaN target or NaN limits fall through to "inconsistent", as in the reference.
     The caller decides when there is no assurance at all (no target, or neutral).
     """
-    increasing = improvement == 1
-    above = target > upl
-    below = target < lpl
-    out = np.full(target.size, "inconsistent", dtype=object)
-    out[below] = "consistent_pass" if increasing else "consistent_fail"
-    out[above] = "consistent_fail" if increasing else "consistent_pass"
+    passing, failing = (0, 1) if improvement == 1 else (1, 0)
+    out = np.full(target.size, 2, dtype=np.int8)
+    out[target < lpl] = passing
+    out[target > upl] = failing
     return out

@@ -201,12 +201,15 @@ def _summary(
 ) -> pd.DataFrame:
     """One row per series: icons from its last point, and its warnings."""
     last = res.last
-    vtype = np.asarray(L.POINT_TYPES, dtype=object)[res.point_type[last]]
-    icons = np.asarray([L.variation_icon(t, imp) for t in L.POINT_TYPES], dtype=object)
-    vicon = icons[res.point_type[last]]
+    pt = res.point_type[last]
+    vtype: Any = pd.Categorical.from_codes(pt, categories=list(L.POINT_TYPES))
+    icons = [L.variation_icon(t, imp) for t in L.POINT_TYPES]
+    vicon: Any = pd.Categorical.from_codes(pt, categories=icons)
     if has_target and imp != 0:
-        atype = assurance(targets, res.limits.lpl[last], res.limits.upl[last], imp)
-        aicon = pd.Series(atype).map(L.ASSURANCE_ICON).to_numpy(dtype=object)
+        codes = assurance(targets, res.limits.lpl[last], res.limits.upl[last], imp)
+        kinds = list(L.ASSURANCE_ICON)
+        atype = pd.Categorical.from_codes(codes, categories=kinds)
+        aicon = pd.Categorical.from_codes(codes, categories=[L.ASSURANCE_ICON[k] for k in kinds])
     else:
         atype = np.full(last.size, None, dtype=object)
         aicon = atype.copy()

@@ -102,12 +102,14 @@ def special_cause_type(
 
 def point_type(code: np.ndarray, improvement: int) -> np.ndarray:
     """Map special-cause codes to point-type codes for the improvement direction."""
-    direction = L.TYPE_DIRECTION[code]
+    direction = L.TYPE_DIRECTION
     if improvement == 0:
-        return np.select(
+        table = np.select(
             [direction > 0, direction < 0], [L.PT_NEUTRAL_HIGH, L.PT_NEUTRAL_LOW], L.PT_COMMON
-        ).astype(np.int8)
-    oriented = direction * np.int8(improvement)
-    return np.select(
-        [oriented > 0, oriented < 0], [L.PT_IMPROVEMENT, L.PT_CONCERN], L.PT_COMMON
-    ).astype(np.int8)
+        )
+    else:
+        oriented = direction * np.int8(improvement)
+        table = np.select(
+            [oriented > 0, oriented < 0], [L.PT_IMPROVEMENT, L.PT_CONCERN], L.PT_COMMON
+        )
+    return table.astype(np.int8).take(code)

@@ -48,13 +48,11 @@ def fast_mean(
         count = sizes
         buf = values.copy()
     else:
-        count = np.add.reduceat(mask.astype(np.int32), starts)
+        count = np.add.reduceat(mask, starts, dtype=np.int64)
         buf = np.where(mask, values, 0.0)
     with np.errstate(invalid="ignore", divide="ignore"):
         first = np.add.reduceat(buf, starts) / count
-        np.subtract(
-            values, np.repeat(first, sizes), out=buf, where=mask if mask is not None else True
-        )
+        np.subtract(buf, np.repeat(first, sizes), out=buf, where=mask if mask is not None else True)
         second = first + np.add.reduceat(buf, starts) / count
     return np.where(np.isfinite(first), second, first)
 

@@ -112,9 +112,8 @@ def spc(
     variation_type = L.POINT_TYPES[res.point_type[last]]
     a_type: str | None = None
     if tgt is not None and imp != 0:
-        a_type = str(
-            assurance(np.array([tgt]), res.limits.lpl[[last]], res.limits.upl[[last]], imp)[0]
-        )
+        code = assurance(np.array([tgt]), res.limits.lpl[[last]], res.limits.upl[[last]], imp)
+        a_type = list(L.ASSURANCE_ICON)[int(code[0])]
     points = points_frame(
         res,
         f=NO_FACET,
