@@ -125,6 +125,7 @@ def _point_limits(
 def _near_ties(
     y: FloatArray,
     starts: IntArray,
+    sizes: IntArray,
     stats: GroupStats,
     lim: PointLimits,
     target: FloatArray,
@@ -134,21 +135,25 @@ def _near_ties(
     ``target`` is per group (NaN for none)."""
     mean, amr = stats.mean, stats.amr
     with np.errstate(invalid="ignore"):
-        tol = _TIE_TOLERANCE * (np.abs(mean) + 4 * np.abs(amr) + np.abs(np.nan_to_num(target)))
+        scale = np.abs(mean) + 4 * np.abs(np.nan_to_num(amr)) + np.abs(np.nan_to_num(target))
+        tol = _TIE_TOLERANCE * scale
         near = np.abs(np.abs(target - mean) - LIMIT * amr) <= tol
+        # Distance to the nearest of the mean, near lines and limits (m ± c·AMR), from
+        # |y - m|: exact to within an ulp of the lines, far below the tolerance.
         gap = np.abs(y - lim.mean)
+        nearest = gap.copy()
         buf = np.empty_like(y)
-        for line in (lim.lpl, lim.upl, lim.nlpl, lim.nupl):
-            np.subtract(y, line, out=buf)
+        for c in (LIMIT_CLOSE, LIMIT):
+            np.subtract(gap, np.repeat(c * amr, sizes), out=buf)
             np.abs(buf, out=buf)
-            np.fmin(gap, buf, out=gap)
-        near |= np.fmin.reduceat(gap, starts) <= tol
+            np.fmin(nearest, buf, out=nearest)
+        near |= np.fmin.reduceat(nearest, starts) <= tol
         if stats.threshold is not None:
             np.subtract(stats.mr, stats.threshold, out=buf)
             np.abs(buf, out=buf)
-            scale = stats.threshold + stats.mr
-            scale *= _TIE_TOLERANCE
-            near |= np.logical_or.reduceat(stats.has_mr & (buf <= scale), starts)
+            band = stats.threshold + stats.mr
+            band *= _TIE_TOLERANCE
+            near |= np.logical_or.reduceat(stats.has_mr & (buf <= band), starts)
     return near
 
 
@@ -169,7 +174,7 @@ def point_limits(
     """
     stats = _group_stats(y, starts, sizes, first, baseline, screen, fast_mean)
     lim = _point_limits(y, sizes, baseline, stats.mean, stats.amr)
-    redo = _near_ties(y, starts, stats, lim, target)
+    redo = _near_ties(y, starts, sizes, stats, lim, target)
     if redo.any():
         pts = np.repeat(redo, sizes)
         sub_sizes = sizes[redo]
