@@ -1,13 +1,18 @@
 """Generate the synthetic NHS into a lake directory, one (month, dataset, ICB) file at a time.
 
-Only one file's table is in memory at once, so peak memory depends on the largest file, not
-on scale × months.
+A run is planned up front (volumes, record ids, truth, profiles: all small), then each
+(month, dataset) is made independently, on a couple of worker processes. Only a few tables
+are in memory at once, so peak memory depends on the largest file, not on scale × months.
 """
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -19,12 +24,12 @@ from oversight.synth import calibration as cal
 from oversight.synth import manifest as manifest_file
 from oversight.synth.calendar import Month
 from oversight.synth.calendar import months as month_range
-from oversight.synth.demography import profile
+from oversight.synth.demography import Profile, profile
 from oversight.synth.manifest import DatasetSummary, Manifest
 from oversight.synth.organisations import CatalogueLike, SynthICB, from_catalogue, load_icbs
 from oversight.synth.records import ae, ambulance, cancer, rtt, talking_therapies
 from oversight.synth.records.base import Slice
-from oversight.synth.schema import AGGREGATE_DATASETS, DATASETS, RECORD_DATASETS
+from oversight.synth.schema import DATASETS, RECORD_DATASETS
 from oversight.synth.volumes import allocate, icb_counts
 from oversight.synth.writer import BackgroundWriter, lake_path
 
@@ -37,6 +42,61 @@ RECORDS: dict[str, tuple[int, Callable[[Slice], pa.Table]]] = {
     "talking_therapies_referrals": (cal.TALKING_THERAPIES_REFERRALS, talking_therapies.generate),
 }
 assert tuple(RECORDS) == RECORD_DATASETS
+DEFAULT_WORKERS = 2
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Everything decided before any file is written; small, and picklable for workers."""
+
+    out: Path
+    seed: int
+    scale: float
+    calendar: tuple[Month, ...]
+    icbs: tuple[SynthICB, ...]
+    counts: dict[str, np.ndarray]  # records per (month, ICB), per record-level dataset
+    extra: dict[str, np.ndarray]  # RTT backlog in the first month
+    injections: tuple[truth.Injection, ...]
+    profiles: dict[str, Profile]
+
+    @property
+    def horizon_day(self) -> int:
+        last = self.calendar[-1]
+        return last.first_day_number + last.days
+
+    @property
+    def weights(self) -> np.ndarray:
+        populations = np.array([i.population for i in self.icbs], dtype=np.float64)
+        return self.scale * populations / populations.sum()
+
+    def first_id(self, dataset: str, month: int, icb: int) -> int:
+        """Record ids run on across (month, ICB) files in generation order, so they are unique."""
+        sizes = (self.counts[dataset] + self.extra[dataset]).reshape(-1)
+        return int(sizes[: month * len(self.icbs) + icb].sum())
+
+
+def plan(
+    out: Path, scale: float, months: int, start: str, seed: int, icbs: tuple[SynthICB, ...]
+) -> Plan:
+    calendar = month_range(start, months)
+    populations = np.array([i.population for i in icbs], dtype=np.int64)
+    counts = {
+        name: icb_counts(name, base, scale, calendar, populations, seed)
+        for name, (base, _) in RECORDS.items()
+    }
+    extra = {name: np.zeros_like(c) for name, c in counts.items()}
+    extra["rtt_pathways"][0] = rtt_backlog(scale, populations)
+    return Plan(
+        out,
+        seed,
+        scale,
+        calendar,
+        icbs,
+        counts,
+        extra,
+        truth.plan(icbs, calendar, seed),
+        {i.code: profile(i, seed) for i in icbs},
+    )
 
 
 def rtt_backlog(scale: float, populations: np.ndarray) -> np.ndarray:
@@ -44,6 +104,38 @@ def rtt_backlog(scale: float, populations: np.ndarray) -> np.ndarray:
     weeks_per_month = 365.25 / 7 / 12
     total = round(cal.RTT_CLOCK_STARTS * scale * rtt.mean_wait_weeks() / weeks_per_month)
     return allocate(total, populations.astype(np.float64))
+
+
+def make(plan: Plan, month_index: int, dataset: str) -> int:
+    """Write one dataset's files for one month (all ICBs); returns the rows written."""
+    month = plan.calendar[month_index]
+    rows = 0
+    with BackgroundWriter() as writer:
+        if dataset in RECORDS:
+            for j, icb in enumerate(plan.icbs):
+                piece = Slice(
+                    dataset,
+                    month,
+                    icb,
+                    plan.seed,
+                    int(plan.counts[dataset][month_index, j]),
+                    plan.first_id(dataset, month_index, j),
+                    plan.horizon_day,
+                    plan.profiles[icb.code],
+                    truth.for_icb(plan.injections, dataset, icb.code),
+                    int(plan.extra[dataset][month_index, j]),
+                )
+                table = RECORDS[dataset][1](piece)
+                writer.submit(table, lake_path(plan.out, dataset, month.label, icb.code))
+                rows += table.num_rows
+        else:
+            table = aggregates.generate(dataset, month, plan.icbs, plan.seed, plan.weights)
+            for j, icb in enumerate(plan.icbs):
+                writer.submit(
+                    table.slice(j, 1), lake_path(plan.out, dataset, month.label, icb.code)
+                )
+            rows += table.num_rows
+    return rows
 
 
 def generate(
@@ -54,75 +146,49 @@ def generate(
     start: str,
     seed: int,
     progress: bool = True,
+    workers: int | None = None,
     catalogue: CatalogueLike | None = None,
 ) -> Manifest:
     """Write the synthetic lake under `out` (out/<dataset>/<YYYY-MM>/<ICB>.parquet) and its
-    manifest (out/_synth/manifest.json); organisations come from the catalogue."""
+    manifest (out/_synth/manifest.json). Organisations come from `oversight.catalogue.load()`
+    unless a catalogue is given; `workers` processes (default 2; 1 = in this process)."""
     if scale <= 0:
         raise ValueError(f"scale must be positive, not {scale}")
-    calendar = month_range(start, months)
+    month_range(start, months)  # validate before loading anything
     icbs = from_catalogue(catalogue) if catalogue is not None else load_icbs()
-    populations = np.array([i.population for i in icbs], dtype=np.int64)
-    counts = {
-        name: icb_counts(name, base, scale, calendar, populations, seed)
-        for name, (base, _) in RECORDS.items()
-    }
-    extra = {name: np.zeros_like(c) for name, c in counts.items()}
-    extra["rtt_pathways"][0] = rtt_backlog(scale, populations)
-    injections = truth.plan(icbs, calendar, seed)
-    profiles = {i.code: profile(i, seed) for i in icbs}
-    horizon = calendar[-1].first_day_number + calendar[-1].days
+    run = plan(Path(out), scale, months, start, seed, icbs)
+    tasks = [(m.index, d) for m in run.calendar for d in DATASETS]
     rows = dict.fromkeys(DATASETS, 0)
-    files = dict.fromkeys(DATASETS, 0)
-    out = Path(out)
-    with (
-        _progress(progress, len(calendar) * len(DATASETS)) as advance,
-        BackgroundWriter() as writer,
-    ):
-        for month in calendar:
-            for dataset in DATASETS:
-                for j, icb in enumerate(icbs):
-                    if dataset in RECORDS:
-                        sizes = counts[dataset] + extra[dataset]
-                        piece = Slice(
-                            dataset,
-                            month,
-                            icb,
-                            seed,
-                            int(counts[dataset][month.index, j]),
-                            _first_id(sizes, month.index, j),
-                            horizon,
-                            profiles[icb.code],
-                            truth.for_icb(injections, dataset, icb.code),
-                            int(extra[dataset][month.index, j]),
-                        )
-                        table = RECORDS[dataset][1](piece)
-                    else:
-                        weight = scale * icb.population / populations.sum()
-                        table = aggregates.generate(dataset, month, icb, seed, weight)
-                    writer.submit(table, lake_path(out, dataset, month.label, icb.code))
-                    rows[dataset] += table.num_rows
-                    files[dataset] += 1
-                    del table
-                advance(f"{month.label} {dataset}")
+    count = workers or min(DEFAULT_WORKERS, os.cpu_count() or 1)
+    if count <= 1:
+        with _progress(progress, len(tasks)) as advance:
+            for index, dataset in tasks:
+                rows[dataset] += make(run, index, dataset)
+                advance(f"{run.calendar[index].label} {dataset}")
+    else:
+        # Workers are forked (where the platform can) before the progress bar starts its
+        # thread, and before any writer threads exist: a fork copies only the calling thread.
+        methods = multiprocessing.get_all_start_methods()
+        context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+        with ProcessPoolExecutor(count, mp_context=context) as pool:
+            futures = {pool.submit(make, run, i, d): (i, d) for i, d in tasks}
+            with _progress(progress, len(tasks)) as advance:
+                for future in as_completed(futures):
+                    index, dataset = futures[future]
+                    rows[dataset] += future.result()
+                    advance(f"{run.calendar[index].label} {dataset}")
     result = Manifest(
         seed=seed,
         scale=scale,
-        start=calendar[0].label,
-        months=len(calendar),
-        periods=tuple(m.label for m in calendar),
+        start=run.calendar[0].label,
+        months=len(run.calendar),
+        periods=tuple(m.label for m in run.calendar),
         icb_codes=tuple(i.code for i in icbs),
-        datasets={d: DatasetSummary(rows[d], files[d]) for d in DATASETS},
-        injections=injections,
+        datasets={d: DatasetSummary(rows[d], len(run.calendar) * len(icbs)) for d in DATASETS},
+        injections=run.injections,
     )
-    manifest_file.write(result, out)
+    manifest_file.write(result, run.out)
     return result
-
-
-def _first_id(sizes: np.ndarray, month: int, icb: int) -> int:
-    """Record ids run on across (month, ICB) files in generation order, so they are unique."""
-    flat = sizes.reshape(-1)
-    return int(flat[: month * sizes.shape[1] + icb].sum())
 
 
 @contextmanager
@@ -139,6 +205,3 @@ def _progress(show: bool, total: int) -> Iterator[Callable[[str], None]]:
     with bar:
         task = bar.add_task("", total=total)
         yield lambda label: bar.update(task, advance=1, description=label)
-
-
-__all__ = ["AGGREGATE_DATASETS", "Month", "SynthICB", "generate"]

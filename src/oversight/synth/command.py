@@ -22,11 +22,18 @@ def synth_command(
     start: Annotated[str, typer.Option(help="First month, YYYY-MM.")] = "2023-04",
     seed: Annotated[int, typer.Option(help="Random seed: the same seed gives the same bytes.")] = 1,
     progress: Annotated[bool, typer.Option(help="Show a progress bar.")] = True,
+    workers: Annotated[int, typer.Option(help="Worker processes (1 = no extra processes).")] = 2,
 ) -> None:
     """Generate a synthetic NHS (record-level Parquet for all 42 ICBs) with injected truth."""
     try:
         result = generate(
-            out, scale=scale, months=months, start=start, seed=seed, progress=progress
+            out,
+            scale=scale,
+            months=months,
+            start=start,
+            seed=seed,
+            progress=progress,
+            workers=workers,
         )
     except ValueError as error:
         raise typer.BadParameter(str(error)) from error
