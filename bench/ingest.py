@@ -1,8 +1,9 @@
 """Ingest throughput: a record-level A&E CSV validated and stored as a revision.
 
-Prints one JSON object: MB/s and peak memory (ru_maxrss of a child process doing only the
-ingest), and a same-run baseline (pyarrow's streaming CSV reader over the same file, no
-validation, no writing). Usage: python bench/ingest.py [--size-mb 1024] [--keep DIR]
+Prints one JSON object: MB/s, CPU-seconds and peak memory (ru_maxrss of a child process doing
+only the ingest), and a same-run baseline (pyarrow's streaming CSV reader over the same file, no
+validation, no writing). On a shared machine judge by CPU-seconds, the ratio to the baseline
+and the load average printed with them. Usage: python bench/ingest.py [--size-mb 1024] [--keep DIR]
 """
 
 from __future__ import annotations
@@ -97,14 +98,15 @@ def child_ingest(path: str, home: str) -> None:
     os.environ["OVERSIGHT_HOME"] = home
     from oversight.collect.ingest import ingest
 
-    t = time.perf_counter()
+    t, cpu = time.perf_counter(), time.process_time()
     result = ingest(path, collection=COLLECTION, org=ORG, period=PERIOD, submitter="bench")
-    elapsed = time.perf_counter() - t
+    elapsed, cpu = time.perf_counter() - t, time.process_time() - cpu
     issues = result.report.get("issues", [])[:3]
     print(
         json.dumps(
             {
                 "seconds": elapsed,
+                "cpu_seconds": cpu,
                 "status": result.status,
                 "rows": result.rows,
                 "issues": issues,
@@ -115,11 +117,12 @@ def child_ingest(path: str, home: str) -> None:
 
 
 def child_baseline(path: str) -> None:
-    t = time.perf_counter()
+    t, cpu = time.perf_counter(), time.process_time()
     rows = sum(b.num_rows for b in pacsv.open_csv(path))
+    elapsed, cpu = time.perf_counter() - t, time.process_time() - cpu
     print(
         json.dumps(
-            {"seconds": time.perf_counter() - t, "rows": rows, "peak_rss_mb": _own_peak_mb()}
+            {"seconds": elapsed, "cpu_seconds": cpu, "rows": rows, "peak_rss_mb": _own_peak_mb()}
         )
     )
 
@@ -166,11 +169,16 @@ def main() -> None:
                 "ingest_seconds": round(ingest["seconds"], 2),
                 "ingest_mb_per_s": round(mb / ingest["seconds"], 1),
                 "ingest_peak_rss_mb": ingest["peak_rss_mb"],
+                "ingest_cpu_seconds": round(ingest["cpu_seconds"], 2),
+                "ingest_mb_per_cpu_s": round(mb / ingest["cpu_seconds"], 1),
+                "ingest_vs_baseline": round(baseline["seconds"] / ingest["seconds"], 2),
                 "baseline_pyarrow_csv_seconds": round(baseline["seconds"], 2),
                 "baseline_pyarrow_csv_mb_per_s": round(mb / baseline["seconds"], 1),
+                "baseline_cpu_seconds": round(baseline["cpu_seconds"], 2),
                 "baseline_peak_rss_mb": baseline["peak_rss_mb"],
                 "issues_sample": ingest["issues"],
                 "cpus": os.cpu_count(),
+                "load_average_1m": round(os.getloadavg()[0], 1),
             }
         )
     )
