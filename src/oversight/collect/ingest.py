@@ -11,20 +11,22 @@ A rejected submission is logged as a submission but touches neither the lake nor
 
 from __future__ import annotations
 
+import threading
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
+from concurrent.futures import Future, wait
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
-import pyarrow.parquet as pq
 from sqlalchemy import Engine
 
 from oversight.collect import recovery, revisions
 from oversight.collect.content_hash import ContentHasher, hash_bytes
 from oversight.collect.outcome import IngestResult, ReportLike, empty_report, format_failure
+from oversight.collect.revision_writer import RevisionWriter
 from oversight.collect.validator_port import ValidatorFactory, default_validator_factory
 from oversight.store import database
 from oversight.store.lake import Lake, period_text
@@ -91,19 +93,18 @@ def ingest(
         lake=lake or Lake(),
         engine=engine or database.connect(),
     )
-    source_hash, _size, lines = hash_bytes(path)
     previous = revisions.latest(ctx.dataset.id, org, ctx.period, ctx.engine)
-    rid = revisions.revision_id(
-        collection, org, ctx.period, source_hash, previous.id if previous else None
-    )
-    if previous is not None and previous.id == rid and not dry_run:
+    source = SourceHash(path, collection, org, ctx.period, previous.id if previous else None)
+    if previous is not None and not dry_run:
+        source.wait()  # a resubmission: the very bytes of the current revision need no work
+    if previous is not None and not dry_run and source.same_as(previous.id):
         report = empty_report(ctx.file_name, previous.row_count)
         return _record(ctx, "accepted", report, previous)
     factory = validator_factory or default_validator_factory
     validator = factory(catalogue, collection, org, ctx.period, file_name=ctx.file_name)
-    estimate = max(lines - 1, 1) if lines else None
     with ctx.lake.staged(ctx.lake.revisions_dir()) as (temp, _lock):
-        outcome = _stream(path, ctx, validator, rid, temp, dry_run, progress, estimate, batch_rows)
+        target = None if dry_run else temp
+        outcome = _stream(path, ctx, validator, source, target, progress, batch_rows)
         if isinstance(outcome, dict):  # unreadable file
             return _finish(ctx, "rejected", outcome, dry_run)
         report, hasher = outcome
@@ -114,47 +115,80 @@ def ingest(
             return _finish(ctx, "pending_confirmation", report_dict, dry_run)
         if dry_run:
             return IngestResult(None, "accepted", report_dict, None, False, hasher.rows, True)
+        rid, source_hash = source.revision_id.result(), source.digest()
         return _commit(ctx, temp, rid, source_hash, hasher, report_dict, previous)
+
+
+class SourceHash:
+    """The submitted file's SHA-256 (and so the revision id), computed on its own thread."""
+
+    def __init__(
+        self, path: str | Path, collection: str, org: str, period: str, previous: str | None
+    ) -> None:
+        self.revision_id: Future[str] = Future()
+        self._result: Future[tuple[str, int, int]] = Future()
+
+        def run() -> None:
+            try:
+                result = hash_bytes(path)
+            except BaseException as exc:
+                self._result.set_exception(exc)
+                self.revision_id.set_exception(exc)
+                return
+            self._result.set_result(result)
+            rid = revisions.revision_id(collection, org, period, result[0], previous)
+            self.revision_id.set_result(rid)
+
+        threading.Thread(target=run, name="hash-source", daemon=True).start()
+
+    def wait(self) -> None:
+        wait([self._result])
+
+    def digest(self) -> str:
+        return self._result.result()[0]
+
+    def same_as(self, revision: str) -> bool:
+        return self.revision_id.exception() is None and self.revision_id.result() == revision
+
+    def row_estimate(self) -> int | None:
+        """Lines minus the header, once the hash (which counts them) is done."""
+        if not self._result.done() or self._result.exception() is not None:
+            return None
+        return max(self._result.result()[2] - 1, 1)
 
 
 def _stream(
     path: str | Path,
     ctx: _Context,
     validator: Any,
-    rid: str,
-    temp: Path,
-    dry_run: bool,
+    source: SourceHash,
+    temp: Path | None,
     progress: Progress | None,
-    estimate: int | None,
     batch_rows: int,
 ) -> tuple[ReportLike, ContentHasher] | dict[str, Any]:
+    """Read (reader thread) → validate (this thread) → complete, hash, write (writer thread)."""
     from oversight.collect.formats import FormatError, read_batches
 
-    hasher = ContentHasher()
-    writer: pq.ParquetWriter | None = None
+    def fill(batch: pa.RecordBatch, rid: str) -> pa.RecordBatch:
+        return complete(batch, ctx.dataset, ctx.org, ctx.period, rid)
+
+    writer = RevisionWriter(temp, fill, source.revision_id)
     offset = 0
     try:
-        for batch in _batches(read_batches, path, batch_rows):
-            cast = validator.check_batch(batch, offset)
+        for batch in read_batches(path, batch_rows=batch_rows):
+            writer.put(validator.check_batch(batch, offset))
             offset += batch.num_rows
-            full = complete(cast, ctx.dataset, ctx.org, ctx.period, rid)
-            hasher.update(full)
-            if not dry_run:
-                if writer is None:
-                    writer = pq.ParquetWriter(temp, full.schema, compression="zstd")
-                writer.write_batch(full)
             if progress is not None:
-                progress(offset, estimate)
+                progress(offset, source.row_estimate())
+        hasher = writer.close()
     except FormatError as error:
+        writer.abort()
         return format_failure(ctx.file_name, str(error))
-    finally:
-        if writer is not None:
-            writer.close()
+    except BaseException:
+        writer.abort()
+        raise
+    hasher.rows = writer.rows
     return validator.finish(), hasher
-
-
-def _batches(reader: Callable[..., Iterator[pa.RecordBatch]], path: str | Path, rows: int):
-    yield from reader(path, batch_rows=rows)
 
 
 def complete(
