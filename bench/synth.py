@@ -1,9 +1,11 @@
 """Synthetic NHS throughput: records per second and peak memory of `oversight.synth.generate`.
 
 Prints one JSON object. The generator runs in a child process so its peak memory
-(ru_maxrss) is its own; a second child writes the same number of rows of random integers
-with pyarrow (one file, 1M-row row groups) as a same-run baseline for this noisy machine.
-Usage: python bench/synth.py [--scale 0.1] [--months 12] [--start 2023-04] [--seed 1]
+(ru_maxrss) is its own; with worker processes, peak memory is reported as the parent's peak
+plus each worker's peak (an upper bound). A second child writes the same number of rows of
+random integers with pyarrow (one file, 1M-row row groups): a same-run baseline for this noisy
+machine.
+Usage: python bench/synth.py [--scale 0.1] [--months 12] [--start 2023-04] [--seed 1] [--workers 2]
 """
 
 from __future__ import annotations
@@ -18,16 +20,21 @@ import time
 from pathlib import Path
 
 GENERATE = """
-import json, sys, time
+import json, resource, sys, time
 from pathlib import Path
 from oversight.synth import generate
-out, scale, months, start, seed = Path(sys.argv[1]), *sys.argv[2:6]
-scale, months, seed = float(scale), int(months), int(seed)
+out, scale, months, start, seed, workers = Path(sys.argv[1]), *sys.argv[2:7]
+scale, months, seed, workers = float(scale), int(months), int(seed), int(workers)
 began = time.perf_counter()
-manifest = generate(out, scale=scale, months=months, start=start, seed=seed, progress=False)
+manifest = generate(
+    out, scale=scale, months=months, start=start, seed=seed, progress=False, workers=workers
+)
 elapsed = time.perf_counter() - began
 files = sum(d.files for d in manifest.datasets.values())
-print(json.dumps({"seconds": elapsed, "rows": manifest.total_rows, "files": files}))
+own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+worker = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+print(json.dumps({"seconds": elapsed, "rows": manifest.total_rows, "files": files,
+                  "parent_mb": own, "worker_mb": worker}))
 """
 
 BASELINE = """
@@ -64,6 +71,7 @@ def main() -> None:
     parser.add_argument("--months", type=int, default=12)
     parser.add_argument("--start", default="2023-04")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-synth-") as tmp:
         began = time.perf_counter()
@@ -74,6 +82,7 @@ def main() -> None:
             str(args.months),
             args.start,
             str(args.seed),
+            str(args.workers),
         )
         wall = time.perf_counter() - began
         base, _ = child(BASELINE, str(Path(tmp) / "baseline.parquet"), str(int(synth["rows"])))
@@ -90,7 +99,17 @@ def main() -> None:
                 "seconds": round(synth["seconds"], 2),
                 "child_wall_seconds": round(wall, 2),
                 "records_per_second": round(rate),
-                "peak_memory_mb": round(synth_peak, 1),
+                "workers": args.workers,
+                # Peak memory of the generation: the parent's own peak plus every worker at
+                # its peak at once (an upper bound; ru_maxrss reports per process, not sums).
+                "peak_memory_mb": round(
+                    synth["parent_mb"]
+                    + (args.workers if args.workers > 1 else 0) * synth["worker_mb"],
+                    1,
+                ),
+                "parent_peak_mb": round(synth["parent_mb"], 1),
+                "worker_peak_mb": round(synth["worker_mb"], 1),
+                "largest_process_peak_mb": round(synth_peak, 1),
                 "baseline": {
                     "what": "pyarrow writing the same number of rows of 6 random int64 columns "
                     "to one zstd Parquet file",
