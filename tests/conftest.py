@@ -27,3 +27,16 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  
             f"skipped a test that needs {', '.join(needed)} in a full run "
             f"(OVERSIGHT_REQUIRE_ALL=1): {report.longrepr}"
         )
+
+
+@pytest.fixture(scope="session")
+def demo_home(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """A small demo home (synthetic lake + computed results), built once per test session.
+
+    13 months from April 2023, so the latest month falls in planning year 2024/25.
+    """
+    from oversight.demo import build_demo
+
+    home = tmp_path_factory.mktemp("demo-home")
+    build_demo(home, scale=0.002, months=13, start="2023-04", seed=7, progress=False)
+    return home

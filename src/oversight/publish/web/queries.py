@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
@@ -29,16 +30,32 @@ def _as_date(value: object) -> date:
     return pd.Timestamp(value).date()
 
 
-def metric_results(home: Path, metric_id: str, org: str | None = None) -> pd.DataFrame:
-    """Total (no breakdown) results of one metric, oldest period first."""
+@lru_cache(maxsize=64)
+def _metric_frame(home: Path, version: str, metric_id: str) -> pd.DataFrame:
+    """One metric's total rows for every organisation in one results version.
+
+    Versions are immutable, so caching by version is safe; a newly published version is
+    picked up on the next request because the key changes.
+    """
     from oversight.metrics import results
 
-    frame = results(metric=metric_id, org=org, breakdown="total", home=home)
-    if frame.empty:
-        return frame
-    frame = frame.copy()
-    frame["period"] = pd.to_datetime(frame["period"]).dt.date
+    frame = results(metric=metric_id, breakdown="total", home=home, version=version)
+    if not frame.empty:
+        frame["period"] = pd.to_datetime(frame["period"]).dt.date
     return frame.sort_values(["org_code", "period"]).reset_index(drop=True)
+
+
+def metric_results(home: Path, metric_id: str, org: str | None = None) -> pd.DataFrame:
+    """Total (no breakdown) results of one metric, oldest period first; empty before compute."""
+    from oversight.metrics.results import current_version
+
+    version = current_version(home)
+    if version is None:
+        return pd.DataFrame(columns=["org_code", "period", "value"])
+    frame = _metric_frame(Path(home), version, metric_id)
+    if org is not None:
+        frame = frame[frame["org_code"] == org].reset_index(drop=True)
+    return frame
 
 
 def national_target(metric_id: str, period: date) -> NationalTargetRef | None:

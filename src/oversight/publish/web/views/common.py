@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import math
 from typing import Any
+
+import pandas as pd
 
 from oversight.catalogue import load as load_catalogue
 from oversight.publish.web.views.context import MetricSummary
@@ -24,20 +25,17 @@ def all_metrics() -> list[MetricSummary]:
     return [metric_summary(mid) for mid in load_catalogue().metrics]
 
 
-def number(row: Any, column: str) -> float | None:
-    """A float from a result row, or None when the column is absent or the value missing."""
+def _present(row: Any, column: str) -> Any:
+    """A cell of a result row, or None when the column is absent or the value missing."""
     value = row.get(column) if hasattr(row, "get") else None
-    if value is None:
-        return None
-    try:
-        f = float(value)
-    except (TypeError, ValueError):
-        return None
-    return None if math.isnan(f) else f
+    return None if value is None or pd.isna(value) else value
+
+
+def number(row: Any, column: str) -> float | None:
+    value = _present(row, column)
+    return None if value is None else float(value)
 
 
 def text(row: Any, column: str) -> str | None:
-    value = row.get(column) if hasattr(row, "get") else None
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return None
-    return str(value)
+    value = _present(row, column)
+    return None if value is None else str(value)

@@ -11,6 +11,11 @@ from oversight.publish.web.views.common import all_metrics, metric_summary, numb
 from oversight.publish.web.views.context import IcbPage, SeriesRow
 
 
+def _signal(label: str | None) -> str | None:
+    """A special-cause label worth showing; common cause is the absence of a signal."""
+    return None if label in (None, "Common Cause") else label
+
+
 def icb_page(home: Path, code: str, metric_id: str) -> IcbPage:
     catalogue = load_catalogue()
     icb = catalogue.icbs.get(code.upper())
@@ -29,7 +34,7 @@ def icb_page(home: Path, code: str, metric_id: str) -> IcbPage:
             numerator=number(r, "numerator"),
             denominator=number(r, "denominator"),
             judgement=judge_against(number(r, "value"), target),
-            special_cause=text(r, "special_cause_type"),
+            special_cause=_signal(text(r, "spc_special_cause")),
             missing_reason=text(r, "missing_reason"),
         )
         for _, r in rows
@@ -38,10 +43,10 @@ def icb_page(home: Path, code: str, metric_id: str) -> IcbPage:
         SeriesPoint(
             period=r["period"],
             value=number(r, "value"),
-            mean=number(r, "mean"),
-            lpl=number(r, "lpl"),
-            upl=number(r, "upl"),
-            special_cause=bool(r.get("special_cause_flag") is True),
+            mean=number(r, "spc_mean"),
+            lpl=number(r, "spc_lpl"),
+            upl=number(r, "spc_upl"),
+            special_cause=_signal(text(r, "spc_special_cause")) is not None,
         )
         for _, r in rows
     ]

@@ -11,6 +11,8 @@ from oversight.publish.web.queries import judge_against, metric_results, nationa
 from oversight.publish.web.views.common import all_metrics, metric_summary, number, text
 from oversight.publish.web.views.context import NationalPage, OrgRow
 
+ENGLAND = "ENG"  # the metric engine's org_code for England
+
 
 def _latest_rows(frame: pd.DataFrame) -> dict[str, pd.Series]:
     """Each organisation's row for the latest period that has any figure nationally."""
@@ -50,7 +52,7 @@ def national_page(home: Path, metric_id: str) -> NationalPage:
         if icb.valid_to is None or latest_period is None or icb.valid_to >= latest_period
     ]
     regions = [org_row(r.code, r.name, r.name) for r in catalogue.regions.values()]
-    england = org_row("england", "England", "") if "england" in rows else None
+    england = org_row(ENGLAND, "England", "") if ENGLAND in rows else None
     judged = [r for r in icbs if r.judgement is not None and r.judgement.status != "missing"]
     return NationalPage(
         metric=metric,

@@ -1,0 +1,105 @@
+"""The portal over a real (small) demo home: pages, JSON API, offline assets."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from oversight.catalogue import load
+from oversight.metrics import results
+from oversight.publish.web.app import create_app
+from oversight.publish.web.views.context import IcbPage, NationalPage
+from oversight.publish.web.views.icb import icb_page
+from oversight.publish.web.views.national import national_page
+
+
+@pytest.fixture(scope="module")
+def client(demo_home: Path) -> TestClient:
+    return TestClient(create_app(demo_home))
+
+
+def _latest_icb_values(home: Path, metric: str) -> dict[str, float]:
+    frame = results(metric=metric, home=home)
+    frame = frame[frame["org_type"] == "icb"]
+    latest = frame["period"].max()
+    at = frame[frame["period"] == latest]
+    return dict(zip(at["org_code"], at["value"].astype(float), strict=True))
+
+
+def test_national_page_lists_every_icb_with_its_latest_value(
+    client: TestClient, demo_home: Path
+) -> None:
+    response = client.get("/")
+    assert response.status_code == 200
+    html = response.text
+    codes = re.findall(r'data-icb="([A-Z0-9]{3})"', html)
+    assert len(codes) == len(set(codes)) == 42
+    assert "April 2024" in html  # 13 months from April 2023
+    values = _latest_icb_values(demo_home, "ae_4hr")
+    assert f"{values['QMJ']:.1f}%" in html
+
+
+def test_national_page_context_judges_against_the_planning_years_target(demo_home: Path) -> None:
+    page = national_page(demo_home, "ae_4hr")
+    assert isinstance(page, NationalPage)
+    assert len(page.icbs) == 42
+    assert page.target is not None
+    assert page.target.planning_year == "2024/25"  # April 2024 is in 2024/25
+    assert (page.target.value, page.target.comparison) == (78.0, ">=")
+    values = _latest_icb_values(demo_home, "ae_4hr")
+    assert page.met_count == sum(v >= 78.0 for v in values.values())
+    assert page.judged_count == 42
+    assert page.england is not None and page.england.value is not None
+
+
+def test_icb_page_shows_the_monthly_series_and_chart(client: TestClient, demo_home: Path) -> None:
+    page = icb_page(demo_home, "QMJ", "ae_4hr")
+    assert isinstance(page, IcbPage)
+    assert len(page.series) == 13
+    assert page.chart_svg.startswith("<svg")
+    response = client.get("/icb/QMJ?metric=ae_4hr")
+    assert response.status_code == 200
+    assert response.text.count('<tr class="nhsuk-table__row">') >= 13
+    assert "<svg" in response.text
+
+
+@pytest.mark.parametrize("url", ["/icb/ZZZ", "/?metric=no_such_metric", "/icb/QMJ?metric=nope"])
+def test_unknown_organisation_or_metric_is_404(client: TestClient, url: str) -> None:
+    assert client.get(url).status_code == 404
+
+
+def test_every_catalogue_metric_renders(client: TestClient) -> None:
+    for metric_id in load().metrics:
+        assert client.get(f"/?metric={metric_id}").status_code == 200, metric_id
+
+
+def test_api_latest_matches_published_results(client: TestClient, demo_home: Path) -> None:
+    body = client.get("/api/v1/metrics/ae_4hr/latest").json()
+    assert body["period"] == "2024-04-01"
+    values = _latest_icb_values(demo_home, "ae_4hr")
+    got = {o["code"]: o["value"] for o in body["organisations"]}
+    assert got == pytest.approx(values)
+    assert {o["status"] for o in body["organisations"]} <= {"met", "missed"}
+
+
+def test_api_series_returns_every_month(client: TestClient) -> None:
+    body = client.get("/api/v1/organisations/QMJ/metrics/ae_4hr").json()
+    assert [p["period"][:7] for p in body["points"]][:2] == ["2023-04", "2023-05"]
+    assert len(body["points"]) == 13
+    assert client.get("/api/v1/organisations/QQQ/metrics/ae_4hr").status_code == 404
+
+
+def test_pages_and_assets_need_no_internet(client: TestClient) -> None:
+    html = client.get("/").text + client.get("/icb/QMJ").text
+    # every link and asset is served by the portal itself, by path
+    external = re.findall(r'(?:src|href|action)="((?:https?:)?//[^"]+)"', html)
+    assert external == []
+    assert '<link rel="stylesheet" href="/static/build/portal.css">' in html
+    css = client.get("/static/build/portal.css")
+    assert css.status_code == 200
+    assert "assets.nhs.uk" not in css.text
+    assert "https://" not in css.text
+    assert client.get("/static/nhsuk/nhsuk-frontend.min.js").status_code == 200
