@@ -1,0 +1,403 @@
+"""The computed metrics find the truth the synthetic generator planted (docs/synth.md).
+
+One small synthetic lake is generated and the manifest's metrics are computed once through
+the real pipeline (DuckDB) and the results API. Each injection is then checked against its
+size, with a tolerance of Z standard errors. Standard errors come from the result rows
+themselves (binomial for proportions, sd/sqrt(n) for means). They are inflated by the
+overdispersion that the ICBs without an injection show around the national shape, because
+the generator adds month-to-month noise on top of sampling. The same tolerance is applied to
+those control ICBs, so a tolerance that is too wide or too narrow shows up there too.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+from scipy import stats as sps
+
+from oversight.catalogue import load
+from oversight.metrics import results
+from oversight.metrics.compute import used_items
+from oversight.metrics.engines import DuckDBEngine
+from oversight.metrics.lakefiles import lake_periods
+from oversight.metrics.organisations import OrgTree
+from oversight.metrics.pipeline import run
+from oversight.metrics.results import publish
+from oversight.stats.inequality import sii
+from oversight.stats.spc.constants import RUN_LENGTH
+from oversight.synth import generate
+from oversight.synth.manifest import Manifest
+from oversight.synth.truth import Injection
+
+#: Tolerance in standard errors (two-sided p about 6e-5 per check).
+Z = 4.0
+#: 18 months puts every step and trend start (middle third) at least RUN_LENGTH points from
+#: the end, so an SPC run can complete; scale 0.02 gives about 1,000 A&E attendances per
+#: ICB-month (a binomial SE near 1.4 points per month).
+SCALE, MONTHS, START, SEED = 0.02, 18, "2022-10", 1
+CHECKED_KINDS = {"step", "trend", "gradient"}
+
+
+@dataclass(frozen=True)
+class TruthRun:
+    manifest: Manifest
+    home: Path
+
+    def icb_rows(self, metric: str, breakdown: str = "total") -> pd.DataFrame:
+        frame = results(metric=metric, breakdown=breakdown, home=self.home)
+        return frame[frame["org_type"] == "icb"].reset_index(drop=True)
+
+    def controls(self, inj: Injection, kinds: set[str]) -> list[str]:
+        """ICBs with no injection of these kinds on the metric: the national comparison."""
+        taken = {i.icb_code for i in self.manifest.injections_for(inj.metric_id) if i.kind in kinds}
+        return [c for c in self.manifest.icb_codes if c not in taken]
+
+
+@pytest.fixture(scope="module")
+def truth(tmp_path_factory: pytest.TempPathFactory) -> TruthRun:
+    """The lake, and the manifest's metrics computed and published as `oversight compute` does
+    (only the metrics with injected truth, to keep the module quick)."""
+    home = tmp_path_factory.mktemp("truth")
+    manifest = generate(
+        home / "lake", scale=SCALE, months=MONTHS, start=START, seed=SEED, progress=False
+    )
+    cat = load()
+    metrics = [cat.metrics[m] for m in sorted({i.metric_id for i in manifest.injections})]
+    datasets = list(used_items(metrics, cat.data_items))
+    tree = OrgTree.from_catalogue(cat, lake_periods(home / "lake", datasets))
+    engine = DuckDBEngine()
+    try:
+        publish(run(home / "lake", metrics, cat.data_items, tree, engine), home)
+    finally:
+        engine.close()
+    return TruthRun(manifest, home)
+
+
+def _month(label: str) -> dt.date:
+    return dt.date.fromisoformat(f"{label}-01")
+
+
+def _months_since(period: dt.date, start: dt.date) -> int:
+    return (period.year - start.year) * 12 + period.month - start.month
+
+
+def _variance(rows: pd.DataFrame, multiplier: float) -> pd.Series:
+    """Sampling variance of each row's value: binomial for proportions, s²/n for means."""
+    den = rows["denominator"].astype(float)
+    if rows["sd"].notna().any():
+        return (rows["sd"].astype(float) * multiplier) ** 2 / den
+    p = rows["numerator"].astype(float) / den
+    return multiplier**2 * p * (1 - p) / den
+
+
+def _wide(rows: pd.DataFrame, column: str, index: str = "period") -> pd.DataFrame:
+    return rows.pivot(index=index, columns="org_code", values=column).sort_index()
+
+
+def _multiplier(metric: str) -> float:
+    return float(load().metrics[metric].multiplier)
+
+
+def _injections(truth: TruthRun, kind: str) -> Iterator[Injection]:
+    found = [i for i in truth.manifest.injections if i.kind == kind]
+    assert found, f"the manifest has no {kind} injection to check"
+    yield from found
+
+
+def test_every_injection_kind_is_checked(truth: TruthRun) -> None:
+    kinds = {i.kind for i in truth.manifest.injections}
+    assert kinds <= CHECKED_KINDS, f"no truth check for {kinds - CHECKED_KINDS}"
+    metrics = set(load().metrics)
+    for inj in truth.manifest.injections:
+        assert inj.metric_id in metrics, f"{inj.id}: {inj.metric_id} is not a catalogue metric"
+        assert inj.icb_code in truth.manifest.icb_codes
+
+
+# --- steps ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StepFit:
+    did: pd.Series  # per ICB: (after − before) minus the controls' mean of the same
+    se: pd.Series
+    phi: float
+
+
+def _step_fit(truth: TruthRun, inj: Injection) -> StepFit:
+    rows = truth.icb_rows(inj.metric_id)
+    value = _wide(rows, "value")
+    var = _wide(rows.assign(var=_variance(rows, _multiplier(inj.metric_id))), "var")
+    controls = truth.controls(inj, {"step", "trend"})
+    after = value.index >= _month(inj.start)
+    # Overdispersion: control residuals from (own level + national month shape) vs sampling.
+    shape = value[controls].mean(axis=1)
+    resid = value[controls].sub(value[controls].mean()).sub(shape - shape.mean(), axis=0)
+    dof = len(controls) * (len(value) - 1) - (len(value) - 1)
+    phi = max(1.0, float((resid**2 / var[controls]).to_numpy().sum() / dof))
+    diff = value[after].mean() - value[~after].mean()
+    diff_var = phi * (var[after].sum() / after.sum() ** 2 + var[~after].sum() / (~after).sum() ** 2)
+    national = diff[controls].mean()
+    national_var = diff_var[controls].sum() / len(controls) ** 2
+    return StepFit(diff - national, np.sqrt(diff_var + national_var), phi)
+
+
+def test_steps_reproduce_injected_size(truth: TruthRun) -> None:
+    for inj in _injections(truth, "step"):
+        fit = _step_fit(truth, inj)
+        did, se = fit.did[inj.icb_code], fit.se[inj.icb_code]
+        assert abs(did - inj.size) <= Z * se, (
+            f"{inj.id} in {inj.icb_code} from {inj.start}: after − before, net of the other "
+            f"ICBs, is {did:.2f} not {inj.size} ± {Z * se:.2f} (SE {se:.2f}, phi {fit.phi:.2f})"
+        )
+
+
+def test_steps_leave_other_icbs_unchanged(truth: TruthRun) -> None:
+    for inj in _injections(truth, "step"):
+        fit = _step_fit(truth, inj)
+        controls = truth.controls(inj, {"step", "trend"})
+        z = (fit.did[controls] / fit.se[controls]).abs()
+        assert z.max() <= Z, (
+            f"{inj.id}: {z.idxmax()} (no injection) changed by {fit.did[z.idxmax()]:.2f} "
+            f"from {inj.start}, {z.max():.1f} SE"
+        )
+        assert abs(fit.did[controls].mean()) < 1e-9
+
+
+def test_steps_are_flagged_by_spc(truth: TruthRun) -> None:
+    for inj in _injections(truth, "step"):
+        rows = truth.icb_rows(inj.metric_id)
+        series = rows[rows["org_code"] == inj.icb_code].sort_values("period")
+        after = series[series["period"] >= _month(inj.start)]
+        if len(after) < RUN_LENGTH:
+            pytest.skip(f"{inj.id}: {len(after)} points after the step, SPC needs {RUN_LENGTH}")
+        wanted = (
+            "special_cause_concern"
+            if inj.direction == "deteriorate"
+            else ("special_cause_improvement")
+        )
+        assert (after["spc_point_type"] == wanted).any(), (
+            f"{inj.id} in {inj.icb_code}: no {wanted} point from {inj.start}; "
+            f"got {after['spc_point_type'].tolist()}"
+        )
+
+
+# --- trends --------------------------------------------------------------------------------
+
+
+def _wls(x: np.ndarray, y: np.ndarray, var: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
+    """Weighted least squares with known variances: coefficients, their SEs, chi-square."""
+    w = 1 / var
+    cov = np.linalg.inv(x.T @ (x * w[:, None]))
+    beta = cov @ (x.T @ (w * y))
+    return beta, np.sqrt(np.diag(cov)), float(np.sum(w * (y - x @ beta) ** 2))
+
+
+def _is_stock(metric: str) -> bool:
+    """A month-end stock (e.g. the RTT waiting list) rather than a flow of the month."""
+    cat = load()
+    return cat.data_items[cat.metrics[metric].numerator].aggregation == "open_at_period_end"
+
+
+def test_trends_reproduce_injected_slope(truth: TruthRun) -> None:
+    """The ICB's series = a + b × (national shape) + slope × (months since start, from 0).
+
+    b is free because the generator's season is multiplicative (it scales with the ICB's own
+    level), so the ICB does not follow the national shape one for one.
+    """
+    for inj in _injections(truth, "trend"):
+        if _is_stock(inj.metric_id):
+            continue  # its size acts on the inflow: test_stock_trends_follow_inflow_model
+        rows = truth.icb_rows(inj.metric_id)
+        value = _wide(rows, "value")
+        var = _wide(rows.assign(var=_variance(rows, _multiplier(inj.metric_id))), "var")
+        controls = truth.controls(inj, {"step", "trend"})
+        shape = value[controls].mean(axis=1).to_numpy()
+        ones = np.ones_like(shape)
+        chi2 = sum(
+            _wls(np.c_[ones, shape], value[c].to_numpy(), var[c].to_numpy())[2] for c in controls
+        )
+        phi = max(1.0, chi2 / (len(controls) * (len(shape) - 2)))
+        start = _month(inj.start)
+        ramp = np.array([max(0, _months_since(p, start)) for p in value.index], dtype=float)
+        y, v = value[inj.icb_code].to_numpy(), var[inj.icb_code].to_numpy() * phi
+        beta, se, _ = _wls(np.c_[ones, shape, ramp], y, v)
+        assert abs(beta[2] - inj.size) <= Z * se[2], (
+            f"{inj.id} in {inj.icb_code} from {inj.start}: slope {beta[2]:.3f} {inj.unit}, "
+            f"injected {inj.size} ± {Z * se[2]:.3f} (phi {phi:.2f})"
+        )
+        # The same model finds no trend in ICBs without one.
+        slopes = pd.Series(
+            {
+                c: (lambda b, s: b[2] / s[2])(
+                    *_wls(np.c_[ones, shape, ramp], value[c].to_numpy(), var[c].to_numpy() * phi)[
+                        :2
+                    ]
+                )
+                for c in controls
+            }
+        )
+        assert slopes.abs().max() <= Z, f"{inj.id}: {slopes.abs().idxmax()} trends too"
+
+
+def _expected_stock_shift(
+    truth: TruthRun, inj: Injection, periods: list[dt.date]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Expected change in the RTT share waiting ≤ 18 weeks caused by the injected trend.
+
+    The trend moves the quick-path share of each month's new clock starts by size × (months
+    since start) points. A start on day d is still waiting at month end E if its total wait
+    exceeds E − d: exp(−a/mean) on the quick path, a gamma survival on the slow one
+    (docs/synth.md, RTT). The shift moves starts between the two, which changes the counts
+    waiting ≤ 126 days (within) and > 126 days at each month end; the share is then
+    recomputed from the observed counts minus those changes.
+    """
+    from oversight.synth import calibration as cal
+
+    start = _month(inj.start)
+    d_within, d_over = np.zeros(len(periods)), np.zeros(len(periods))
+    ends = [(pd.Timestamp(p) + pd.offsets.MonthEnd(0)).date() for p in periods]
+    for s, first in enumerate(periods):
+        since = _months_since(first, start)
+        if since <= 0:
+            continue
+        path = (
+            truth.home / "lake" / inj.dataset / first.strftime("%Y-%m") / f"{inj.icb_code}.parquet"
+        )
+        starts = pq.read_table(path, columns=["clock_start"]).column("clock_start").to_numpy()
+        new = int((starts >= np.datetime64(first)).sum())
+        days = np.arange((ends[s] - first).days + 1)
+        for t in range(s, len(periods)):
+            age = (ends[t] - first).days - days
+            quick = np.exp(-(age + 0.5) / (7 * cal.RTT_FAST_MEAN_WEEKS))
+            slow = sps.gamma.sf(
+                (age + 0.5) / 7,
+                cal.RTT_SLOW_SHAPE,
+                scale=cal.RTT_SLOW_MEAN_WEEKS / cal.RTT_SLOW_SHAPE,
+            )
+            change = new / len(days) * (inj.size / 100 * since) * (quick - slow)
+            d_within[t] += change[age <= 126].sum()
+            d_over[t] += change[age > 126].sum()
+    return d_within, d_over
+
+
+def test_stock_trends_follow_inflow_model(truth: TruthRun) -> None:
+    checked = 0
+    for inj in _injections(truth, "trend"):
+        if not _is_stock(inj.metric_id):
+            continue
+        checked += 1
+        rows = truth.icb_rows(inj.metric_id)
+        value, num, den = (_wide(rows, c) for c in ("value", "numerator", "denominator"))
+        var = _wide(rows.assign(var=_variance(rows, _multiplier(inj.metric_id))), "var")
+        controls = truth.controls(inj, {"step", "trend"})
+        periods = list(value.index)
+        d_within, d_over = _expected_stock_shift(truth, inj, periods)
+        within, waiting = num[inj.icb_code].to_numpy(), den[inj.icb_code].to_numpy()
+        expected = 100 * (within / waiting - (within - d_within) / (waiting - d_within - d_over))
+        before = value.index < _month(inj.start)
+        excess = value.sub(value[controls].mean(axis=1), axis=0)
+        excess = excess - excess[before].mean()
+        z = excess[controls].iloc[-1] / np.sqrt(var[controls].iloc[-1] * 2)
+        phi = max(1.0, float((z**2).mean()))
+        se = float(np.sqrt(2 * phi * var[inj.icb_code].iloc[-1]))
+        observed = float(excess[inj.icb_code].iloc[-1])
+        assert abs(observed - expected[-1]) <= Z * se, (
+            f"{inj.id} in {inj.icb_code}: {periods[-1]} excess {observed:.2f} points, "
+            f"expected {expected[-1]:.2f} ± {Z * se:.2f}"
+        )
+    if not checked:
+        pytest.skip("no trend on a month-end stock metric in this manifest")
+
+
+# --- gradients -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GapFit:
+    gap: pd.Series  # per ICB: value of group_high minus group_low, all months pooled
+    se: pd.Series
+    national: float  # the controls' inverse-variance weighted gap
+    phi: float
+    pooled: pd.DataFrame  # numerator, denominator, value, var per (org_code, group)
+
+
+def _gap_fit(truth: TruthRun, inj: Injection) -> GapFit:
+    """The gap between the injection's groups in every ICB.
+
+    Ordered groups (deciles) are fitted with a weighted line over all groups and the gap read
+    off the line, since the injected gradient is linear; other groups are compared directly.
+    """
+    assert inj.breakdown and inj.group_low and inj.group_high
+    rows = truth.icb_rows(inj.metric_id, inj.breakdown)
+    k = _multiplier(inj.metric_id)
+    pooled = rows.groupby(["org_code", "group"])[["numerator", "denominator"]].sum()
+    pooled["value"] = k * pooled["numerator"] / pooled["denominator"]
+    pooled["var"] = _variance(pooled.assign(sd=np.nan), k)
+    gap, var = {}, {}
+    for icb, part in pooled.groupby(level="org_code"):
+        part = part.droplevel("org_code")
+        if inj.group_low.isdigit():
+            x = part.index.astype(int).to_numpy(dtype=float)
+            beta, se, _ = _wls(
+                np.c_[np.ones_like(x), x], part["value"].to_numpy(), part["var"].to_numpy()
+            )
+            span = int(inj.group_high) - int(inj.group_low)
+            gap[icb], var[icb] = beta[1] * span, (se[1] * span) ** 2
+        else:
+            hi, lo = part.loc[inj.group_high], part.loc[inj.group_low]
+            gap[icb], var[icb] = hi["value"] - lo["value"], hi["var"] + lo["var"]
+    gaps, variances = pd.Series(gap), pd.Series(var)
+    controls = truth.controls(inj, {"gradient"})
+    w = 1 / variances[controls]
+    national = float((gaps[controls] * w).sum() / w.sum())
+    chi2 = float((((gaps[controls] - national) ** 2) * w).sum())
+    phi = max(1.0, chi2 / (len(controls) - 1))
+    return GapFit(gaps, np.sqrt(variances * phi), national, phi, pooled)
+
+
+def test_gradients_reproduce_injected_gap(truth: TruthRun) -> None:
+    """group_high − group_low in the ICB, net of the same gap nationally, is the size."""
+    for inj in _injections(truth, "gradient"):
+        fit = _gap_fit(truth, inj)
+        did, se = fit.gap[inj.icb_code] - fit.national, fit.se[inj.icb_code]
+        assert abs(did - inj.size) <= Z * se, (
+            f"{inj.id} in {inj.icb_code}: {inj.breakdown} {inj.group_high} − {inj.group_low} "
+            f"is {fit.gap[inj.icb_code]:.2f}, national {fit.national:.2f}: net {did:.2f}, "
+            f"injected {inj.size} ± {Z * se:.2f} (phi {fit.phi:.2f})"
+        )
+        controls = truth.controls(inj, {"gradient"})
+        z = ((fit.gap[controls] - fit.national) / fit.se[controls]).abs()
+        assert z.max() <= Z, f"{inj.id}: {z.idxmax()} (no injection) has a gap of {z.max():.1f} SE"
+
+
+def test_deprivation_gradients_give_the_sii(truth: TruthRun) -> None:
+    """The slope index of inequality over deciles has the injected sign and magnitude.
+
+    Expected: the SII of a line with the national gap plus the injected one, over the ICB's
+    own decile populations (the SII is a slope over population rank, not over decile number).
+    """
+    for inj in _injections(truth, "gradient"):
+        if inj.breakdown not in ("imd_decile", "imd_quintile"):
+            continue
+        fit = _gap_fit(truth, inj)
+        part = fit.pooled.loc[inj.icb_code].sort_index(key=lambda g: g.astype(int))
+        groups = part.index.astype(int).to_numpy(dtype=float)
+        span = int(inj.group_high) - int(inj.group_low)
+        line = (fit.national + inj.size) * (groups - groups[0]) / span
+        se = np.sqrt(part["var"].to_numpy() * fit.phi)
+        pop = part["denominator"].to_numpy(dtype=float)
+        got = sii(part["value"].to_numpy(), pop, se=se, seed=SEED).iloc[0]
+        want = float(sii(line, pop, se=se, seed=SEED)["sii"].iloc[0])
+        sii_se = (got["sii_upper95_0cl"] - got["sii_lower95_0cl"]) / (2 * 1.959964)
+        assert np.sign(got["sii"]) == np.sign(inj.size)
+        assert abs(got["sii"] - want) <= Z * sii_se, (
+            f"{inj.id} in {inj.icb_code}: SII {got['sii']:.2f}, expected {want:.2f} "
+            f"± {Z * sii_se:.2f}"
+        )
