@@ -101,10 +101,13 @@ def ingest(
         report = empty_report(ctx.file_name, previous.row_count)
         return _record(ctx, "accepted", report, previous)
     factory = validator_factory or default_validator_factory
-    validator = factory(catalogue, collection, org, ctx.period, file_name=ctx.file_name)
+
+    def validator() -> Any:
+        return factory(catalogue, collection, org, ctx.period, file_name=ctx.file_name)
+
     with ctx.lake.staged(ctx.lake.revisions_dir()) as (temp, _lock):
         target = None if dry_run else temp
-        outcome = _stream(path, ctx, validator, source, target, progress, batch_rows)
+        outcome = _typed_then_text(path, ctx, validator, source, target, progress, batch_rows)
         if isinstance(outcome, dict):  # unreadable file
             return _finish(ctx, "rejected", outcome, dry_run)
         report, hasher = outcome
@@ -157,6 +160,47 @@ class SourceHash:
         return max(self._result.result()[2] - 1, 1)
 
 
+Streamed = tuple[ReportLike, ContentHasher] | dict[str, Any]
+
+
+def _typed_then_text(
+    path: str | Path,
+    ctx: _Context,
+    new_validator: Callable[[], Any],
+    source: SourceHash,
+    temp: Path | None,
+    progress: Progress | None,
+    batch_rows: int,
+) -> Streamed:
+    """A CSV is first read with the dataset's column types, so the reader converts each cell
+    once and validation has no casts to do; if a cell does not convert, or the file has any
+    error, it is read again as text, so the report names every cell exactly as submitted
+    (the typed reader accepts only what the text path accepts; docs/collection.md)."""
+    validator = new_validator()
+    types = _csv_types(path, validator)
+    if types:
+        outcome = _stream(path, ctx, validator, source, temp, progress, batch_rows, types)
+        if outcome is not None and not (isinstance(outcome, tuple) and not outcome[0].ok):
+            return outcome
+        validator = new_validator()
+    outcome = _stream(path, ctx, validator, source, temp, progress, batch_rows, None)
+    assert outcome is not None
+    return outcome
+
+
+def _csv_types(path: str | Path, validator: Any) -> dict[str, pa.DataType] | None:
+    """The validator's non-text column types when `path` is a CSV file, else None."""
+    from oversight.collect.formats import FormatError, detect_format
+
+    schema = getattr(validator, "schema", None)
+    try:
+        if schema is None or detect_format(path) != "csv":
+            return None
+    except FormatError:
+        return None
+    return {f.name: f.type for f in schema if not pa.types.is_string(f.type)}
+
+
 def _stream(
     path: str | Path,
     ctx: _Context,
@@ -165,9 +209,11 @@ def _stream(
     temp: Path | None,
     progress: Progress | None,
     batch_rows: int,
-) -> tuple[ReportLike, ContentHasher] | dict[str, Any]:
-    """Read (reader thread) → validate (this thread) → complete, hash, write (writer thread)."""
-    from oversight.collect.formats import FormatError, read_batches
+    types: dict[str, pa.DataType] | None,
+) -> Streamed | None:
+    """Read (reader thread) → validate (this thread) → complete, hash, write (writer thread).
+    None when a typed read met a cell it could not convert."""
+    from oversight.collect.formats import FormatError, TypedReadFailed, read_batches
 
     def fill(batch: pa.RecordBatch, rid: str) -> pa.RecordBatch:
         return complete(batch, ctx.dataset, ctx.org, ctx.period, rid)
@@ -175,12 +221,15 @@ def _stream(
     writer = RevisionWriter(temp, fill, source.revision_id)
     offset = 0
     try:
-        for batch in read_batches(path, batch_rows=batch_rows):
+        for batch in read_batches(path, batch_rows=batch_rows, types=types):
             writer.put(validator.check_batch(batch, offset))
             offset += batch.num_rows
             if progress is not None:
                 progress(offset, source.row_estimate())
         hasher = writer.close()
+    except TypedReadFailed:
+        writer.abort()
+        return None
     except FormatError as error:
         writer.abort()
         return format_failure(ctx.file_name, str(error))

@@ -2,20 +2,27 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import pyarrow as pa
 
 from oversight.collect.formats.csv import read_csv_batches
 from oversight.collect.formats.detect import FORMATS, Format, detect_format, read_head
-from oversight.collect.formats.errors import FormatError
+from oversight.collect.formats.errors import FormatError, TypedReadFailed
 from oversight.collect.formats.json import read_json_batches
 from oversight.collect.formats.parquet import read_parquet_batches
 from oversight.collect.formats.prefetch import prefetch
 from oversight.collect.formats.xlsx import read_xlsx_batches
 
-__all__ = ["FORMATS", "Format", "FormatError", "detect_format", "read_batches"]
+__all__ = [
+    "FORMATS",
+    "Format",
+    "FormatError",
+    "TypedReadFailed",
+    "detect_format",
+    "read_batches",
+]
 
 DEFAULT_BATCH_ROWS = 262_144
 
@@ -26,11 +33,14 @@ def read_batches(
     format: str | None = None,
     batch_rows: int = DEFAULT_BATCH_ROWS,
     sheet: str | int | None = None,
+    types: Mapping[str, pa.DataType] | None = None,
 ) -> Iterator[pa.RecordBatch]:
     """Stream `path` as batches of at most `batch_rows` rows, in file order.
 
     CSV, XLSX and JSON cells arrive as strings (null when empty); Parquet keeps its types.
     Raises FormatError (naming the file) when the file cannot be read or holds no data rows.
+    `types` (CSV only) asks the reader to convert those columns itself; then any cell it cannot
+    convert raises TypedReadFailed, and the caller should read the file again without `types`.
     """
     p = Path(path)
     fmt = format or detect_format(p)
@@ -41,7 +51,7 @@ def read_batches(
     if format is not None:
         read_head(p)  # still reject missing or empty files with a clear message
     if fmt == "csv":
-        batches = read_csv_batches(p, batch_rows)
+        batches = read_csv_batches(p, batch_rows, types)
     elif fmt == "xlsx":
         batches = read_xlsx_batches(p, batch_rows, sheet)
     elif fmt == "json":

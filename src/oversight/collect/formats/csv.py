@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import csv as _csv
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from oversight.collect.formats.errors import FormatError
+from oversight.collect.formats.errors import FormatError, TypedReadFailed
 from oversight.collect.formats.rebatch import rebatch, strip_names
 from oversight.collect.formats.sniff import SAMPLE_BYTES, Dialect, sniff
 
@@ -17,8 +17,14 @@ _MIN_BLOCK = 1 << 20
 _MAX_BLOCK = 4 << 20  # larger blocks made the streaming reader hold memory growing with file size
 
 
-def read_csv_batches(path: Path, batch_rows: int) -> Iterator[pa.RecordBatch]:
-    """Batches of at most `batch_rows` rows; every column is a string, '' is null."""
+def read_csv_batches(
+    path: Path, batch_rows: int, types: Mapping[str, pa.DataType] | None = None
+) -> Iterator[pa.RecordBatch]:
+    """Batches of at most `batch_rows` rows; every column is a string, '' is null.
+
+    With `types`, the named columns are converted by the reader itself (the fast path for a
+    clean file: no text arrays, no second cast); any failure raises TypedReadFailed.
+    """
     with path.open("rb") as fh:
         sample = fh.read(SAMPLE_BYTES)
     dialect = sniff(sample)
@@ -45,7 +51,7 @@ def read_csv_batches(path: Path, batch_rows: int) -> Iterator[pa.RecordBatch]:
         invalid_row_handler=on_invalid,
     )
     convert = pacsv.ConvertOptions(
-        column_types={h: pa.string() for h in dialect.header},
+        column_types={h: (types or {}).get(h.strip(), pa.string()) for h in dialect.header},
         strings_can_be_null=True,
         null_values=[""],
         quoted_strings_can_be_null=True,
@@ -55,13 +61,15 @@ def read_csv_batches(path: Path, batch_rows: int) -> Iterator[pa.RecordBatch]:
             path, read_options=read, parse_options=parse, convert_options=convert
         )
         yield from rebatch((strip_names(b) for b in reader), batch_rows)
-    except pa.ArrowInvalid as exc:
+    except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
+        if types:
+            raise TypedReadFailed(path, str(exc).splitlines()[0]) from exc
+        if isinstance(exc, UnicodeDecodeError):
+            raise FormatError(path, f"cannot decode as {dialect.encoding}: {exc.reason}") from exc
         reason = bad_rows[0] if bad_rows else str(exc).splitlines()[0]
         if bad_rows and reason.startswith("a line"):
             reason = _first_ragged_line(path, dialect) or reason
         raise FormatError(path, f"not a readable CSV file: {reason}") from exc
-    except UnicodeDecodeError as exc:
-        raise FormatError(path, f"cannot decode as {dialect.encoding}: {exc.reason}") from exc
 
 
 def _first_ragged_line(path: Path, dialect: Dialect) -> str | None:

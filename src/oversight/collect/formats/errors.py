@@ -12,3 +12,12 @@ class FormatError(ValueError):
         self.path = str(path)
         self.reason = reason
         super().__init__(f"{Path(path).name}: {reason}")
+
+
+class TypedReadFailed(Exception):
+    """A CSV read with column types hit a cell it could not convert (or any other problem):
+    the caller reads the file again as text, where every cell is checked and reported."""
+
+    def __init__(self, path: str | Path, reason: str) -> None:
+        self.path = str(path)
+        super().__init__(f"{Path(path).name}: {reason}")

@@ -108,6 +108,8 @@ def check_codes(
         values = typed.get(column)
         if values is None or spec.column(column) is None:
             continue
+        if _all_valid_and_own(values, sets, column):
+            continue  # the usual case, decided on the few distinct codes of the batch
         present = pc.is_valid(values)
         is_known = pc.is_in(values, sets.known[column])
         sink.add_mask(
@@ -137,3 +139,14 @@ def check_codes(
                 row_offset,
                 f"row belongs to another organisation than the submitter {org_code}",
             )
+
+
+def _all_valid_and_own(values: pa.Array, sets: CodeSets, column: str) -> bool:
+    """True when every code present is valid in the period and the submitter's own: then none
+    of the three rules can fail (valid codes are known), and no per-row lookup is needed."""
+    distinct = pc.drop_null(pc.unique(values))
+    ok = pc.is_in(distinct, sets.valid[column])
+    own = sets.own.get(column)
+    if own is not None:
+        ok = pc.and_(ok, pc.is_in(distinct, own))
+    return bool(pc.all(ok).as_py()) if len(distinct) else True

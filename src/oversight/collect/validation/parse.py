@@ -55,6 +55,7 @@ def _day_first(text: pa.Array) -> pa.Array:
 
 def parse_int(raw: pa.Array, target: pa.DataType) -> Parsed:
     cleaned = pc.replace_substring_regex(_clean(raw), r"\.0*$", "")  # Excel's 12.0
+    cleaned = pc.replace_substring_regex(cleaned, r"^\+", "")  # Arrow's cast rejects '+5'
     typed, bad = _finish(cleaned, pc.match_substring_regex(cleaned, _INT), pa.int64())
     bounds = _INT_BOUNDS.get(target)
     if bounds is not None:

@@ -68,10 +68,10 @@ class IssueSink:
         `values` gives each row's reported value (usually the cell as submitted), or is a
         function from the failing row indices to their values (formatted only when shown).
         """
-        mask = pc.fill_null(mask, False)
-        failing = pc.sum(mask).as_py() or 0
+        failing = pc.sum(mask).as_py() or 0  # sum skips nulls: null counts as False
         if failing == 0:
             return 0
+        mask = pc.fill_null(mask, False)
         room = max(self.cap - self._kept[(rule, column)], 0)
         idx = pc.indices_nonzero(mask)
         shown = idx.slice(0, room)
