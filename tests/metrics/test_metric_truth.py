@@ -89,10 +89,11 @@ def _months_since(period: dt.date, start: dt.date) -> int:
 
 
 def _variance(rows: pd.DataFrame, multiplier: float) -> pd.Series:
-    """Sampling variance of each row's value: binomial for proportions, s²/n for means."""
+    """Sampling variance of each row's value: binomial for proportions, s²/n for means
+    (a mean's `sd` is already in the value's unit)."""
     den = rows["denominator"].astype(float)
     if rows["sd"].notna().any():
-        return (rows["sd"].astype(float) * multiplier) ** 2 / den
+        return rows["sd"].astype(float) ** 2 / den
     p = rows["numerator"].astype(float) / den
     return multiplier**2 * p * (1 - p) / den
 
