@@ -157,6 +157,10 @@ def test_steps_reproduce_injected_size(truth: TruthRun) -> None:
             f"{inj.id} in {inj.icb_code} from {inj.start}: after − before, net of the other "
             f"ICBs, is {did:.2f} not {inj.size} ± {Z * se:.2f} (SE {se:.2f}, phi {fit.phi:.2f})"
         )
+        sign = np.sign(inj.size)
+        assert (fit.did * sign).idxmax() == inj.icb_code, (
+            f"{inj.id}: {(fit.did * sign).idxmax()} moved more than {inj.icb_code}"
+        )
 
 
 def test_steps_leave_other_icbs_unchanged(truth: TruthRun) -> None:
@@ -200,6 +204,12 @@ def _wls(x: np.ndarray, y: np.ndarray, var: np.ndarray) -> tuple[np.ndarray, np.
     return beta, np.sqrt(np.diag(cov)), float(np.sum(w * (y - x @ beta) ** 2))
 
 
+def _slope_z(x: np.ndarray, y: np.ndarray, var: np.ndarray) -> float:
+    """The last coefficient over its standard error."""
+    beta, se, _ = _wls(x, y, var)
+    return float(beta[-1] / se[-1])
+
+
 def _is_stock(metric: str) -> bool:
     """A month-end stock (e.g. the RTT waiting list) rather than a flow of the month."""
     cat = load()
@@ -233,18 +243,13 @@ def test_trends_reproduce_injected_slope(truth: TruthRun) -> None:
             f"{inj.id} in {inj.icb_code} from {inj.start}: slope {beta[2]:.3f} {inj.unit}, "
             f"injected {inj.size} ± {Z * se[2]:.3f} (phi {phi:.2f})"
         )
-        # The same model finds no trend in ICBs without one.
-        slopes = pd.Series(
-            {
-                c: (lambda b, s: b[2] / s[2])(
-                    *_wls(np.c_[ones, shape, ramp], value[c].to_numpy(), var[c].to_numpy() * phi)[
-                        :2
-                    ]
-                )
-                for c in controls
-            }
+        # The same model finds no trend in ICBs without one, and none as strong as this one.
+        x = np.c_[ones, shape, ramp]
+        z = pd.Series({c: _slope_z(x, value[c].to_numpy(), var[c].to_numpy() * phi) for c in value})
+        assert z[controls].abs().max() <= Z, f"{inj.id}: {z[controls].abs().idxmax()} trends too"
+        assert (z * np.sign(inj.size)).idxmax() == inj.icb_code, (
+            f"{inj.id}: {(z * np.sign(inj.size)).idxmax()} trends more than {inj.icb_code}"
         )
-        assert slopes.abs().max() <= Z, f"{inj.id}: {slopes.abs().idxmax()} trends too"
 
 
 def _expected_stock_shift(
@@ -376,6 +381,7 @@ def test_gradients_reproduce_injected_gap(truth: TruthRun) -> None:
         controls = truth.controls(inj, {"gradient"})
         z = ((fit.gap[controls] - fit.national) / fit.se[controls]).abs()
         assert z.max() <= Z, f"{inj.id}: {z.idxmax()} (no injection) has a gap of {z.max():.1f} SE"
+        assert fit.gap.idxmax() == inj.icb_code, f"{inj.id}: {fit.gap.idxmax()} has a wider gap"
 
 
 def test_deprivation_gradients_give_the_sii(truth: TruthRun) -> None:
