@@ -11,7 +11,7 @@ from oversight.synth import Manifest
 
 
 def one(sql: str) -> float:
-    return float(duckdb.sql(sql).fetchall()[0][0])
+    return float(duckdb.execute(sql).fetchall()[0][0])
 
 
 def test_national_ae_4_hour_percent_in_calibrated_range(lake: tuple[Path, Manifest]) -> None:
@@ -31,7 +31,7 @@ def test_national_ae_4_hour_percent_in_calibrated_range(lake: tuple[Path, Manife
 def test_winter_is_worse_than_summer_for_ae(lake: tuple[Path, Manifest]) -> None:
     out, _ = lake
     by_month = dict(
-        duckdb.sql(
+        duckdb.execute(
             f"select month(period), avg((wait_minutes <= 240)::int) "
             f"from read_parquet('{out}/ae_attendances/*/*.parquet') group by 1"
         ).fetchall()
@@ -54,7 +54,7 @@ def test_ambulance_mean_response(
 def test_rtt_waiting_list_shape(lake: tuple[Path, Manifest]) -> None:
     out, _ = lake
     end = "2024-03-31"
-    (row,) = duckdb.sql(
+    (row,) = duckdb.execute(
         f"select avg((date '{end}' - clock_start <= 126)::int), "
         f"sum((date '{end}' - clock_start > 364)::int), "
         f"sum((date '{end}' - clock_start > 546)::int) "

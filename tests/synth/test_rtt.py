@@ -13,7 +13,7 @@ def test_pathways_are_consistent_across_months(lake: tuple[Path, Manifest]) -> N
     out, manifest = lake
     first = f"date '{manifest.periods[0]}-01'"
     files = f"read_parquet('{out}/rtt_pathways/*/*.parquet')"
-    ((bad_order, backlog_closed, backlog_elsewhere, wrong_period),) = duckdb.sql(
+    ((bad_order, backlog_closed, backlog_elsewhere, wrong_period),) = duckdb.execute(
         f"select count(*) filter (where clock_stop < clock_start), "
         f"count(*) filter (where clock_start < {first} and clock_stop < {first}), "
         f"count(*) filter (where clock_start < {first} and period != {first}), "
@@ -27,7 +27,7 @@ def test_pathways_are_consistent_across_months(lake: tuple[Path, Manifest]) -> N
 def test_initial_backlog_has_long_waits(lake: tuple[Path, Manifest]) -> None:
     out, manifest = lake
     end = f"(date '{manifest.periods[0]}-01' + interval 1 month - interval 1 day)::date"
-    ((over_52, over_65, over_78, over_2y),) = duckdb.sql(
+    ((over_52, over_65, over_78, over_2y),) = duckdb.execute(
         f"select count(*) filter (where {end} - clock_start > 364), "
         f"count(*) filter (where {end} - clock_start > 455), "
         f"count(*) filter (where {end} - clock_start > 546), "

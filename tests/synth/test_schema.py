@@ -95,7 +95,7 @@ def test_record_ids_are_unique_within_each_dataset(lake: tuple[Path, Manifest]) 
 
     out, _ = lake
     for dataset in RECORD_DATASETS:
-        n, distinct = duckdb.sql(
+        n, distinct = duckdb.execute(
             f"select count(*), count(distinct record_id) "
             f"from read_parquet('{out}/{dataset}/*/*.parquet')"
         ).fetchall()[0]

@@ -15,7 +15,7 @@ from oversight.synth.truth import Injection
 
 def monthly(out: Path, sql_value: str, dataset: str, where: str = "true") -> dict[str, list]:
     """{icb: [value per month in period order]} computed straight from the Parquet files."""
-    rows = duckdb.sql(
+    rows = duckdb.execute(
         f"select icb_code, period, {sql_value} from read_parquet('{out}/{dataset}/*/*.parquet') "
         f"where {where} group by 1, 2 order by 1, 2"
     ).fetchall()
@@ -77,7 +77,7 @@ def _month(label: str):  # type: ignore[no-untyped-def]
 
 def deprivation_gap(out: Path, icb_filter: str) -> float:
     """Decile 10 minus decile 1 4-hour %, from a straight line through all ten deciles."""
-    rows = duckdb.sql(
+    rows = duckdb.execute(
         f"select imd_decile, avg((wait_minutes <= 240)::int), count(*) "
         f"from read_parquet('{out}/ae_attendances/*/*.parquet') where {icb_filter} group by 1"
     ).fetchall()
@@ -101,7 +101,7 @@ def test_injected_ethnicity_gap_is_visible(lake: tuple[Path, Manifest]) -> None:
     out, manifest = lake
     gap = injection(manifest, "ae-ethnicity-gradient")
     rates = dict(
-        duckdb.sql(
+        duckdb.execute(
             f"select ethnicity_group, 100 * avg((wait_minutes <= 240)::int) "
             f"from read_parquet('{out}/ae_attendances/*/*.parquet') "
             f"where icb_code = '{gap.icb_code}' group by 1"

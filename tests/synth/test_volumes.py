@@ -27,7 +27,7 @@ def test_each_icb_volume_within_5_percent_of_population_share(
 ) -> None:
     out, _ = lake
     rows = dict(
-        duckdb.sql(
+        duckdb.execute(
             f"select icb_code, count(*) from read_parquet('{out}/{dataset}/*/*.parquet') group by 1"
         ).fetchall()
     )
