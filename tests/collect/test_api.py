@@ -150,3 +150,35 @@ def test_usage_errors_are_400(setup) -> None:
         == 400
     )
     assert client.get("/api/v1/submissions/missing", headers=headers).status_code == 404
+
+
+def _records(month: str, appointments: int) -> dict[str, Any]:
+    row = {
+        "icb_code": "QMJ",
+        "period": f"{month}-01",
+        "appointments": appointments,
+        "appointments_within_2_weeks": appointments // 2,
+    }
+    return {**FIELDS, "period": month, "records": [row]}
+
+
+def test_outlier_against_own_history_waits_for_confirm_true(setup) -> None:
+    client, qmj = setup["client"], setup["qmj"]
+    months = [f"2023-{m:02d}" for m in range(6, 13)] + [f"2024-{m:02d}" for m in range(1, 6)]
+    for i, month in enumerate(months):
+        done = client.post("/api/v1/submissions", json=_records(month, 1000 + i % 3), headers=qmj)
+        assert done.status_code == 201, done.json()
+    spike = _records("2024-06", 9000)
+    pending = client.post("/api/v1/submissions", json=spike, headers=qmj)
+    assert pending.status_code == 202 and pending.json()["status"] == "pending_confirmation"
+    rules = [i["rule"] for i in pending.json()["report"]["issues"]]
+    assert "outliers.history" in rules
+    confirmed = client.post("/api/v1/submissions", json={**spike, "confirm": True}, headers=qmj)
+    assert confirmed.status_code == 201 and confirmed.json()["status"] == "accepted"
+
+
+def test_a_collection_without_a_dataset_is_a_clear_400(setup) -> None:
+    body = {**_records("2024-06", 1000), "collection": "ae_sitrep"}
+    response = setup["client"].post("/api/v1/submissions", json=body, headers=setup["qmj"])
+    assert response.status_code == 400
+    assert "no dataset in the lake" in response.json()["detail"]

@@ -113,3 +113,35 @@ def test_formula_check_reads_first_bytes_including_an_empty_last_cell() -> None:
         False,
     ]
     assert starts_like_formula(text.slice(1, 2)).to_pylist() == [False, False]
+
+
+def test_history_of_revisions_without_saved_totals_is_read_from_their_files(
+    tmp_path, catalogue
+) -> None:
+    from ingest_support import SchemaValidator, gp_rows
+
+    from oversight.collect.history import previous_months, submitter_history
+
+    lake = Lake(tmp_path / "lake")
+    engine = database.connect(f"sqlite:///{tmp_path / 'h.db'}")
+    months = previous_months("2024-06", 3)
+    assert months == ["2024-03", "2024-04", "2024-05"]
+    for n, month in enumerate(months):
+        path = write_csv(gp_rows(period=month, appointments=100 + n), tmp_path / f"{month}.csv")
+        done = ingest(
+            path,
+            collection="gp_appointments_return",
+            org="QMJ",
+            period=month,
+            submitter="t",
+            catalogue=catalogue,
+            lake=lake,
+            engine=engine,
+            validator_factory=SchemaValidator,  # its report carries no totals
+        )
+        assert done.created_revision
+    history = submitter_history(catalogue, "gp_appointments_return", "QMJ", "2024-06", engine, lake)
+    assert history["gp_appointments"] == [100.0, 101.0, 102.0]
+    assert (
+        submitter_history(catalogue, "gp_appointments_return", "QMF", "2024-06", engine, lake) == {}
+    )

@@ -86,3 +86,98 @@ def test_tokens_scope_cli_submissions(home: Path) -> None:
     assert _run("submit", str(good), *ARGS, "--token", mine).exit_code == 0
     listing = _run("token", "list")
     assert "qmf-bi" in listing.output and token.split("_", 2)[2] not in listing.output
+
+
+def _gp(month: str, appointments: int) -> str:
+    within = appointments * 8 // 10
+    header = "icb_code,period,appointments,appointments_within_2_weeks"
+    return f"{header}\nQMJ,{month}-01,{appointments},{within}\n"
+
+
+def _month(index: int) -> str:
+    """2023-06 + index months."""
+    year, month = divmod(2023 * 12 + 5 + index, 12)
+    return f"{year:04d}-{month + 1:02d}"
+
+
+def test_an_outlier_against_the_submitters_own_history_needs_confirm(home: Path) -> None:
+    normal = [1000, 1010, 990, 1005, 995, 1020, 980, 1000, 1015, 985, 1003, 997]
+    for index, appointments in enumerate(normal):  # 2023-06 … 2024-05
+        month = _month(index)
+        path = home / f"gp-{month}.csv"
+        path.write_text(_gp(month, appointments))
+        args = ["--collection", "gp_appointments_return", "--org", "QMJ", "--period", month]
+        done = _run("submit", str(path), *args)
+        assert done.exit_code == 0, done.output
+    spike = home / "gp-2024-06.csv"
+    spike.write_text(_gp("2024-06", 5000))
+    pending = _run("submit", str(spike), *ARGS)
+    assert pending.exit_code == 1, pending.output
+    assert "rule outliers.history" in pending.output and "--confirm" in pending.output
+    assert not (home / "home" / "lake" / "gp_appointments" / "2024-06").exists()
+    accepted = _run("submit", str(spike), *ARGS, "--confirm")
+    assert accepted.exit_code == 0 and "accepted: revision" in accepted.output
+    assert (home / "home" / "lake" / "gp_appointments" / "2024-06" / "QMJ.parquet").exists()
+
+
+def test_a_month_in_line_with_the_history_needs_no_confirm(home: Path) -> None:
+    for index in range(12):
+        month = _month(index)
+        path = home / f"gp-{month}.csv"
+        path.write_text(_gp(month, 1000 + 10 * (index % 3)))
+        assert (
+            _run(
+                "submit",
+                str(path),
+                "--collection",
+                "gp_appointments_return",
+                "--org",
+                "QMJ",
+                "--period",
+                month,
+            ).exit_code
+            == 0
+        )
+    usual = home / "gp-2024-06.csv"
+    usual.write_text(_gp("2024-06", 1010))
+    result = _run("submit", str(usual), *ARGS)
+    assert result.exit_code == 0 and "outliers.history" not in result.output
+
+
+def test_shipped_collections_ingest_end_to_end(home: Path) -> None:
+    """An aggregate return as CSV and a record-level extract as Parquet, through the CLI."""
+    import pyarrow.parquet as pq
+    from ingest_support import ae_rows
+
+    from oversight.catalogue import load
+
+    gp = home / "gp.csv"
+    gp.write_text(GOOD)
+    assert _run("submit", str(gp), *ARGS).exit_code == 0
+    table = ae_rows("QMJ", "2024-06", 200, seed=5)
+    providers = [p.code for p in load().providers_of("QMJ")]
+    codes = [providers[i % len(providers)] for i in range(200)]
+    table = table.set_column(
+        table.schema.get_field_index("provider_code"),
+        "provider_code",
+        __import__("pyarrow").array(codes),
+    )
+    extract = home / "ae.parquet"
+    pq.write_table(table, extract)
+    args = ["--collection", "ecds", "--org", "QMJ", "--period", "2024-06"]
+    result = _run("submit", str(extract), *args)
+    assert result.exit_code == 0, result.output
+    stored = pq.read_table(home / "home" / "lake" / "ae_attendances" / "2024-06" / "QMJ.parquet")
+    assert stored.num_rows == 200
+    assert str(stored.schema.field("arrival_time").type) == "timestamp[us]"
+    assert set(stored.column("revision_id").to_pylist()) != {None}
+
+
+def test_a_collection_stored_nowhere_is_a_usage_error(home: Path) -> None:
+    gp = home / "gp.csv"
+    gp.write_text(GOOD)
+    result = _run(
+        "submit", str(gp), "--collection", "ae_sitrep", "--org", "QMJ", "--period", "2024-06"
+    )
+    assert result.exit_code == 2
+    assert "'ae_sitrep' has no dataset in the lake" in result.output

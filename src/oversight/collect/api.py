@@ -22,7 +22,7 @@ from sqlalchemy import Engine
 
 from oversight import config
 from oversight.collect import tokens
-from oversight.collect.ingest import ingest
+from oversight.collect.ingest import ingest, not_stored_message
 from oversight.collect.outcome import IngestResult
 from oversight.store import database
 from oversight.store.lake import Lake, period_text
@@ -87,6 +87,8 @@ async def submit(request: Request, who: PrincipalDep, svc: ServicesDep) -> JSONR
             raise HTTPException(400, str(error)) from error
         if collection not in svc.catalogue.collections:
             raise HTTPException(400, f"unknown collection {collection!r}")
+        if svc.catalogue.collections[collection].dataset is None:
+            raise HTTPException(400, not_stored_message(collection))
         if not who.may_act_for(org):
             raise HTTPException(403, f"this token may not submit data for {org!r}")
         result: IngestResult = await run_in_threadpool(

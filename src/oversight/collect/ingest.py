@@ -25,6 +25,7 @@ from sqlalchemy import Engine
 
 from oversight.collect import recovery, revisions
 from oversight.collect.content_hash import ContentHasher, hash_bytes
+from oversight.collect.history import submitter_history
 from oversight.collect.outcome import IngestResult, ReportLike, empty_report, format_failure
 from oversight.collect.revision_writer import RevisionWriter
 from oversight.collect.validator_port import ValidatorFactory, default_validator_factory
@@ -35,6 +36,14 @@ from oversight.store.models import AuditEvent, Revision, Submission, utcnow
 Progress = Callable[[int, int | None], None]
 PLATFORM_COLUMNS = ("icb_code", "period", "revision_id")
 DEFAULT_BATCH_ROWS = 262_144
+
+
+def not_stored_message(collection: str) -> str:
+    """Why a collection with `dataset: none` cannot be submitted (CLI, API and ingest)."""
+    return (
+        f"collection {collection!r} has no dataset in the lake (it is declared only for the "
+        "burden report), so there is no dataset to submit or validate against"
+    )
 
 
 class ConcurrentSubmissionError(RuntimeError):
@@ -82,7 +91,7 @@ def ingest(
         catalogue = load()
     coll = catalogue.collections[collection]
     if coll.dataset is None:
-        raise KeyError(f"collection {collection!r} stores no dataset in the lake")
+        raise KeyError(not_stored_message(collection))
     ctx = _Context(
         collection=collection,
         dataset=catalogue.datasets[coll.dataset],
@@ -100,11 +109,7 @@ def ingest(
     if previous is not None and not dry_run and source.same_as(previous.id):
         report = empty_report(ctx.file_name, previous.row_count)
         return _record(ctx, "accepted", report, previous)
-    factory = validator_factory or default_validator_factory
-
-    def validator() -> Any:
-        return factory(catalogue, collection, org, ctx.period, file_name=ctx.file_name)
-
+    validator = _validators(ctx, catalogue, validator_factory)
     with ctx.lake.staged(ctx.lake.revisions_dir()) as (temp, _lock):
         target = None if dry_run else temp
         outcome = _typed_then_text(path, ctx, validator, source, target, progress, batch_rows)
@@ -158,6 +163,23 @@ class SourceHash:
         if not self._result.done() or self._result.exception() is not None:
             return None
         return max(self._result.result()[2] - 1, 1)
+
+
+def _validators(
+    ctx: _Context, catalogue: Any, factory: ValidatorFactory | None
+) -> Callable[[], Any]:
+    """Makes a fresh validator (the typed pass and a text re-read each need one). The default
+    validator gets the submitter's own history for the outlier rule; a custom factory is
+    called as the ValidatorFactory protocol says."""
+    if factory is not None:
+        custom = factory
+        return lambda: custom(
+            catalogue, ctx.collection, ctx.org, ctx.period, file_name=ctx.file_name
+        )
+    own = submitter_history(catalogue, ctx.collection, ctx.org, ctx.period, ctx.engine, ctx.lake)
+    return lambda: default_validator_factory(
+        catalogue, ctx.collection, ctx.org, ctx.period, file_name=ctx.file_name, history=own
+    )
 
 
 Streamed = tuple[ReportLike, ContentHasher] | dict[str, Any]

@@ -24,6 +24,7 @@ __all__ = [
     "get",
     "history",
     "latest",
+    "latest_by_period",
     "revision_id",
     "revisions_for",
 ]
@@ -91,6 +92,24 @@ def history(collection: str, org: str, period: str, engine: Engine | None = None
     query = _key_query(None, collection, org, period).order_by(Revision.created_at)
     with database.session(_engine(engine)) as s:
         return [_normalise(r) for r in s.scalars(query)]
+
+
+def latest_by_period(
+    collection: str, org: str, periods: Sequence[str], engine: Engine | None = None
+) -> list[Revision]:
+    """The newest revision of a collection for one organisation in each of `periods` that has
+    one, in period order (one query)."""
+    wanted = [period_text(p) for p in periods]
+    query = (
+        _key_query(None, collection, org, None)
+        .where(Revision.period.in_(wanted))
+        .order_by(Revision.period, Revision.created_at)
+    )
+    newest: dict[str, Revision] = {}
+    with database.session(_engine(engine)) as s:
+        for rev in s.scalars(query):
+            newest[rev.period] = _normalise(rev)
+    return [newest[p] for p in sorted(newest)]
 
 
 def as_of(

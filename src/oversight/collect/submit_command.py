@@ -16,7 +16,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from oversight.collect import tokens
-from oversight.collect.ingest import ingest
+from oversight.collect.ingest import ingest, not_stored_message
 from oversight.collect.outcome import IngestResult
 from oversight.store.lake import period_text
 
@@ -57,7 +57,7 @@ def submit_command(
     if collection not in catalogue.collections:
         raise _usage(f"unknown collection {collection!r}")
     if catalogue.collections[collection].dataset is None:
-        raise _usage(f"collection {collection!r} is not stored in the lake")
+        raise _usage(not_stored_message(collection))
     submitter = f"cli:{getpass.getuser()}"
     if token is not None:
         who = tokens.authenticate(token)

@@ -22,9 +22,16 @@ class ValidatorFactory(Protocol):
 
 
 def default_validator_factory(
-    catalogue: Any, collection: str, org: str, period: str, *, file_name: str
+    catalogue: Any,
+    collection: str,
+    org: str,
+    period: str,
+    *,
+    file_name: str,
+    history: Any = None,
 ) -> BatchValidator:
-    """collect.validation's Validator (every rule of the catalogue)."""
+    """collect.validation's Validator (every rule of the catalogue), with the submitter's
+    own monthly history of each data item for the outlier rule."""
     from oversight.collect.validation import Validator
 
-    return Validator(catalogue, collection, org, period, file_name=file_name)  # type: ignore[no-any-return]
+    return Validator(catalogue, collection, org, period, file_name=file_name, history=history)  # type: ignore[no-any-return]

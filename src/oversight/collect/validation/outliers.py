@@ -97,6 +97,15 @@ class ItemTotals:
             self.sums[item.id] += pc.sum(col).as_py() or 0
             self.counts[item.id] += pc.count(col).as_py()
 
+    def values(self) -> dict[str, float]:
+        """Every usable item's value (what later months compare against)."""
+        out = {}
+        for item in self.items:
+            value = self.value(item) if item.id in self.usable else None
+            if value is not None:
+                out[item.id] = float(value)
+        return out
+
     def value(self, item: Any) -> float | None:
         if item.aggregation == "mean":
             n = self.counts[item.id]

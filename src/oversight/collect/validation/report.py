@@ -47,6 +47,8 @@ class ValidationReport:
     rows: int = 0
     issues: list[Issue] = field(default_factory=list)
     suppressed: list[Suppressed] = field(default_factory=list)
+    totals: dict[str, float] = field(default_factory=dict)
+    """This month's value of each count/sum/mean data item (the next month's outlier history)."""
 
     @property
     def errors(self) -> list[Issue]:
@@ -75,6 +77,7 @@ class ValidationReport:
             "warning_count": self.count("warning"),
             "issues": [i.to_dict() for i in self.issues],
             "suppressed": [asdict(s) for s in self.suppressed],
+            "totals": dict(self.totals),
         }
 
     def to_json(self, indent: int | None = None) -> str:

@@ -94,7 +94,9 @@ class Validator:
         """Whole-file checks (duplicates, outliers against history), then the report."""
         self.keys.check(self.sink)
         check_outliers(self.sink, self.totals, self.history, 1 if self.rows == 1 else None)
-        return self.sink.report(self.rows)
+        report = self.sink.report(self.rows)
+        report.totals = self.totals.values()
+        return report
 
 
 def _replace_pairs(spec: Spec, pairs: tuple[Any, ...]) -> Spec:
