@@ -10,7 +10,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from oversight.collect.formats.errors import FormatError, TypedReadFailed
-from oversight.collect.formats.rebatch import rebatch, strip_names
+from oversight.collect.formats.rebatch import coalesce, rebatch, strip_names
 from oversight.collect.formats.sniff import SAMPLE_BYTES, Dialect, sniff
 
 _MIN_BLOCK = 1 << 20
@@ -60,7 +60,7 @@ def read_csv_batches(
         reader = pacsv.open_csv(
             path, read_options=read, parse_options=parse, convert_options=convert
         )
-        yield from rebatch((strip_names(b) for b in reader), batch_rows)
+        yield from rebatch(coalesce((strip_names(b) for b in reader), batch_rows), batch_rows)
     except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
         if types:
             raise TypedReadFailed(path, str(exc).splitlines()[0]) from exc
