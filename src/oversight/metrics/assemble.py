@@ -37,21 +37,19 @@ RESULT_COLUMNS = [
 
 
 def item_status(
-    item: Any, orgs: pd.DataFrame, presence: pd.DataFrame, items: pd.DataFrame
+    item: Any, orgs: pd.DataFrame, presence: pd.DataFrame, own: pd.DataFrame
 ) -> pd.DataFrame:
-    """For every org-period: why the item is missing there (null when it is complete)."""
+    """For every org-period: why the item is missing there (null when it is complete).
+
+    `own` is the item's rows of the long item table.
+    """
     pres = presence.loc[presence["dataset"] == item.dataset, ["icb_code", "period"]]
     pres = pres.drop_duplicates().assign(present=True)
     m = orgs.merge(pres, on=["icb_code", "period"], how="left")
     m["present"] = m["present"].astype("boolean").fillna(False).astype(bool)
     m["why"] = np.where(m["present"], None, f"no {item.dataset} submission")
     if item.aggregation == "sum":
-        own = items[
-            (items["item"] == item.id)
-            & (items["org_type"] == ICB)
-            & (items["breakdown"] == TOTAL)
-            & items["v"].isna()
-        ]
+        own = own[(own["org_type"] == ICB) & (own["breakdown"] == TOTAL) & own["v"].isna()]
         blank = own[["org_code", "period"]].rename(columns={"org_code": "icb_code"})
         blank = blank.assign(blank=True)
         m = m.merge(blank, on=["icb_code", "period"], how="left")
@@ -84,18 +82,55 @@ def item_status(
     return out[[*ORG_KEYS, "missing_reason"]]
 
 
-def _groups(metric: Any, items: pd.DataFrame, item_ids: Sequence[str]) -> pd.DataFrame:
+def _groups(metric: Any, frames: Sequence[pd.DataFrame]) -> pd.DataFrame:
     rows = [(TOTAL, TOTAL)]
-    mine = items[items["item"].isin(item_ids)]
     for dim in metric.breakdowns:
-        seen = set(mine.loc[mine["breakdown"] == dim, "group"].astype(str))
+        seen: set[str] = set()
+        for own in frames:
+            seen.update(str(g) for g in own.loc[own["breakdown"] == dim, "group"].unique())
         expected = list(GROUPS[dim])
         rows += [(dim, g) for g in expected + sorted(seen - set(expected))]
     return pd.DataFrame(rows, columns=["breakdown", "group"])
 
 
-def _item_frame(items: pd.DataFrame, item_id: str, prefix: str) -> pd.DataFrame:
-    own = items.loc[items["item"] == item_id, [*ROW_KEYS, "v", "n", "ss"]]
+class Inputs:
+    """What every metric's assembly reads, split and memoised once per assembly.
+
+    Many metrics share data items and datasets: the per-item rows, each item's missing-input
+    status and each set of sources' lineage are worked out once, not once per metric.
+    """
+
+    def __init__(self, items: pd.DataFrame, orgs: pd.DataFrame, presence: pd.DataFrame) -> None:
+        self.orgs, self.presence = orgs, presence
+        self.org_periods = orgs[ORG_KEYS].drop_duplicates()
+        cols = [*ROW_KEYS, "v", "n", "ss"]
+        self.by_item = {k: g[cols] for k, g in items.groupby("item", sort=False)}
+        self._status: dict[str, pd.DataFrame] = {}
+        self._lineage: dict[tuple, tuple[pd.DataFrame, pd.DataFrame]] = {}
+
+    def rows(self, item_id: str) -> pd.DataFrame:
+        empty = pd.DataFrame(columns=[*ROW_KEYS, "v", "n", "ss"])
+        return self.by_item.get(item_id, empty)
+
+    def status(self, item: Any) -> pd.DataFrame:
+        if item.id not in self._status:
+            self._status[item.id] = item_status(item, self.orgs, self.presence, self.rows(item.id))
+        return self._status[item.id]
+
+    def lineage(self, sources: tuple) -> tuple[pd.DataFrame, pd.DataFrame]:
+        if sources not in self._lineage:
+            revs = org_revisions(self.orgs, self.presence, sources)
+            if revs.empty:
+                keys, table = pd.Series(dtype=object), _empty_lineage()
+            else:
+                keys, table = keyed(revs)
+            revs = revs.assign(revisions=keys.to_numpy())[[*ORG_KEYS, "revisions"]]
+            self._lineage[sources] = (revs, table)
+        return self._lineage[sources]
+
+
+def _item_frame(inputs: Inputs, item_id: str, prefix: str) -> pd.DataFrame:
+    own = inputs.rows(item_id)
     return own.rename(columns={"v": f"{prefix}_v", "n": f"{prefix}_n", "ss": f"{prefix}_ss"})
 
 
@@ -106,24 +141,20 @@ def _value_of(agg: str, v: pd.Series, n: pd.Series) -> pd.Series:
 
 
 def metric_rows(
-    metric: Any,
-    item_defs: Mapping[str, Any],
-    items: pd.DataFrame,
-    orgs: pd.DataFrame,
-    presence: pd.DataFrame,
+    metric: Any, item_defs: Mapping[str, Any], inputs: Inputs
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Tidy result rows for one metric, and the lineage table they refer to."""
     num = item_defs[metric.numerator]
     den = item_defs[metric.denominator] if metric.denominator else None
     used = [num] + ([den] if den is not None else [])
-    org_periods = orgs[ORG_KEYS].drop_duplicates()
-    grid = org_periods.merge(_groups(metric, items, [i.id for i in used]), how="cross")
-    grid = grid.merge(_item_frame(items, num.id, "a"), on=ROW_KEYS, how="left")
-    reasons = item_status(num, orgs, presence, items).rename(columns={"missing_reason": "ra"})
+    groups = _groups(metric, [inputs.rows(i.id) for i in used])
+    grid = inputs.org_periods.merge(groups, how="cross")
+    grid = grid.merge(_item_frame(inputs, num.id, "a"), on=ROW_KEYS, how="left")
+    reasons = inputs.status(num).rename(columns={"missing_reason": "ra"})
     grid = grid.merge(reasons, on=ORG_KEYS, how="left")
     if den is not None:
-        grid = grid.merge(_item_frame(items, den.id, "b"), on=ROW_KEYS, how="left")
-        rb = item_status(den, orgs, presence, items).rename(columns={"missing_reason": "rb"})
+        grid = grid.merge(_item_frame(inputs, den.id, "b"), on=ROW_KEYS, how="left")
+        rb = inputs.status(den).rename(columns={"missing_reason": "rb"})
         grid = grid.merge(rb, on=ORG_KEYS, how="left")
         missing = grid["ra"].where(grid["ra"].notna(), grid["rb"])
     else:
@@ -170,9 +201,7 @@ def metric_rows(
     out["value"] = value.where(~gone)
     out["missing_reason"] = missing.astype(object).where(gone, None)
     sources = [(i.dataset, i.aggregation == "open_at_period_end") for i in used]
-    revs = org_revisions(orgs, presence, sorted(set(sources)))
-    keys, table = keyed(revs) if not revs.empty else (pd.Series(dtype=object), _empty_lineage())
-    revs = revs.assign(revisions=keys.to_numpy())[[*ORG_KEYS, "revisions"]]
+    revs, table = inputs.lineage(tuple(sorted(set(sources))))
     out = out.merge(revs, on=ORG_KEYS, how="left")
     out["sd"] = sd.to_numpy()
     return out[RESULT_COLUMNS], table
@@ -191,8 +220,9 @@ def assemble(
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """All metrics' rows (sorted) and the lineage table."""
     frames, lineages = [], []
+    inputs = Inputs(items, orgs, presence)
     for metric in metrics:
-        rows, lin = metric_rows(metric, item_defs, items, orgs, presence)
+        rows, lin = metric_rows(metric, item_defs, inputs)
         frames.append(rows)
         lineages.append(lin)
     out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=RESULT_COLUMNS)

@@ -1,20 +1,21 @@
 """Catalogue data items -> backend-free Ibis expressions over lake tables.
 
-One scan of a dataset yields all its data items: filters become conditional sums
-(sum(case when filter then 1 else 0)), grouped once by ICB, period, revision and every breakdown
-dimension ("partials"). Partials are additive, so every organisation level and breakdown is a
-roll-up of them (region and England from the same records, never averages). Quantiles are not
-additive: they are computed from the records for each level and breakdown (exact, linear
-interpolation on both engines: DuckDB percentile_cont, Spark percentile).
+One scan of a dataset yields all its additive data items: filters become conditional sums
+(sum(case when filter then 1 else 0)), grouped once by ICB, period, revision and the raw person
+columns ("partials"; a few hundred thousand rows however many records). Partials are additive, so
+every organisation level and breakdown is a roll-up of them in memory (rollup.py; region and
+England from the same records, never averages). Quantiles are not additive: they are computed
+from the records for each level and breakdown (exact, linear interpolation on both engines:
+DuckDB quantile_cont, Spark percentile), over one cached projection of the records.
 
-Items open at period end (waiting lists, backlogs) use a difference array instead of a range join
-of records x periods: each record adds +1 in the first month-end it counts at and -1 in the first
-month-end it no longer counts at; a small inequality join of those deltas with the periods sums
-them into snapshots.
+Items open at period end (waiting lists, backlogs) join the records with the month-end
+snapshots (a dozen rows, so a streaming filter, not a real range join) and count, in one scan,
+every item's rows open at each month-end.
 """
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from collections.abc import Sequence
 from typing import Any
@@ -22,11 +23,10 @@ from typing import Any
 import ibis
 import ibis.expr.types as ir
 
-from oversight.metrics.breakdowns import DIMENSIONS, TOTAL, dimension_columns
+from oversight.metrics.breakdowns import DIMENSIONS, RAW_DIMENSIONS, TOTAL, dimension_columns
 from oversight.metrics.organisations import ENGLAND, ENGLAND_CODE, ICB, REGION
 
 ADDITIVE = ("count", "sum", "mean")
-FAR_FUTURE = dt.date(2999, 12, 1)
 KEYS = ("icb_code", "period")
 
 
@@ -88,12 +88,20 @@ def item_filter(table: ir.Table, item: Any) -> ir.BooleanValue:
     return expr
 
 
+def _plus_days(date: ir.DateValue, days: int) -> ir.DateValue:
+    return date + ibis.interval(days=days)
+
+
+def _count_if(keep: ir.BooleanValue) -> ir.Scalar:
+    return ibis.ifelse(keep, 1, 0).cast("int64").sum()
+
+
 def _additive_measures(table: ir.Table, items: Sequence[Any]) -> dict[str, ir.Scalar]:
     out: dict[str, ir.Scalar] = {}
     for item in items:
         keep = item_filter(table, item)
         if item.aggregation == "count":
-            out[value_col(item.id)] = ibis.ifelse(keep, 1, 0).cast("int64").sum()
+            out[value_col(item.id)] = _count_if(keep)
         elif item.aggregation == "sum":
             out[value_col(item.id)] = ibis.ifelse(keep, table[item.column], None).sum()
         elif item.aggregation == "mean":
@@ -104,75 +112,59 @@ def _additive_measures(table: ir.Table, items: Sequence[Any]) -> dict[str, ir.Sc
     return out
 
 
-def _record_dims(table: ir.Table) -> ir.Table:
-    return table.mutate(**dimension_columns(table))
-
-
 def partials(
     table: ir.Table, items: Sequence[Any], record_level: bool, periods: Sequence[dt.date]
 ) -> ir.Table:
-    """count/sum/mean items grouped by ICB, period, revision (and dimensions for records)."""
+    """count/sum/mean items grouped by ICB, period, revision (and raw person columns)."""
     source = table.filter(table.period.isin(list(periods)))
     keys = [*KEYS, "revision_id"]
     if record_level:
-        source = _record_dims(source)
-        keys += list(DIMENSIONS)
+        keys += list(RAW_DIMENSIONS)
     measures = _additive_measures(source, items)
     return source.group_by(keys).aggregate(_rows=source.count(), **measures)
 
 
-def _plus_days(date: ir.DateValue, days: int) -> ir.DateValue:
-    return date + ibis.interval(days=days)
+def month_end(period: dt.date) -> dt.date:
+    return period.replace(day=calendar.monthrange(period.year, period.month)[1])
 
 
-def _earlier(a: ir.DateValue, b: ir.DateValue) -> ir.DateValue:
-    return ibis.ifelse(a < b, a, b)
+def _open_at(rows: ir.Table, item: Any, end: ir.DateValue) -> ir.BooleanValue:
+    """Open at month-end `end`: started by then, not stopped by then, waited within bounds."""
+    start = rows[item.start_column].cast("date")
+    stop = rows[item.stop_column].cast("date")
+    keep = item_filter(rows, item) & (start <= end) & (stop.isnull() | (stop > end))
+    if item.min_days is not None:
+        keep = keep & (_plus_days(start, item.min_days + 1) <= end)
+    if item.max_days is not None:
+        keep = keep & (end <= _plus_days(start, item.max_days))
+    return keep.fill_null(False)
 
 
 def open_partials(table: ir.Table, items: Sequence[Any], periods: Sequence[dt.date]) -> ir.Table:
-    """Rows open at each period end per ICB and dimensions, by a difference array.
+    """Rows open at each period end per ICB and person columns, in one scan.
 
     A row counts at month-end E when start <= E, stop is null or after E, and the days waited
-    (E - start) are > min_days and <= max_days. All bounds are on E, so a row counts over one
-    contiguous run of months [first, last_excl).
+    (E - start) are > min_days and <= max_days. The records meet the month-ends by a join whose
+    condition is the loosest of the items' (started by E, not stopped by E).
     """
-    first_period, last_period = min(periods), max(periods)
-    source = _record_dims(table.filter(table.period <= last_period))
-    keys = [*KEYS, *DIMENSIONS]
-    branches = []
-    for item in items:
-        start = source[item.start_column].cast("date")
-        stop = source[item.stop_column].cast("date").fill_null(ibis.date(FAR_FUTURE))
-        lo = _plus_days(start, item.min_days + 1) if item.min_days is not None else start
-        hi_excl = stop
-        if item.max_days is not None:
-            hi_excl = _earlier(stop, _plus_days(start, item.max_days + 1))
-        first = lo.truncate("M")
-        first = ibis.ifelse(first < ibis.date(first_period), ibis.date(first_period), first)
-        last_excl = hi_excl.truncate("M")
-        rows = source.filter(item_filter(source, item) & (first < last_excl))
-        zeros = {value_col(other.id): ibis.literal(0, "int64") for other in items}
-        for edge, delta in ((first, 1), (last_excl, -1)):
-            branches.append(
-                rows.select(
-                    rows.icb_code,
-                    *[rows[d] for d in DIMENSIONS],
-                    period=edge,
-                    **{**zeros, value_col(item.id): ibis.literal(delta, "int64")},
-                )
-            )
-    deltas = (
-        ibis.union(*branches)
-        .group_by(keys)
-        .aggregate(**{value_col(i.id): ibis._[value_col(i.id)].sum() for i in items})
+    ends = [month_end(p) for p in periods]
+    snaps = ibis.memtable(
+        {"snapshot": list(periods), "snapshot_end": ends},
+        schema={"snapshot": "date", "snapshot_end": "date"},
     )
-    snaps = ibis.memtable({"snapshot": list(periods)}, schema={"snapshot": "date"})
-    joined = deltas.join(snaps, deltas.period <= snaps.snapshot)
-    return (
-        joined.group_by([joined.icb_code, *DIMENSIONS, joined.snapshot.name("period")])
-        .aggregate(**{value_col(i.id): joined[value_col(i.id)].sum() for i in items})
-        .select(*keys, *[value_col(i.id) for i in items])
-    )
+    source = table.filter(table.period <= max(periods))
+    pairs = sorted({(i.start_column, i.stop_column) for i in items})
+    joined = source.cross_join(snaps)
+    end = joined.snapshot_end
+    loose = None
+    for start_col, stop_col in pairs:
+        start, stop = joined[start_col].cast("date"), joined[stop_col].cast("date")
+        cond = (start <= end) & (stop.isnull() | (stop > end))
+        loose = cond if loose is None else loose | cond
+    rows = joined.filter(loose)
+    keys = [rows.icb_code, *[rows[d] for d in RAW_DIMENSIONS], rows.snapshot.name("period")]
+    measures = {value_col(i.id): _count_if(_open_at(rows, i, rows.snapshot_end)) for i in items}
+    return rows.group_by(keys).aggregate(**measures)
 
 
 def _org_columns(table: ir.Table, level: str) -> dict[str, ir.Value]:
@@ -191,36 +183,26 @@ def with_regions(table: ir.Table, membership: ir.Table) -> ir.Table:
     )
 
 
-def _breakdowns(record_level: bool) -> tuple[str, ...]:
-    return (TOTAL, *DIMENSIONS) if record_level else (TOTAL,)
-
-
-def rollup(partial: ir.Table, measures: Sequence[str], record_level: bool) -> ir.Table:
-    """Sum partials (with region_code attached) to every level x breakdown group."""
-    parts = []
-    for level in (ICB, REGION, ENGLAND):
-        for breakdown in _breakdowns(record_level):
-            group = ibis.literal(TOTAL) if breakdown == TOTAL else partial[breakdown].cast("string")
-            keyed = partial.mutate(
-                **_org_columns(partial, level), breakdown=ibis.literal(breakdown), group=group
-            )
-            parts.append(
-                keyed.group_by(["org_type", "org_code", "period", "breakdown", "group"]).aggregate(
-                    **{m: keyed[m].sum().cast(partial[m].type()) for m in measures}
-                )
-            )
-    return ibis.union(*parts)
-
-
-def quantiles(
+def quantile_source(
     table: ir.Table, items: Sequence[Any], membership: ir.Table, periods: Sequence[dt.date]
 ) -> ir.Table:
+    """The records quantiles need (any item's filter), with region and breakdown groups."""
+    source = table.filter(table.period.isin(list(periods)))
+    wanted = None
+    for item in items:
+        keep = item_filter(source, item)
+        wanted = keep if wanted is None else wanted | keep
+    source = source.filter(wanted)
+    source = with_regions(source.mutate(**dimension_columns(source)), membership)
+    cols = {c.column for i in items for c in i.filter} | {i.column for i in items}
+    return source.select("icb_code", "region_code", "period", *DIMENSIONS, *sorted(cols))
+
+
+def quantiles(source: ir.Table, items: Sequence[Any]) -> ir.Table:
     """Exact quantiles (and record counts) for every level x breakdown group, from the records."""
-    source = _record_dims(table.filter(table.period.isin(list(periods))))
-    source = with_regions(source, membership)
     parts = []
     for level in (ICB, REGION, ENGLAND):
-        for breakdown in _breakdowns(True):
+        for breakdown in (TOTAL, *DIMENSIONS):
             group = ibis.literal(TOTAL) if breakdown == TOTAL else source[breakdown]
             keyed = source.mutate(
                 **_org_columns(source, level), breakdown=ibis.literal(breakdown), group=group
@@ -230,7 +212,7 @@ def quantiles(
                 keep = item_filter(keyed, item)
                 x = keyed[item.column].cast("float64")
                 aggs[value_col(item.id)] = x.quantile(item.quantile, where=keep)
-                aggs[count_col(item.id)] = ibis.ifelse(keep & x.notnull(), 1, 0).cast("int64").sum()
+                aggs[count_col(item.id)] = _count_if(keep & x.notnull())
             parts.append(
                 keyed.group_by(["org_type", "org_code", "period", "breakdown", "group"]).aggregate(
                     **aggs

@@ -23,6 +23,7 @@ from oversight.metrics.assemble import ROW_KEYS, assemble
 from oversight.metrics.engines import Engine
 from oversight.metrics.lakefiles import LakeFile, lake_periods, list_files
 from oversight.metrics.organisations import OrgTree
+from oversight.metrics.rollup import rollup
 
 Progress = Callable[[str], None]
 
@@ -109,17 +110,12 @@ def scan(
 def roll_up(
     engine: Engine, partial: pd.DataFrame, items: Sequence[Any], record_level: bool, tree: OrgTree
 ) -> pd.DataFrame:
-    """Partials -> every level x breakdown, run on the engine."""
+    """Partials -> every level x breakdown (in memory: the partials are small)."""
+    del engine  # the roll-up is engine-independent; kept for a uniform signature
     measures = cc.measure_columns([i for i in items if i.aggregation != "quantile"])
     if partial.empty or not measures:
         return pd.DataFrame(columns=[*ROW_KEYS, *measures])
-    frame = partial.drop(columns=["revision_id"])
-    for m in measures:
-        frame[m] = frame[m].astype("float64")
-    table = ibis.memtable(frame)
-    with_reg = cc.with_regions(table, membership_table(tree))
-    wide = _dates(engine.execute(cc.rollup(with_reg, measures, record_level)))
-    return wide.dropna(subset=["org_code"])
+    return rollup(partial, measures, record_level, tree.membership)
 
 
 def quantile_values(
@@ -129,9 +125,14 @@ def quantile_values(
     tree: OrgTree,
     periods: Sequence[dt.date],
 ) -> pd.DataFrame:
+    """Exact quantiles for every level x breakdown, from one cached projection of the records."""
     table = engine.read([f.path for f in files])
-    expr = cc.quantiles(table, items, membership_table(tree), periods)
-    return _dates(engine.execute(expr)).dropna(subset=["org_code"])
+    source = engine.cache(cc.quantile_source(table, items, membership_table(tree), periods))
+    try:
+        wide = _dates(engine.execute(cc.quantiles(source, items)))
+    finally:
+        engine.release(source)
+    return wide.dropna(subset=["org_code"])
 
 
 def dataset_values(

@@ -36,6 +36,12 @@ class Engine:
         """Materialise an intermediate result that several later expressions read."""
         return expr.cache()
 
+    def release(self, cached: ir.Table) -> None:
+        """Drop an intermediate result made by cache()."""
+        release = getattr(cached, "release", None)
+        if release is not None:
+            release()
+
     def close(self) -> None:
         """Release the backend (a no-op for a shared Spark session)."""
 
@@ -49,9 +55,15 @@ class DuckDBEngine(Engine):
             self.backend.raw_sql(f"SET threads = {int(threads)}")
 
     def read(self, paths: Sequence[Path]) -> ir.Table:
-        return self.backend.read_parquet(
-            [str(p) for p in paths], hive_partitioning=False, union_by_name=True
-        )
+        return self.backend.read_parquet([str(p) for p in paths], hive_partitioning=False)
+
+    def cache(self, expr: ir.Table) -> ir.Table:
+        self._n = getattr(self, "_n", 0) + 1
+        name = f"_oversight_cache_{self._n}"
+        return self.backend.create_table(name, expr, temp=True)
+
+    def release(self, cached: ir.Table) -> None:
+        self.backend.raw_sql(f'DROP TABLE IF EXISTS "{cached.get_name()}"')
 
     def close(self) -> None:
         self.backend.disconnect()
@@ -65,6 +77,7 @@ class SparkEngine(Engine):
         super().__init__(ibis.pyspark.connect(session))
         self.session = session
         self._n = 0
+        self._cached: dict[str, Any] = {}
 
     def read(self, paths: Sequence[Path]) -> ir.Table:
         frame = self.session.read.option("mergeSchema", "true").parquet(*[str(p) for p in paths])
@@ -72,6 +85,23 @@ class SparkEngine(Engine):
         name = f"oversight_lake_{id(self)}_{self._n}"
         frame.createOrReplaceTempView(name)
         return self.backend.table(name)
+
+    def cache(self, expr: ir.Table) -> ir.Table:
+        """A persisted Spark DataFrame behind a temporary view (memtables registered first)."""
+        self.backend._run_pre_execute_hooks(expr)
+        frame = self.session.sql(str(self.backend.compile(expr))).persist()
+        self._n += 1
+        name = f"oversight_cache_{id(self)}_{self._n}"
+        frame.createOrReplaceTempView(name)
+        self._cached[name] = frame
+        return self.backend.table(name)
+
+    def release(self, cached: ir.Table) -> None:
+        name = cached.get_name()
+        frame = self._cached.pop(name, None)
+        if frame is not None:
+            frame.unpersist()
+        self.session.catalog.dropTempView(name)
 
 
 def spark_session(master: str = "local[2]", shuffle_partitions: int = 4) -> Any:
