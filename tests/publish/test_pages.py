@@ -103,3 +103,9 @@ def test_pages_and_assets_need_no_internet(client: TestClient) -> None:
     assert "assets.nhs.uk" not in css.text
     assert "https://" not in css.text
     assert client.get("/static/nhsuk/nhsuk-frontend.min.js").status_code == 200
+
+
+def test_submission_api_is_served_and_needs_a_token(client: TestClient) -> None:
+    response = client.get("/api/v1/submissions/1")
+    assert response.status_code == 401
+    assert "/api/v1/submissions" in client.get("/api/openapi.json").json()["paths"]
