@@ -30,7 +30,7 @@ def starts_like_formula(text: pa.Array) -> pa.Array:
     if data_buf is None or data_buf.size == 0:
         return pa.array(np.zeros(len(text), dtype=bool))
     data = np.frombuffer(data_buf, np.uint8)
-    first = data[np.minimum(starts, data.size - 1)]  # an empty last cell may point past the end
+    first = np.take(data, starts, mode="clip")  # an empty last cell may point past the end
     hit = _TRIGGER[first] & nonempty
     if text.null_count:
         return pc.and_(pa.array(hit), pc.is_valid(text))
