@@ -15,8 +15,9 @@ import pandas as pd
 
 from oversight.stats.spc import labels as L
 from oversight.stats.spc import validate
+from oversight.stats.spc.blocks import run_blocks
 from oversight.stats.spc.constants import SHORT_GROUP_MESSAGE
-from oversight.stats.spc.engine import assurance, run_engine
+from oversight.stats.spc.engine import assurance
 from oversight.stats.spc.frames import points_frame
 from oversight.stats.spc.single import missing_rebase_message
 
@@ -130,12 +131,14 @@ def spc_many(
     fix_after_n_points: float | None = None,
     screen_outliers: bool = True,
     trajectory: str | None = None,
+    workers: int | None = None,
 ) -> SpcMany:
     """XmR charts of every series in ``table`` (one per value of column ``by``) at once.
 
     ``target``: one number for all series or a mapping by series key. ``rebase``: dates for
     all series or a mapping by series key. A series missing from a target mapping gets a NaN
-    target and, as in the reference, an "inconsistent" assurance.
+    target and, as in the reference, an "inconsistent" assurance. ``workers``: threads for
+    large tables (None: every available CPU); the result is the same for any number.
     """
     imp = validate.improvement_code(improvement)
     k = validate.fix_after(fix_after_n_points)
@@ -180,8 +183,15 @@ def spc_many(
     mark, absent = _rebase_marks(rebase, uniques, x, starts, sid)
 
     target_col = targets[sid]
-    res = run_engine(
-        y, starts, mark, improvement=imp, fix_after=k, screen=screen_outliers, target=target_col
+    res = run_blocks(
+        y,
+        starts,
+        mark,
+        improvement=imp,
+        fix_after=k,
+        screen=screen_outliers,
+        target=target_col,
+        workers=workers,
     )
     points = points_frame(res, f=f, y=y, x=x, trajectory=traj, target=target_col)
     return SpcMany(
