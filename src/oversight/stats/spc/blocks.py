@@ -116,7 +116,7 @@ def run_blocks(
             improvement=improvement,
             fix_after=fix_after,
             screen=screen,
-            target=target[p0:p1],
+            target=target[s0:s1],
         )
         for f in fields(PointLimits):
             if f.name != "fix_y" or fixed:

@@ -41,7 +41,8 @@ def run_engine(
     screen: bool,
     target: FloatArray,
 ) -> EngineResult:
-    """Run every step of ``ptd_spc`` over all series in one pass (``target``: per point)."""
+    """Run every step of ``ptd_spc`` over all series in one pass (``target``: per series,
+    NaN for none)."""
     n = y.size
     series_sizes = np.diff(np.append(series_starts, n))
     if rebase_mark.any():
@@ -59,10 +60,12 @@ def run_engine(
     first[starts] = True
 
     baseline = baseline_mask(starts, sizes, n, fix_after)
-    lim = point_limits(y, starts, sizes, first, baseline, screen, target[starts])
+    first_group = np.searchsorted(starts, series_starts)
+    if starts.size != series_starts.size:  # rebase groups: each takes its series' target
+        target = np.repeat(target, np.diff(np.append(first_group, starts.size)))
+    lim = point_limits(y, starts, sizes, first, baseline, screen, target)
     code = rules.special_cause_type(y, first, lim.outside, lim.close, lim.relative_to_mean)
     group_short = sizes < WARNING_THRESHOLD
-    first_group = np.searchsorted(starts, series_starts)
     series_short = np.logical_or.reduceat(group_short, first_group)
     return EngineResult(
         rebase_group=rebase_group,

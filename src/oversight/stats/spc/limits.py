@@ -20,7 +20,7 @@ from oversight.stats.spc.segments import BoolArray, FloatArray, IntArray, fast_m
 #: mean and R's long-double mean (they differ by a few ulps, about 1e-16).
 _TIE_TOLERANCE = 1e-12
 
-MeanOf = Callable[[FloatArray, BoolArray | None, IntArray, IntArray], FloatArray]
+MeanOf = Callable[[FloatArray, BoolArray | None, IntArray, IntArray, bool], FloatArray]
 
 
 @dataclass(frozen=True)
@@ -74,18 +74,19 @@ def _group_stats(
     mean_of: MeanOf,
 ) -> GroupStats:
     """Centre line and (screened) average moving range of every group."""
-    mean = mean_of(y, baseline, starts, sizes)
-    mr = np.zeros_like(y)
-    if y.size > 1:
-        mr[1:] = np.abs(np.diff(y))
+    mean = mean_of(y, baseline, starts, sizes, False)
+    mr = np.empty_like(y)
+    mr[:1] = 0.0
+    np.subtract(y[1:], y[:-1], out=mr[1:])
+    np.abs(mr, out=mr)
     has_mr = ~first if baseline is None else baseline & ~first
-    amr = mean_of(mr, has_mr, starts, sizes)
+    amr = mean_of(mr, has_mr, starts, sizes, True)
     threshold = None
     if screen:
         threshold = np.repeat(SCREEN * amr, sizes)
         with np.errstate(invalid="ignore"):
             kept = has_mr & (mr < threshold)
-        amr = mean_of(mr, kept, starts, sizes)
+        amr = mean_of(mr, kept, starts, sizes, True)
     return GroupStats(mean=mean, amr=amr, mr=mr, has_mr=has_mr, threshold=threshold)
 
 
@@ -118,7 +119,8 @@ def _point_limits(
         outside=outside,
         close=close,
         na=spread(np.isnan(amr)),
-        relative_to_mean=np.sign(y - m).astype(np.int8),
+        # sign(y - m) for finite y and m, without np.sign (slow on floats)
+        relative_to_mean=(y > m).view(np.int8) - (y < m).view(np.int8),
     )
 
 

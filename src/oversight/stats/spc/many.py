@@ -1,7 +1,8 @@
 """``spc_many``: many series in one vectorised pass (``ptd_spc`` with a facet field).
 
-The table is sorted by series then date once (skipped when already sorted); every series
-and rebase group is then a contiguous slice and the engine runs over all of them together.
+The table is sorted by series then date once (skipped when already sorted, see
+``grouping``); every series and rebase group is then a contiguous slice and the engine runs
+over all of them together (in cache-sized blocks, see ``blocks``).
 The result is identical to calling ``spc`` on each series.
 """
 
@@ -13,8 +14,8 @@ from typing import Any, NamedTuple
 import numpy as np
 import pandas as pd
 
+from oversight.stats.spc import grouping, validate
 from oversight.stats.spc import labels as L
-from oversight.stats.spc import validate
 from oversight.stats.spc.blocks import run_blocks
 from oversight.stats.spc.constants import SHORT_GROUP_MESSAGE
 from oversight.stats.spc.engine import assurance
@@ -32,39 +33,6 @@ class SpcMany(NamedTuple):
 
     points: pd.DataFrame
     summary: pd.DataFrame
-
-
-def _series_codes(keys: pd.Series) -> tuple[np.ndarray, pd.Index]:
-    """Code of each row's series (codes follow the sorted keys) and the sorted keys.
-
-    Tables usually arrive grouped and sorted by series; then adjacent comparisons give the
-    codes far faster than hashing every key. Otherwise fall back to ``pd.factorize``.
-    """
-    if len(keys) > 1 and not keys.hasnans:
-        arr = keys.array
-        try:
-            ordered = np.asarray(arr[:-1] <= arr[1:], dtype=bool)
-            changes = np.asarray(arr[:-1] != arr[1:], dtype=bool)
-        except TypeError:
-            ordered = np.zeros(1, dtype=bool)
-        if ordered.all():
-            codes = np.zeros(len(keys), dtype=np.int64)
-            np.cumsum(changes, out=codes[1:])
-            first = np.concatenate(([0], np.flatnonzero(changes) + 1))
-            return codes, pd.Index(arr.take(first))
-    codes, uniques = pd.factorize(keys, sort=True)
-    return codes, pd.Index(uniques)
-
-
-def _series_order(codes: np.ndarray, x: np.ndarray) -> np.ndarray | None:
-    """Sort order by (series, date), or None when the table is already in that order."""
-    if codes.size < 2:
-        return None
-    dc = np.diff(codes)
-    dx = np.diff(x)
-    if bool(np.all((dc > 0) | ((dc == 0) & (dx > 0)))):
-        return None
-    return np.lexsort((x, codes))
 
 
 def _per_series(arg: Any, uniques: pd.Index, name: str) -> Mapping[Any, Any] | None:
@@ -90,7 +58,7 @@ def _targets(target: Any, uniques: pd.Index) -> tuple[np.ndarray, bool]:
 
 
 def _rebase_marks(
-    rebase: Any, uniques: pd.Index, x: np.ndarray, starts: np.ndarray, sid: np.ndarray
+    rebase: Any, uniques: pd.Index, x: np.ndarray, starts: np.ndarray
 ) -> tuple[np.ndarray, dict[int, list[Any]]]:
     """Rebase marks per point and, per series index, rebase dates it does not have."""
     mark = np.zeros(x.size, dtype=bool)
@@ -147,10 +115,11 @@ def spc_many(
             raise ValueError(f"column {col!r} is not in the table")
     if len(table) == 0:
         raise ValueError("table is empty; SPC needs at least one point")
-    codes, uniques = _series_codes(table[by])
-    if (codes < 0).any():
+    keys = grouping.series_keys(table[by])
+    uniques = keys.uniques
+    if keys.codes is not None and (keys.codes < 0).any():
         raise ValueError(
-            f"{by}: row {table.index[np.flatnonzero(codes < 0)[0]]!r} has no series key"
+            f"{by}: row {table.index[np.flatnonzero(keys.codes < 0)[0]]!r} has no series key"
         )
     y = table[value].to_numpy(dtype=np.float64)
     bad = ~np.isfinite(y)
@@ -158,31 +127,20 @@ def spc_many(
         i = int(np.flatnonzero(bad)[0])
         raise ValueError(
             f"{value}: row {validate.show(table.index[i])} "
-            f"(series {validate.show(uniques[codes[i]])}) is {float(y[i])!r}; "
+            f"(series {validate.show(uniques[keys.series_of(i)])}) is {float(y[i])!r}; "
             "SPC needs a finite value for every point"
         )
     x = validate.as_dates(table[date].to_numpy(), name=date)
-    traj = table[trajectory].to_numpy(dtype=np.float64) if trajectory else np.full(y.size, np.nan)
+    traj = table[trajectory].to_numpy(dtype=np.float64) if trajectory else None
     f = table[by].array
 
-    order = _series_order(codes, x)
+    order, starts = grouping.row_order(keys, x, date)
     if order is not None:
-        codes, y, x, traj = codes[order], y[order], x[order], traj[order]
-        f = f.take(order)
-    same = codes[1:] == codes[:-1]
-    dups = validate.duplicate_dates(x, same)
-    if dups.size:
-        i = int(dups[0])
-        raise ValueError(
-            f"{date}: series {validate.show(uniques[codes[i]])} has the date "
-            f"{validate.show(x[i])} twice"
-        )
-    starts = np.concatenate(([0], np.flatnonzero(~same) + 1))
-    sid = codes.astype(np.int64)
+        y, x, f = y[order], x[order], f.take(order)
+        traj = None if traj is None else traj[order]
     targets, has_target = _targets(target, uniques)
-    mark, absent = _rebase_marks(rebase, uniques, x, starts, sid)
+    mark, absent = _rebase_marks(rebase, uniques, x, starts)
 
-    target_col = targets[sid]
     res = run_blocks(
         y,
         starts,
@@ -190,10 +148,18 @@ def spc_many(
         improvement=imp,
         fix_after=k,
         screen=screen_outliers,
-        target=target_col,
+        target=targets,
         workers=workers,
     )
-    points = points_frame(res, f=f, y=y, x=x, trajectory=traj, target=target_col)
+    sizes = np.diff(np.append(starts, y.size))
+    points = points_frame(
+        res,
+        f=f,
+        y=y,
+        x=x,
+        trajectory=np.full(y.size, np.nan) if traj is None else traj,
+        target=np.repeat(targets, sizes),
+    )
     return SpcMany(
         points=points, summary=_summary(res, uniques, by, imp, targets, has_target, absent, starts)
     )

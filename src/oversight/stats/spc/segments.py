@@ -16,13 +16,18 @@ BoolArray = npt.NDArray[np.bool_]
 
 
 def r_mean(
-    values: FloatArray, mask: BoolArray | None, starts: IntArray, sizes: IntArray
+    values: FloatArray,
+    mask: BoolArray | None,
+    starts: IntArray,
+    sizes: IntArray,
+    nonnegative: bool = False,
 ) -> FloatArray:
     """Mean of ``values[mask]`` per group (all values if mask is None), as R's ``mean()``.
 
     R sums in long double, divides, then adds the mean residual (a second pass) before
     rounding to double. Copying that keeps points that sit exactly on the mean (or a limit)
-    there, so ties agree with the reference. An empty group gives NaN.
+    there, so ties agree with the reference. An empty group gives NaN. ``nonnegative`` is
+    accepted for the same signature as ``fast_mean`` and not needed here.
     """
     ld = values.astype(np.longdouble)
     if mask is None:
@@ -41,18 +46,35 @@ def r_mean(
 
 
 def fast_mean(
-    values: FloatArray, mask: BoolArray | None, starts: IntArray, sizes: IntArray
+    values: FloatArray,
+    mask: BoolArray | None,
+    starts: IntArray,
+    sizes: IntArray,
+    nonnegative: bool = False,
 ) -> FloatArray:
-    """The same two-pass mean in double precision: within a few ulps of ``r_mean``."""
-    if mask is None:
-        count = sizes
-        buf = values.copy()
-    else:
-        count = np.add.reduceat(mask, starts, dtype=np.int64)
-        buf = np.where(mask, values, 0.0)
+    """The same two-pass mean in double precision: within a few ulps of ``r_mean``.
+
+    Masked-out values must count as +0.0 in both sums. When the caller knows the values
+    are >= +0.0 (moving ranges: never -0.0) and they are finite, multiplying by the mask
+    does that in one fast pass (a residual times 0 may be -0.0, which adds nothing:
+    x + -0.0 == x for every x); other values go through ``np.where``, slower but exact.
+    """
     with np.errstate(invalid="ignore", divide="ignore"):
-        first = np.add.reduceat(buf, starts) / count
-        np.subtract(buf, np.repeat(first, sizes), out=buf, where=mask if mask is not None else True)
+        if mask is None:
+            first = np.add.reduceat(values, starts) / sizes
+            buf = values - np.repeat(first, sizes)
+            second = first + np.add.reduceat(buf, starts) / sizes
+            return np.where(np.isfinite(first), second, first)
+        count = np.add.reduceat(mask, starts, dtype=np.int64)
+        if nonnegative and values.size and values.max() < np.inf:
+            buf = values * mask
+            first = np.add.reduceat(buf, starts) / count
+            np.subtract(values, np.repeat(first, sizes), out=buf)
+            buf *= mask
+        else:
+            buf = np.where(mask, values, 0.0)
+            first = np.add.reduceat(buf, starts) / count
+            np.subtract(buf, np.repeat(first, sizes), out=buf, where=mask)
         second = first + np.add.reduceat(buf, starts) / count
     return np.where(np.isfinite(first), second, first)
 

@@ -101,7 +101,7 @@ def spc(
         improvement=imp,
         fix_after=k,
         screen=screen_outliers,
-        target=target_col,
+        target=target_col[:1],
     )
     if res.series_short[0]:
         warnings.append(SHORT_GROUP_MESSAGE)
