@@ -1,13 +1,19 @@
 """Benchmark of the metric engine. Prints ONE JSON object; every figure comes from this run.
 
-    .venv/bin/python bench/metrics.py [--scale 1.0] [--months 12] [--lake DIR]
+    .venv/bin/python bench/metrics.py --lake /tmp/lake1 --pandas-lake /tmp/lake01
+    .venv/bin/python bench/metrics.py --scale 0.1 --months 12      # makes a lake first
 
 - engine_full_s: the whole catalogue (all metrics x ICBs + regions + England x months x all
-  breakdowns, item values and tidy rows, no statistics) on DuckDB;
-- like-for-like on the A&E dataset (its 4 data items, ICB/region/England x total + 5
-  breakdowns): the engine, a hand-written DuckDB SQL script (GROUPING SETS), and pandas;
-- incremental_s: recompute one changed ICB-month (A&E, one ICB) including statistics;
-- peak_rss_mb: peak resident memory of this process.
+  breakdowns: item values, tidy rows, missing-value reasons, lineage; no statistics) on DuckDB;
+- sql_full_s: the hand-written DuckDB SQL script computing the same aggregates
+  (bench/metrics_sql.py), and engine_vs_sql = engine_full_s / sql_full_s;
+- pandas: the engine and a straightforward pandas implementation (bench/metrics_pandas.py) of
+  the whole catalogue on the --pandas-lake (default: the same lake), like with like;
+- incremental_*_s: recompute one changed ICB-month (the last month, first ICB), including
+  statistics, for A&E and for RTT (whose change reaches every later snapshot);
+- statistics_s: SPC, intervals and funnels on the full results;
+- peak_rss_mb: peak resident memory of this process before the pandas part (engine, DuckDB,
+  the SQL baseline), and peak_rss_with_pandas_mb after it.
 """
 
 from __future__ import annotations
@@ -15,94 +21,43 @@ from __future__ import annotations
 import argparse
 import json
 import resource
+import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
-import duckdb
-import pandas as pd
+sys.path.insert(0, str(Path(__file__).parent))
 
-from oversight.catalogue import load
-from oversight.metrics.compute import compute, dataset_values, used_items
-from oversight.metrics.engines import DuckDBEngine
-from oversight.metrics.incremental import apply_change
-from oversight.metrics.lakefiles import lake_periods
-from oversight.metrics.organisations import OrgTree
-from oversight.metrics.pipeline import run
+import metrics_pandas  # noqa: E402
+import metrics_sql  # noqa: E402
 
-SQL = """
-WITH r AS (
-  SELECT a.icb_code, a.period, m.region_code,
-         coalesce(CAST(imd_decile AS VARCHAR), 'unknown') AS imd_decile,
-         coalesce(CAST((imd_decile + 1) // 2 AS VARCHAR), 'unknown') AS imd_quintile,
-         coalesce(ethnicity_group, 'unknown') AS ethnicity_group,
-         coalesce(age_band, 'unknown') AS age_band, coalesce(sex, 'unknown') AS sex,
-         wait_minutes, admitted
-  FROM read_parquet('{glob}', hive_partitioning = false) a
-  JOIN membership m USING (icb_code, period)
-), lv AS (
-  SELECT *, icb_code AS org FROM r
-)
-SELECT lvl, org, period, imd_decile, imd_quintile, ethnicity_group, age_band, sex,
-       count(*) AS n, sum(CASE WHEN wait_minutes <= 240 THEN 1 ELSE 0 END) AS within_4h,
-       sum(CASE WHEN wait_minutes > 720 THEN 1 ELSE 0 END) AS over_12h,
-       sum(CASE WHEN admitted THEN 1 ELSE 0 END) AS admitted
-FROM (
-  SELECT 'icb' AS lvl, icb_code AS org, * FROM r UNION ALL
-  SELECT 'region', region_code, * FROM r UNION ALL
-  SELECT 'england', 'ENG', * FROM r
-)
-GROUP BY GROUPING SETS (
-  (lvl, org, period), (lvl, org, period, imd_decile), (lvl, org, period, imd_quintile),
-  (lvl, org, period, ethnicity_group), (lvl, org, period, age_band), (lvl, org, period, sex)
-)
-"""
+from oversight.catalogue import load  # noqa: E402
+from oversight.metrics import statistics  # noqa: E402
+from oversight.metrics.compute import compute, used_items  # noqa: E402
+from oversight.metrics.engines import DuckDBEngine  # noqa: E402
+from oversight.metrics.incremental import apply_change  # noqa: E402
+from oversight.metrics.lakefiles import lake_periods  # noqa: E402
+from oversight.metrics.organisations import OrgTree  # noqa: E402
+from oversight.metrics.pipeline import canonical  # noqa: E402
 
 
-def sql_script(lake: Path, tree: OrgTree) -> float:
-    con = duckdb.connect()
-    membership = tree.membership
-    con.register("membership", membership)
+def peak_mb() -> float:
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+def records(lake: Path) -> int:
+    import pyarrow.parquet as pq
+
+    return sum(pq.ParquetFile(p).metadata.num_rows for p in lake.glob("*/*/*.parquet"))
+
+
+def timed(fn: Any, *args: Any) -> tuple[float, Any]:
     started = time.perf_counter()
-    con.execute(SQL.format(glob=lake / "ae_attendances" / "*" / "*.parquet")).fetch_df()
+    out = fn(*args)
     took = time.perf_counter() - started
-    con.close()
-    return took
-
-
-def pandas_way(lake: Path, tree: OrgTree) -> float:
-    started = time.perf_counter()
-    files = sorted((lake / "ae_attendances").glob("*/*.parquet"))
-    cols = [
-        "icb_code",
-        "period",
-        "imd_decile",
-        "ethnicity_group",
-        "age_band",
-        "sex",
-        "wait_minutes",
-        "admitted",
-    ]
-    df = pd.concat([pd.read_parquet(f, columns=cols) for f in files], ignore_index=True)
-    df["period"] = pd.to_datetime(df["period"]).dt.date
-    df = df.merge(tree.membership, on=["icb_code", "period"])
-    df["imd_quintile"] = (df["imd_decile"] + 1) // 2
-    df["within_4h"] = df["wait_minutes"] <= 240
-    df["over_12h"] = df["wait_minutes"] > 720
-    out = []
-    for org in ("icb_code", "region_code", None):
-        frame = df.assign(org=df[org] if org else "ENG")
-        for dim in (None, "imd_decile", "imd_quintile", "ethnicity_group", "age_band", "sex"):
-            keys = ["org", "period"] + ([dim] if dim else [])
-            out.append(
-                frame.groupby(keys).agg(
-                    n=("wait_minutes", "size"),
-                    within_4h=("within_4h", "sum"),
-                    over_12h=("over_12h", "sum"),
-                    admitted=("admitted", "sum"),
-                )
-            )
-    return time.perf_counter() - started
+    print(f"{getattr(fn, '__name__', fn)}: {took:.2f} s", file=sys.stderr, flush=True)
+    return took, out
 
 
 def main() -> None:
@@ -110,6 +65,7 @@ def main() -> None:
     ap.add_argument("--scale", type=float, default=1.0)
     ap.add_argument("--months", type=int, default=12)
     ap.add_argument("--lake", type=Path, default=None, help="reuse a synthetic lake")
+    ap.add_argument("--pandas-lake", type=Path, default=None, help="smaller lake for pandas")
     args = ap.parse_args()
     cat = load()
     lake = args.lake
@@ -121,55 +77,59 @@ def main() -> None:
             lake, scale=args.scale, months=args.months, start="2023-04", seed=1, progress=False
         )
     metrics = list(cat.metrics.values())
+    defs = {m.id: m for m in metrics}
     by_ds = used_items(metrics, cat.data_items)
-    periods = lake_periods(lake, by_ds)
-    tree = OrgTree.from_catalogue(cat, periods)
+
+    def setup(at: Path) -> tuple[list, OrgTree]:
+        periods = lake_periods(at, by_ds)
+        return periods, OrgTree.from_catalogue(cat, periods)
+
+    periods, tree = setup(lake)
     engine = DuckDBEngine()
-
-    started = time.perf_counter()
-    comp = compute(lake, metrics, cat.data_items, tree, engine)
-    engine_full = time.perf_counter() - started
-
-    started = time.perf_counter()
-    dataset_values(engine, lake, "ae_attendances", by_ds["ae_attendances"], tree, periods)
-    engine_ae = time.perf_counter() - started
-    sql_ae = sql_script(lake, tree)
-    pandas_ae = pandas_way(lake, tree)
-
-    comp = run(lake, metrics, cat.data_items, tree, engine)
+    engine_full, comp = timed(compute, lake, metrics, cat.data_items, tree, engine)
+    sql_full, sql_rows = timed(metrics_sql.run, lake, tree.membership)[1]
+    stats_s, stats = timed(statistics.attach, comp.metrics, defs)
+    comp.statistics = stats
+    comp = canonical(comp)
     icb = tree.icbs(periods[-1])[0]
-    started = time.perf_counter()
-    apply_change(
-        comp, ("ae_attendances", icb, periods[-1]), lake, metrics, cat.data_items, tree, engine
-    )
-    incremental = time.perf_counter() - started
-    rows = sum(pq_rows(p) for p in lake.glob("*/*/*.parquet"))
+    incremental = {}
+    for dataset in ("ae_attendances", "rtt_pathways"):
+        change = (dataset, icb, periods[-1])
+        incremental[dataset], _ = timed(
+            apply_change, comp, change, lake, metrics, cat.data_items, tree, engine
+        )
+    peak_engine = peak_mb()
+    small = args.pandas_lake or lake
+    small_periods, small_tree = setup(small)
+    engine_small, _ = timed(compute, small, metrics, cat.data_items, small_tree, engine)
+    pandas_small = timed(metrics_pandas.run, small, metrics, cat.data_items, small_tree.membership)[
+        1
+    ]
     print(
         json.dumps(
             {
                 "lake": str(lake),
-                "scale": None if args.lake else args.scale,
+                "records": records(lake),
                 "months": len(periods),
-                "records": rows,
                 "metrics": len(metrics),
                 "result_rows": len(comp.metrics),
-                "engine_full_s": round(engine_full, 3),
-                "ae_engine_s": round(engine_ae, 3),
-                "ae_sql_script_s": round(sql_ae, 3),
-                "ae_pandas_s": round(pandas_ae, 3),
-                "ae_engine_vs_sql": round(engine_ae / sql_ae, 2),
-                "ae_pandas_vs_engine": round(pandas_ae / engine_ae, 2),
-                "incremental_one_icb_month_s": round(incremental, 3),
-                "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+                "engine_full_s": round(engine_full, 2),
+                "sql_full_s": round(sql_full, 2),
+                "sql_rows": sql_rows,
+                "engine_vs_sql": round(engine_full / sql_full, 2),
+                "statistics_s": round(stats_s, 2),
+                "incremental_ae_one_icb_month_s": round(incremental["ae_attendances"], 3),
+                "incremental_rtt_one_icb_month_s": round(incremental["rtt_pathways"], 3),
+                "peak_rss_mb": peak_engine,
+                "pandas_lake": str(small),
+                "pandas_lake_records": records(small),
+                "pandas_lake_engine_s": round(engine_small, 2),
+                "pandas_lake_pandas_s": round(pandas_small, 2),
+                "pandas_vs_engine": round(pandas_small / engine_small, 1),
+                "peak_rss_with_pandas_mb": peak_mb(),
             }
         )
     )
-
-
-def pq_rows(path: Path) -> int:
-    import pyarrow.parquet as pq
-
-    return pq.ParquetFile(path).metadata.num_rows
 
 
 if __name__ == "__main__":

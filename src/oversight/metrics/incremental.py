@@ -14,10 +14,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from oversight.metrics import statistics
-from oversight.metrics.assemble import ORG_KEYS, assemble
+from oversight.metrics.assemble import ORG_KEYS, ROW_KEYS, assemble
 from oversight.metrics.compute import (
     Computation,
     quantile_values,
@@ -29,7 +30,6 @@ from oversight.metrics.compute import (
 from oversight.metrics.engines import Engine
 from oversight.metrics.lakefiles import list_files
 from oversight.metrics.organisations import ENGLAND_CODE, ICB, OrgTree
-from oversight.metrics.pipeline import canonical
 
 Change = tuple[str, str, dt.date]
 """(dataset, icb_code, period) of one changed ICB-month."""
@@ -52,6 +52,46 @@ def _replace(old: pd.DataFrame, new: pd.DataFrame, drop: pd.Series) -> pd.DataFr
     )
 
 
+def _swap(old: pd.DataFrame, new: pd.DataFrame, drop: np.ndarray, keys: list[str]) -> pd.DataFrame:
+    """`old` (sorted by keys) with its `drop` rows replaced by `new`, still sorted by keys.
+
+    When the new rows have exactly the keys of the dropped ones (the usual case: the same
+    organisations, periods and groups), they are written in place; otherwise rows are
+    concatenated and sorted again.
+    """
+    new = new.sort_values(keys, kind="stable").reset_index(drop=True)
+    if len(new) == int(drop.sum()):
+        before = old.loc[drop, keys].reset_index(drop=True)
+        if before.astype(str).equals(new[keys].astype(str)):
+            out = old.copy()
+            for col in old.columns:
+                if col not in keys:
+                    out[col] = _write(out[col], drop, new[col])
+            return out
+    merged = _replace(old, new, pd.Series(drop, index=old.index))
+    return merged.sort_values(keys, kind="stable").reset_index(drop=True)
+
+
+def _write(column: pd.Series, where: np.ndarray, values: pd.Series) -> pd.Series:
+    """`column` with the `where` positions set to `values`, keeping the column's dtype."""
+    dtype = column.dtype
+    numeric = isinstance(dtype, np.dtype) and np.issubdtype(dtype, np.number)
+    if not numeric or values.dtype == object:
+        column = column.astype(object)
+        values = values.astype(object).where(values.notna(), None)
+    elif column.dtype != values.dtype:
+        column = column.astype("float64")
+    out = column.to_numpy(copy=True)
+    out[where] = values.to_numpy(dtype=out.dtype)
+    written = pd.Series(out, index=column.index, name=column.name, dtype=out.dtype)
+    return written if numeric or written.dtype == dtype else written.astype(dtype)
+
+
+def _touching(frame: pd.DataFrame, codes: set[str], periods: Sequence[dt.date]) -> np.ndarray:
+    """Rows of the touched organisations (ICB, region and England codes never collide)."""
+    return (frame["org_code"].isin(codes) & frame["period"].isin(set(periods))).to_numpy()
+
+
 def apply_change(
     comp: Computation,
     change: Change,
@@ -61,7 +101,10 @@ def apply_change(
     tree: OrgTree,
     engine: Engine,
 ) -> Computation:
-    """A new Computation with one ICB-month recomputed (the input is not modified)."""
+    """A new Computation with one ICB-month recomputed (the input is not modified).
+
+    The input must be in canonical order (pipeline.canonical); so is the output.
+    """
     dataset, icb, period = change
     by_ds = used_items(metrics, data_items)
     if dataset not in by_ds:
@@ -71,7 +114,12 @@ def apply_change(
     if not periods:
         return comp
     record_level = items[0].grain == "record"
-    files = [f for f in list_files(lake, dataset, icbs=[icb]) if f.period <= max(periods)]
+    files = [
+        f
+        for f in list_files(lake, dataset, icbs=[icb])
+        if f.period <= max(periods)
+        and (f.period in periods or any(i.aggregation == "open_at_period_end" for i in items))
+    ]
     old_part = comp.partials.get(dataset, pd.DataFrame())
     if files:
         part, presence = scan(engine, files, items, record_level, periods)
@@ -84,25 +132,17 @@ def apply_change(
     pres = comp.presence
     drop = (pres["dataset"] == dataset) & (pres["icb_code"] == icb) & pres["period"].isin(periods)
     presence = _replace(pres, presence.assign(dataset=dataset), drop)
-    # 2. organisations whose values change
+    presence = presence.sort_values(["dataset", "icb_code", "period"]).reset_index(drop=True)
+    # 2. organisations whose values change: the ICB, its region(s) and England
     regions = {tree.region_of(icb, p) for p in periods}
+    codes = {icb, ENGLAND_CODE, *regions}
     orgs = tree.orgs()
-    orgs = orgs[orgs["period"].isin(periods)]
-    hit = (
-        ((orgs["org_type"] == ICB) & (orgs["org_code"] == icb))
-        | (orgs["org_code"].isin(regions) & (orgs["org_type"] == "region"))
-        | (orgs["org_code"] == ENGLAND_CODE)
-    )
-    orgs = orgs[hit]
+    orgs = orgs[orgs["period"].isin(periods) & orgs["org_code"].isin(codes)]
     touched = orgs[ORG_KEYS].drop_duplicates()
     # 3. item values for those organisations and months
     scope = part[part["period"].isin(periods)]
-    long = [
-        to_long(
-            roll_up(engine, scope, items, record_level, tree),
-            [i for i in items if i.aggregation != "quantile"],
-        )
-    ]
+    non_q = [i for i in items if i.aggregation != "quantile"]
+    long = [to_long(roll_up(engine, scope, items, record_level, tree), non_q)]
     q_items = [i for i in items if i.aggregation == "quantile"]
     if q_items:
         q_files = list_files(lake, dataset, periods=periods)
@@ -110,72 +150,65 @@ def apply_change(
             long.append(to_long(quantile_values(engine, q_files, q_items, tree, periods), q_items))
     new_items = pd.concat(long, ignore_index=True).merge(touched, on=ORG_KEYS)
     old = comp.items
-    mine = old["item"].isin([i.id for i in items])
-    drop = mine & _in(old, touched)
-    items_long = _replace(old, new_items, drop)
+    drop = old["item"].isin([i.id for i in items]).to_numpy() & _touching(old, codes, periods)
+    items_long = _swap(old, new_items, drop, ["item", *ROW_KEYS])
     # 4. metric rows of the metrics that use the dataset, for those organisations and months
     affected = [
         m for m in metrics if any(data_items[i].dataset == dataset for i in m.data_item_ids)
     ]
-    rows, lineage = assemble(
-        affected, data_items, items_long[_in(items_long, touched)], orgs, presence
-    )
+    ids = [m.id for m in affected]
+    mine = items_long["item"].isin({i for m in affected for i in m.data_item_ids}).to_numpy()
+    scoped = items_long[mine & _touching(items_long, codes, periods)]
+    rows, lineage = assemble(affected, data_items, scoped, orgs, presence)
     old_rows = comp.metrics
-    drop = old_rows["metric_id"].isin([m.id for m in affected]) & _in(old_rows, touched)
-    table = _replace(old_rows, rows, drop)
+    drop = old_rows["metric_id"].isin(ids).to_numpy() & _touching(old_rows, codes, periods)
+    table = _swap(old_rows, rows, drop, ["metric_id", *ROW_KEYS])
     lineage = pd.concat([comp.lineage, lineage], ignore_index=True)
     lineage = lineage[lineage["lineage_key"].isin(set(table["revisions"]))]
+    lineage = lineage.drop_duplicates("lineage_key").sort_values("lineage_key")
     new = Computation(
         table,
-        lineage.drop_duplicates("lineage_key"),
+        lineage.reset_index(drop=True),
         items_long,
         {**comp.partials, dataset: part},
         presence,
         comp.periods,
     )
     if comp.statistics is not None:
-        new.statistics = _restat(comp.statistics, table, affected, touched, periods)
-    return canonical(new)
-
-
-def _in(frame: pd.DataFrame, keys: pd.DataFrame) -> pd.Series:
-    idx = pd.MultiIndex.from_frame(keys[ORG_KEYS])
-    return pd.Series(pd.MultiIndex.from_frame(frame[ORG_KEYS]).isin(idx), index=frame.index)
+        new.statistics = _restat(comp.statistics, table, affected, codes, periods)
+    return new
 
 
 def _restat(
     old: pd.DataFrame,
     table: pd.DataFrame,
     affected: Sequence[Any],
-    touched: pd.DataFrame,
+    codes: set[str],
     periods: Sequence[dt.date],
 ) -> pd.DataFrame:
-    """Statistics again for the affected series (whole series) and the affected funnels."""
+    """Statistics again for the affected series (whole series) and the affected funnels.
+
+    `old` and `table` are in the same (canonical) order, one statistics row per result row.
+    """
     defs = {m.id: m for m in affected}
-    ids = list(defs)
-    orgs = touched[["org_type", "org_code"]].drop_duplicates()
-    series_rows = table[table["metric_id"].isin(ids)].merge(orgs, on=["org_type", "org_code"])
-    fresh = statistics.attach(series_rows, defs)
-    funnel = statistics.funnels(
-        table[table["metric_id"].isin(ids) & table["period"].isin(periods)], defs
-    )
     keys = statistics.KEYS
-    stats = old.copy()
-    drop = stats["metric_id"].isin(ids) & pd.MultiIndex.from_frame(
-        stats[["org_type", "org_code"]]
-    ).isin(pd.MultiIndex.from_frame(orgs))
-    stats = _replace(stats, fresh, pd.Series(drop, index=stats.index))
+    in_metrics = table["metric_id"].isin(list(defs)).to_numpy()
+    series = in_metrics & table["org_code"].isin(codes).to_numpy()
+    fresh = statistics.attach(table[series], defs)
+    if len(old) != len(table):  # the grid changed shape: realign on the keys first
+        old = table[keys].merge(old, on=keys, how="left")
+    stats = _swap(old, fresh, series, keys)
+    # funnels of the affected months: every ICB's position moves with the others
     fcols = ["funnel_z", "funnel_lower", "funnel_upper", "funnel_position"]
-    clear = stats["metric_id"].isin(ids) & stats["period"].isin(periods)
-    stats.loc[clear, fcols[:3]] = float("nan")
-    stats.loc[clear, "funnel_position"] = None
-    if len(funnel):
-        funnel = funnel.assign(org_type=ICB, breakdown="total", group="total")
-        stats = stats.drop(columns=fcols).merge(
-            pd.concat([stats.loc[~clear, [*keys, *fcols]], funnel[[*keys, *fcols]]]),
-            on=keys,
-            how="left",
-        )
+    months = in_metrics & table["period"].isin(set(periods)).to_numpy()
+    funnel = statistics.funnels(table[months], defs)
+    target = (
+        months & (table["org_type"] == ICB).to_numpy() & (table["breakdown"] == "total").to_numpy()
+    )
+    at = table.loc[target, ["metric_id", "org_code", "period"]]
+    placed = at.merge(funnel, on=["metric_id", "org_code", "period"], how="left")
+    for col in fcols:
+        stats[col] = _write(stats[col], target, placed[col])
     return statistics.normalise(stats[statistics.COLUMNS])
 
 

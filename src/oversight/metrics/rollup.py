@@ -96,9 +96,9 @@ def rollup(
         reg = _weighted(rkey, int(np.prod(rshape)), flat)
         rcells = np.unravel_index(np.flatnonzero(reg["_rows"] > 0), rshape)
         parts.append(_frame(REGION, regions, periods, breakdown, groups, reg, rcells))
-        ekey = np.ravel_multi_index((np.zeros_like(p_all), p_all, g_all), (1,) + shape[1:])
+        ekey = np.ravel_multi_index((np.zeros_like(p_all), p_all, g_all), (1, *shape[1:]))
         eng = _weighted(ekey, int(np.prod(shape[1:])), {m: v.reshape(-1) for m, v in dense.items()})
-        ecells = np.unravel_index(np.flatnonzero(eng["_rows"] > 0), (1,) + shape[1:])
+        ecells = np.unravel_index(np.flatnonzero(eng["_rows"] > 0), (1, *shape[1:]))
         england = np.array([ENGLAND_CODE], dtype=object)
         parts.append(_frame(ENGLAND, england, periods, breakdown, groups, eng, ecells))
     return pd.concat(parts, ignore_index=True)[[*ROW_KEYS, *measures]]
