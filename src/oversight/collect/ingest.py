@@ -115,11 +115,11 @@ def ingest(
         outcome = _typed_then_text(path, ctx, validator, source, target, progress, batch_rows)
         if isinstance(outcome, dict):  # unreadable file
             return _finish(ctx, "rejected", outcome, dry_run)
-        report, hasher = outcome
-        report_dict = report.to_dict()
-        if not report.ok:
+        checked, hasher = outcome
+        report_dict = checked.to_dict()
+        if not checked.ok:
             return _finish(ctx, "rejected", report_dict, dry_run)
-        if report.warnings and not confirm:
+        if checked.warnings and not confirm:
             return _finish(ctx, "pending_confirmation", report_dict, dry_run)
         if dry_run:
             return IngestResult(None, "accepted", report_dict, None, False, hasher.rows, True)

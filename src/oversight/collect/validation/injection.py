@@ -3,7 +3,10 @@ formula when a downloaded file is opened in Excel, so it is rejected, not escape
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
+import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -24,7 +27,8 @@ def starts_like_formula(text: pa.Array) -> pa.Array:
         return pa.array([], pa.bool_())
     offsets_type = np.int64 if pa.types.is_large_string(text.type) else np.int32
     _, offsets_buf, data_buf = text.buffers()
-    offsets = np.frombuffer(offsets_buf, offsets_type)[text.offset : text.offset + len(text) + 1]
+    whole: npt.NDArray[np.signedinteger[Any]] = np.frombuffer(offsets_buf, offsets_type)  # type: ignore[assignment]
+    offsets = whole[text.offset : text.offset + len(text) + 1]
     starts = offsets[:-1]
     nonempty = offsets[1:] > starts
     if data_buf is None or data_buf.size == 0:
