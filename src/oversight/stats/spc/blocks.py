@@ -4,15 +4,18 @@ Every step of the engine works inside a series (rebase groups never cross one), 
 the flat arrays at series boundaries and running each block on its own gives the same
 bytes as one run over everything. Blocks of about ``BLOCK_POINTS`` points keep the
 engine's ~20 working arrays in the CPU caches instead of streaming them through memory
-(2-3x less CPU on 100,000 series), and independent blocks can run on several threads:
-numpy releases the GIL inside its array loops, and the Python between them is a small
-part of each block. Each block writes its results into its own slice of preallocated
-arrays, so nothing is concatenated afterwards.
+(2-3x less CPU on 100,000 series). Each block writes its results into its own slice of
+preallocated arrays, so nothing is concatenated afterwards.
+
+Blocks can also run on several threads (``workers``), with the same bytes. It is off by
+default because it did not pay on the 2-core development machine: py-spy shows a block
+holding the GIL for about 36% of its time (the Python between ~150 short numpy calls, and
+``np.repeat``, which keeps the GIL), and with other jobs on both cores two workers were
+no faster in wall time than one and used a little more CPU.
 """
 
 from __future__ import annotations
 
-import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import fields
 
@@ -23,17 +26,8 @@ from oversight.stats.spc.limits import PointLimits
 from oversight.stats.spc.segments import BoolArray, FloatArray, IntArray
 
 #: Points per block: a float64 array of a block (512 KiB) fits in a core's L2 cache.
+#: Measured on 100,000 x 48: 2^15 and 2^16 best, 2^18 and more 1.5-2x the CPU.
 BLOCK_POINTS = 1 << 16
-#: Below this many points one thread does everything (a pool would cost more than it saves).
-PARALLEL_MIN_POINTS = 1 << 18
-
-
-def available_workers() -> int:
-    """CPUs this process may run on."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
 
 
 def block_bounds(series_starts: IntArray, n: int, block_points: int) -> IntArray:
@@ -84,12 +78,11 @@ def run_blocks(
     fix_after: float,
     screen: bool,
     target: FloatArray,
-    workers: int | None = None,
+    workers: int = 1,
     block_points: int = BLOCK_POINTS,
 ) -> EngineResult:
     """``run_engine`` over blocks of whole series; the same result for any block size and
-    any number of workers. ``workers`` None: every available CPU for large inputs, one for
-    small ones."""
+    any number of worker threads (an input of one block always runs on the caller's)."""
     n, n_series = y.size, series_starts.size
     bounds = block_bounds(series_starts, n, block_points)
     if bounds.size == 2:
@@ -127,13 +120,10 @@ def run_blocks(
         out.series_short[s0:s1] = res.series_short
 
     blocks = range(bounds.size - 1)
-    if workers is None:
-        workers = available_workers() if n >= PARALLEL_MIN_POINTS else 1
-    workers = min(workers, len(blocks))
-    if workers <= 1:
+    if min(workers, len(blocks)) <= 1:
         for i in blocks:
             one(i)
     else:
-        with ThreadPoolExecutor(max_workers=workers) as pool:
+        with ThreadPoolExecutor(max_workers=min(workers, len(blocks))) as pool:
             list(pool.map(one, blocks))
     return out

@@ -99,14 +99,14 @@ def spc_many(
     fix_after_n_points: float | None = None,
     screen_outliers: bool = True,
     trajectory: str | None = None,
-    workers: int | None = None,
+    workers: int = 1,
 ) -> SpcMany:
     """XmR charts of every series in ``table`` (one per value of column ``by``) at once.
 
     ``target``: one number for all series or a mapping by series key. ``rebase``: dates for
     all series or a mapping by series key. A series missing from a target mapping gets a NaN
     target and, as in the reference, an "inconsistent" assurance. ``workers``: threads for
-    large tables (None: every available CPU); the result is the same for any number.
+    large tables (see ``blocks``: off by default); the result is the same for any number.
     """
     imp = validate.improvement_code(improvement)
     k = validate.fix_after(fix_after_n_points)
