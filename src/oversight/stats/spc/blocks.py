@@ -37,8 +37,9 @@ def block_bounds(series_starts: IntArray, n: int, block_points: int) -> IntArray
     return np.unique(np.concatenate(([0], cuts, [series_starts.size])))
 
 
-def _empty(n: int, n_series: int, y: FloatArray, fixed: bool) -> EngineResult:
-    """Output arrays for all points, to be filled block by block."""
+def _empty(n: int, n_series: int, y: FloatArray, fixed: bool, rebased: bool) -> EngineResult:
+    """Output arrays for all points, to be filled block by block. Without rebases every
+    rebase_group is 0: ``np.zeros`` memory is mapped lazily and never written."""
 
     def f8() -> FloatArray:
         return np.empty(n, dtype=np.float64)
@@ -56,10 +57,10 @@ def _empty(n: int, n_series: int, y: FloatArray, fixed: bool) -> EngineResult:
         outside=b1(),
         close=b1(),
         na=b1(),
-        relative_to_mean=np.empty(n, dtype=np.int8),
+        relative_to_mean=np.empty(n, dtype=np.int64),  # the frame's dtype: no cast later
     )
     return EngineResult(
-        rebase_group=np.empty(n, dtype=np.int64),
+        rebase_group=(np.empty if rebased else np.zeros)(n, dtype=np.int64),
         short_group=b1(),
         limits=limits,
         special_cause=np.empty(n, dtype=np.int8),
@@ -96,7 +97,9 @@ def run_blocks(
             target=target,
         )
     fixed = fix_after != np.inf
-    out = _empty(n, n_series, y, fixed)
+    rebased = bool(rebase_mark.any())
+    out = _empty(n, n_series, y, fixed, rebased)
+    copied = ("short_group", "special_cause", "point_type") + (("rebase_group",) if rebased else ())
     point_bounds = np.append(series_starts, n)[bounds]
 
     def one(i: int) -> None:
@@ -114,7 +117,7 @@ def run_blocks(
         for f in fields(PointLimits):
             if f.name != "fix_y" or fixed:
                 getattr(out.limits, f.name)[p0:p1] = getattr(res.limits, f.name)
-        for name in ("rebase_group", "short_group", "special_cause", "point_type"):
+        for name in copied:
             getattr(out, name)[p0:p1] = getattr(res, name)
         out.last[s0:s1] = res.last + p0
         out.series_short[s0:s1] = res.series_short

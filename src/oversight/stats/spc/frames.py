@@ -54,7 +54,7 @@ def points_frame(
         "nlpl": lim.nlpl,
         "nupl": lim.nupl,
         "outside_limits": nullable(lim.outside, lim.na),
-        "relative_to_mean": lim.relative_to_mean.astype(np.int64),
+        "relative_to_mean": lim.relative_to_mean.astype(np.int64, copy=False),
         "close_to_limits": nullable(lim.close, lim.na),
         "special_cause_type": pd.Categorical.from_codes(res.special_cause, dtype=_TYPES),
         "special_cause_flag": res.special_cause != L.COMMON,
