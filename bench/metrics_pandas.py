@@ -22,22 +22,23 @@ BREAKDOWNS = (None, "imd_decile", "imd_quintile", "ethnicity_group", "age_band",
 LEVELS = (("icb", "icb_code"), ("region", "region_code"), ("england", None))
 
 
+OPS = {
+    "==": lambda col, v: col == v,
+    "!=": lambda col, v: col != v,
+    "<": lambda col, v: col < v,
+    "<=": lambda col, v: col <= v,
+    ">": lambda col, v: col > v,
+    ">=": lambda col, v: col >= v,
+    "in": lambda col, v: col.isin(list(v)),
+    "is_null": lambda col, v: col.isna(),
+    "not_null": lambda col, v: col.notna(),
+}
+
+
 def _mask(df: pd.DataFrame, item: Any) -> pd.Series:
     keep = pd.Series(True, index=df.index)
     for c in item.filter:
-        col = df[c.column]
-        ops = {
-            "==": lambda: col == c.value,
-            "!=": lambda: col != c.value,
-            "<": lambda: col < c.value,
-            "<=": lambda: col <= c.value,
-            ">": lambda: col > c.value,
-            ">=": lambda: col >= c.value,
-            "in": lambda: col.isin(list(c.value)),
-            "is_null": lambda: col.isna(),
-            "not_null": lambda: col.notna(),
-        }
-        keep &= ops[c.op]().fillna(False).astype(bool)
+        keep &= OPS[c.op](df[c.column], c.value).fillna(False).astype(bool)
     return keep
 
 

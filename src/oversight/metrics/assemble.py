@@ -36,52 +36,6 @@ RESULT_COLUMNS = [
 ]
 
 
-def item_status(
-    item: Any, orgs: pd.DataFrame, presence: pd.DataFrame, own: pd.DataFrame
-) -> pd.DataFrame:
-    """For every org-period: why the item is missing there (null when it is complete).
-
-    `own` is the item's rows of the long item table.
-    """
-    pres = presence.loc[presence["dataset"] == item.dataset, ["icb_code", "period"]]
-    pres = pres.drop_duplicates().assign(present=True)
-    m = orgs.merge(pres, on=["icb_code", "period"], how="left")
-    m["present"] = m["present"].astype("boolean").fillna(False).astype(bool)
-    m["why"] = np.where(m["present"], None, f"no {item.dataset} submission")
-    if item.aggregation == "sum":
-        own = own[(own["org_type"] == ICB) & (own["breakdown"] == TOTAL) & own["v"].isna()]
-        blank = own[["org_code", "period"]].rename(columns={"org_code": "icb_code"})
-        blank = blank.assign(blank=True)
-        m = m.merge(blank, on=["icb_code", "period"], how="left")
-        unreported = m["present"] & m["blank"].astype("boolean").fillna(False).astype(bool)
-        m.loc[unreported, "why"] = f"{item.id} not reported"
-    m["bad"] = m["why"].notna()
-    g = m.groupby(ORG_KEYS, sort=False)
-    out = g.agg(members=("icb_code", "size"), bad=("bad", "sum")).reset_index()
-    first_why = m[m["bad"]].groupby(ORG_KEYS, sort=False)["why"].first().rename("why")
-    bad_codes = (
-        m[m["bad"]]
-        .groupby(ORG_KEYS, sort=False)["icb_code"]
-        .agg(lambda s: ", ".join(sorted(s)[:5]) + (" …" if len(s) > 5 else ""))
-    )
-    out = out.merge(first_why.reset_index(), on=ORG_KEYS, how="left")
-    out = out.merge(bad_codes.rename("codes").reset_index(), on=ORG_KEYS, how="left")
-    reason = np.where(
-        out["org_type"] == ICB,
-        out["why"],
-        out["why"].astype(str)
-        + " for "
-        + out["bad"].astype(str)
-        + " of "
-        + out["members"].astype(str)
-        + " ICBs ("
-        + out["codes"].astype(str)
-        + ")",
-    )
-    out["missing_reason"] = np.where(out["bad"] > 0, reason, None)
-    return out[[*ORG_KEYS, "missing_reason"]]
-
-
 def _groups(metric: Any, frames: Sequence[pd.DataFrame]) -> pd.DataFrame:
     rows = [(TOTAL, TOTAL)]
     for dim in metric.breakdowns:
@@ -101,23 +55,59 @@ class Inputs:
     """
 
     def __init__(self, items: pd.DataFrame, orgs: pd.DataFrame, presence: pd.DataFrame) -> None:
-        self.orgs, self.presence = orgs, presence
-        self.org_periods = orgs[ORG_KEYS].drop_duplicates()
+        self.orgs, self.presence = orgs.reset_index(drop=True), presence
+        self.org_periods = self.orgs[ORG_KEYS].drop_duplicates().reset_index(drop=True)
+        # each member row's org-period (numbered in org_periods order) and ICB-month
+        self.op_of = self.orgs.groupby(ORG_KEYS, sort=False).ngroup().to_numpy()
+        self.members = np.bincount(self.op_of, minlength=len(self.org_periods))
+        self.icb_month = pd.MultiIndex.from_frame(self.orgs[["icb_code", "period"]])
+        self.is_icb = (self.org_periods["org_type"] == ICB).to_numpy()
         cols = [*ROW_KEYS, "v", "n", "ss"]
         self.by_item = {k: g[cols] for k, g in items.groupby("item", sort=False)}
-        self._status: dict[str, pd.DataFrame] = {}
-        self._lineage: dict[tuple, tuple[pd.DataFrame, pd.DataFrame]] = {}
+        self._status: dict[str, np.ndarray] = {}
+        self._lineage: dict[tuple, tuple[np.ndarray, pd.DataFrame]] = {}
 
     def rows(self, item_id: str) -> pd.DataFrame:
         empty = pd.DataFrame(columns=[*ROW_KEYS, "v", "n", "ss"])
         return self.by_item.get(item_id, empty)
 
-    def status(self, item: Any) -> pd.DataFrame:
-        if item.id not in self._status:
-            self._status[item.id] = item_status(item, self.orgs, self.presence, self.rows(item.id))
-        return self._status[item.id]
+    def status(self, item: Any) -> np.ndarray:
+        """Why the item is missing at each org-period (None when complete), in org_periods order.
 
-    def lineage(self, sources: tuple) -> tuple[pd.DataFrame, pd.DataFrame]:
+        Only `sum` items can be blank in a present file; the others share their dataset's.
+        """
+        own = self.rows(item.id)
+        blank = own[own["v"].isna() & (own["org_type"] == ICB) & (own["breakdown"] == TOTAL)]
+        key = item.id if item.aggregation == "sum" and len(blank) else f"dataset:{item.dataset}"
+        if key not in self._status:
+            pres = self.presence.loc[self.presence["dataset"] == item.dataset]
+            present = self.icb_month.isin(pd.MultiIndex.from_frame(pres[["icb_code", "period"]]))
+            why = np.where(present, None, f"no {item.dataset} submission").astype(object)
+            if key == item.id:
+                gaps = pd.MultiIndex.from_frame(blank[["org_code", "period"]])
+                why[present & self.icb_month.isin(gaps)] = f"{item.id} not reported"
+            self._status[key] = self._reasons(why)
+        return self._status[key]
+
+    def _reasons(self, why: np.ndarray) -> np.ndarray:
+        out = np.full(len(self.org_periods), None, dtype=object)
+        bad_rows = np.flatnonzero(pd.notna(why))
+        per_op: dict[int, list[int]] = {}
+        for row in bad_rows:
+            per_op.setdefault(int(self.op_of[row]), []).append(int(row))
+        codes = self.orgs["icb_code"].to_numpy()
+        for op, rows in per_op.items():
+            first = why[rows[0]]
+            if self.is_icb[op]:
+                out[op] = first
+                continue
+            bad = sorted(codes[rows])
+            listed = ", ".join(bad[:5]) + (" …" if len(bad) > 5 else "")
+            out[op] = f"{first} for {len(rows)} of {self.members[op]} ICBs ({listed})"
+        return out
+
+    def lineage(self, sources: tuple) -> tuple[np.ndarray, pd.DataFrame]:
+        """Lineage keys in org_periods order, and the key -> revision ids table."""
         if sources not in self._lineage:
             revs = org_revisions(self.orgs, self.presence, sources)
             if revs.empty:
@@ -125,7 +115,8 @@ class Inputs:
             else:
                 keys, table = keyed(revs)
             revs = revs.assign(revisions=keys.to_numpy())[[*ORG_KEYS, "revisions"]]
-            self._lineage[sources] = (revs, table)
+            aligned = self.org_periods.merge(revs, on=ORG_KEYS, how="left")["revisions"]
+            self._lineage[sources] = (aligned.to_numpy(dtype=object), table)
         return self._lineage[sources]
 
 
@@ -148,14 +139,13 @@ def metric_rows(
     den = item_defs[metric.denominator] if metric.denominator else None
     used = [num] + ([den] if den is not None else [])
     groups = _groups(metric, [inputs.rows(i.id) for i in used])
-    grid = inputs.org_periods.merge(groups, how="cross")
+    per_op = len(groups)
+    grid = inputs.org_periods.merge(groups, how="cross")  # org-period-major, like org_periods
     grid = grid.merge(_item_frame(inputs, num.id, "a"), on=ROW_KEYS, how="left")
-    reasons = inputs.status(num).rename(columns={"missing_reason": "ra"})
-    grid = grid.merge(reasons, on=ORG_KEYS, how="left")
+    grid["ra"] = np.repeat(inputs.status(num), per_op)
     if den is not None:
         grid = grid.merge(_item_frame(inputs, den.id, "b"), on=ROW_KEYS, how="left")
-        rb = inputs.status(den).rename(columns={"missing_reason": "rb"})
-        grid = grid.merge(rb, on=ORG_KEYS, how="left")
+        grid["rb"] = np.repeat(inputs.status(den), per_op)
         missing = grid["ra"].where(grid["ra"].notna(), grid["rb"])
     else:
         missing = grid["ra"]
@@ -202,7 +192,7 @@ def metric_rows(
     out["missing_reason"] = missing.astype(object).where(gone, None)
     sources = [(i.dataset, i.aggregation == "open_at_period_end") for i in used]
     revs, table = inputs.lineage(tuple(sorted(set(sources))))
-    out = out.merge(revs, on=ORG_KEYS, how="left")
+    out["revisions"] = np.repeat(revs, per_op)
     out["sd"] = sd.to_numpy()
     return out[RESULT_COLUMNS], table
 

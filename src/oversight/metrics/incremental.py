@@ -63,7 +63,7 @@ def _swap(old: pd.DataFrame, new: pd.DataFrame, drop: np.ndarray, keys: list[str
     if len(new) == int(drop.sum()):
         before = old.loc[drop, keys].reset_index(drop=True)
         if before.astype(str).equals(new[keys].astype(str)):
-            out = old.copy()
+            out = old.copy(deep=False)
             for col in old.columns:
                 if col not in keys:
                     out[col] = _write(out[col], drop, new[col])
@@ -164,7 +164,7 @@ def apply_change(
     drop = old_rows["metric_id"].isin(ids).to_numpy() & _touching(old_rows, codes, periods)
     table = _swap(old_rows, rows, drop, ["metric_id", *ROW_KEYS])
     lineage = pd.concat([comp.lineage, lineage], ignore_index=True)
-    lineage = lineage[lineage["lineage_key"].isin(set(table["revisions"]))]
+    lineage = lineage[lineage["lineage_key"].isin(table["revisions"].dropna().unique())]
     lineage = lineage.drop_duplicates("lineage_key").sort_values("lineage_key")
     new = Computation(
         table,
@@ -208,8 +208,9 @@ def _restat(
     at = table.loc[target, ["metric_id", "org_code", "period"]]
     placed = at.merge(funnel, on=["metric_id", "org_code", "period"], how="left")
     for col in fcols:
-        stats[col] = _write(stats[col], target, placed[col])
-    return statistics.normalise(stats[statistics.COLUMNS])
+        values = placed[col] if col == "funnel_position" else placed[col].astype("float64")
+        stats[col] = _write(stats[col], target, values)
+    return stats[statistics.COLUMNS]
 
 
 def apply_changes(
