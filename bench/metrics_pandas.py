@@ -75,6 +75,15 @@ def dataset(lake: Path, items: list[Any], membership: pd.DataFrame) -> int:
         cols: dict[str, tuple[str, str]] = {}
         for item in plain:
             keep = _mask(flat, item)
+            if item.aggregation == "count" and item.start_column:
+                days = (
+                    pd.to_datetime(flat[item.stop_column]) - pd.to_datetime(flat[item.start_column])
+                ).dt.days
+                keep &= days.notna()
+                if item.min_days is not None:
+                    keep &= days > item.min_days
+                if item.max_days is not None:
+                    keep &= days <= item.max_days
             if item.aggregation == "count":
                 flat[item.id] = keep.astype(int)
                 cols[item.id] = (item.id, "sum")

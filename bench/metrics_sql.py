@@ -52,8 +52,9 @@ AMBULANCE = """avg(response_seconds) FILTER (WHERE category = 'C1') AS c1_mean,
 
 CANCER = """count(*) AS cancer_referrals,
   count(*) FILTER (WHERE cancer_confirmed AND treatment_date IS NOT NULL) AS cancer_treated,
-  count(*) FILTER (WHERE cancer_confirmed) AS cancer_treated_within_62_days,
-  count(*) AS cancer_told_within_28_days"""
+  count(*) FILTER (WHERE cancer_confirmed AND treatment_date - referral_date <= 62)
+    AS cancer_treated_within_62_days,
+  count(*) FILTER (WHERE outcome_date - referral_date <= 28) AS cancer_told_within_28_days"""
 
 TALKING = """count(*) FILTER (WHERE first_treatment_date IS NOT NULL) AS tt_entered_treatment,
   count(*) FILTER (WHERE finished_course AND at_caseness) AS tt_finished_at_caseness,

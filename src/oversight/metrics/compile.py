@@ -101,6 +101,8 @@ def _additive_measures(table: ir.Table, items: Sequence[Any]) -> dict[str, ir.Sc
     for item in items:
         keep = item_filter(table, item)
         if item.aggregation == "count":
+            if item.start_column and (item.min_days is not None or item.max_days is not None):
+                keep = keep & _stopped_within(table, item)
             out[value_col(item.id)] = _count_if(keep)
         elif item.aggregation == "sum":
             out[value_col(item.id)] = ibis.ifelse(keep, table[item.column], None).sum()
@@ -110,6 +112,19 @@ def _additive_measures(table: ir.Table, items: Sequence[Any]) -> dict[str, ir.Sc
             out[count_col(item.id)] = x.count().cast("int64")
             out[squares_col(item.id)] = (x * x).sum()
     return out
+
+
+def _stopped_within(table: ir.Table, item: Any) -> ir.BooleanValue:
+    """A `count` item with day bounds (docs/data-model.md): only rows whose stop_column is set
+    and whose days from start to stop satisfy min_days < days <= max_days."""
+    start = table[item.start_column].cast("date")
+    stop = table[item.stop_column].cast("date")
+    keep = stop.notnull()
+    if item.min_days is not None:
+        keep = keep & (_plus_days(start, item.min_days + 1) <= stop)
+    if item.max_days is not None:
+        keep = keep & (stop <= _plus_days(start, item.max_days))
+    return keep.fill_null(False)
 
 
 def partials(
