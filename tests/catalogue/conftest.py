@@ -14,7 +14,7 @@ from oversight.catalogue.files import DEFAULT_DIR, FILES
 
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
-REFERENCE = Path("/work/shared/data/reference")
+from tests.shared_data import REFERENCE  # noqa: E402
 
 
 def _read(path: Path) -> Any:

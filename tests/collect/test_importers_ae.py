@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from tests.shared_data import REAL
 
 from oversight.collect.importers.ae_sitrep import (
     FILE_2016_19,
@@ -16,8 +17,6 @@ from oversight.collect.importers.ae_sitrep import (
 )
 from oversight.collect.importers.lookups import TRUST_FILE, unmapped_providers
 from oversight.collect.importers.source import ImportFormatError
-
-REAL = Path("/work/shared/data/real")
 
 
 def real_file(name: str) -> Path:

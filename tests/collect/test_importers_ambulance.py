@@ -7,12 +7,11 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from tests.shared_data import REAL
 
 from oversight.collect.importers.ambulance import FILE, england, mean_mismatches, read_ambulance
 from oversight.collect.importers.lookups import TRUST_FILE
 from oversight.collect.importers.source import ImportFormatError
-
-REAL = Path("/work/shared/data/real")
 
 
 def real_file(name: str) -> Path:

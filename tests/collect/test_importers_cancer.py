@@ -7,12 +7,11 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from tests.shared_data import REAL
 
 from oversight.collect.importers.cancer import FILE, read_cancer_62day
 from oversight.collect.importers.lookups import ICB22_FILE
 from oversight.collect.importers.source import ImportFormatError
-
-REAL = Path("/work/shared/data/real")
 
 
 def real_file(name: str) -> Path:

@@ -6,11 +6,10 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from tests.shared_data import REAL
 from typer.testing import CliRunner
 
 from oversight.cli import app
-
-REAL = Path("/work/shared/data/real")
 
 
 @pytest.fixture

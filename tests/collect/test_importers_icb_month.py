@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import pandas as pd
 import pytest
+from tests.shared_data import REAL
 
 from oversight.collect.importers.ae_sitrep import FILE_2024_25, read_ae_sitrep
 from oversight.collect.importers.icb_month import NO_ICB, NOT_IN_CONFIGURATION, to_icb_month
 from oversight.collect.importers.lookups import icb2026_predecessors, load_icb22
-
-REAL = Path("/work/shared/data/real")
 
 
 def crafted() -> pd.DataFrame:

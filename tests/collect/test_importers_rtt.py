@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from tests.shared_data import REAL
 
 from oversight.collect.importers.rtt import (
     PROVIDER_FILE,
@@ -16,8 +17,6 @@ from oversight.collect.importers.rtt import (
     waiting_percentile,
 )
 from oversight.collect.importers.source import ImportFormatError
-
-REAL = Path("/work/shared/data/real")
 
 
 def real_file(name: str) -> Path:

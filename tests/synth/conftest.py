@@ -13,10 +13,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.shared_data import REFERENCE
 
 from oversight.synth import Manifest, generate
 
-REFERENCE_ICBS = Path("/work/shared/data/reference/icbs.csv")
+REFERENCE_ICBS = REFERENCE / "icbs.csv"
 SCALE, MONTHS, START, SEED = 0.02, 12, "2023-04", 7
 
 
