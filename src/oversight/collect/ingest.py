@@ -28,6 +28,7 @@ from oversight.collect.content_hash import ContentHasher, hash_bytes
 from oversight.collect.history import submitter_history
 from oversight.collect.outcome import IngestResult, ReportLike, empty_report, format_failure
 from oversight.collect.revision_writer import RevisionWriter
+from oversight.collect.validation.spec import ARROW_TYPES
 from oversight.collect.validator_port import ValidatorFactory, default_validator_factory
 from oversight.store import database
 from oversight.store.lake import Lake, period_text
@@ -286,18 +287,6 @@ def complete(
         arrays.append(array)
         fields.append(pa.field(column.name, array.type))
     return pa.RecordBatch.from_arrays(arrays, schema=pa.schema(fields))
-
-
-ARROW_TYPES: dict[str, pa.DataType] = {
-    "string": pa.string(),
-    "int8": pa.int8(),
-    "int32": pa.int32(),
-    "int64": pa.int64(),
-    "float64": pa.float64(),
-    "bool": pa.bool_(),
-    "date": pa.date32(),
-    "timestamp": pa.timestamp("us"),
-}
 
 
 def _commit(
