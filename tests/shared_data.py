@@ -26,3 +26,13 @@ def _shared_data() -> Path:
 SHARED_DATA = _shared_data()
 REAL = SHARED_DATA / "real"
 REFERENCE = SHARED_DATA / "reference"
+
+
+def real_file(name: str) -> Path:
+    """A real NHS data file, or a skip naming it when this machine does not have it."""
+    import pytest
+
+    path = REAL / name
+    if not path.is_file():
+        pytest.skip(f"real NHS data file {path} is absent (see shared/data/real/README.md)")
+    return path

@@ -7,18 +7,11 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from tests.shared_data import REAL
+from tests.shared_data import real_file
 
 from oversight.collect.importers.ambulance import FILE, england, mean_mismatches, read_ambulance
 from oversight.collect.importers.lookups import TRUST_FILE
 from oversight.collect.importers.source import ImportFormatError
-
-
-def real_file(name: str) -> Path:
-    path = REAL / name
-    if not path.is_file():
-        pytest.skip(f"real NHS data file {path} is absent (see /work/shared/data/real/README.md)")
-    return path
 
 
 @pytest.fixture(scope="module")

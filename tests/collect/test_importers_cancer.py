@@ -7,18 +7,11 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from tests.shared_data import REAL
+from tests.shared_data import real_file
 
 from oversight.collect.importers.cancer import FILE, read_cancer_62day
 from oversight.collect.importers.lookups import ICB22_FILE
 from oversight.collect.importers.source import ImportFormatError
-
-
-def real_file(name: str) -> Path:
-    path = REAL / name
-    if not path.is_file():
-        pytest.skip(f"real NHS data file {path} is absent (see /work/shared/data/real/README.md)")
-    return path
 
 
 def test_42_icbs_in_each_july_with_regions() -> None:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from tests.shared_data import REAL
+from tests.shared_data import REAL, real_file
 
 from oversight.collect.importers.rtt import (
     PROVIDER_FILE,
@@ -17,13 +17,6 @@ from oversight.collect.importers.rtt import (
     waiting_percentile,
 )
 from oversight.collect.importers.source import ImportFormatError
-
-
-def real_file(name: str) -> Path:
-    path = REAL / name
-    if not path.is_file():
-        pytest.skip(f"real NHS data file {path} is absent (see /work/shared/data/real/README.md)")
-    return path
 
 
 @pytest.fixture(scope="module")
