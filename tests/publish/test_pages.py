@@ -60,10 +60,14 @@ def test_icb_page_shows_the_monthly_series_and_chart(client: TestClient, demo_ho
     assert isinstance(page, IcbPage)
     assert len(page.series) == 13
     assert page.chart_svg.startswith("<svg")
+    # the latest figure is traced to the revisions it was computed from
+    assert page.latest_revisions
+    assert all("QMJ" in r for r in page.latest_revisions)
     response = client.get("/icb/QMJ?metric=ae_4hr")
     assert response.status_code == 200
     assert response.text.count('<tr class="nhsuk-table__row">') >= 13
     assert "<svg" in response.text
+    assert page.latest_revisions[0] in response.text
 
 
 @pytest.mark.parametrize("url", ["/icb/ZZZ", "/?metric=no_such_metric", "/icb/QMJ?metric=nope"])

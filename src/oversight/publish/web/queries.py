@@ -75,3 +75,15 @@ def national_target(metric_id: str, period: date) -> NationalTargetRef | None:
 
 def judge_against(value: float | None, target: NationalTargetRef | None) -> TargetJudgement | None:
     return None if target is None else judge_value(value, target.value, target.comparison)
+
+
+def revisions_behind(home: Path, lineage_key: str | None) -> list[str]:
+    """The revision ids behind a published figure's lineage key (empty when it has none)."""
+    from oversight.metrics import lineage
+
+    if not lineage_key:
+        return []
+    try:
+        return sorted(lineage(lineage_key, home=home))
+    except KeyError:
+        return []

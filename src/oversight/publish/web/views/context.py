@@ -67,3 +67,5 @@ class IcbPage:
     chart_svg: str = ""
     variation_icon: str | None = None
     assurance_icon: str | None = None
+    latest_revisions: list[str] = field(default_factory=list)
+    """The submission revisions the latest figure was computed from (lineage)."""

@@ -6,7 +6,12 @@ from pathlib import Path
 
 from oversight.catalogue import load as load_catalogue
 from oversight.publish.charts import SeriesPoint, render_svg, series_spec
-from oversight.publish.web.queries import judge_against, metric_results, national_target
+from oversight.publish.web.queries import (
+    judge_against,
+    metric_results,
+    national_target,
+    revisions_behind,
+)
 from oversight.publish.web.views.common import all_metrics, metric_summary, number, text
 from oversight.publish.web.views.context import IcbPage, SeriesRow
 
@@ -56,6 +61,7 @@ def icb_page(home: Path, code: str, metric_id: str) -> IcbPage:
                            target=target.value if target else None)
         chart = render_svg(spec)
     last = rows[-1][1] if rows else None
+    lineage_key = text(last, "revisions") if last is not None else None
     return IcbPage(
         metric=metric,
         metrics=all_metrics(),
@@ -69,4 +75,5 @@ def icb_page(home: Path, code: str, metric_id: str) -> IcbPage:
         chart_svg=chart,
         variation_icon=text(last, "variation_icon") if last is not None else None,
         assurance_icon=text(last, "assurance_icon") if last is not None else None,
+        latest_revisions=revisions_behind(home, lineage_key),
     )
