@@ -143,42 +143,75 @@ def month_end(period: dt.date) -> dt.date:
     return period.replace(day=calendar.monthrange(period.year, period.month)[1])
 
 
-def _open_at(rows: ir.Table, item: Any, end: ir.DateValue) -> ir.BooleanValue:
-    """Open at month-end `end`: started by then, not stopped by then, waited within bounds."""
-    start = rows[item.start_column].cast("date")
-    stop = rows[item.stop_column].cast("date")
-    keep = item_filter(rows, item) & (start <= end) & (stop.isnull() | (stop > end))
-    if item.min_days is not None:
-        keep = keep & (_plus_days(start, item.min_days + 1) <= end)
+def _open_bounds(source: ir.Table, items: Sequence[Any]) -> dict[str, ir.Value]:
+    """Per record and item: whether its filter holds, and the first and last month-end dates it
+    may count at by days waited (computed once per record, not once per record x month)."""
+    cols: dict[str, ir.Value] = {}
+    for k, item in enumerate(items):
+        start = source[item.start_column].cast("date")
+        cols[f"_keep{k}"] = item_filter(source, item)
+        if item.min_days is not None:
+            start = _plus_days(start, item.min_days + 1).cast("date")
+        cols[f"_from{k}"] = start
+        if item.max_days is not None:
+            cols[f"_until{k}"] = _plus_days(source[item.start_column].cast("date"), item.max_days)
+            cols[f"_until{k}"] = cols[f"_until{k}"].cast("date")
+        cols[f"_stop{k}"] = source[item.stop_column].cast("date")
+    return cols
+
+
+def _open_at(rows: ir.Table, k: int, item: Any, end: ir.DateValue) -> ir.BooleanValue:
+    """Open at month-end `end`: waited more than min_days by then (and started), not stopped by
+    then, waited at most max_days."""
+    stop = rows[f"_stop{k}"]
+    keep = rows[f"_keep{k}"] & (rows[f"_from{k}"] <= end) & (stop.isnull() | (stop > end))
     if item.max_days is not None:
-        keep = keep & (end <= _plus_days(start, item.max_days))
+        keep = keep & (end <= rows[f"_until{k}"])
     return keep.fill_null(False)
+
+
+def _month_index(date: ir.DateValue, origin: dt.date) -> ir.IntegerValue:
+    """Whole months from `origin`'s month to `date`'s month."""
+    return (date.year() * 12 + date.month() - (origin.year * 12 + origin.month)).cast("int64")
 
 
 def open_partials(table: ir.Table, items: Sequence[Any], periods: Sequence[dt.date]) -> ir.Table:
     """Rows open at each period end per ICB and person columns, in one scan.
 
     A row counts at month-end E when start <= E, stop is null or after E, and the days waited
-    (E - start) are > min_days and <= max_days. The records meet the month-ends by a join whose
-    condition is the loosest of the items' (started by E, not stopped by E).
+    (E - start) are > min_days and <= max_days. Each record is expanded only into the months of
+    its open run under the loosest of the items' conditions (started by E, not stopped by E:
+    months from its start month to the month before its stop month), so the work is the
+    (record, month-end) pairs that can count, not every record times every month-end.
     """
-    ends = [month_end(p) for p in periods]
+    origin, last = min(periods), max(periods)
+    span = _month_index(ibis.date(last), origin).cast("int64")
     snaps = ibis.memtable(
-        {"snapshot": list(periods), "snapshot_end": ends},
-        schema={"snapshot": "date", "snapshot_end": "date"},
+        {
+            "snap_k": [(p.year - origin.year) * 12 + p.month - origin.month for p in periods],
+            "snapshot": list(periods),
+            "snapshot_end": [month_end(p) for p in periods],
+        },
+        schema={"snap_k": "int64", "snapshot": "date", "snapshot_end": "date"},
     )
-    source = table.filter(table.period <= max(periods))
-    pairs = sorted({(i.start_column, i.stop_column) for i in items})
-    joined = source.cross_join(snaps)
-    end = joined.snapshot_end
-    loose = None
-    for start_col, stop_col in pairs:
-        start, stop = joined[start_col].cast("date"), joined[stop_col].cast("date")
-        cond = (start <= end) & (stop.isnull() | (stop > end))
-        loose = cond if loose is None else loose | cond
-    rows = joined.filter(loose)
+    source = table.filter(table.period <= last)
+    firsts, lasts = [], []
+    for start_col, stop_col in sorted({(i.start_column, i.stop_column) for i in items}):
+        first = _month_index(source[start_col].cast("date"), origin)
+        stop = source[stop_col].cast("date")
+        firsts.append(ibis.ifelse(first < 0, 0, first))
+        lasts.append(ibis.ifelse(stop.isnull(), span + 1, _month_index(stop, origin)))
+    first = ibis.least(*firsts) if len(firsts) > 1 else firsts[0]
+    last_excl = ibis.greatest(*lasts) if len(lasts) > 1 else lasts[0]
+    last_excl = ibis.ifelse(last_excl > span + 1, span + 1, last_excl)
+    bounds = _open_bounds(source, items)
+    runs = source.select("icb_code", *RAW_DIMENSIONS, snap_k=ibis.range(first, last_excl), **bounds)
+    rows = runs.unnest("snap_k").join(snaps, "snap_k")
     keys = [rows.icb_code, *[rows[d] for d in RAW_DIMENSIONS], rows.snapshot.name("period")]
-    measures = {value_col(i.id): _count_if(_open_at(rows, i, rows.snapshot_end)) for i in items}
+    measures = {
+        value_col(i.id): _count_if(_open_at(rows, k, i, rows.snapshot_end))
+        for k, i in enumerate(items)
+    }
     return rows.group_by(keys).aggregate(**measures)
 
 
