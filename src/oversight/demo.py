@@ -38,12 +38,14 @@ def _prepare_home(home: Path) -> None:
 def build_demo(home: Path, *, scale: float, months: int, start: str, seed: int,
                progress: bool = True) -> None:
     """Write the synthetic lake into `home` and compute every metric over it."""
+    from oversight.collect.register import register_lake
     from oversight.metrics.command import compute_command
     from oversight.synth import generate
 
     _prepare_home(home)
     generate(config.lake_dir(home), scale=scale, months=months, start=start, seed=seed,
              progress=progress)
+    register_lake(home, progress=progress)  # lineage and the burden report see the returns
     compute_command(full=True, since=None, engine="duckdb", home=home)
 
 

@@ -8,6 +8,7 @@ chance, some working days after it, in office hours in Europe/London.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 from collections.abc import Callable
 
@@ -42,10 +43,13 @@ def synthetic_times(seed: int) -> Submitted:
     on-time return arrives 0-3 working days before its due date, a late one 1-10 after, in
     office hours (Europe/London)."""
 
+    @functools.cache
+    def propensity(org: str) -> float:
+        return LATE_BASE + LATE_SPREAD * _uniforms(seed, "late", org)[0] ** 2
+
     def submitted(collection: str, org: str, period: dt.date, due: dt.date) -> dt.datetime:
         late, lateness, clock = _uniforms(seed, collection, org, period.isoformat())
-        propensity = LATE_BASE + LATE_SPREAD * _uniforms(seed, "late", org)[0] ** 2
-        if late < propensity:
+        if late < propensity(org):
             day = shift_working_days(due, 1 + int(lateness * MAX_LATE_DAYS))
         else:
             day = shift_working_days(due, -int(lateness * (MAX_EARLY_DAYS + 1)))

@@ -69,21 +69,41 @@ def lake_files(lake: Lake) -> list[tuple[str, str, str]]:
 
 
 def inspect(root: Path, dataset: str, period: str, org: str) -> LakeFile:
-    """Read one file once: its single revision id, rows, content hash and byte hash."""
+    """Read one file once: its single revision id, rows, content hash and byte hash.
+
+    Whole row groups without threads: for the lake's many small files that is about twice as
+    fast as `iter_batches`, and the content hash does not depend on how rows are batched.
+    """
     data = (root / dataset / period / f"{org}.parquet").read_bytes()
     parquet = pq.ParquetFile(pa.BufferReader(data))
     hasher = ContentHasher()
-    revision: str | None = None
-    for batch in parquet.iter_batches(batch_size=CHUNK_ROWS):
-        if batch.num_rows:
-            low, high = pc.min_max(batch.column("revision_id")).values()
-            if low.as_py() != high.as_py() or revision not in (None, low.as_py()):
-                raise RegistrationError(f"{dataset}/{period}/{org}.parquet: several revision ids")
-            revision = low.as_py()
-        hasher.update(batch)
+    if parquet.metadata.num_rows == 0:  # exactly as hash_parquet does (it may hash the schema)
+        for batch in parquet.iter_batches(batch_size=CHUNK_ROWS):
+            hasher.update(batch)
+        content = hasher.hexdigest()
+        return LakeFile(dataset, period, org, None, 0, content, hashlib.sha256(data).hexdigest())
+    revisions: set[str] = set()
+    for group in range(parquet.num_row_groups):
+        table = parquet.read_row_group(group, use_threads=False)
+        column = table.column("revision_id")
+        if table.num_rows == 1:  # an aggregate file: one row per ICB-month
+            revisions.add(column[0].as_py())
+        elif table.num_rows:
+            low, high = pc.min_max(column).values()
+            revisions |= {low.as_py(), high.as_py()}
+        for batch in table.to_batches():
+            hasher.update(batch)
+    if len(revisions) != 1:
+        raise RegistrationError(f"{dataset}/{period}/{org}.parquet: several revision ids")
     content = hasher.hexdigest()
     return LakeFile(
-        dataset, period, org, revision, hasher.rows, content, hashlib.sha256(data).hexdigest()
+        dataset,
+        period,
+        org,
+        revisions.pop(),
+        hasher.rows,
+        content,
+        hashlib.sha256(data).hexdigest(),
     )
 
 
@@ -91,9 +111,12 @@ def _inspect_many(root: Path, keys: Sequence[tuple[str, str, str]]) -> list[Lake
     return [inspect(root, *key) for key in keys]
 
 
-def inspect_lake(lake: Lake, progress: bool = True) -> list[LakeFile]:
-    """Every current file inspected, on a forked process per core for a large lake."""
-    keys = lake_files(lake)
+def inspect_lake(
+    lake: Lake, keys: Sequence[tuple[str, str, str]] | None = None, progress: bool = True
+) -> list[LakeFile]:
+    """Every current file (or those of `keys`) inspected, on a forked process per core for a
+    large lake."""
+    keys = lake_files(lake) if keys is None else list(keys)
     chunks = [keys[i : i + CHUNK_FILES] for i in range(0, len(keys), CHUNK_FILES)]
     workers = min(2, os.cpu_count() or 1)
     if len(keys) < PARALLEL_FROM or workers < 2:
