@@ -139,6 +139,12 @@ def partials(
     return source.group_by(keys).aggregate(_rows=source.count(), **measures)
 
 
+def revisions(table: ir.Table, periods: Sequence[dt.date]) -> ir.Table:
+    """The revision of each ICB-month in the periods (presence, for lineage)."""
+    source = table.filter(table.period.isin(list(periods)))
+    return source.select("icb_code", "period", "revision_id").distinct()
+
+
 def month_end(period: dt.date) -> dt.date:
     return period.replace(day=calendar.monthrange(period.year, period.month)[1])
 

@@ -97,13 +97,16 @@ def scan(
     table = engine.read([f.path for f in files])
     additive = [i for i in items if i.aggregation in cc.ADDITIVE]
     opened = [i for i in items if i.aggregation == "open_at_period_end"]
-    expr = cc.partials(table, additive, record_level, periods)
-    part = _dates(engine.execute(expr))
-    presence = part[["icb_code", "period", "revision_id"]].drop_duplicates()
+    if additive:
+        part = _dates(engine.execute(cc.partials(table, additive, record_level, periods)))
+        presence = part[["icb_code", "period", "revision_id"]].drop_duplicates()
+    else:  # snapshot-only dataset: which revisions are there is all a scan would add
+        part = pd.DataFrame()
+        presence = _dates(engine.execute(cc.revisions(table, periods)))
     if opened:
         op = _dates(engine.execute(cc.open_partials(table, opened, periods)))
         op["revision_id"] = None
-        part = pd.concat([part, op], ignore_index=True)
+        part = pd.concat([part, op], ignore_index=True) if len(part) else op
     return part, presence.reset_index(drop=True)
 
 
