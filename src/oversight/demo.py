@@ -22,16 +22,23 @@ DEMO_SEED = 2023
 
 
 def _prepare_home(home: Path) -> None:
-    """Clear a previous demo's lake and results; refuse to touch a home holding real data."""
+    """Clear a previous demo (lake, results, its SQLite database); refuse a home with real data.
+
+    A demo home is disposable: its database only describes its lake, so both go together,
+    otherwise revisions recorded there would point at files the rebuild deleted.
+    """
     lake = config.lake_dir(home)
     if lake.exists() and any(lake.iterdir()) and not (lake / "_synth" / "manifest.json").exists():
         raise typer.BadParameter(
             f"{home} holds a lake that is not synthetic demo data; choose another --home",
             param_hint="--home",
         )
-    for sub in (lake, home / "results"):
+    for sub in (lake, home / "results", home / "incoming"):
         if sub.exists():
             shutil.rmtree(sub)
+    database = home / "oversight.db"
+    if config.database_url(home) == f"sqlite:///{database}":
+        database.unlink(missing_ok=True)
     home.mkdir(parents=True, exist_ok=True)
 
 
