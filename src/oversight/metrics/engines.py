@@ -54,6 +54,10 @@ class DuckDBEngine(Engine):
         if threads:
             self.backend.raw_sql(f"SET threads = {int(threads)}")
 
+    def execute(self, expr: ir.Table) -> pd.DataFrame:
+        """Through Arrow: about twice as fast as Ibis's own pandas conversion on the partials."""
+        return expr.to_pyarrow().to_pandas()
+
     def read(self, paths: Sequence[Path]) -> ir.Table:
         return self.backend.read_parquet([str(p) for p in paths], hive_partitioning=False)
 
