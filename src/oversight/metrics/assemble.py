@@ -64,12 +64,23 @@ class Inputs:
         self.is_icb = (self.org_periods["org_type"] == ICB).to_numpy()
         cols = [*ROW_KEYS, "v", "n", "ss"]
         self.by_item = {k: g[cols] for k, g in items.groupby("item", sort=False)}
+        self.op_index = pd.MultiIndex.from_frame(self.org_periods)
+        self._op_pos: dict[str, np.ndarray] = {}
         self._status: dict[str, np.ndarray] = {}
         self._lineage: dict[tuple, tuple[np.ndarray, pd.DataFrame]] = {}
 
     def rows(self, item_id: str) -> pd.DataFrame:
         empty = pd.DataFrame(columns=[*ROW_KEYS, "v", "n", "ss"])
         return self.by_item.get(item_id, empty)
+
+    def op_pos(self, item_id: str) -> np.ndarray:
+        """Each of the item's rows' org-period, in org_periods order (-1: not an org-period)."""
+        if item_id not in self._op_pos:
+            own = self.rows(item_id)
+            self._op_pos[item_id] = self.op_index.get_indexer(
+                pd.MultiIndex.from_frame(own[ORG_KEYS])
+            )
+        return self._op_pos[item_id]
 
     def status(self, item: Any) -> np.ndarray:
         """Why the item is missing at each org-period (None when complete), in org_periods order.
@@ -120,9 +131,22 @@ class Inputs:
         return self._lineage[sources]
 
 
-def _item_frame(inputs: Inputs, item_id: str, prefix: str) -> pd.DataFrame:
+def _put_item(
+    grid: pd.DataFrame, groups: pd.DataFrame, inputs: Inputs, item_id: str, prefix: str
+) -> None:
+    """Left-join the item's v, n, ss onto the grid (org-period-major x groups) by position."""
     own = inputs.rows(item_id)
-    return own.rename(columns={"v": f"{prefix}_v", "n": f"{prefix}_n", "ss": f"{prefix}_ss"})
+    per_op = len(groups)
+    g = pd.MultiIndex.from_frame(groups).get_indexer(
+        pd.MultiIndex.from_frame(own[["breakdown", "group"]])
+    )
+    op = inputs.op_pos(item_id)
+    hit = (op >= 0) & (g >= 0)
+    pos = op[hit] * per_op + g[hit]
+    for col in ("v", "n", "ss"):
+        out = np.full(len(grid), np.nan)
+        out[pos] = own[col].to_numpy(dtype="float64", na_value=np.nan)[hit]
+        grid[f"{prefix}_{col}"] = out
 
 
 def _value_of(agg: str, v: pd.Series, n: pd.Series) -> pd.Series:
@@ -141,10 +165,10 @@ def metric_rows(
     groups = _groups(metric, [inputs.rows(i.id) for i in used])
     per_op = len(groups)
     grid = inputs.org_periods.merge(groups, how="cross")  # org-period-major, like org_periods
-    grid = grid.merge(_item_frame(inputs, num.id, "a"), on=ROW_KEYS, how="left")
+    _put_item(grid, groups, inputs, num.id, "a")
     grid["ra"] = np.repeat(inputs.status(num), per_op)
     if den is not None:
-        grid = grid.merge(_item_frame(inputs, den.id, "b"), on=ROW_KEYS, how="left")
+        _put_item(grid, groups, inputs, den.id, "b")
         grid["rb"] = np.repeat(inputs.status(den), per_op)
         missing = grid["ra"].where(grid["ra"].notna(), grid["rb"])
     else:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 
+import numpy as np
 import pandas as pd
 
 
@@ -43,8 +44,19 @@ def org_revisions(
     if not frames:
         return pd.DataFrame(columns=[*keys, "revision_ids"])
     allrev = pd.concat(frames, ignore_index=True).drop_duplicates()
-    grouped = allrev.sort_values("revision_id").groupby(keys, sort=False)["revision_id"]
-    return grouped.agg(tuple).rename("revision_ids").reset_index()
+    allrev = allrev.sort_values("revision_id").reset_index(drop=True)
+    return _tuples(allrev, keys)
+
+
+def _tuples(allrev: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """groupby(keys, sort=False)["revision_id"].agg(tuple), without a Python call per group."""
+    ids = allrev.groupby(keys, sort=False).ngroup().to_numpy()
+    order = np.argsort(ids, kind="stable")
+    revs = allrev["revision_id"].to_numpy(dtype=object)[order]
+    bounds = np.flatnonzero(np.diff(ids[order])) + 1
+    out = allrev.iloc[order[np.r_[0, bounds]]][keys].reset_index(drop=True)
+    out["revision_ids"] = [tuple(r) for r in np.split(revs, bounds)]
+    return out
 
 
 def keyed(revisions: pd.DataFrame) -> tuple[pd.Series, pd.DataFrame]:
