@@ -75,6 +75,10 @@ def _swap(old: pd.DataFrame, new: pd.DataFrame, drop: np.ndarray, keys: list[str
 def _write(column: pd.Series, where: np.ndarray, values: pd.Series) -> pd.Series:
     """`column` with the `where` positions set to `values`, keeping the column's dtype."""
     dtype = column.dtype
+    if isinstance(dtype, pd.StringDtype):  # in place: no round trip of every row via object
+        out_s = column.copy()
+        out_s.iloc[np.flatnonzero(where)] = values.to_numpy(dtype=object)
+        return out_s
     numeric = isinstance(dtype, np.dtype) and np.issubdtype(dtype, np.number)
     if not numeric or values.dtype == object:
         column = column.astype(object)
