@@ -14,7 +14,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from oversight.metrics.breakdowns import DIMENSIONS, TOTAL, dimension_groups
+from oversight.metrics.breakdowns import DIMENSIONS, TOTAL, UNKNOWN
 from oversight.metrics.organisations import ENGLAND, ENGLAND_CODE, ICB, REGION
 
 ROW_KEYS = ["org_type", "org_code", "period", "breakdown", "group"]
@@ -72,14 +72,13 @@ def rollup(
     mp = pd.Index(periods).get_indexer(mem["period"])
     hit = (mi >= 0) & (mp >= 0)
     region_of[mi[hit], mp[hit]] = reg_idx[hit]
-    labels = dimension_groups(partial) if record_level else {}
+    coded = breakdown_codes(partial) if record_level else {}
     parts = []
     for breakdown in (TOTAL, *(DIMENSIONS if record_level else ())):
         if breakdown == TOTAL:
             grp_idx, groups = np.zeros(len(partial), dtype=np.int64), np.array([TOTAL], object)
         else:
-            grp_idx, groups = pd.factorize(labels[breakdown], sort=True)
-            groups = np.asarray(groups, dtype=object)
+            grp_idx, groups = coded[breakdown]
         shape = (len(icbs), len(periods), len(groups))
         key = np.ravel_multi_index((icb_idx, per_idx, grp_idx), shape)
         icb = _sums(key, int(np.prod(shape)), values)
@@ -115,3 +114,31 @@ def _weighted(key: np.ndarray, size: int, sums: dict[str, np.ndarray]) -> dict[s
         seen = np.bincount(key, weights=ok.astype(float), minlength=size)
         out[name] = np.where(seen > 0, total, np.nan)
     return out
+
+
+def breakdown_codes(partial: pd.DataFrame) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Each breakdown's group index per row and its sorted group labels (null -> unknown).
+
+    The same groups as factorising breakdowns.dimension_groups(partial) with sort=True, but the
+    labels are made once per distinct raw value, not once per row.
+    """
+    decile = pd.to_numeric(partial["imd_decile"], errors="coerce")
+    d_codes, d_uniques = pd.factorize(decile)
+    d_values = np.asarray(d_uniques, dtype="float64")
+    out = {
+        "imd_decile": _sorted_groups(d_codes, [str(int(u)) for u in d_values]),
+        "imd_quintile": _sorted_groups(d_codes, [str(int((u + 1) // 2)) for u in d_values]),
+    }
+    for col in ("ethnicity_group", "age_band", "sex"):
+        codes, uniques = pd.factorize(partial[col])
+        out[col] = _sorted_groups(codes, [str(u) for u in uniques])
+    return out
+
+
+def _sorted_groups(codes: np.ndarray, labels: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Codes into `labels` (-1: null, labelled unknown) -> codes into the sorted distinct labels."""
+    nulls = bool((codes < 0).any())
+    all_labels = np.array([*labels, *([UNKNOWN] if nulls else [])], dtype=object)
+    groups, inverse = np.unique(all_labels, return_inverse=True)
+    codes = np.where(codes < 0, len(labels), codes)
+    return inverse.reshape(-1)[codes].astype(np.int64), groups.astype(object)
