@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import ibis
 import ibis.expr.types as ir
-import pandas as pd
 
 TOTAL = "total"
 UNKNOWN = "unknown"
@@ -51,24 +50,3 @@ def total_group() -> ir.StringValue:
 
 RAW_DIMENSIONS: tuple[str, ...] = ("imd_decile", "ethnicity_group", "age_band", "sex")
 """The person columns as stored; partials group by these and derive the groups in memory."""
-
-
-def dimension_groups(frame: pd.DataFrame) -> dict[str, pd.Series]:
-    """Each breakdown's group label for rows carrying the raw person columns (null -> unknown).
-
-    The pandas twin of dimension_columns, for the small partials tables.
-    """
-    decile = pd.to_numeric(frame["imd_decile"], errors="coerce")
-    quintile = (decile + 1) // 2
-    out = {
-        "imd_decile": _label(decile),
-        "imd_quintile": _label(quintile),
-    }
-    for col in ("ethnicity_group", "age_band", "sex"):
-        out[col] = frame[col].astype(object).where(frame[col].notna(), UNKNOWN)
-    return out
-
-
-def _label(numbers: pd.Series) -> pd.Series:
-    labels = {u: str(int(u)) for u in numbers.dropna().unique()}
-    return numbers.map(labels).astype(object).where(numbers.notna(), UNKNOWN)

@@ -119,8 +119,8 @@ def _weighted(key: np.ndarray, size: int, sums: dict[str, np.ndarray]) -> dict[s
 def breakdown_codes(partial: pd.DataFrame) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """Each breakdown's group index per row and its sorted group labels (null -> unknown).
 
-    The same groups as factorising breakdowns.dimension_groups(partial) with sort=True, but the
-    labels are made once per distinct raw value, not once per row.
+    Labels (decile and quintile numbers as text, null as unknown) are made once per distinct
+    raw value, not once per row.
     """
     decile = pd.to_numeric(partial["imd_decile"], errors="coerce")
     d_codes, d_uniques = pd.factorize(decile)
