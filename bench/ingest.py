@@ -5,7 +5,9 @@ only the ingest), and a same-run baseline (pyarrow's streaming CSV reader over t
 validation, no writing). On a shared machine judge by CPU-seconds, the ratio to the baseline,
 and `cores_available` (a two-thread probe run around the measurement): with fewer than 2 cores
 free the wall time cannot show the pipeline's overlap; `ingest_mb_per_s_bound_2_idle_cores` is
-the file size over half the CPU-seconds (the best two idle cores could do). Usage: python bench/ingest.py [--size-mb 1024] [--keep DIR]
+the file size over half the CPU-seconds (the best two idle cores could do).
+
+Usage: python bench/ingest.py [--size-mb 1024] [--keep DIR]
 """
 
 from __future__ import annotations
