@@ -145,19 +145,16 @@ def isr_ratio(
     levels = v.confidence_levels(confidence)
     ref = v.multiplier_value(refvalue)
     observed, expected, bounds, _, _ = _indirect(x, n, x_ref, n_ref, levels)
-    columns: dict[str, object] = {
-        "observed": observed,
-        "expected": expected,
-        "value": observed / expected * ref,
-    }
-    for name, count in bounds.items():
-        columns[name] = count / expected * ref
-    columns["method"] = np.where(observed < EXACT_BELOW, "Exact", "Byars")
-    frame = pd.DataFrame(columns)
-    frame.attrs.update(
-        {"confidence": levels, "statistic": f"indirectly standardised ratio x {ref:g}"}
+    columns: dict[str, object] = {"observed": observed, "expected": expected}
+    return _indirect_frame(
+        columns,
+        observed,
+        expected,
+        bounds,
+        ref,
+        levels,
+        f"indirectly standardised ratio x {ref:g}",
     )
-    return frame
 
 
 def isr_rate(
@@ -174,17 +171,32 @@ def isr_rate(
     mult = v.multiplier_value(multiplier)
     observed, expected, bounds, xr_sum, nr_sum = _indirect(x, n, x_ref, n_ref, levels)
     ref_rate = xr_sum / nr_sum * mult  # R/ISRate.R: ref_rate already carries the multiplier
-    columns: dict[str, object] = {
-        "observed": observed,
-        "expected": expected,
-        "ref_rate": ref_rate,
-        "value": observed / expected * ref_rate,
-    }
+    columns: dict[str, object] = {"observed": observed, "expected": expected, "ref_rate": ref_rate}
+    return _indirect_frame(
+        columns,
+        observed,
+        expected,
+        bounds,
+        ref_rate,
+        levels,
+        f"indirectly standardised rate per {mult:g}",
+    )
+
+
+def _indirect_frame(
+    columns: dict[str, object],
+    observed: FloatArray,
+    expected: FloatArray,
+    bounds: dict[str, FloatArray],
+    scale: float | FloatArray,
+    levels: tuple[float, ...],
+    statistic: str,
+) -> pd.DataFrame:
+    """The value O/E and the bounds of O over E, both times `scale`, with the method used."""
+    columns["value"] = observed / expected * scale
     for name, count in bounds.items():
-        columns[name] = count / expected * ref_rate
+        columns[name] = count / expected * scale
     columns["method"] = np.where(observed < EXACT_BELOW, "Exact", "Byars")
     frame = pd.DataFrame(columns)
-    frame.attrs.update(
-        {"confidence": levels, "statistic": f"indirectly standardised rate per {mult:g}"}
-    )
+    frame.attrs.update({"confidence": levels, "statistic": statistic})
     return frame
