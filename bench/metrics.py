@@ -95,7 +95,8 @@ def main() -> None:
     warm(lake)
     engine = DuckDBEngine()
     engine_full, comp = timed(compute, lake, metrics, cat.data_items, tree, engine)
-    stats_s, stats = timed(statistics.attach, comp.metrics, defs)
+    targets = list(cat.targets.values())
+    stats_s, stats = timed(statistics.attach, comp.metrics, defs, targets)
     comp.statistics = stats
     comp = canonical(comp)
     icb = tree.icbs(periods[-1])[0]
@@ -103,7 +104,7 @@ def main() -> None:
     for dataset in ("ae_attendances", "rtt_pathways"):
         change = (dataset, icb, periods[-1])
         incremental[dataset], _ = timed(
-            apply_change, comp, change, lake, metrics, cat.data_items, tree, engine
+            apply_change, comp, change, lake, metrics, cat.data_items, tree, engine, targets
         )
     peak_engine = peak_mb()  # before the baselines, which run in this process too
     sql_full, sql_rows = timed(metrics_sql.run, lake, tree.membership)[1]

@@ -9,7 +9,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from oversight.catalogue import Condition, DataItem, Metric
+from oversight.catalogue import Condition, DataItem, Metric, Target
 from oversight.metrics.organisations import OrgTree
 
 JAN, FEB = dt.date(2024, 1, 1), dt.date(2024, 2, 1)
@@ -171,6 +171,31 @@ METRICS = [
         improvement="decrease",
     ),
 ]
+
+
+def target(metric_id: str, year: str, value: float, comparison: str, **kw: object) -> Target:
+    """A national target as the catalogue would hold it."""
+    start = int(year[:4])
+    fields: dict[str, object] = {
+        "id": f"{year.replace('/', '-')}-{metric_id}",
+        "scope": "national",
+        "metric_id": metric_id,
+        "planning_year": year,
+        "value": value,
+        "comparison": comparison,
+        "deadline": dt.date(start + 1, 3, 31),
+        "owner": "NHS England",
+        "rationale": "test target",
+        "date_set": dt.date(start - 1, 12, 23),
+        "status": "published",
+        "source": "test",
+        "verification": "synthetic",
+    }
+    return Target(**{**fields, **kw})  # type: ignore[arg-type]
+
+
+# national targets on two fixture metrics in the fixtures' planning year (Jan/Feb 2024: 2023/24)
+TARGETS = [target("ae_4h_pct", "2023/24", 76.0, ">="), target("rtt_52w_count", "2023/24", 0, "<=")]
 
 
 def _person(n: int, rng: np.random.Generator) -> dict[str, object]:

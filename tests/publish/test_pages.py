@@ -68,6 +68,11 @@ def test_icb_page_shows_the_monthly_series_and_chart(client: TestClient, demo_ho
     assert response.text.count('<tr class="nhsuk-table__row">') >= 13
     assert "<svg" in response.text
     assert page.latest_revisions[0] in response.text
+    # assurance: the series' latest limits against the target standing then (2024/25: 78%)
+    assert page.target is not None and page.assurance_icon is not None
+    stats = results(metric="ae_4hr", org="QMJ", breakdown="total", home=demo_home)
+    assert set(stats["assurance_target_id"]) == {page.target.id} == {"2024-25-UEC1"}
+    assert "assurance: " + page.assurance_icon.replace("_", " ") in response.text
 
 
 @pytest.mark.parametrize("url", ["/icb/ZZZ", "/?metric=no_such_metric", "/icb/QMJ?metric=nope"])

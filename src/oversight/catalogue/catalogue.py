@@ -20,6 +20,7 @@ from oversight.catalogue.models import (
     Region,
     ScoreBand,
     Target,
+    standing_national_target,
 )
 from oversight.catalogue.problems import Problem
 
@@ -83,6 +84,10 @@ class Catalogue:
             for t in self.targets.values()
             if t.scope == "national" and t.planning_year == planning_year
         ]
+
+    def standing_national_target(self, metric_id: str, on: dt.date) -> Target | None:
+        """The national target on a metric that stands on a date (see models.targets)."""
+        return standing_national_target(self.targets.values(), metric_id, on)
 
     def local_targets(self, icb_code: str) -> list[Target]:
         """Every local target version an ICS has set (drafts and superseded included)."""

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+from oversight.catalogue.models.targets import planning_year_of
+
 COMPARISONS: dict[str, Callable[[float, float], bool]] = {
     ">=": operator.ge,
     "<=": operator.le,
@@ -61,5 +63,4 @@ def judge_value(value: float | None, target: float, comparison: str) -> TargetJu
 
 def planning_year(period: date) -> str:
     """The NHS planning (financial) year a month falls in: April to March, e.g. '2023/24'."""
-    start = period.year if period.month >= 4 else period.year - 1
-    return f"{start}/{(start + 1) % 100:02d}"
+    return planning_year_of(period)

@@ -45,6 +45,7 @@ def compute_command(
     cat = load()
     metrics = list(cat.metrics.values())
     datasets = list(used_items(metrics, cat.data_items))
+    targets = list(cat.targets.values())
     eng = connect(engine)
     started = time.perf_counter()
     base = None
@@ -66,7 +67,7 @@ def compute_command(
             def step(name: str) -> None:
                 bar.update(task, advance=1, description=f"computing {name}")
 
-            comp = run(lake, metrics, cat.data_items, tree, eng, progress=step)
+            comp = run(lake, metrics, cat.data_items, tree, eng, progress=step, targets=targets)
             bar.update(task, completed=len(datasets) + 1)
             how = "full"
         else:
@@ -75,7 +76,9 @@ def compute_command(
             task = bar.add_task("recomputing changed ICB-months", total=max(len(changes), 1))
             comp = base
             for change in changes:
-                comp = apply_changes(comp, [change], lake, metrics, cat.data_items, tree, eng)
+                comp = apply_changes(
+                    comp, [change], lake, metrics, cat.data_items, tree, eng, targets
+                )
                 bar.update(task, advance=1)
             how = f"incremental ({len(changes)} ICB-months)"
             if not changes:

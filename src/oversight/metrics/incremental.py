@@ -104,10 +104,12 @@ def apply_change(
     data_items: Mapping[str, Any],
     tree: OrgTree,
     engine: Engine,
+    targets: Sequence[Any] = (),
 ) -> Computation:
     """A new Computation with one ICB-month recomputed (the input is not modified).
 
-    The input must be in canonical order (pipeline.canonical); so is the output.
+    The input must be in canonical order (pipeline.canonical); so is the output. `targets`: the
+    catalogue targets the statistics were attached with (pipeline.run), for assurance icons.
     """
     dataset, icb, period = change
     by_ds = used_items(metrics, data_items)
@@ -179,7 +181,7 @@ def apply_change(
         comp.periods,
     )
     if comp.statistics is not None:
-        new.statistics = _restat(comp.statistics, table, affected, codes, periods)
+        new.statistics = _restat(comp.statistics, table, affected, codes, periods, targets)
     return new
 
 
@@ -189,6 +191,7 @@ def _restat(
     affected: Sequence[Any],
     codes: set[str],
     periods: Sequence[dt.date],
+    targets: Sequence[Any],
 ) -> pd.DataFrame:
     """Statistics again for the affected series (whole series) and the affected funnels.
 
@@ -198,7 +201,7 @@ def _restat(
     keys = statistics.KEYS
     in_metrics = table["metric_id"].isin(list(defs)).to_numpy()
     series = in_metrics & table["org_code"].isin(codes).to_numpy()
-    fresh = statistics.attach(table[series], defs)
+    fresh = statistics.attach(table[series], defs, targets)
     if len(old) != len(table):  # the grid changed shape: realign on the keys first
         old = table[keys].merge(old, on=keys, how="left")
     stats = _swap(old, fresh, series, keys)
@@ -225,9 +228,10 @@ def apply_changes(
     data_items: Mapping[str, Any],
     tree: OrgTree,
     engine: Engine,
+    targets: Sequence[Any] = (),
 ) -> Computation:
     for change in changes:
-        comp = apply_change(comp, change, lake, metrics, data_items, tree, engine)
+        comp = apply_change(comp, change, lake, metrics, data_items, tree, engine, targets)
     return comp
 
 

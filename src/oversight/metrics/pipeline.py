@@ -35,10 +35,12 @@ def run(
     engine: Engine,
     with_statistics: bool = True,
     progress: Progress | None = None,
+    targets: Sequence[Any] = (),
 ) -> Computation:
+    """Metrics, then statistics (assurance against the national ones among `targets`)."""
     comp = compute(lake, metrics, data_items, tree, engine, progress=progress)
     if with_statistics:
         if progress:
             progress("statistics")
-        comp.statistics = statistics.attach(comp.metrics, {m.id: m for m in metrics})
+        comp.statistics = statistics.attach(comp.metrics, {m.id: m for m in metrics}, targets)
     return canonical(comp)

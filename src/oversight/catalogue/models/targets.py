@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 from typing import Annotated, Any, Literal, NamedTuple
 
 from pydantic import AfterValidator, Field, field_validator, model_validator
@@ -22,6 +23,12 @@ def _planning_year(value: str) -> str:
 
 
 PlanningYear = Annotated[str, AfterValidator(_planning_year)]
+
+
+def planning_year_of(period: dt.date) -> str:
+    """The NHS planning (financial) year a date falls in: April to March, e.g. '2023/24'."""
+    start = period.year if period.month >= 4 else period.year - 1
+    return f"{start}/{(start + 1) % 100:02d}"
 
 
 class TrajectoryPoint(NamedTuple):
@@ -82,3 +89,18 @@ class Target(Entry):
             "==": value == self.value,
         }
         return ops[self.comparison]
+
+
+def standing_national_target(
+    targets: Iterable[Target], metric_id: str, on: dt.date
+) -> Target | None:
+    """The national target on a metric that stands on a date: the one set for that planning
+    year, else the latest earlier one (a target stands until the guidance replaces it); the
+    highest version wins within a year. None when no planning year up to then set one."""
+    wanted = planning_year_of(on)
+    candidates = [
+        t
+        for t in targets
+        if t.scope == "national" and t.metric_id == metric_id and t.planning_year <= wanted
+    ]
+    return max(candidates, key=lambda t: (t.planning_year, t.version), default=None)

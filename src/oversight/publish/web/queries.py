@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from oversight.catalogue import load as load_catalogue
-from oversight.judge.targets import TargetJudgement, judge_value, planning_year
+from oversight.judge.targets import TargetJudgement, judge_value
 
 
 @dataclass(frozen=True)
@@ -60,15 +60,9 @@ def metric_results(home: Path, metric_id: str, org: str | None = None) -> pd.Dat
 
 def national_target(metric_id: str, period: date) -> NationalTargetRef | None:
     """The national target in the planning year of `period`, else the latest earlier one."""
-    catalogue = load_catalogue()
-    wanted = planning_year(period)
-    candidates = [
-        t for t in catalogue.targets.values()
-        if t.scope == "national" and t.metric_id == metric_id and t.planning_year <= wanted
-    ]
-    if not candidates:
+    best = load_catalogue().standing_national_target(metric_id, period)
+    if best is None:
         return None
-    best = max(candidates, key=lambda t: (t.planning_year, t.version))
     return NationalTargetRef(best.id, float(best.value), best.comparison, best.planning_year,
                              best.deadline)
 
