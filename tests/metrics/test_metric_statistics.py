@@ -11,6 +11,7 @@ import pytest
 
 from oversight.metrics import statistics
 from oversight.metrics.compute import Computation
+from oversight.stats.funnel import funnel
 from oversight.stats.intervals import proportion_ci
 from oversight.stats.spc import spc
 
@@ -114,3 +115,41 @@ def test_series_without_a_target_get_no_assurance_not_inconsistent(tiny: Computa
     # a decreasing count with a <= 0 target can never pass: its lower limit is at least 0
     rtt = stats[stats.metric_id == "rtt_52w_count"].assurance_icon.dropna()
     assert not rtt.str.contains("pass").any()
+
+
+def test_rate_metrics_get_a_ratio_of_counts_funnel() -> None:
+    """Rates (numerator may exceed denominator) are placed on an "RC" funnel; proportions stay
+    "PR" and drop rows whose numerator exceeds the denominator."""
+    rate = fixtures._metric("leavers", "ratio", "a", "b", statistic="rate", multiplier=100)
+    prop = fixtures._metric("share", "ratio", "a", "b", statistic="proportion", multiplier=100)
+    rng = np.random.default_rng(5)
+    den = rng.integers(200, 5000, 12).astype(float)
+    num = np.round(den * rng.uniform(0.05, 0.2, 12))
+    num[3] = den[3] * 1.5  # a rate above 100%: fine for a rate, impossible for a proportion
+    codes = [f"Q{k:02d}" for k in range(12)]
+
+    def frame(metric: str) -> pd.DataFrame:
+        return pd.DataFrame(
+            {
+                "metric_id": metric,
+                "org_type": "icb",
+                "org_code": codes,
+                "period": fixtures.JAN,
+                "breakdown": "total",
+                "group": "total",
+                "numerator": num,
+                "denominator": den,
+                "value": num / den * 100,
+            }
+        )
+
+    rows = pd.concat([frame("leavers"), frame("share")], ignore_index=True)
+    out = statistics.funnels(rows, {"leavers": rate, "share": prop})
+    rc = out[out.metric_id == "leavers"].set_index("org_code").loc[codes]
+    ref = funnel(num, den, data_type="RC", labels=np.array(codes), multiplier=100).units
+    np.testing.assert_allclose(rc.funnel_z.to_numpy(), ref["z"].to_numpy())
+    assert rc.funnel_z.idxmax() == "Q03"
+    flagged = np.where(ref["outlier"] == 1, np.where(ref["z"] > 0, "above", "below"), "within")
+    assert list(rc.funnel_position) == list(flagged)
+    pr = out[out.metric_id == "share"]
+    assert len(pr) == 11 and "Q03" not in set(pr.org_code)

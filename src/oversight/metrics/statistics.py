@@ -10,8 +10,8 @@ oversight.stats (pure, vectorised); this module only selects the rows each metho
   group (a national target is for everyone);
 - confidence intervals by the metric's `statistic`: proportion -> Wilson, rate and count ->
   exact/Byar, mean -> Student t (from sum, count and sd); duration percentiles get none;
-- funnel position among the ICBs (data_type "PR") for proportion metrics, per period, total
-  breakdown.
+- funnel position among the ICBs for proportion metrics (data_type "PR") and rate metrics
+  ("RC", a ratio of counts), per period, total breakdown.
 """
 
 from __future__ import annotations
@@ -168,18 +168,25 @@ def intervals(rows: pd.DataFrame, metrics: Mapping[str, Any]) -> pd.DataFrame:
     return out
 
 
+FUNNEL_TYPES = {"proportion": "PR", "rate": "RC"}
+"""FunnelPlotR data types by metric statistic: proportions, and rates as ratios of counts."""
+
+
 def funnels(rows: pd.DataFrame, metrics: Mapping[str, Any]) -> pd.DataFrame:
-    """Funnel position of each ICB among the ICBs, per proportion metric and period."""
-    prop = [m for m, d in metrics.items() if d.statistic == "proportion"]
+    """Funnel position of each ICB among the ICBs, per proportion or rate metric and period."""
+    kinds = {
+        m: FUNNEL_TYPES[d.statistic] for m, d in metrics.items() if d.statistic in FUNNEL_TYPES
+    }
     sel = rows[
-        rows["metric_id"].isin(prop)
+        rows["metric_id"].isin(list(kinds))
         & (rows["org_type"] == "icb")
         & (rows["breakdown"] == "total")
         & rows["value"].notna()
         & (rows["denominator"] > 0)
         & (rows["numerator"] >= 0)
-        & (rows["numerator"] <= rows["denominator"])
     ]
+    # a proportion's numerator is part of its denominator (bed occupancy can break this)
+    sel = sel[(sel["metric_id"].map(kinds) != "PR") | (sel["numerator"] <= sel["denominator"])]
     frames = []
     for (metric, _period), part in sel.groupby(["metric_id", "period"], sort=True):
         if len(part) < 3:
@@ -188,7 +195,7 @@ def funnels(rows: pd.DataFrame, metrics: Mapping[str, Any]) -> pd.DataFrame:
         f = funnel(
             part["numerator"].to_numpy(float),
             part["denominator"].to_numpy(float),
-            data_type="PR",
+            data_type=kinds[metric],
             labels=part["org_code"].to_numpy(),
             multiplier=k,
         )
