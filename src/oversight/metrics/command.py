@@ -17,8 +17,10 @@ from oversight.metrics.incremental import apply_changes, detect_changes
 from oversight.metrics.lakefiles import lake_periods
 from oversight.metrics.organisations import OrgTree
 from oversight.metrics.pipeline import run
-from oversight.metrics.results import current_version, publish
+from oversight.metrics.results import current_version, publish, results_dir
 from oversight.metrics.results import load as load_results
+from oversight.metrics.since import Change, UnknownRevision, changes_since
+from oversight.store import database
 
 
 def compute_command(
@@ -27,8 +29,10 @@ def compute_command(
         str | None,
         typer.Option(
             "--since",
-            help="Recompute only ICB-months whose revision differs from results version "
-            "SINCE ('current' for the published one).",
+            help="Recompute incrementally on top of the published results: SINCE is a "
+            "submission revision id (recompute the ICB-months it and every later revision "
+            "touched) or a results version (recompute the ICB-months whose revision differs "
+            "from it; 'current' for the published one).",
         ),
     ] = None,
     engine: Annotated[
@@ -48,9 +52,9 @@ def compute_command(
     targets = list(cat.targets.values())
     eng = connect(engine)
     started = time.perf_counter()
-    base = None
+    base, changes = None, None
     if not full and (since or current_version(home_dir)):
-        version = None if since in (None, "current") else since
+        version, changes = _since(home_dir, since, datasets)
         base = load_results(home_dir, version)
     with Progress(
         SpinnerColumn(),
@@ -72,7 +76,8 @@ def compute_command(
             how = "full"
         else:
             tree = OrgTree.from_catalogue(cat, base.periods)
-            changes = detect_changes(base, lake, datasets)
+            if changes is None:
+                changes = detect_changes(base, lake, datasets)
             task = bar.add_task("recomputing changed ICB-months", total=max(len(changes), 1))
             comp = base
             for change in changes:
@@ -91,3 +96,29 @@ def compute_command(
     console.print(
         f"Published results {version}: {len(comp.metrics):,} rows, {how}, {eng.name}, {took:.1f} s"
     )
+
+
+def _since(
+    home_dir: Path, since: str | None, datasets: list[str]
+) -> tuple[str | None, list[Change] | None]:
+    """The results version to start from and, for a revision id, the changes to apply (None:
+    detect them by comparing the lake with that version)."""
+    if since in (None, "current"):
+        return None, None
+    if (results_dir(home_dir) / since).is_dir():
+        return since, None
+    store = database.connect(config.database_url(home_dir))
+    try:
+        changes = changes_since(since, store)
+    except UnknownRevision:
+        raise typer.BadParameter(
+            f"{since!r} is neither a results version under {results_dir(home_dir)} nor a "
+            "revision id in the store",
+            param_hint="--since",
+        ) from None
+    if current_version(home_dir) is None:
+        raise typer.BadParameter(
+            "no published results to update: run `oversight compute --full` first",
+            param_hint="--since",
+        )
+    return None, [c for c in changes if c[0] in datasets]
