@@ -58,24 +58,26 @@ COLUMNS = [
 ]
 
 
-def _series_key(frame: pd.DataFrame) -> pd.Series:
-    key = frame[SERIES[0]].astype(str)
-    for col in SERIES[1:]:
-        key = key + "|" + frame[col].astype(str)
-    return key
+def series_codes(frame: pd.DataFrame) -> np.ndarray:
+    """A dense integer id for each row's series (metric x organisation x breakdown group):
+    per-column codes combined arithmetically, far cheaper than joined key strings."""
+    key = np.zeros(len(frame), dtype=np.int64)
+    for col in SERIES:
+        codes, uniques = pd.factorize(frame[col], use_na_sentinel=True)
+        key = key * (len(uniques) + 1) + (codes + 1)
+    return pd.factorize(key)[0].astype(np.int64)
 
 
 def series_targets(
     ok: pd.DataFrame, metrics: Mapping[str, Any], targets: Sequence[Any]
 ) -> pd.DataFrame:
-    """Per series (index: the series key): the id and value of the national target standing at
-    its latest point; series with none are left out."""
-    last = ok.groupby("series", sort=False).agg(
-        metric_id=("metric_id", "first"), at=("period", "max")
-    )
+    """Per series (index: the `series` code): the id and value of the national target standing
+    at its latest point; series with none are left out."""
+    last = ok.groupby("series", sort=False).agg(metric_id=("metric_id", "first"), at=("x", "max"))
+    pairs = last.drop_duplicates()
     chosen = {
-        (m, at): standing_national_target(targets, m, at)
-        for m, at in set(zip(last["metric_id"], last["at"], strict=True))
+        (m, at): standing_national_target(targets, m, at.date())
+        for m, at in zip(pairs["metric_id"], pairs["at"], strict=True)
         if m in metrics
     }
     found = [chosen.get((m, at)) for m, at in zip(last["metric_id"], last["at"], strict=True)]
@@ -94,12 +96,12 @@ def spc(
 ) -> pd.DataFrame:
     """SPC point fields, the series' variation icon and (against a standing national target)
     its assurance icon, for every non-missing point."""
-    ok = rows[rows["value"].notna() & np.isfinite(rows["value"].astype(float))].copy()
-    ok["series"] = _series_key(ok)
-    ok["x"] = pd.to_datetime(ok["period"])
+    value = rows["value"].to_numpy(dtype="float64", na_value=np.nan)
+    ok = rows.loc[np.isfinite(value), [*KEYS, "value"]]
+    ok = ok.assign(series=series_codes(ok), x=pd.to_datetime(ok["period"]))
     aimed = series_targets(ok, metrics, targets)
     frames = []
-    improvement = ok["metric_id"].map(lambda m: metrics[m].improvement)
+    improvement = ok["metric_id"].map({m: d.improvement for m, d in metrics.items()})
     for imp, part in ok.groupby(improvement, sort=True):
         goal = aimed["assurance_target"].reindex(part["series"].unique()).dropna()
         res = spc_many(
@@ -131,40 +133,55 @@ def spc(
     ).drop(columns=["series", "x"])
 
 
+def _by_metric(rows: pd.DataFrame) -> list[tuple[str, np.ndarray]]:
+    """Each metric's row positions (one factorize, not one string comparison per metric)."""
+    codes, ids = pd.factorize(rows["metric_id"], sort=True)
+    order = np.argsort(codes, kind="stable")
+    bounds = np.searchsorted(codes[order], np.arange(len(ids) + 1))
+    return [(str(m), order[bounds[k] : bounds[k + 1]]) for k, m in enumerate(ids)]
+
+
+def _floats(rows: pd.DataFrame, col: str) -> np.ndarray:
+    return rows[col].to_numpy(dtype="float64", na_value=np.nan)
+
+
 def intervals(rows: pd.DataFrame, metrics: Mapping[str, Any]) -> pd.DataFrame:
     """95% confidence interval for each row whose statistic has one."""
+    n = len(rows)
+    lower, upper = np.full(n, np.nan), np.full(n, np.nan)
+    method = np.full(n, None, dtype=object)
+    num, den, sd = _floats(rows, "numerator"), _floats(rows, "denominator"), _floats(rows, "sd")
+    fine = rows["value"].notna().to_numpy()
+    with np.errstate(invalid="ignore"):
+        cases = {
+            "proportion": fine & (den > 0) & (num >= 0) & (num <= den),
+            "rate": fine & (den > 0) & (num >= 0),
+            "count": fine & (num >= 0),
+            "mean": fine & (den >= 2) & ~np.isnan(sd),
+        }
+    for m, at in _by_metric(rows):
+        name = metrics[m].statistic
+        if name not in cases:
+            continue
+        at = at[cases[name][at]]
+        if not at.size:
+            continue
+        k = float(metrics[m].multiplier)
+        if name == "proportion":
+            ci, how = proportion_ci(num[at], den[at], multiplier=k), "Wilson"
+        elif name == "rate":
+            ci, how = rate_ci(num[at], den[at], multiplier=k), "exact/Byar"
+        elif name == "count":
+            ci, how = rate_ci(num[at], np.ones(at.size), multiplier=k), "exact/Byar"
+        else:
+            ci = mean_ci(total=num[at], count=den[at], sd=sd[at] / abs(k))
+            ci = ci.assign(lowercl=ci["lowercl"] * k, uppercl=ci["uppercl"] * k)
+            how = "Student t"
+        lower[at] = ci["lowercl"].to_numpy()
+        upper[at] = ci["uppercl"].to_numpy()
+        method[at] = how
     out = rows[KEYS].copy()
-    out["ci_lower"], out["ci_upper"], out["ci_method"] = np.nan, np.nan, None
-    stat = rows["metric_id"].map(lambda m: metrics[m].statistic)
-    mult = rows["metric_id"].map(lambda m: float(metrics[m].multiplier)).astype(float)
-    num, den = rows["numerator"].astype(float), rows["denominator"].astype(float)
-    fine = rows["value"].notna()
-    cases = {
-        "proportion": fine & (den > 0) & (num >= 0) & (num <= den),
-        "rate": fine & (den > 0) & (num >= 0),
-        "count": fine & (num >= 0),
-        "mean": fine & (den >= 2) & rows["sd"].notna(),
-    }
-    for name, mask in cases.items():
-        mask = mask & (stat == name)
-        for m in sorted(set(rows.loc[mask, "metric_id"])):
-            sel = mask & (rows["metric_id"] == m)
-            k = float(metrics[m].multiplier)
-            if name == "proportion":
-                ci, method = proportion_ci(num[sel], den[sel], multiplier=k), "Wilson"
-            elif name == "rate":
-                ci, method = rate_ci(num[sel], den[sel], multiplier=k), "exact/Byar"
-            elif name == "count":
-                ci, method = rate_ci(num[sel], np.ones(int(sel.sum())), multiplier=k), "exact/Byar"
-            else:
-                sd = rows.loc[sel, "sd"].astype(float) / abs(k)
-                ci = mean_ci(total=num[sel], count=den[sel], sd=sd)
-                ci = ci.assign(lowercl=ci["lowercl"] * k, uppercl=ci["uppercl"] * k)
-                method = "Student t"
-            out.loc[sel, "ci_lower"] = ci["lowercl"].to_numpy()
-            out.loc[sel, "ci_upper"] = ci["uppercl"].to_numpy()
-            out.loc[sel, "ci_method"] = method
-    del mult
+    out["ci_lower"], out["ci_upper"], out["ci_method"] = lower, upper, method
     return out
 
 
