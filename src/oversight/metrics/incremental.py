@@ -169,12 +169,10 @@ def apply_change(
     old_rows = comp.metrics
     drop = old_rows["metric_id"].isin(ids).to_numpy() & _touching(old_rows, codes, periods)
     table = _swap(old_rows, rows, drop, ["metric_id", *ROW_KEYS])
-    lineage = pd.concat([comp.lineage, lineage], ignore_index=True)
-    lineage = lineage[lineage["lineage_key"].isin(table["revisions"].dropna().unique())]
-    lineage = lineage.drop_duplicates("lineage_key").sort_values("lineage_key")
+    lineage = _relink(comp.lineage, lineage, old_rows.loc[drop, "revisions"], rows, table)
     new = Computation(
         table,
-        lineage.reset_index(drop=True),
+        lineage,
         items_long,
         {**comp.partials, dataset: part},
         presence,
@@ -183,6 +181,24 @@ def apply_change(
     if comp.statistics is not None:
         new.statistics = _restat(comp.statistics, table, affected, codes, periods, targets)
     return new
+
+
+def _relink(
+    old: pd.DataFrame,
+    new: pd.DataFrame,
+    replaced: pd.Series,
+    rows: pd.DataFrame,
+    table: pd.DataFrame,
+) -> pd.DataFrame:
+    """The lineage table after a swap: the new keys added, and the keys only the replaced rows
+    used dropped (the only ones that can have lost every reference; scanning the whole table's
+    keys for that was the slowest step of a recompute)."""
+    lost = set(replaced.dropna().unique()) - set(rows["revisions"].dropna().unique())
+    if lost:
+        lost -= set(table.loc[table["revisions"].isin(lost), "revisions"].unique())
+    lineage = pd.concat([old, new], ignore_index=True).drop_duplicates("lineage_key")
+    lineage = lineage[~lineage["lineage_key"].isin(lost)]
+    return lineage.sort_values("lineage_key").reset_index(drop=True)
 
 
 def _restat(
