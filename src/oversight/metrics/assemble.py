@@ -20,7 +20,7 @@ import pandas as pd
 import pyarrow as pa
 
 from oversight.metrics.breakdowns import GROUPS, TOTAL
-from oversight.metrics.lineage import keyed, org_revisions
+from oversight.metrics.lineage import Lineage
 from oversight.metrics.organisations import ICB
 
 ORG_KEYS = ["org_type", "org_code", "period"]
@@ -86,6 +86,7 @@ class Inputs:
         self.members = np.bincount(self.op_of, minlength=len(self.org_periods))
         self.icb_month = _keys(self.orgs, ["icb_code", "period"])
         self.is_icb = (self.org_periods["org_type"] == ICB).to_numpy()
+        self.lineage = Lineage(self.orgs, self.op_of, len(self.org_periods), presence)
         # item rows: org-period (-1: not one), breakdown group code, item, measures
         org_code, org_labels = _codes(items, ORG_KEYS)
         self.row_org = org_code
@@ -106,7 +107,6 @@ class Inputs:
         }
         self._seen: dict[str, set[tuple]] = {}
         self._status: dict[str, np.ndarray] = {}
-        self._lineage: dict[tuple, tuple[np.ndarray, pd.DataFrame]] = {}
 
     def rows(self, item_id: str) -> np.ndarray:
         """Positions of the item's rows in the items frame."""
@@ -163,19 +163,6 @@ class Inputs:
             listed = ", ".join(bad[:5]) + (" …" if len(bad) > 5 else "")
             out[op] = f"{first} for {len(rows)} of {self.members[op]} ICBs ({listed})"
         return out
-
-    def lineage(self, sources: tuple) -> tuple[np.ndarray, pd.DataFrame]:
-        """Lineage keys in org_periods order, and the key -> revision ids table."""
-        if sources not in self._lineage:
-            revs = org_revisions(self.orgs, self.presence, sources)
-            if revs.empty:
-                keys, table = pd.Series(dtype=object), _empty_lineage()
-            else:
-                keys, table = keyed(revs)
-            revs = revs.assign(revisions=keys.to_numpy())[[*ORG_KEYS, "revisions"]]
-            aligned = self.org_periods.merge(revs, on=ORG_KEYS, how="left")["revisions"]
-            self._lineage[sources] = (aligned.to_numpy(dtype=object), table)
-        return self._lineage[sources]
 
 
 def _groups(metric: Any, used: Sequence[Any], inputs: Inputs) -> np.ndarray:
@@ -273,15 +260,15 @@ class Rows:
         self.missing = missing
         self.sd = sd
         sources = [(i.dataset, i.aggregation == "open_at_period_end") for i in used]
-        self.revisions, self.table = inputs.lineage(tuple(sorted(set(sources))))
+        self.revisions = inputs.lineage.codes(tuple(sorted(set(sources))))[self.op]
 
 
 def metric_rows(
     metric: Any, item_defs: Mapping[str, Any], inputs: Inputs
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Tidy result rows for one metric (sorted), and the lineage table they refer to."""
+    """Tidy result rows for one metric (sorted), and the lineage table so far (sorted)."""
     rows = Rows(metric, item_defs, inputs)
-    return _frame([metric.id], [rows], inputs), rows.table
+    return _frame([metric.id], [rows], inputs), inputs.lineage.frame()
 
 
 def _frame(ids: Sequence[str], parts: Sequence[Rows], inputs: Inputs) -> pd.DataFrame:
@@ -292,10 +279,6 @@ def _frame(ids: Sequence[str], parts: Sequence[Rows], inputs: Inputs) -> pd.Data
     type_code, types = pd.factorize(ops["org_type"])
     code_code, codes = pd.factorize(ops["org_code"])
     bg = np.concatenate([p.bg for p in parts])
-    rev_keys, rev_codes = {}, []
-    for p in parts:
-        keys = [rev_keys.setdefault(k, len(rev_keys)) if pd.notna(k) else -1 for k in p.revisions]
-        rev_codes.append(np.asarray(keys, dtype=np.int64)[p.op])
     labels = inputs.bg_labels
     data = {
         "metric_id": _text(ids, np.repeat(np.arange(len(ids)), sizes)),
@@ -308,7 +291,7 @@ def _frame(ids: Sequence[str], parts: Sequence[Rows], inputs: Inputs) -> pd.Data
         "denominator": np.concatenate([p.denominator for p in parts]),
         "value": np.concatenate([p.value for p in parts]),
         "missing_reason": pd.Series(np.concatenate([p.missing for p in parts]), dtype=object),
-        "revisions": _text(list(rev_keys), np.concatenate(rev_codes)),
+        "revisions": _text(inputs.lineage.names, np.concatenate([p.revisions for p in parts])),
         "sd": np.concatenate([p.sd for p in parts]),
     }
     return pd.DataFrame(data)
@@ -325,7 +308,7 @@ def assemble(
     orgs: pd.DataFrame,
     presence: pd.DataFrame,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """All metrics' rows (sorted by metric and row keys) and the lineage table."""
+    """All metrics' rows (sorted by metric and row keys) and the lineage table (by key)."""
     if not metrics:
         return pd.DataFrame(columns=RESULT_COLUMNS), _empty_lineage()
     inputs = Inputs(items, orgs, presence)
@@ -334,5 +317,4 @@ def assemble(
     out = _frame([metrics[i].id for i in order], [parts[i] for i in order], inputs)
     if len({m.id for m in metrics}) < len(metrics):  # rows of one id interleave by key
         out = out.sort_values(["metric_id", *ROW_KEYS], kind="stable").reset_index(drop=True)
-    lineage = pd.concat([p.table for p in parts], ignore_index=True)
-    return out, lineage.drop_duplicates("lineage_key").reset_index(drop=True)
+    return out, inputs.lineage.frame()

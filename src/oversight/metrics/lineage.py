@@ -21,48 +21,99 @@ def lineage_key(revision_ids: Iterable[str]) -> str:
     return f"lin-{digest}"
 
 
-def org_revisions(
-    orgs: pd.DataFrame, presence: pd.DataFrame, sources: Iterable[tuple[str, bool]]
-) -> pd.DataFrame:
-    """For each (org_type, org_code, period): the revisions of the given (dataset, cumulative)s.
+def _ranges(lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For each i, the positions lo[i] .. hi[i]-1: (i per position, position)."""
+    counts = hi - lo
+    owner = np.repeat(np.arange(len(lo)), counts)
+    start = np.repeat(lo - (np.cumsum(counts) - counts), counts)
+    return owner, np.arange(int(counts.sum())) + start
 
-    `orgs` has org_type, org_code, period, icb_code (one row per member ICB); `presence` has
-    dataset, icb_code, period, revision_id. Returns org_type, org_code, period, revision_ids.
+
+class Lineage:
+    """The lineage key of every org-period for any set of (dataset, cumulative) sources.
+
+    `orgs` has icb_code and period, one row per member ICB of the org-period `op_of` numbers;
+    `presence` has dataset, icb_code, period, revision_id. Revisions are coded in id order and
+    matched to member rows by sorted (ICB, period) keys, so a source's (org-period, revision)
+    pairs are two searchsorted calls, not a merge; each distinct id set is hashed once.
     """
-    frames = []
-    for dataset, cumulative in sources:
-        pres = presence[presence["dataset"] == dataset]
-        if pres.empty:
-            continue
-        if cumulative:
-            m = orgs.merge(pres, on="icb_code", suffixes=("", "_rev"))
-            m = m[m["period_rev"] <= m["period"]]
-        else:
-            m = orgs.merge(pres, on=["icb_code", "period"])
-        frames.append(m[["org_type", "org_code", "period", "revision_id"]])
-    keys = ["org_type", "org_code", "period"]
-    if not frames:
-        return pd.DataFrame(columns=[*keys, "revision_ids"])
-    allrev = pd.concat(frames, ignore_index=True).drop_duplicates()
-    allrev = allrev.sort_values("revision_id").reset_index(drop=True)
-    return _tuples(allrev, keys)
 
+    def __init__(
+        self, orgs: pd.DataFrame, op_of: np.ndarray, n_ops: int, presence: pd.DataFrame
+    ) -> None:
+        presence = presence[presence["revision_id"].notna()]
+        self.op_of, self.n_ops = op_of, n_ops
+        icb, per = (
+            np.concatenate([orgs[c].to_numpy(object), presence[c].to_numpy(object)])
+            for c in ("icb_code", "period")
+        )
+        icb_code, _ = pd.factorize(icb)
+        per_code, per_values = pd.factorize(per, sort=True)
+        key = icb_code * max(len(per_values), 1) + per_code
+        self.org_key, self.org_first = key[: len(orgs)], (key - per_code)[: len(orgs)]
+        pres_key = key[len(orgs) :]
+        rev_code, rev_ids = pd.factorize(presence["revision_id"], sort=True)
+        self.rev_ids = [str(r) for r in rev_ids]
+        datasets = presence["dataset"].to_numpy(object)
+        self.by_dataset: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        for dataset in pd.unique(datasets):
+            rows = np.flatnonzero(datasets == dataset)
+            order = np.argsort(pres_key[rows], kind="stable")
+            self.by_dataset[str(dataset)] = (pres_key[rows][order], rev_code[rows][order])
+        self._pairs: dict[tuple[str, bool], tuple[np.ndarray, np.ndarray]] = {}
+        self._codes: dict[tuple, np.ndarray] = {}
+        self._key_of: dict[tuple[int, ...], int] = {}
+        self._number: dict[str, int] = {}
+        self.table: dict[str, list[str]] = {}
 
-def _tuples(allrev: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    """groupby(keys, sort=False)["revision_id"].agg(tuple), without a Python call per group."""
-    ids = allrev.groupby(keys, sort=False).ngroup().to_numpy()
-    order = np.argsort(ids, kind="stable")
-    revs = allrev["revision_id"].to_numpy(dtype=object)[order]
-    bounds = np.flatnonzero(np.diff(ids[order])) + 1
-    out = allrev.iloc[order[np.r_[0, bounds]]][keys].reset_index(drop=True)
-    out["revision_ids"] = [tuple(r) for r in np.split(revs, bounds)]
-    return out
+    def pairs(self, dataset: str, cumulative: bool) -> tuple[np.ndarray, np.ndarray]:
+        """(org-period, revision code) of every revision the source contributes."""
+        if (dataset, cumulative) not in self._pairs:
+            keys, revs = self.by_dataset.get(dataset, (np.zeros(0, np.int64),) * 2)
+            first = self.org_first if cumulative else self.org_key
+            lo = np.searchsorted(keys, first, side="left")
+            hi = np.searchsorted(keys, self.org_key, side="right")
+            owner, at = _ranges(lo, hi)
+            self._pairs[(dataset, cumulative)] = (self.op_of[owner], revs[at])
+        return self._pairs[(dataset, cumulative)]
 
+    def codes(self, sources: tuple) -> np.ndarray:
+        """Each org-period's lineage key as a code into `names` (-1: no revisions)."""
+        if sources not in self._codes:
+            parts = [self.pairs(d, c) for d, c in sources]
+            size = max(len(self.rev_ids), 1)
+            pair = np.unique(
+                np.concatenate([np.zeros(0, np.int64)] + [op * size + r for op, r in parts])
+            )
+            op, rev = pair // size, pair % size
+            out = np.full(self.n_ops, -1, dtype=np.int64)
+            if len(op):
+                bounds = np.flatnonzero(np.diff(op)) + 1
+                for at, codes in zip(op[np.r_[0, bounds]], np.split(rev, bounds), strict=True):
+                    out[at] = self._key(tuple(codes.tolist()))
+            self._codes[sources] = out
+        return self._codes[sources]
 
-def keyed(revisions: pd.DataFrame) -> tuple[pd.Series, pd.DataFrame]:
-    """Lineage keys for rows of org_revisions, and the key -> revision ids table."""
-    keys = revisions["revision_ids"].map(lineage_key)
-    table = pd.DataFrame({"lineage_key": keys, "revision_ids": revisions["revision_ids"]})
-    table = table.drop_duplicates("lineage_key").reset_index(drop=True)
-    table["revision_ids"] = table["revision_ids"].map(list)
-    return keys, table
+    def _key(self, codes: tuple[int, ...]) -> int:
+        """The code of the key of a set of revisions (coded in id order), hashed once."""
+        if codes not in self._key_of:
+            ids = [self.rev_ids[c] for c in codes]
+            key = lineage_key(ids)
+            self.table.setdefault(key, ids)
+            self._key_of[codes] = self._number.setdefault(key, len(self._number))
+        return self._key_of[codes]
+
+    @property
+    def names(self) -> list[str]:
+        """Every key handed out, in code order."""
+        return list(self._number)
+
+    def frame(self) -> pd.DataFrame:
+        """The key -> revision ids table of every key handed out, sorted by key."""
+        keys = sorted(self.table)
+        return pd.DataFrame(
+            {
+                "lineage_key": pd.array(keys, dtype="str") if keys else pd.Series(dtype=object),
+                "revision_ids": [self.table[k] for k in keys],
+            }
+        )
