@@ -30,17 +30,31 @@ GROUPS: dict[str, tuple[str, ...]] = {
 appears in results (count 0, or an explicit missing value for a ratio or quantile)."""
 
 
-def dimension_columns(table: ir.Table) -> dict[str, ir.StringValue]:
-    """Each breakdown dimension of a record-level table as a string column (null -> unknown)."""
+def dimension_keys(table: ir.Table) -> dict[str, ir.Value]:
+    """Each breakdown dimension of a record-level table as a compact grouping key: the IMD
+    decile and quintile as integers (null: unknown), the others as strings (null -> unknown).
+
+    Grouping by these and labelling the grouped rows (dimension_group) gives the same groups
+    as grouping by dimension_columns, with less per record.
+    """
     decile = table.imd_decile.cast("int32")
-    quintile = ((decile + 1) // 2).cast("int32")
     return {
-        "imd_decile": decile.cast("string").fill_null(UNKNOWN),
-        "imd_quintile": quintile.cast("string").fill_null(UNKNOWN),
+        "imd_decile": decile,
+        "imd_quintile": ((decile + 1) // 2).cast("int32"),
         "ethnicity_group": table.ethnicity_group.cast("string").fill_null(UNKNOWN),
         "age_band": table.age_band.cast("string").fill_null(UNKNOWN),
         "sex": table.sex.cast("string").fill_null(UNKNOWN),
     }
+
+
+def dimension_group(key: ir.Value) -> ir.StringValue:
+    """A dimension_keys key as its group label."""
+    return key.cast("string").fill_null(UNKNOWN)
+
+
+def dimension_columns(table: ir.Table) -> dict[str, ir.StringValue]:
+    """Each breakdown dimension of a record-level table as a string column (null -> unknown)."""
+    return {name: dimension_group(key) for name, key in dimension_keys(table).items()}
 
 
 def total_group() -> ir.StringValue:

@@ -6,7 +6,11 @@ columns ("partials"; a few hundred thousand rows however many records). Partials
 every organisation level and breakdown is a roll-up of them in memory (rollup.py; region and
 England from the same records, never averages). Quantiles are not additive: they are computed
 from the records for each level and breakdown (exact, linear interpolation on both engines:
-DuckDB quantile_cont, Spark percentile), over one cached projection of the records.
+DuckDB quantile_cont, Spark percentile), over one cached projection of the records that holds
+each item's filter and float value and compact breakdown keys (IMD as integers). Each level x
+breakdown x item is one group-by over that item's records (WHERE, not an aggregate FILTER),
+keyed by the columns themselves with level, breakdown and group labels attached to the grouped
+rows; the per-item rows are then put side by side.
 
 Items open at period end (waiting lists, backlogs): per record and item, the month-ends at
 which it counts are one run of snapshot indices [lo, hi] (started + min_days by then, not
@@ -29,7 +33,13 @@ from typing import Any
 import ibis
 import ibis.expr.types as ir
 
-from oversight.metrics.breakdowns import DIMENSIONS, RAW_DIMENSIONS, TOTAL, dimension_columns
+from oversight.metrics.breakdowns import (
+    DIMENSIONS,
+    RAW_DIMENSIONS,
+    TOTAL,
+    dimension_group,
+    dimension_keys,
+)
 from oversight.metrics.organisations import ENGLAND, ENGLAND_CODE, ICB, REGION
 
 ADDITIVE = ("count", "sum", "mean")
@@ -257,39 +267,80 @@ def with_regions(table: ir.Table, membership: ir.Table) -> ir.Table:
     )
 
 
+def _quantile_value(k: int) -> str:
+    return f"_x{k}"
+
+
+def _quantile_keep(k: int) -> str:
+    return f"_keep{k}"
+
+
 def quantile_source(
     table: ir.Table, items: Sequence[Any], membership: ir.Table, periods: Sequence[dt.date]
 ) -> ir.Table:
-    """The records quantiles need (any item's filter), with region and breakdown groups."""
+    """The records quantiles need (any item's filter), with region and breakdown keys.
+
+    Per item k, `_keep{k}` (its filter) and `_x{k}` (its value as float64) are computed here,
+    once per record, rather than in each of the level x breakdown groupings that read them.
+    """
     source = table.filter(table.period.isin(list(periods)))
+    keeps = {_quantile_keep(k): item_filter(source, item) for k, item in enumerate(items)}
     wanted = None
-    for item in items:
-        keep = item_filter(source, item)
+    for keep in keeps.values():
         wanted = keep if wanted is None else wanted | keep
-    source = source.filter(wanted)
-    source = with_regions(source.mutate(**dimension_columns(source)), membership)
-    cols = {c.column for i in items for c in i.filter} | {i.column for i in items}
-    return source.select("icb_code", "region_code", "period", *DIMENSIONS, *sorted(cols))
+    values = {_quantile_value(k): source[i.column].cast("float64") for k, i in enumerate(items)}
+    source = source.mutate(**dimension_keys(source), **keeps, **values).filter(wanted)
+    source = with_regions(source, membership)
+    return source.select("icb_code", "region_code", "period", *DIMENSIONS, *keeps, *values)
 
 
 def quantiles(source: ir.Table, items: Sequence[Any]) -> ir.Table:
-    """Exact quantiles (and record counts) for every level x breakdown group, from the records."""
+    """Exact quantiles (and record counts) for every level x breakdown group, from the records.
+
+    One grouping per level, breakdown and item over that item's records only (a WHERE, not an
+    aggregate FILTER, so each record enters only the groupings it counts in), keyed by the
+    columns themselves; the level and breakdown names are attached to the grouped rows. The
+    per-item rows are then put side by side (one row per organisation, period and group).
+    """
+    keys = ["org_type", "org_code", "period", "breakdown", "group"]
+    nothing = {}
+    for item in items:
+        nothing[value_col(item.id)] = ibis.null("float64")
+        nothing[count_col(item.id)] = ibis.literal(0, type="int64")
     parts = []
-    for level in (ICB, REGION, ENGLAND):
-        for breakdown in (TOTAL, *DIMENSIONS):
-            group = ibis.literal(TOTAL) if breakdown == TOTAL else source[breakdown]
-            keyed = source.mutate(
-                **_org_columns(source, level), breakdown=ibis.literal(breakdown), group=group
-            )
-            aggs: dict[str, ir.Scalar] = {}
-            for item in items:
-                keep = item_filter(keyed, item)
-                x = keyed[item.column].cast("float64")
-                aggs[value_col(item.id)] = x.quantile(item.quantile, where=keep)
-                aggs[count_col(item.id)] = _count_if(keep & x.notnull())
-            parts.append(
-                keyed.group_by(["org_type", "org_code", "period", "breakdown", "group"]).aggregate(
-                    **aggs
+    for k, item in enumerate(items):
+        rows = source.filter(source[_quantile_keep(k)])
+        x = rows[_quantile_value(k)]
+        aggs = {"_v": x.quantile(item.quantile), "_n": x.count().cast("int64")}
+        for level in (ICB, REGION, ENGLAND):
+            org = {ICB: ["icb_code"], REGION: ["region_code"], ENGLAND: []}[level]
+            for breakdown in (TOTAL, *DIMENSIONS):
+                by = [*org, "period"] + ([] if breakdown == TOTAL else [breakdown])
+                grouped = rows.group_by(by).aggregate(**aggs)
+                code = ibis.literal(ENGLAND_CODE) if level == ENGLAND else grouped[org[0]]
+                group = (
+                    ibis.literal(TOTAL)
+                    if breakdown == TOTAL
+                    else dimension_group(grouped[breakdown])
                 )
-            )
-    return ibis.union(*parts)
+                cols = {
+                    **nothing,
+                    value_col(item.id): grouped._v,
+                    count_col(item.id): grouped._n,
+                }
+                parts.append(
+                    grouped.select(
+                        org_type=ibis.literal(level),
+                        org_code=code.cast("string"),
+                        period=grouped.period,
+                        breakdown=ibis.literal(breakdown),
+                        group=group.cast("string"),
+                        **cols,
+                    )
+                )
+    stacked = ibis.union(*parts)
+    if len(items) == 1:
+        return stacked
+    return stacked.group_by(keys).aggregate(
+        **{c: (stacked[c].max() if c.endswith("__v") else stacked[c].sum()) for c in nothing}
+    )
