@@ -13,43 +13,84 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from oversight.metrics.breakdowns import DIMENSIONS, TOTAL, UNKNOWN
-from oversight.metrics.organisations import ENGLAND, ENGLAND_CODE, ICB, REGION
+from oversight.metrics.organisations import ENGLAND_CODE, LEVELS
 
 ROW_KEYS = ["org_type", "org_code", "period", "breakdown", "group"]
 
 
-def _sums(key: np.ndarray, size: int, values: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-    """Per key: row count (`_rows`) and each measure's sum, NaN where every value is NaN."""
-    out = {"_rows": np.bincount(key, minlength=size).astype(float)}
-    for name, x in values.items():
-        ok = ~np.isnan(x)
-        total = np.bincount(key, weights=np.where(ok, x, 0.0), minlength=size)
-        seen = np.bincount(key, weights=ok.astype(float), minlength=size)
+def text_array(labels: Sequence[object], codes: np.ndarray) -> pd.api.extensions.ExtensionArray:
+    """labels[codes] as a pandas str array (code -1: null), decoded in Arrow, not per row."""
+    idx = pa.array(np.asarray(codes).astype(np.int32), mask=np.asarray(codes) < 0)
+    dictionary = pa.array([str(x) for x in labels], pa.large_string())
+    return pd.array(pa.DictionaryArray.from_arrays(idx, dictionary).dictionary_decode(), "str")
+
+
+def _sums(key: np.ndarray, size: int, values: dict[str, tuple]) -> dict[str, np.ndarray]:
+    """Per key: row count (`_rows`) and each measure's sum, NaN where every value is NaN.
+
+    `values` holds each measure as (values with NaN as 0, not-NaN as float or None if none is).
+    """
+    rows = np.bincount(key, minlength=size).astype(float)
+    out = {"_rows": rows}
+    for name, (filled, ok) in values.items():
+        total = np.bincount(key, weights=filled, minlength=size)
+        seen = rows if ok is None else np.bincount(key, weights=ok, minlength=size)
         out[name] = np.where(seen > 0, total, np.nan)
     return out
 
 
-def _frame(
-    level: str,
-    codes: np.ndarray,
-    periods: np.ndarray,
-    breakdown: str,
-    groups: np.ndarray,
-    sums: dict[str, np.ndarray],
-    cells: np.ndarray,
-) -> pd.DataFrame:
-    data = {
-        "org_type": level,
-        "org_code": codes[cells[0]],
-        "period": periods[cells[1]],
-        "breakdown": breakdown,
-        "group": groups[cells[2]],
-    }
-    flat = np.ravel_multi_index(cells, (len(codes), len(periods), len(groups)))
-    data.update({m: v[flat] for m, v in sums.items() if m != "_rows"})
-    return pd.DataFrame(data)
+class _Rows:
+    """The roll-up's rows as codes, decoded into one frame at the end (not one per part)."""
+
+    def __init__(self, orgs: list[object], periods: np.ndarray, measures: Sequence[str]) -> None:
+        self.orgs, self.periods, self.measures = orgs, periods, measures
+        self.groups: list[str] = []
+        self.cols: dict[str, list[np.ndarray]] = {
+            k: [] for k in ("level", "org", "period", "breakdown", "group", *measures)
+        }
+
+    def add_groups(self, groups: np.ndarray) -> int:
+        """Append a breakdown's group labels; the offset of its codes."""
+        self.groups += [str(g) for g in groups]
+        return len(self.groups) - len(groups)
+
+    def add(
+        self,
+        level: int,
+        org0: int,
+        breakdown: int,
+        group0: int,
+        sums: dict[str, np.ndarray],
+        shape: tuple[int, int, int],
+    ) -> None:
+        """The cells with rows of a level's sums over (org, period, group) of a breakdown."""
+        flat = np.flatnonzero(sums["_rows"] > 0)
+        org, period, group = np.unravel_index(flat, shape)
+        for key, codes in (
+            ("level", np.full(len(flat), level)),
+            ("org", org + org0),
+            ("period", period),
+            ("breakdown", np.full(len(flat), breakdown)),
+            ("group", group + group0),
+        ):
+            self.cols[key].append(codes)
+        for m in self.measures:
+            self.cols[m].append(sums[m][flat])
+
+    def frame(self) -> pd.DataFrame:
+        c = {k: np.concatenate(v) if v else np.zeros(0) for k, v in self.cols.items()}
+        data = {
+            "org_type": text_array(LEVELS, c["level"]),
+            "org_code": text_array(self.orgs, c["org"]),
+            "period": pd.Series(self.periods[c["period"].astype(np.int64)], dtype=object),
+            "breakdown": text_array((TOTAL, *DIMENSIONS), c["breakdown"]),
+            "group": text_array(self.groups, c["group"]),
+        }
+        data.update({m: c[m].astype(float) for m in self.measures})
+        return pd.DataFrame(data)
 
 
 def rollup(
@@ -62,7 +103,11 @@ def rollup(
     icb_idx, icbs = pd.factorize(partial["icb_code"], sort=True)
     per_idx, periods = pd.factorize(partial["period"], sort=True)
     icbs, periods = np.asarray(icbs, dtype=object), np.asarray(periods, dtype=object)
-    values = {m: partial[m].to_numpy(dtype="float64", na_value=np.nan) for m in measures}
+    values = {}
+    for m in measures:
+        x = partial[m].to_numpy(dtype="float64", na_value=np.nan)
+        ok = ~np.isnan(x)
+        values[m] = (np.where(ok, x, 0.0), None if ok.all() else ok.astype(float))
     # each ICB's region in each period (-1: none)
     mem = membership.drop_duplicates(["icb_code", "period"])
     reg_idx, regions = pd.factorize(mem["region_code"], sort=True)
@@ -73,17 +118,17 @@ def rollup(
     hit = (mi >= 0) & (mp >= 0)
     region_of[mi[hit], mp[hit]] = reg_idx[hit]
     coded = breakdown_codes(partial) if record_level else {}
-    parts = []
-    for breakdown in (TOTAL, *(DIMENSIONS if record_level else ())):
+    out = _Rows([*icbs, *regions, ENGLAND_CODE], periods, measures)
+    for b, breakdown in enumerate((TOTAL, *(DIMENSIONS if record_level else ()))):
         if breakdown == TOTAL:
             grp_idx, groups = np.zeros(len(partial), dtype=np.int64), np.array([TOTAL], object)
         else:
             grp_idx, groups = coded[breakdown]
+        g0 = out.add_groups(groups)
         shape = (len(icbs), len(periods), len(groups))
         key = np.ravel_multi_index((icb_idx, per_idx, grp_idx), shape)
         icb = _sums(key, int(np.prod(shape)), values)
-        cells = np.unravel_index(np.flatnonzero(icb["_rows"] > 0), shape)
-        parts.append(_frame(ICB, icbs, periods, breakdown, groups, icb, cells))
+        out.add(0, 0, b, g0, icb, shape)
         # regions and England from the ICB sums
         dense = {m: v.reshape(shape) for m, v in icb.items()}
         i_all, p_all, g_all = np.indices(shape).reshape(3, -1)
@@ -93,14 +138,11 @@ def rollup(
         rkey = np.ravel_multi_index((r_all[keep], p_all[keep], g_all[keep]), rshape)
         flat = {m: v.reshape(-1)[keep] for m, v in dense.items()}
         reg = _weighted(rkey, int(np.prod(rshape)), flat)
-        rcells = np.unravel_index(np.flatnonzero(reg["_rows"] > 0), rshape)
-        parts.append(_frame(REGION, regions, periods, breakdown, groups, reg, rcells))
+        out.add(1, len(icbs), b, g0, reg, rshape)
         ekey = np.ravel_multi_index((np.zeros_like(p_all), p_all, g_all), (1, *shape[1:]))
         eng = _weighted(ekey, int(np.prod(shape[1:])), {m: v.reshape(-1) for m, v in dense.items()})
-        ecells = np.unravel_index(np.flatnonzero(eng["_rows"] > 0), (1, *shape[1:]))
-        england = np.array([ENGLAND_CODE], dtype=object)
-        parts.append(_frame(ENGLAND, england, periods, breakdown, groups, eng, ecells))
-    return pd.concat(parts, ignore_index=True)[[*ROW_KEYS, *measures]]
+        out.add(2, len(icbs) + len(regions), b, g0, eng, (1, *shape[1:]))
+    return out.frame()
 
 
 def _weighted(key: np.ndarray, size: int, sums: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
