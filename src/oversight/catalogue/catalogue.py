@@ -20,8 +20,8 @@ from oversight.catalogue.models import (
     Region,
     ScoreBand,
     Target,
-    standing_national_target,
 )
+from oversight.catalogue.models.targets import standing_national_target
 from oversight.catalogue.problems import Problem
 
 

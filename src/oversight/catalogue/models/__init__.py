@@ -11,12 +11,7 @@ from oversight.catalogue.models.cqc import (
 from oversight.catalogue.models.datasets import Column, Dataset
 from oversight.catalogue.models.measures import Condition, DataItem, Metric
 from oversight.catalogue.models.organisations import ICB, Membership, Provider, Region
-from oversight.catalogue.models.targets import (
-    Target,
-    TrajectoryPoint,
-    planning_year_of,
-    standing_national_target,
-)
+from oversight.catalogue.models.targets import Target, TrajectoryPoint
 
 __all__ = [
     "ICB",
@@ -36,6 +31,4 @@ __all__ = [
     "ScoreBand",
     "Target",
     "TrajectoryPoint",
-    "planning_year_of",
-    "standing_national_target",
 ]
