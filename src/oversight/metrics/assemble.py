@@ -17,11 +17,11 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 
 from oversight.metrics.breakdowns import GROUPS, TOTAL
 from oversight.metrics.lineage import Lineage
 from oversight.metrics.organisations import ICB
+from oversight.metrics.rollup import text_array
 
 ORG_KEYS = ["org_type", "org_code", "period"]
 ROW_KEYS = [*ORG_KEYS, "breakdown", "group"]
@@ -60,13 +60,6 @@ def _codes(frame: pd.DataFrame, cols: list[str]) -> tuple[np.ndarray, list[tuple
 
 def _keys(frame: pd.DataFrame, cols: list[str]) -> list[tuple]:
     return list(zip(*(frame[c] for c in cols), strict=True))
-
-
-def _text(labels: Sequence[Any], codes: np.ndarray) -> pd.api.extensions.ExtensionArray:
-    """labels[codes] as a pandas str array (code -1: null), decoded in Arrow, not per row."""
-    idx = pa.array(codes.astype(np.int32), mask=codes < 0)
-    dictionary = pa.array([str(x) for x in labels], pa.large_string())
-    return pd.array(pa.DictionaryArray.from_arrays(idx, dictionary).dictionary_decode(), "str")
 
 
 class Inputs:
@@ -281,17 +274,17 @@ def _frame(ids: Sequence[str], parts: Sequence[Rows], inputs: Inputs) -> pd.Data
     bg = np.concatenate([p.bg for p in parts])
     labels = inputs.bg_labels
     data = {
-        "metric_id": _text(ids, np.repeat(np.arange(len(ids)), sizes)),
-        "org_type": _text(list(types), type_code[op]),
-        "org_code": _text(list(codes), code_code[op]),
+        "metric_id": text_array(ids, np.repeat(np.arange(len(ids)), sizes)),
+        "org_type": text_array(list(types), type_code[op]),
+        "org_code": text_array(list(codes), code_code[op]),
         "period": pd.Series(ops["period"].to_numpy(dtype=object)[op], dtype=object),
-        "breakdown": _text([b for b, _ in labels], bg),
-        "group": _text([g for _, g in labels], bg),
+        "breakdown": text_array([b for b, _ in labels], bg),
+        "group": text_array([g for _, g in labels], bg),
         "numerator": np.concatenate([p.numerator for p in parts]),
         "denominator": np.concatenate([p.denominator for p in parts]),
         "value": np.concatenate([p.value for p in parts]),
         "missing_reason": pd.Series(np.concatenate([p.missing for p in parts]), dtype=object),
-        "revisions": _text(inputs.lineage.names, np.concatenate([p.revisions for p in parts])),
+        "revisions": text_array(inputs.lineage.names, np.concatenate([p.revisions for p in parts])),
         "sd": np.concatenate([p.sd for p in parts]),
     }
     return pd.DataFrame(data)

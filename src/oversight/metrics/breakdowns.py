@@ -7,7 +7,6 @@ a breakdown always add up to the total.
 
 from __future__ import annotations
 
-import ibis
 import ibis.expr.types as ir
 
 TOTAL = "total"
@@ -35,7 +34,7 @@ def dimension_keys(table: ir.Table) -> dict[str, ir.Value]:
     decile and quintile as integers (null: unknown), the others as strings (null -> unknown).
 
     Grouping by these and labelling the grouped rows (dimension_group) gives the same groups
-    as grouping by dimension_columns, with less per record.
+    as grouping by the string labels, with less work per record.
     """
     decile = table.imd_decile.cast("int32")
     return {
@@ -50,16 +49,6 @@ def dimension_keys(table: ir.Table) -> dict[str, ir.Value]:
 def dimension_group(key: ir.Value) -> ir.StringValue:
     """A dimension_keys key as its group label."""
     return key.cast("string").fill_null(UNKNOWN)
-
-
-def dimension_columns(table: ir.Table) -> dict[str, ir.StringValue]:
-    """Each breakdown dimension of a record-level table as a string column (null -> unknown)."""
-    return {name: dimension_group(key) for name, key in dimension_keys(table).items()}
-
-
-def total_group() -> ir.StringValue:
-    """The single group of the `total` breakdown."""
-    return ibis.literal(TOTAL)
 
 
 RAW_DIMENSIONS: tuple[str, ...] = ("imd_decile", "ethnicity_group", "age_band", "sex")

@@ -251,15 +251,6 @@ def open_partials(table: ir.Table, items: Sequence[Any], periods: Sequence[dt.da
     return out.select("icb_code", *RAW_DIMENSIONS, "period", *measures)
 
 
-def _org_columns(table: ir.Table, level: str) -> dict[str, ir.Value]:
-    code = {
-        ICB: table.icb_code,
-        REGION: table.region_code,
-        ENGLAND: ibis.literal(ENGLAND_CODE),
-    }[level]
-    return {"org_type": ibis.literal(level), "org_code": code.cast("string")}
-
-
 def with_regions(table: ir.Table, membership: ir.Table) -> ir.Table:
     """Attach each row's region (per period) for the roll-up."""
     return table.left_join(membership, ["icb_code", "period"]).drop(
