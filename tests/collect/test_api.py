@@ -177,6 +177,32 @@ def test_outlier_against_own_history_waits_for_confirm_true(setup) -> None:
     assert confirmed.status_code == 201 and confirmed.json()["status"] == "accepted"
 
 
+def test_a_waiting_submission_is_confirmed_by_id_without_sending_it_again(setup) -> None:
+    client, qmj, qmf = setup["client"], setup["qmj"], setup["qmf"]
+    months = [f"2023-{m:02d}" for m in range(6, 13)] + [f"2024-{m:02d}" for m in range(1, 6)]
+    for i, month in enumerate(months):
+        done = client.post("/api/v1/submissions", json=_records(month, 1000 + i % 3), headers=qmj)
+        assert done.status_code == 201, done.json()
+    pending = client.post("/api/v1/submissions", json=_records("2024-06", 9000), headers=qmj)
+    assert pending.status_code == 202
+    waiting = pending.json()["submission_id"]
+    url = f"/api/v1/submissions/{waiting}/confirm"
+    assert client.post(url, headers=qmf).status_code == 403
+    assert client.post("/api/v1/submissions/nope/confirm", headers=qmj).status_code == 404
+    confirmed = client.post(url, headers=qmj)
+    assert confirmed.status_code == 201, confirmed.json()
+    body = confirmed.json()
+    assert body["status"] == "accepted" and body["submission_id"] != waiting
+    stored = revisions.get(body["revision"]["id"], engine=setup["svc"].engine)
+    assert stored is not None and stored.period == "2024-06" and stored.row_count == 1
+    before = client.get(f"/api/v1/submissions/{waiting}", headers=qmj).json()
+    assert before["status"] == "confirmed"
+    assert before["report"]["confirmed_by"] == body["submission_id"]
+    again = client.post(url, headers=qmj)
+    assert again.status_code == 409 and "is confirmed" in again.json()["detail"]
+    assert not (setup["svc"].incoming / "_pending" / waiting).exists()
+
+
 def test_a_collection_without_a_dataset_is_a_clear_400(setup) -> None:
     body = {**_records("2024-06", 1000), "collection": "ae_sitrep"}
     response = setup["client"].post("/api/v1/submissions", json=body, headers=setup["qmj"])

@@ -105,6 +105,64 @@ async def submit(request: Request, who: PrincipalDep, svc: ServicesDep) -> JSONR
             lake=svc.lake,
             engine=svc.engine,
         )
+        if result.status == "pending_confirmation" and result.submission_id:
+            held = _held(svc, result.submission_id)
+            held.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, held / name)
+    code = _STATUS_CODES.get(result.status, 201 if result.created_revision else 200)
+    return JSONResponse(result.to_dict(), status_code=code)
+
+
+def _held(svc: Services, submission_id: str) -> Path:
+    """Where the file of a submission waiting for confirmation is kept until it is confirmed."""
+    return svc.incoming / "_pending" / submission_id
+
+
+@router.post("/submissions/{submission_id}/confirm")
+async def confirm(submission_id: str, who: PrincipalDep, svc: ServicesDep) -> JSONResponse:
+    """Confirm a submission that is waiting for confirmation (outliers against its own
+    history), without sending the file again: it is validated and stored as a new submission,
+    and the waiting one is marked `confirmed` with the new submission's id."""
+    with database.session(svc.engine) as s:
+        sub = s.get(Submission, submission_id)
+    if sub is None:
+        raise HTTPException(404, "no such submission")
+    if not who.may_act_for(sub.org_code):
+        raise HTTPException(403, "this submission belongs to another organisation")
+    if sub.status != "pending_confirmation":
+        raise HTTPException(
+            409,
+            f"submission {submission_id} is {sub.status}; only one waiting for "
+            "confirmation can be confirmed",
+        )
+    held = _held(svc, submission_id)
+    files = sorted(held.iterdir()) if held.is_dir() else []
+    if not files:
+        raise HTTPException(
+            409,
+            f"the file of submission {submission_id} is no longer held; submit it again "
+            "with confirm=true",
+        )
+    result: IngestResult = await run_in_threadpool(
+        ingest,
+        files[0],
+        collection=sub.collection,
+        org=sub.org_code,
+        period=sub.period,
+        submitter=who.submitter,
+        file_name=sub.file_name,
+        confirm=True,
+        catalogue=svc.catalogue,
+        lake=svc.lake,
+        engine=svc.engine,
+    )
+    if result.submission_id and result.status == "accepted":
+        with database.session(svc.engine) as s:
+            waiting = s.get(Submission, submission_id)
+            if waiting is not None:
+                waiting.status = "confirmed"
+                waiting.report = {**waiting.report, "confirmed_by": result.submission_id}
+        shutil.rmtree(held, ignore_errors=True)
     code = _STATUS_CODES.get(result.status, 201 if result.created_revision else 200)
     return JSONResponse(result.to_dict(), status_code=code)
 
