@@ -62,7 +62,8 @@ class Submission(Base):
     submitter: Mapped[str] = mapped_column(String(200))
     file_name: Mapped[str] = mapped_column(String(300))
     received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    status: Mapped[str] = mapped_column(String(30))  # accepted|rejected|pending_confirmation|confirmed
+    # accepted | rejected | pending_confirmation | confirmed (a waiting one, confirmed by id)
+    status: Mapped[str] = mapped_column(String(30))
     report: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     revision_id: Mapped[str | None] = mapped_column(ForeignKey("revisions.id"), nullable=True)
     created_revision: Mapped[bool] = mapped_column(Boolean, default=False)
