@@ -91,8 +91,8 @@ async def submit(request: Request, who: PrincipalDep, svc: ServicesDep) -> JSONR
             raise HTTPException(400, not_stored_message(collection))
         if not who.may_act_for(org):
             raise HTTPException(403, f"this token may not submit data for {org!r}")
-        result: IngestResult = await run_in_threadpool(
-            ingest,
+        result = await _ingest(
+            svc,
             path,
             collection=collection,
             org=org,
@@ -101,16 +101,35 @@ async def submit(request: Request, who: PrincipalDep, svc: ServicesDep) -> JSONR
             file_name=name,
             dry_run=_flag(fields.get("dry_run")),
             confirm=_flag(fields.get("confirm")),
-            catalogue=svc.catalogue,
-            lake=svc.lake,
-            engine=svc.engine,
         )
         if result.status == "pending_confirmation" and result.submission_id:
             held = _held(svc, result.submission_id)
             held.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(path, held / name)
+    return _response(result)
+
+
+async def _ingest(svc: Services, path: Path, **submission: Any) -> IngestResult:
+    """Validate and store a file against this service's catalogue, lake and store."""
+    return await run_in_threadpool(
+        ingest, path, catalogue=svc.catalogue, lake=svc.lake, engine=svc.engine, **submission
+    )
+
+
+def _response(result: IngestResult) -> JSONResponse:
     code = _STATUS_CODES.get(result.status, 201 if result.created_revision else 200)
     return JSONResponse(result.to_dict(), status_code=code)
+
+
+def _own_submission(svc: Services, who: tokens.Principal, submission_id: str) -> Submission:
+    """The submission, if it exists (404) and the caller may act for its organisation (403)."""
+    with database.session(svc.engine) as s:
+        sub = s.get(Submission, submission_id)
+    if sub is None:
+        raise HTTPException(404, "no such submission")
+    if not who.may_act_for(sub.org_code):
+        raise HTTPException(403, "this submission belongs to another organisation")
+    return sub
 
 
 def _held(svc: Services, submission_id: str) -> Path:
@@ -123,12 +142,7 @@ async def confirm(submission_id: str, who: PrincipalDep, svc: ServicesDep) -> JS
     """Confirm a submission that is waiting for confirmation (outliers against its own
     history), without sending the file again: it is validated and stored as a new submission,
     and the waiting one is marked `confirmed` with the new submission's id."""
-    with database.session(svc.engine) as s:
-        sub = s.get(Submission, submission_id)
-    if sub is None:
-        raise HTTPException(404, "no such submission")
-    if not who.may_act_for(sub.org_code):
-        raise HTTPException(403, "this submission belongs to another organisation")
+    sub = _own_submission(svc, who, submission_id)
     if sub.status != "pending_confirmation":
         raise HTTPException(
             409,
@@ -143,8 +157,8 @@ async def confirm(submission_id: str, who: PrincipalDep, svc: ServicesDep) -> JS
             f"the file of submission {submission_id} is no longer held; submit it again "
             "with confirm=true",
         )
-    result: IngestResult = await run_in_threadpool(
-        ingest,
+    result = await _ingest(
+        svc,
         files[0],
         collection=sub.collection,
         org=sub.org_code,
@@ -152,9 +166,6 @@ async def confirm(submission_id: str, who: PrincipalDep, svc: ServicesDep) -> JS
         submitter=who.submitter,
         file_name=sub.file_name,
         confirm=True,
-        catalogue=svc.catalogue,
-        lake=svc.lake,
-        engine=svc.engine,
     )
     if result.submission_id and result.status == "accepted":
         with database.session(svc.engine) as s:
@@ -163,19 +174,13 @@ async def confirm(submission_id: str, who: PrincipalDep, svc: ServicesDep) -> JS
                 waiting.status = "confirmed"
                 waiting.report = {**waiting.report, "confirmed_by": result.submission_id}
         shutil.rmtree(held, ignore_errors=True)
-    code = _STATUS_CODES.get(result.status, 201 if result.created_revision else 200)
-    return JSONResponse(result.to_dict(), status_code=code)
+    return _response(result)
 
 
 @router.get("/submissions/{submission_id}")
 def get_submission(submission_id: str, who: PrincipalDep, svc: ServicesDep) -> dict[str, Any]:
     """A submission's status, its validation report and the revision it became."""
-    with database.session(svc.engine) as s:
-        sub = s.get(Submission, submission_id)
-    if sub is None:
-        raise HTTPException(404, "no such submission")
-    if not who.may_act_for(sub.org_code):
-        raise HTTPException(403, "this submission belongs to another organisation")
+    sub = _own_submission(svc, who, submission_id)
     return {
         "submission_id": sub.id,
         "collection": sub.collection,
