@@ -14,10 +14,12 @@ from typing import Annotated
 import typer
 
 from oversight import config
+from oversight.period import Period
+from oversight.period_cli import MONTH_METAVAR, month_option
 
 DEMO_SCALE = 0.005
 DEMO_MONTHS = 36
-DEMO_START = "2023-04"
+DEMO_START = Period.month(2023, 4)
 DEMO_SEED = 2023
 
 
@@ -42,7 +44,7 @@ def _prepare_home(home: Path) -> None:
     home.mkdir(parents=True, exist_ok=True)
 
 
-def build_demo(home: Path, *, scale: float, months: int, start: str, seed: int,
+def build_demo(home: Path, *, scale: float, months: int, start: Period | str, seed: int,
                progress: bool = True) -> None:
     """Write the synthetic lake into `home` and compute every metric over it."""
     from oversight.collect.register import register_lake
@@ -61,7 +63,9 @@ def demo_command(
         DEMO_SCALE
     ),
     months: Annotated[int, typer.Option(help="Months of data.")] = DEMO_MONTHS,
-    start: Annotated[str, typer.Option(help="First month, YYYY-MM.")] = DEMO_START,
+    start: Annotated[
+        Period, typer.Option(parser=month_option, metavar=MONTH_METAVAR, help="First month.")
+    ] = DEMO_START,
     seed: Annotated[int, typer.Option(help="Random seed (same seed, same data).")] = DEMO_SEED,
     home: Annotated[
         Path | None, typer.Option("--home", help="Home folder (default: $OVERSIGHT_HOME).")

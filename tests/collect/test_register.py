@@ -21,11 +21,12 @@ from oversight import config
 from oversight.catalogue import load
 from oversight.collect import recovery, revisions
 from oversight.collect.arrivals import shift_working_days, synthetic_times
-from oversight.collect.burden import LONDON, burden, due_date, month_end
+from oversight.collect.burden import LONDON, burden, due_date
 from oversight.collect.burden_command import returns_from_store
 from oversight.collect.ingest import ingest
 from oversight.collect.lake_inventory import RegistrationError, lake_files
 from oversight.collect.register import SUBMITTER, collection_for, register_lake
+from oversight.period import Period
 from oversight.store import database
 from oversight.store.lake import Lake
 from oversight.store.models import Revision, Submission
@@ -238,7 +239,7 @@ def test_synthetic_times_are_deterministic_and_around_the_deadline() -> None:
             when = times("dm01", org, period, due)
             assert when == again("dm01", org, period, due) and when.tzinfo is not None
             day = when.astimezone(LONDON).date()
-            assert month_end(period) < day <= shift_working_days(due, 10)
+            assert Period.of(period).end < day <= shift_working_days(due, 10)
             late += day > due
             on_time += day <= due
     assert on_time > late > 0

@@ -12,7 +12,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from oversight.store.lake import Lake, period_text
+from oversight.period import PeriodError
+from oversight.store.lake import Lake, month_dir
 
 
 def _table(icb: str, n: int, extra: bool = False) -> pa.Table:
@@ -29,8 +30,10 @@ def test_layout_follows_the_data_model(tmp_path: Path) -> None:
     )
     assert lake.path("beds", dt.date(2024, 6, 15), "QMF").parent.name == "2024-06"
     assert lake.revision_path("abc") == tmp_path / "_revisions" / "abc.parquet"
-    with pytest.raises(ValueError, match="YYYY-MM"):
-        period_text("2024-13")
+    with pytest.raises(PeriodError, match="period must look like 2024-06; got '2024-13'"):
+        lake.path("beds", "2024-13", "QMJ")
+    assert str(month_dir("2024-06")) == "2024-06"
+    assert month_dir("_revisions") is None and month_dir("2024-6") is None
 
 
 def test_publish_replaces_atomically_and_leaves_no_temporary(tmp_path: Path) -> None:

@@ -32,5 +32,5 @@ def test_synth_command_writes_the_lake_and_manifest(
 
 def test_synth_command_rejects_a_bad_start_month(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["synth", "--out", str(tmp_path), "--start", "2024-13"])
-    assert result.exit_code != 0
-    assert "YYYY-MM" in result.output
+    assert result.exit_code == 2
+    assert "period must look like 2024-06; got '2024-13'" in result.output

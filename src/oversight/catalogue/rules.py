@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from oversight.catalogue.problems import Problem
+from oversight.period import Period
 
 DEFAULT_MAX_NATIONAL_TARGETS = 10
 """Headline national targets per planning year (the Hewitt review asked for far fewer)."""
@@ -153,10 +153,6 @@ def _collections(s: Sources) -> Iterator[Problem]:
             )
 
 
-def _month_start(day: dt.date) -> dt.date:
-    return day.replace(day=1)
-
-
 def _contradicts(improvement: str, comparison: str) -> bool:
     """A '>=' target on a metric where lower is better (or the reverse) is a slip."""
     return (improvement == "increase" and comparison in ("<", "<=")) or (
@@ -180,13 +176,14 @@ def _targets(s: Sources, max_national: int) -> Iterator[Problem]:
             yield s.problem("targets", target_id, f"unknown ICB {t.icb_code!r}")
         if t.deadline < t.date_set:
             yield s.problem("targets", target_id, "deadline is before date_set")
+        first = Period.of(t.date_set).start
         for point in t.trajectory:
-            if point.period > t.deadline or point.period < _month_start(t.date_set):
+            if point.period > t.deadline or point.period < first:
                 yield s.problem(
                     "targets",
                     target_id,
                     f"trajectory point {point.period.isoformat()} is outside the target's "
-                    f"period ({_month_start(t.date_set).isoformat()} to {t.deadline.isoformat()})",
+                    f"period ({first.isoformat()} to {t.deadline.isoformat()})",
                 )
             if point.period.day != 1:
                 yield s.problem(

@@ -24,8 +24,9 @@ from oversight import config
 from oversight.collect import tokens
 from oversight.collect.ingest import ingest, not_stored_message
 from oversight.collect.outcome import IngestResult
+from oversight.period import Period, PeriodError
 from oversight.store import database
-from oversight.store.lake import Lake, period_text
+from oversight.store.lake import Lake
 from oversight.store.models import Submission
 
 router = APIRouter(prefix="/api/v1", tags=["submissions"])
@@ -82,8 +83,8 @@ async def submit(request: Request, who: PrincipalDep, svc: ServicesDep) -> JSONR
         fields, path, name = await _receive(request, Path(scratch))
         collection, org = str(fields.get("collection", "")), str(fields.get("org", ""))
         try:
-            period = period_text(str(fields.get("period", "")))
-        except ValueError as error:
+            period = str(Period.parse_month(str(fields.get("period", ""))))
+        except PeriodError as error:
             raise HTTPException(400, str(error)) from error
         if collection not in svc.catalogue.collections:
             raise HTTPException(400, f"unknown collection {collection!r}")

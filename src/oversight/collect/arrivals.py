@@ -12,7 +12,8 @@ import functools
 import hashlib
 from collections.abc import Callable
 
-from oversight.collect.burden import LONDON, is_working_day, month_end
+from oversight.collect.burden import LONDON, is_working_day
+from oversight.period import Period
 
 Submitted = Callable[[str, str, dt.date, dt.date], dt.datetime]
 """(collection id, submitting organisation, period, due date) → when the return arrived."""
@@ -53,7 +54,7 @@ def synthetic_times(seed: int) -> Submitted:
             day = shift_working_days(due, 1 + int(lateness * MAX_LATE_DAYS))
         else:
             day = shift_working_days(due, -int(lateness * (MAX_EARLY_DAYS + 1)))
-            day = max(day, month_end(period) + dt.timedelta(days=1))
+            day = max(day, Period.of(period).end + dt.timedelta(days=1))
         local = dt.datetime.combine(day, dt.time(8), tzinfo=LONDON)
         return (local + dt.timedelta(minutes=int(clock * 9 * 60))).astimezone(dt.UTC)
 

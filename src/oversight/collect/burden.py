@@ -28,6 +28,7 @@ from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 from oversight.catalogue import Catalogue, Collection, DataItem
+from oversight.period import Period
 
 LONDON = ZoneInfo("Europe/London")
 Status = Literal["on_time", "late", "missing", "pending"]
@@ -91,14 +92,9 @@ def is_working_day(day: dt.date) -> bool:
     return day.weekday() < 5 and day not in bank_holidays(day.year)
 
 
-def month_end(period: dt.date) -> dt.date:
-    nxt = dt.date(period.year + period.month // 12, period.month % 12 + 1, 1)
-    return nxt - dt.timedelta(days=1)
-
-
 def due_date(period: dt.date, working_days: int) -> dt.date:
     """The `working_days`-th working day after the period's month end (0 = the month end)."""
-    day, counted = month_end(period), 0
+    day, counted = Period.of(period).end, 0
     while counted < working_days:
         day += dt.timedelta(days=1)
         counted += is_working_day(day)
@@ -207,7 +203,7 @@ def submitting_providers(
 ) -> list[str]:
     """Providers of the ICB, open during the period, of a kind that submits the collection."""
     kinds = SUBMITTING_KINDS.get(collection.dataset or "")
-    end = month_end(period)
+    end = Period.of(period).end
     return [
         p.code
         for p in catalogue.providers_of(icb_code)
@@ -248,14 +244,6 @@ def _status(first: dt.date | None, due: dt.date, as_of: dt.date | None) -> Statu
     return "on_time" if first <= due else "late"
 
 
-def months(first: dt.date, last: dt.date) -> list[dt.date]:
-    out, cur = [], dt.date(first.year, first.month, 1)
-    while cur <= last:
-        out.append(cur)
-        cur = dt.date(cur.year + cur.month // 12, cur.month % 12 + 1, 1)
-    return out
-
-
 def burden(
     catalogue: Catalogue,
     returns: Iterable[ReceivedReturn],
@@ -268,15 +256,15 @@ def burden(
     received = list(returns)
     if periods is None:
         seen = [r.period for r in received]
-        periods = months(min(seen), max(seen)) if seen else []
+        periods = [m.start for m in Period.of(min(seen)).through(Period.of(max(seen)))]
     by_key: dict[tuple[str, str, dt.date], list[ReceivedReturn]] = {}
     for r in received:
         by_key.setdefault(
-            (r.collection, r.org, dt.date(r.period.year, r.period.month, 1)), []
+            (r.collection, r.org, Period.of(r.period).start), []
         ).append(r)
     rows: list[IcbPeriodBurden] = []
     details: list[ReturnStatus] = []
-    for period in (dt.date(p.year, p.month, 1) for p in periods):
+    for period in (Period.of(p).start for p in periods):
         icbs = [i.code for i in catalogue.icbs_on(period)]
         if org is not None:
             icbs = [c for c in icbs if c == org]

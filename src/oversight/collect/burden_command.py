@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -16,7 +17,9 @@ from rich.table import Table
 from sqlalchemy import Engine, select
 
 from oversight.catalogue import load
-from oversight.collect.burden import BurdenReport, ReceivedReturn, burden, months
+from oversight.collect.burden import BurdenReport, ReceivedReturn, burden
+from oversight.period import Period
+from oversight.period_cli import MONTH_METAVAR, month_option
 from oversight.store.database import connect, session
 from oversight.store.models import Submission
 
@@ -30,19 +33,9 @@ def returns_from_store(engine: Engine | None = None) -> list[ReceivedReturn]:
         rows = s.execute(query).all()
     out = []
     for collection, org, period, received_at in rows:
-        year, month = (int(p) for p in period.split("-"))
         when = received_at if received_at.tzinfo else received_at.replace(tzinfo=dt.UTC)
-        out.append(ReceivedReturn(collection, org, dt.date(year, month, 1), when))
+        out.append(ReceivedReturn(collection, org, Period.parse_month(period).start, when))
     return out
-
-
-def _month(text: str | None) -> dt.date | None:
-    if text is None:
-        return None
-    try:
-        return dt.datetime.strptime(text, "%Y-%m").date()
-    except ValueError as exc:
-        raise typer.BadParameter(f"{text!r} is not YYYY-MM") from exc
 
 
 def _pct(value: float | None) -> str:
@@ -95,8 +88,14 @@ def _print(report: BurdenReport) -> None:
 def burden_command(
     org: str | None = typer.Option(None, "--org", help="Only this ICB (ODS code)."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON (schema oversight.burden/1)."),
-    first: str | None = typer.Option(None, "--from", help="First period, YYYY-MM."),
-    last: str | None = typer.Option(None, "--to", help="Last period, YYYY-MM."),
+    first: Annotated[
+        Period | None,
+        typer.Option("--from", parser=month_option, metavar=MONTH_METAVAR, help="First month."),
+    ] = None,
+    last: Annotated[
+        Period | None,
+        typer.Option("--to", parser=month_option, metavar=MONTH_METAVAR, help="Last month."),
+    ] = None,
 ) -> None:
     """Items requested, duplicated and derivable, timeliness and completeness, per ICB and month."""
     catalogue = load()
@@ -105,12 +104,11 @@ def burden_command(
         raise typer.Exit(2)
     received = returns_from_store()
     today = dt.date.today()
-    start, end = _month(first), _month(last)
-    seen = [r.period for r in received]
-    default_last = dt.date(today.year, today.month, 1) - dt.timedelta(days=1)
-    end = end or (max(seen) if seen else default_last)
-    start = start or (min(seen) if seen else end)
-    report = burden(catalogue, received, org=org, periods=months(start, end), as_of=today)
+    seen = [Period.of(r.period) for r in received]
+    end = last or (max(seen) if seen else Period.of(today).previous())
+    start = first or (min(seen) if seen else end)
+    periods = [m.start for m in start.through(end)]
+    report = burden(catalogue, received, org=org, periods=periods, as_of=today)
     if as_json:
         typer.echo(json.dumps(report.to_json(), indent=2))
     else:

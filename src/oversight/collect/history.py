@@ -14,6 +14,7 @@ import pyarrow.parquet as pq
 from sqlalchemy import Engine, select
 
 from oversight.collect.revisions import latest_by_period
+from oversight.period import Period
 from oversight.store import database
 from oversight.store.lake import Lake
 from oversight.store.models import Revision, Submission
@@ -23,12 +24,8 @@ HISTORY_MONTHS = 12
 
 def previous_months(period: str, count: int = HISTORY_MONTHS) -> list[str]:
     """The `count` months before `period` ('YYYY-MM'), oldest first."""
-    year, month = int(period[:4]), int(period[5:7])
-    out = []
-    for _ in range(count):
-        year, month = (year - 1, 12) if month == 1 else (year, month - 1)
-        out.append(f"{year:04d}-{month:02d}")
-    return out[::-1]
+    month = Period.parse_month(period)
+    return [str(m) for m in (month - count).through(month - 1)]
 
 
 def submitter_history(

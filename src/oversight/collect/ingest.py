@@ -30,8 +30,9 @@ from oversight.collect.outcome import IngestResult, ReportLike, empty_report, fo
 from oversight.collect.revision_writer import RevisionWriter
 from oversight.collect.validation.spec import ARROW_TYPES
 from oversight.collect.validator_port import ValidatorFactory, default_validator_factory
+from oversight.period import Period
 from oversight.store import database
-from oversight.store.lake import Lake, period_text
+from oversight.store.lake import Lake
 from oversight.store.models import AuditEvent, Revision, Submission, utcnow
 
 Progress = Callable[[int, int | None], None]
@@ -69,7 +70,7 @@ def ingest(
     *,
     collection: str,
     org: str,
-    period: str | date,
+    period: Period | str | date,
     submitter: str,
     file_name: str | None = None,
     dry_run: bool = False,
@@ -97,7 +98,7 @@ def ingest(
         collection=collection,
         dataset=catalogue.datasets[coll.dataset],
         org=org,
-        period=period_text(period),
+        period=str(Period.month_of(period)),
         submitter=submitter,
         file_name=file_name or Path(path).name,
         lake=lake or Lake(),
@@ -280,7 +281,7 @@ def complete(
         elif column.name == "icb_code":
             array = pa.repeat(pa.scalar(org, pa.string()), n)
         elif column.name == "period":
-            first = date(int(period[:4]), int(period[5:7]), 1)
+            first = Period.parse_month(period).start
             array = pa.repeat(pa.scalar(first, pa.date32()), n)
         else:
             array = pa.nulls(n, ARROW_TYPES[column.type])

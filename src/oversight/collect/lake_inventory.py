@@ -12,7 +12,6 @@ import hashlib
 import json
 import multiprocessing
 import os
-import re
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
@@ -24,12 +23,11 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from oversight.collect.content_hash import CHUNK_ROWS, ContentHasher
-from oversight.store.lake import Lake
+from oversight.store.lake import Lake, month_dir
 from oversight.store.models import Revision
 
 PARALLEL_FROM = 400  # files; fewer are inspected in this process (forking costs more)
 CHUNK_FILES = 256
-_PERIOD = re.compile(r"^\d{4}-\d{2}$")
 
 
 class RegistrationError(RuntimeError):
@@ -62,7 +60,7 @@ def lake_files(lake: Lake) -> list[tuple[str, str, str]]:
     for dataset in sorted(p for p in lake.root.iterdir() if p.is_dir()):
         if dataset.name.startswith(("_", ".")):
             continue
-        for period in sorted(p for p in dataset.iterdir() if _PERIOD.match(p.name)):
+        for period in sorted(p for p in dataset.iterdir() if month_dir(p.name)):
             for file in sorted(period.glob("*.parquet")):
                 found.append((dataset.name, period.name, file.stem))
     return found

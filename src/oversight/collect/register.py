@@ -36,6 +36,7 @@ from oversight.collect.lake_inventory import (
 )
 from oversight.collect.outcome import empty_report
 from oversight.collect.recovery import recover_locked
+from oversight.period import Period
 from oversight.store import database
 from oversight.store.lake import REVISIONS_DIR, Lake, fsync_dir
 from oversight.store.models import AuditEvent, Revision, Submission
@@ -183,7 +184,7 @@ def _plan(
         if rid in same:
             continue
         collection = collections[f.dataset]
-        period = dt.date(int(f.period[:4]), int(f.period[5:7]), 1)
+        period = Period.parse_month(f.period).start
         key = (collection.id, f.org, f.period)
         if key not in orgs:
             orgs[key] = senders(catalogue, collection, f.org, period)

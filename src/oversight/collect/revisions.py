@@ -14,8 +14,8 @@ from datetime import UTC, datetime
 from sqlalchemy import Engine, Select, exists, select
 from sqlalchemy.orm import aliased
 
+from oversight.period import MonthLike, Period
 from oversight.store import database
-from oversight.store.lake import period_text
 from oversight.store.models import Revision
 
 __all__ = [
@@ -39,7 +39,7 @@ def revision_id(
     and stored once), while A, then B, then A again gives three revisions, the third
     superseding B.
     """
-    key = "\n".join([collection, org, period_text(period), source_hash, supersedes or ""])
+    key = "\n".join([collection, org, str(Period.month_of(period)), source_hash, supersedes or ""])
     return hashlib.sha256(key.encode()).hexdigest()[:32]
 
 
@@ -65,7 +65,7 @@ def get(revision: str, engine: Engine | None = None) -> Revision | None:
 
 
 def _key_query(
-    dataset: str | None, collection: str | None, org: str | None, period: str | None
+    dataset: str | None, collection: str | None, org: str | None, period: MonthLike | None
 ) -> Select[tuple[Revision]]:
     query = select(Revision)
     if dataset is not None:
@@ -75,7 +75,7 @@ def _key_query(
     if org is not None:
         query = query.where(Revision.org_code == org)
     if period is not None:
-        query = query.where(Revision.period == period_text(period))
+        query = query.where(Revision.period == str(Period.month_of(period)))
     return query
 
 
@@ -99,7 +99,7 @@ def latest_by_period(
 ) -> list[Revision]:
     """The newest revision of a collection for one organisation in each of `periods` that has
     one, in period order (one query)."""
-    wanted = [period_text(p) for p in periods]
+    wanted = [str(Period.month_of(p)) for p in periods]
     query = (
         _key_query(None, collection, org, None)
         .where(Revision.period.in_(wanted))

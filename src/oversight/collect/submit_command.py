@@ -18,7 +18,8 @@ from rich.table import Table
 from oversight.collect import tokens
 from oversight.collect.ingest import ingest, not_stored_message
 from oversight.collect.outcome import IngestResult
-from oversight.store.lake import period_text
+from oversight.period import Period
+from oversight.period_cli import MONTH_METAVAR, month_option
 
 console = Console(stderr=True)
 out = Console()
@@ -34,7 +35,12 @@ def submit_command(
     file: Annotated[Path, typer.Argument(help="CSV, XLSX, JSON or Parquet file to submit.")],
     collection: Annotated[str, typer.Option(help="Collection id from the catalogue.")],
     org: Annotated[str, typer.Option(help="ODS code of the organisation (ICB) it is for.")],
-    period: Annotated[str, typer.Option(help="Month the data is for, YYYY-MM.")],
+    period: Annotated[
+        Period,
+        typer.Option(
+            parser=month_option, metavar=MONTH_METAVAR, help="Month the data is for, YYYY-MM."
+        ),
+    ],
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Validate only; store nothing.")
     ] = False,
@@ -49,10 +55,6 @@ def submit_command(
 
     if not file.is_file():
         raise _usage(f"{file}: no such file")
-    try:
-        period = period_text(period)
-    except ValueError as error:
-        raise _usage(str(error)) from error
     catalogue = load()
     if collection not in catalogue.collections:
         raise _usage(f"unknown collection {collection!r}")
@@ -66,7 +68,7 @@ def submit_command(
         if not who.may_act_for(org):
             raise _usage(f"this token may not submit data for {org!r}")
         submitter = who.submitter
-    result = _run(file, collection, org, period, submitter, dry_run, confirm, catalogue)
+    result = _run(file, collection, org, str(period), submitter, dry_run, confirm, catalogue)
     if as_json:
         out.print_json(json.dumps(result.to_dict(), default=str))
     else:

@@ -25,7 +25,6 @@ table of ~1M groups, cost more than the expansion.)
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from collections.abc import Sequence
 from typing import Any
@@ -159,10 +158,6 @@ def revisions(table: ir.Table, periods: Sequence[dt.date]) -> ir.Table:
     """The revision of each ICB-month in the periods (presence, for lineage)."""
     source = table.filter(table.period.isin(list(periods)))
     return source.select("icb_code", "period", "revision_id").distinct()
-
-
-def month_end(period: dt.date) -> dt.date:
-    return period.replace(day=calendar.monthrange(period.year, period.month)[1])
 
 
 def _month_index(date: ir.Value, origin: dt.date) -> ir.IntegerValue:

@@ -11,6 +11,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from oversight.store.lake import month_dir as lake_month
+
 
 @dataclass(frozen=True, order=True)
 class LakeFile:
@@ -18,12 +20,6 @@ class LakeFile:
     period: dt.date
     icb_code: str
     path: Path
-
-
-def parse_month(text: str) -> dt.date:
-    """'2024-03' -> date(2024, 3, 1)."""
-    year, month = text.split("-")
-    return dt.date(int(year), int(month), 1)
 
 
 def list_files(
@@ -42,10 +38,10 @@ def list_files(
     for month_dir in root.iterdir():
         if not month_dir.is_dir() or month_dir.name.startswith(("_", ".")):
             continue
-        try:
-            period = parse_month(month_dir.name)
-        except ValueError:
+        month = lake_month(month_dir.name)
+        if month is None:
             continue
+        period = month.start
         if want_periods is not None and period not in want_periods:
             continue
         for f in month_dir.glob("*.parquet"):

@@ -25,7 +25,7 @@ import pandas as pd
 
 from oversight import config
 from oversight.metrics.compute import Computation
-from oversight.metrics.lakefiles import parse_month
+from oversight.period import MonthLike, Period
 
 POINTER = "CURRENT"
 STAT_KEYS = ["metric_id", "org_type", "org_code", "period", "breakdown", "group"]
@@ -129,17 +129,11 @@ def load(home: str | Path | None = None, version: str | None = None) -> Computat
     )
 
 
-def _as_period(period: str | dt.date) -> dt.date:
-    if isinstance(period, dt.date):
-        return period.replace(day=1)
-    return parse_month(period[:7])
-
-
 def results(
     metric: str | None = None,
     org: str | None = None,
     breakdown: str | None = "total",
-    period: str | dt.date | None = None,
+    period: MonthLike | None = None,
     home: str | Path | None = None,
     version: str | None = None,
 ) -> pd.DataFrame:
@@ -153,7 +147,7 @@ def results(
     if breakdown is not None:
         filters.append(("breakdown", "==", breakdown))
     if period is not None:
-        filters.append(("period", "==", _as_period(period)))
+        filters.append(("period", "==", Period.month_of(period).start))
     frame = pd.read_parquet(vdir / "metrics.parquet", filters=filters or None)
     stats_path = vdir / "statistics.parquet"
     if stats_path.exists():

@@ -13,6 +13,7 @@ import datetime as dt
 
 from sqlalchemy import Engine, select
 
+from oversight.period import Period
 from oversight.store import database
 from oversight.store.models import Revision
 
@@ -21,10 +22,6 @@ Change = tuple[str, str, dt.date]
 
 class UnknownRevision(LookupError):
     """The --since argument names no revision in the store."""
-
-
-def _month(period: str) -> dt.date:
-    return dt.date.fromisoformat(f"{period[:7]}-01")
 
 
 def changes_since(revision_id: str, engine: Engine) -> list[Change]:
@@ -38,4 +35,4 @@ def changes_since(revision_id: str, engine: Engine) -> list[Change]:
                 Revision.created_at >= start.created_at
             )
         ).all()
-    return sorted({(dataset, org, _month(period)) for dataset, org, period in rows})
+    return sorted({(ds, org, Period.parse_month(period).start) for ds, org, period in rows})

@@ -18,20 +18,19 @@ from pathlib import Path
 from typing import IO, Any
 
 from oversight import config
+from oversight.period import Period, PeriodError
 
 REVISIONS_DIR = "_revisions"
 TEMP_PREFIX = ".tmp-"
 LOCK_NAME = ".ingest.lock"
 
 
-def period_text(period: str | date) -> str:
-    """'YYYY-MM' for a date or an already formatted period (validated)."""
-    if isinstance(period, date):
-        return f"{period.year:04d}-{period.month:02d}"
-    year, month = period.split("-")[:2]
-    if len(year) != 4 or not (1 <= int(month) <= 12):
-        raise ValueError(f"period must be YYYY-MM, not {period!r}")
-    return f"{int(year):04d}-{int(month):02d}"
+def month_dir(name: str) -> Period | None:
+    """The month a lake folder `<dataset>/<YYYY-MM>` holds; None for any other folder name."""
+    try:
+        return Period.parse_month(name)
+    except PeriodError:
+        return None
 
 
 def fsync_dir(directory: Path) -> None:
@@ -54,9 +53,10 @@ class Lake:
     def __init__(self, root: str | Path | None = None) -> None:
         self.root = Path(root) if root is not None else config.lake_dir()
 
-    def path(self, dataset: str, period: str | date, icb: str) -> Path:
-        """The current file of one dataset for one month and ICB."""
-        return self.root / dataset / period_text(period) / f"{icb}.parquet"
+    def path(self, dataset: str, period: Period | str | date, icb: str) -> Path:
+        """The current file of one dataset for one month (a month, a day in it, or 2024-06)
+        and ICB."""
+        return self.root / dataset / str(Period.month_of(period)) / f"{icb}.parquet"
 
     def revision_path(self, revision_id: str) -> Path:
         """The immutable file of one revision."""

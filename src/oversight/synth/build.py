@@ -19,6 +19,7 @@ import numpy as np
 import pyarrow as pa
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from oversight.period import Period
 from oversight.synth import aggregates, truth
 from oversight.synth import calibration as cal
 from oversight.synth import manifest as manifest_file
@@ -76,7 +77,7 @@ class Plan:
 
 
 def plan(
-    out: Path, scale: float, months: int, start: str, seed: int, icbs: tuple[SynthICB, ...]
+    out: Path, scale: float, months: int, start: Period | str, seed: int, icbs: tuple[SynthICB, ...]
 ) -> Plan:
     calendar = month_range(start, months)
     populations = np.array([i.population for i in icbs], dtype=np.int64)
@@ -143,7 +144,7 @@ def generate(
     *,
     scale: float,
     months: int,
-    start: str,
+    start: Period | str,
     seed: int,
     progress: bool = True,
     workers: int | None = None,

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 
 import numpy as np
 
-_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+from oversight.period import Period
 
 
 @dataclass(frozen=True)
@@ -46,21 +45,13 @@ class Month:
         return (self.first_day - dt.date(1970, 1, 1)).days
 
 
-def parse_month(text: str) -> tuple[int, int]:
-    """`YYYY-MM` → (year, month); a clear error otherwise."""
-    found = _MONTH.match(text.strip())
-    if not found or not 1 <= int(found.group(2)) <= 12:
-        raise ValueError(f"start must be a month written YYYY-MM, not {text!r}")
-    return int(found.group(1)), int(found.group(2))
-
-
-def months(start: str, count: int) -> tuple[Month, ...]:
-    """`count` consecutive months from `start`."""
+def months(start: Period | str, count: int) -> tuple[Month, ...]:
+    """`count` consecutive months from `start` (a month, or its text like 2024-06)."""
     if count < 1:
         raise ValueError(f"months must be at least 1, not {count}")
-    year, month = parse_month(start)
-    base = year * 12 + (month - 1)
-    return tuple(Month(i, (base + i) // 12, (base + i) % 12 + 1) for i in range(count))
+    first = Period.month_of(start)
+    span = first.through(first + count - 1)
+    return tuple(Month(i, m.start.year, m.start.month) for i, m in enumerate(span))
 
 
 def winter(month: int) -> float:

@@ -7,8 +7,12 @@ from typing import Annotated
 
 import typer
 
+from oversight.period import Period
+from oversight.period_cli import MONTH_METAVAR, month_option
 from oversight.synth.build import generate
 from oversight.synth.manifest import manifest_path
+
+FIRST_MONTH = Period.month(2023, 4)
 
 
 def synth_command(
@@ -19,7 +23,9 @@ def synth_command(
         0.02
     ),
     months: Annotated[int, typer.Option(help="Number of months to generate.")] = 12,
-    start: Annotated[str, typer.Option(help="First month, YYYY-MM.")] = "2023-04",
+    start: Annotated[
+        Period, typer.Option(parser=month_option, metavar=MONTH_METAVAR, help="First month.")
+    ] = FIRST_MONTH,
     seed: Annotated[int, typer.Option(help="Random seed: the same seed gives the same bytes.")] = 1,
     progress: Annotated[bool, typer.Option(help="Show a progress bar.")] = True,
     workers: Annotated[int, typer.Option(help="Worker processes (1 = no extra processes).")] = 2,

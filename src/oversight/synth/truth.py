@@ -11,6 +11,7 @@ from typing import Any, Literal
 
 import numpy as np
 
+from oversight.period import Period
 from oversight.synth.calendar import Month
 from oversight.synth.demography import ETHNICITY_GROUPS, LONDON_REGION
 from oversight.synth.organisations import SynthICB
@@ -55,8 +56,7 @@ class Injection:
 
     def months_since_start(self, month: Month) -> int:
         """Months from the injection's start to `month` (negative before it)."""
-        year, mon = (int(x) for x in self.start.split("-"))
-        return (month.year - year) * 12 + (month.month - mon)
+        return Period.month(month.year, month.month) - Period.parse_month(self.start)
 
     def shift(self, month: Month) -> float:
         """The whole-ICB shift this month for a step or trend (0 for gradients), in `unit`."""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterable
 from typing import Annotated, Any, Literal, NamedTuple
 
@@ -11,15 +10,14 @@ from pydantic import AfterValidator, Field, field_validator, model_validator
 
 from oversight.catalogue.models.base import Entry, Verification
 from oversight.catalogue.models.organisations import ICBCode
+from oversight.period import Kind, Period
 
 Comparison = Literal[">=", "<=", ">", "<", "=="]
 
 
 def _planning_year(value: str) -> str:
-    match = re.fullmatch(r"(\d{4})/(\d{2})", value)
-    if not match or (int(match[1]) + 1) % 100 != int(match[2]):
-        raise ValueError(f"{value!r} is not a planning year like 2023/24")
-    return value
+    """Planning-year text like 2023/24 (oversight.period), kept as text in the catalogue."""
+    return str(Period.parse_planning_year(value))
 
 
 PlanningYear = Annotated[str, AfterValidator(_planning_year)]
@@ -27,8 +25,7 @@ PlanningYear = Annotated[str, AfterValidator(_planning_year)]
 
 def planning_year_of(period: dt.date) -> str:
     """The NHS planning (financial) year a date falls in: April to March, e.g. '2023/24'."""
-    start = period.year if period.month >= 4 else period.year - 1
-    return f"{start}/{(start + 1) % 100:02d}"
+    return str(Period.of(period, Kind.PLANNING_YEAR))
 
 
 class TrajectoryPoint(NamedTuple):

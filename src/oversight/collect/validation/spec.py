@@ -6,13 +6,13 @@ merged_icbs, providers, regions) so small test catalogues work as well as the re
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
-import re
 from dataclasses import dataclass
 from typing import Any
 
 import pyarrow as pa
+
+from oversight.period import MonthLike, Period
 
 ARROW_TYPES: dict[str, pa.DataType] = {
     "string": pa.string(),
@@ -25,23 +25,6 @@ ARROW_TYPES: dict[str, pa.DataType] = {
     "timestamp": pa.timestamp("us"),
 }
 """Catalogue column type → Arrow type of the batches check_batch returns."""
-
-_PERIOD = re.compile(r"^(\d{4})-(\d{2})(-01)?$")
-
-
-def parse_period(period: str | dt.date) -> dt.date:
-    """'YYYY-MM' (or a date, or 'YYYY-MM-01') → the first day of that month."""
-    if isinstance(period, dt.date):
-        return period.replace(day=1)
-    m = _PERIOD.match(period.strip())
-    if not m or not 1 <= int(m.group(2)) <= 12:
-        raise ValueError(f"period {period!r} is not YYYY-MM")
-    return dt.date(int(m.group(1)), int(m.group(2)), 1)
-
-
-def month_end(start: dt.date) -> dt.date:
-    return start.replace(day=calendar.monthrange(start.year, start.month)[1])
-
 
 def overlaps(entry: Any, start: dt.date, end: dt.date) -> bool:
     """An organisation with valid_from/valid_to (inclusive) exists on some day of the month."""
@@ -108,7 +91,7 @@ def _ratio_pairs(catalogue: Any, collection: Any, dataset_id: str) -> tuple[Rati
     return tuple(dict.fromkeys(pairs))
 
 
-def build_spec(catalogue: Any, collection_id: str, period: str | dt.date) -> Spec:
+def build_spec(catalogue: Any, collection_id: str, period: MonthLike) -> Spec:
     """Resolve a collection to its dataset's submitted columns; ValueError if there is none."""
     collection = catalogue.collections.get(collection_id)
     if collection is None:
@@ -119,7 +102,7 @@ def build_spec(catalogue: Any, collection_id: str, period: str | dt.date) -> Spe
     dataset = catalogue.datasets[dataset_id]
     columns = tuple(c for c in dataset.columns if not getattr(c, "set_by_platform", False))
     schema = pa.schema([pa.field(c.name, ARROW_TYPES[c.type], c.nullable) for c in columns])
-    start = parse_period(period)
+    month = Period.month_of(period)
     items = getattr(catalogue, "data_items", {})
     return Spec(
         collection_id=collection_id,
@@ -128,8 +111,8 @@ def build_spec(catalogue: Any, collection_id: str, period: str | dt.date) -> Spe
         columns=columns,
         schema=schema,
         period_column=getattr(dataset, "period_column", "period"),
-        period_start=start,
-        period_end=month_end(start),
+        period_start=month.start,
+        period_end=month.end,
         ratio_pairs=_ratio_pairs(catalogue, collection, dataset_id),
         data_items=tuple(items[i] for i in collection.data_items if i in items),
     )
