@@ -152,6 +152,18 @@ def test_usage_errors_are_400(setup) -> None:
     assert client.get("/api/v1/submissions/missing", headers=headers).status_code == 404
 
 
+@pytest.mark.parametrize("period", ["March", "0000-01", "2024-13", "2024-6", "2024-06-01", ""])
+def test_a_bad_period_is_400_with_the_message_and_stores_nothing(setup, period: str) -> None:
+    client, headers = setup["client"], setup["qmj"]
+    message = f"period must look like 2024-06; got {period!r}"
+    multipart = _post_file(client, headers, period=period)
+    assert (multipart.status_code, multipart.json()["detail"]) == (400, message)
+    records = _records("2024-06", 1000) | {"period": period}
+    as_json = client.post("/api/v1/submissions", json=records, headers=headers)
+    assert (as_json.status_code, as_json.json()["detail"]) == (400, message)
+    assert revisions.revisions_for("gp_appointments", engine=setup["svc"].engine) == []
+
+
 def _records(month: str, appointments: int) -> dict[str, Any]:
     row = {
         "icb_code": "QMJ",

@@ -101,6 +101,36 @@ def test_api_series_returns_every_month(client: TestClient) -> None:
     assert client.get("/api/v1/organisations/QQQ/metrics/ae_4hr").status_code == 404
 
 
+@pytest.mark.parametrize(
+    ("period", "months"),
+    [
+        ("2023-06", ["2023-06"]),
+        ("2023-Q3", ["2023-07", "2023-08", "2023-09"]),
+        ("2024-Q1", ["2024-01", "2024-02", "2024-03"]),
+        ("2023/24", [f"2023-{m:02d}" for m in range(4, 13)] + ["2024-01", "2024-02", "2024-03"]),
+        ("2024/25", ["2024-04"]),
+        ("2022-01", []),
+    ],
+)
+def test_api_series_keeps_the_months_of_a_period(
+    client: TestClient, period: str, months: list[str]
+) -> None:
+    url = f"/api/v1/organisations/QMJ/metrics/ae_4hr?period={period}"
+    body = client.get(url).json()
+    assert [p["period"][:7] for p in body["points"]] == months
+
+
+@pytest.mark.parametrize("period", ["March", "0000-01", "2024-13", "2024-6", "2025/27", ""])
+def test_api_series_answers_a_bad_period_with_400_and_the_message(
+    client: TestClient, period: str
+) -> None:
+    response = client.get("/api/v1/organisations/QMJ/metrics/ae_4hr", params={"period": period})
+    assert response.status_code == 400
+    assert response.json()["detail"] == (
+        f"period must look like 2024-06, 2025-Q3 or 2025/26; got {period!r}"
+    )
+
+
 def test_pages_and_assets_need_no_internet(client: TestClient) -> None:
     html = client.get("/").text + client.get("/icb/QMJ").text
     # every link and asset is served by the portal itself, by path

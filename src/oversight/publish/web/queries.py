@@ -15,6 +15,7 @@ import pandas as pd
 
 from oversight.catalogue import load as load_catalogue
 from oversight.judge.targets import TargetJudgement, judge_value
+from oversight.period import Period
 
 
 @dataclass(frozen=True)
@@ -45,8 +46,11 @@ def _metric_frame(home: Path, version: str, metric_id: str) -> pd.DataFrame:
     return frame.sort_values(["org_code", "period"]).reset_index(drop=True)
 
 
-def metric_results(home: Path, metric_id: str, org: str | None = None) -> pd.DataFrame:
-    """Total (no breakdown) results of one metric, oldest period first; empty before compute."""
+def metric_results(
+    home: Path, metric_id: str, org: str | None = None, period: Period | None = None
+) -> pd.DataFrame:
+    """Total (no breakdown) results of one metric, oldest period first; empty before compute.
+    `period` (a month, quarter or planning year) keeps only the months inside it."""
     from oversight.metrics.results import current_version
 
     version = current_version(home)
@@ -55,6 +59,9 @@ def metric_results(home: Path, metric_id: str, org: str | None = None) -> pd.Dat
     frame = _metric_frame(Path(home), version, metric_id)
     if org is not None:
         frame = frame[frame["org_code"] == org].reset_index(drop=True)
+    if period is not None:
+        inside = (frame["period"] >= period.start) & (frame["period"] <= period.end)
+        frame = frame[inside].reset_index(drop=True)
     return frame
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from fastapi import HTTPException, Request
 
+from oversight.period import Period, PeriodError
 from oversight.publish.web.queries import metric_results
 from oversight.publish.web.views.icb import icb_page
 from oversight.publish.web.views.national import national_page
@@ -44,12 +45,19 @@ async def latest(request: Request, metric_id: str) -> dict[str, Any]:
     }
 
 
-async def series(request: Request, code: str, metric_id: str) -> dict[str, Any]:
-    """One organisation's full monthly series for a metric, every published column."""
+async def series(
+    request: Request, code: str, metric_id: str, period: str | None = None
+) -> dict[str, Any]:
+    """One organisation's monthly series for a metric, every published column; `?period=`
+    (2024-06, 2025-Q3 or 2025/26) keeps the months inside that period, 400 for anything else."""
+    try:
+        within = None if period is None else Period.parse(period)
+    except PeriodError as exc:
+        raise HTTPException(status_code=400, detail=str(exc)) from exc
     try:
         icb_page(request.app.state.home, code, metric_id)  # validates code and metric
     except LookupError as exc:
         raise HTTPException(status_code=404, detail=str(exc)) from exc
-    frame = metric_results(request.app.state.home, metric_id, org=code.upper())
+    frame = metric_results(request.app.state.home, metric_id, org=code.upper(), period=within)
     rows = [{k: _clean(v) for k, v in rec.items()} for rec in frame.to_dict(orient="records")]
     return {"metric": metric_id, "org": code.upper(), "points": rows}
