@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, get_args
 
 import typer
 import yaml
 
 from oversight.catalogue.compile import compile_catalogue
 from oversight.catalogue.files import DEFAULT_DIR
-from oversight.catalogue.rules import DEFAULT_MAX_NATIONAL_TARGETS
+from oversight.catalogue.models.measures import Domain
+from oversight.catalogue.rules import DEFAULT_MAX_NATIONAL_TARGETS, PROTECTED_DOMAINS
 
 catalogue_app = typer.Typer(
     help="The catalogue: organisations, data items, metrics, collections, targets.",
@@ -46,9 +47,24 @@ def check(
         int,
         typer.Option(help="Most headline national targets allowed per planning year."),
     ] = DEFAULT_MAX_NATIONAL_TARGETS,
+    protected_domain: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="A domain every planning year's national targets should cover (repeat for "
+            f"several; default: {', '.join(PROTECTED_DOMAINS)})."
+        ),
+    ] = None,
 ) -> None:
     """Validate every catalogue file; report every problem with file, entry and reason."""
-    catalogue, problems = compile_catalogue(path or DEFAULT_DIR, max_national_targets)
+    protected = tuple(protected_domain) if protected_domain else PROTECTED_DOMAINS
+    unknown = [d for d in protected if d not in get_args(Domain)]
+    if unknown:
+        typer.echo(
+            f"unknown domain {', '.join(unknown)}; choose from: {', '.join(get_args(Domain))}",
+            err=True,
+        )
+        raise typer.Exit(2)
+    catalogue, problems = compile_catalogue(path or DEFAULT_DIR, max_national_targets, protected)
     errors = [p for p in problems if p.severity == "error"]
     for problem in problems:
         typer.echo(str(problem), err=problem.severity == "error")

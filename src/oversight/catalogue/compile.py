@@ -11,7 +11,12 @@ from pydantic import BaseModel, ValidationError
 from oversight.catalogue.catalogue import Catalogue
 from oversight.catalogue.files import FILES, RawEntry, read_entries
 from oversight.catalogue.problems import Problem
-from oversight.catalogue.rules import DEFAULT_MAX_NATIONAL_TARGETS, Sources, check_references
+from oversight.catalogue.rules import (
+    DEFAULT_MAX_NATIONAL_TARGETS,
+    PROTECTED_DOMAINS,
+    Sources,
+    check_references,
+)
 
 
 def _validation_reasons(exc: ValidationError) -> list[str]:
@@ -63,7 +68,9 @@ def _derive(tables: dict[str, dict[str, Any]]) -> None:
 
 
 def compile_catalogue(
-    directory: Path, max_national_targets: int = DEFAULT_MAX_NATIONAL_TARGETS
+    directory: Path,
+    max_national_targets: int = DEFAULT_MAX_NATIONAL_TARGETS,
+    protected_domains: tuple[str, ...] = PROTECTED_DOMAINS,
 ) -> tuple[Catalogue | None, list[Problem]]:
     """Read, validate and cross-check a catalogue directory; return it with every problem."""
     problems: list[Problem] = []
@@ -82,7 +89,9 @@ def compile_catalogue(
         tables[attribute], origins[attribute], found = _validate(raw, models[attribute])
         problems.extend(found)
     _derive(tables)
-    problems.extend(check_references(Sources(tables, origins), max_national_targets))
+    problems.extend(
+        check_references(Sources(tables, origins), max_national_targets, protected_domains)
+    )
     catalogue = Catalogue(
         **{name: MappingProxyType(table) for name, table in tables.items()},
         warnings=tuple(p for p in problems if p.severity == "warning"),

@@ -13,6 +13,11 @@ from oversight.period import Period
 DEFAULT_MAX_NATIONAL_TARGETS = 10
 """Headline national targets per planning year (the Hewitt review asked for far fewer)."""
 
+PROTECTED_DOMAINS: tuple[str, ...] = ("mental_health", "community_services")
+"""Areas each planning year's national targets should cover: NHS Providers' evidence to the
+Hewitt review asked for mental health and community services to stay protected. A planning year
+whose national targets name no metric of one of these domains is warned about."""
+
 _NUMERIC = {"int8", "int32", "int64", "float64", "bool"}
 _DATES = {"date", "timestamp"}
 
@@ -160,7 +165,9 @@ def _contradicts(improvement: str, comparison: str) -> bool:
     )
 
 
-def _targets(s: Sources, max_national: int) -> Iterator[Problem]:
+def _targets(
+    s: Sources, max_national: int, protected: tuple[str, ...] = PROTECTED_DOMAINS
+) -> Iterator[Problem]:
     targets, metrics = s.tables["targets"], s.tables["metrics"]
     for target_id, t in targets.items():
         metric = metrics.get(t.metric_id)
@@ -204,6 +211,7 @@ def _targets(s: Sources, max_national: int) -> Iterator[Problem]:
                     f"must be version {old.version + 1} of {old.id} for the same metric and ICB",
                 )
     yield from _national_limit(s, max_national)
+    yield from _protected_areas(s, protected)
 
 
 def _national_limit(s: Sources, max_national: int) -> Iterator[Problem]:
@@ -230,6 +238,24 @@ def _national_limit(s: Sources, max_national: int) -> Iterator[Problem]:
             )
 
 
+def _protected_areas(s: Sources, protected: tuple[str, ...]) -> Iterator[Problem]:
+    """A planning year whose national targets leave a protected domain without any target."""
+    metrics = s.tables["metrics"]
+    national = [(i, t) for i, t in s.tables["targets"].items() if t.scope == "national"]
+    for year in sorted({t.planning_year for _, t in national}):
+        in_year = [(i, t) for i, t in national if t.planning_year == year]
+        covered = {metrics[t.metric_id].domain for _, t in in_year if t.metric_id in metrics}
+        for domain in protected:
+            if domain not in covered:
+                yield s.problem(
+                    "targets",
+                    in_year[-1][0],
+                    f"no national target in {year} is on a {domain.replace('_', ' ')} metric "
+                    "(a protected area)",
+                    "warning",
+                )
+
+
 def _cqc(s: Sources) -> Iterator[Problem]:
     """Statements name known themes; each band scale covers 25-100% without gaps or overlaps."""
     for qs_id, statement in s.tables["cqc_quality_statements"].items():
@@ -253,13 +279,17 @@ def _cqc(s: Sources) -> Iterator[Problem]:
             yield s.problem("cqc_score_bands", ordered[-1][2], f"{scale} bands stop short of 100%")
 
 
-def check_references(s: Sources, max_national_targets: int) -> list[Problem]:
+def check_references(
+    s: Sources,
+    max_national_targets: int,
+    protected_domains: tuple[str, ...] = PROTECTED_DOMAINS,
+) -> list[Problem]:
     """Every cross-entry problem in a validated catalogue."""
     return [
         *_organisations(s),
         *_data_items(s),
         *_metrics(s),
         *_collections(s),
-        *_targets(s, max_national_targets),
+        *_targets(s, max_national_targets, protected_domains),
         *_cqc(s),
     ]

@@ -16,6 +16,20 @@ MetricKind = Literal["ratio", "difference", "value"]
 Improvement = Literal["increase", "decrease", "neutral"]
 Statistic = Literal["proportion", "rate", "mean", "count", "duration_percentile", "exact"]
 Breakdown = Literal["imd_decile", "imd_quintile", "ethnicity_group", "age_band", "sex"]
+Domain = Literal[
+    "urgent_emergency_care",
+    "community_services",
+    "primary_care",
+    "elective_care",
+    "cancer",
+    "diagnostics",
+    "mental_health",
+    "learning_disability_autism",
+    "prevention",
+    "finance",
+    "workforce",
+]
+"""The area of care a metric belongs to (checks protect some areas, e.g. mental health)."""
 Scalar = bool | int | float | str
 
 
@@ -105,6 +119,7 @@ class Metric(Entry):
     source: str
     method_notes: str
     objective_ids: tuple[str, ...] = ()
+    domain: Domain | None = None
 
     @field_validator("multiplier", mode="before")
     @classmethod
