@@ -103,3 +103,18 @@ def catalogue_target(**kw: Any) -> Any:
         "verification": "synthetic",
     }
     return Target.model_validate({**base, **kw})
+
+
+def missing(reason: str | None = "no records", **kw: Any) -> Judgement:
+    """A judgement of a missing figure: every outcome is "no data" (or no target)."""
+    return judgement(
+        subject=subject(value=None, missing_reason=reason, **kw),
+        change=change(variation=Variation.NO_DATA, assurance=Assurance.NO_DATA),
+        position=position(
+            vs_england=VsEngland.NO_DATA,
+            funnel=Funnel.NO_DATA,
+            peer_rank=None,
+            peer_count=None,
+        ),
+        target=target(status=Attainment.NO_DATA),
+    )

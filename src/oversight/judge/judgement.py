@@ -12,6 +12,9 @@ from oversight.judge.disagreements import Disagreement, flags
 from oversight.judge.position import Position
 from oversight.judge.subject import Subject
 
+NOT_JUDGED = frozenset({"no data", "none", "no target", "not applicable"})
+"""The outcomes a judgement may hold when its figure is missing."""
+
 
 @dataclass(frozen=True)
 class Judgement:
@@ -21,6 +24,17 @@ class Judgement:
     change: Change
     position: Position
     target: TargetJudgement
+
+    def __post_init__(self) -> None:
+        if self.subject.has_value:
+            return
+        judged = {k: v for k, v in self.outcomes.items() if v not in NOT_JUDGED}
+        if judged:
+            raise ValueError(
+                f"{self.subject.org_code} {self.subject.metric_id} "
+                f"{self.subject.period:%Y-%m} has no figure, so nothing can be judged from it; "
+                f"found {', '.join(f'{k} {v}' for k, v in judged.items())}"
+            )
 
     @property
     def outcomes(self) -> dict[str, str]:

@@ -76,9 +76,9 @@ def _assurance(s: Subject, assurance: Assurance, t: StandingTarget | None, limit
 
 
 def change_sentence(s: Subject, c: Change) -> str:
+    if not s.has_value:
+        return f"{_missing(s)}, so change over time cannot be judged."
     if c.variation is Variation.NO_DATA:
-        if not s.has_value:
-            return f"{_missing(s)}, so change over time cannot be judged."
         return f"No process limits for {s.month}, so change over time cannot be judged."
     parts = [f"{s.figure} in {s.month} {VARIATION[c.variation]}."]
     first = _assurance(s, c.assurance, c.target, LIMITS)
@@ -95,13 +95,16 @@ def _vs_england(s: Subject, p: Position) -> str:
     ci = f"{s.fmt(p.ci_lower)} to {s.fmt(p.ci_upper)}"
     v = p.vs_england
     if v is VsEngland.NOT_APPLICABLE:
-        return "This is England's own figure, the benchmark others are compared with."
+        return "This is England's figure, the benchmark others are compared with."
+    if not s.has_value:
+        return f"{_missing(s)}, so there is no comparison with England."
     if v is VsEngland.NO_DATA:
-        if not s.has_value:
-            return f"{_missing(s)}, so there is no comparison with England."
         if p.england is None:
             return f"England has no figure for {s.month}, so there is no comparison."
-        return "This measure has no confidence interval, so it is not compared with England."
+        return (
+            "This measure has no confidence interval (the range the true figure is likely to "
+            "lie in), so it is not compared with England."
+        )
     if v is VsEngland.SIMILAR:
         return (
             f"Not significantly different from England ({eng}): England's figure lies inside "
@@ -136,16 +139,27 @@ def _peers(s: Subject, p: Position) -> str:
             return "None of its similar ICBs has a figure to rank it against."
         return ""
     best = "highest" if s.improvement == "neutral" else "best"
-    missing = (p.peer_size or p.peer_count) - p.peer_count
-    gaps = f"; {missing} of them without a figure" if missing else ""
+    size = p.peer_size or p.peer_count
+    gaps = f" of {size}, {size - p.peer_count} without a figure" if size > p.peer_count else ""
     return (
         f"{ordinal(p.peer_rank)} of {p.peer_count} among similar ICBs "
         f"(its peer group{gaps}; 1st is {best})."
     )
 
 
+def _coverage(s: Subject) -> str:
+    cov = s.coverage
+    if cov is None or s.org_type == "icb" or cov.complete:
+        return ""
+    whole = "England" if s.org_type == "england" else "the region"
+    verb = "has" if cov.reported == 1 else "have"
+    return f"Only {cov.counted} {verb} data, so it is not a figure for the whole of {whole}."
+
+
 def position_sentence(s: Subject, p: Position) -> str:
-    parts = [_vs_england(s, p), _funnel(s, p), _peers(s, p)]
+    parts = [_vs_england(s, p), _coverage(s)]
+    if s.has_value:
+        parts += [_funnel(s, p), _peers(s, p)]
     return " ".join(x for x in parts if x)
 
 
@@ -162,23 +176,27 @@ def _trajectory(s: Subject, check: TargetCheck) -> str:
     return f"{where} its planned trajectory for {s.month} ({planned})."
 
 
-def _check(s: Subject, check: TargetCheck) -> str:
+def _check(s: Subject, check: TargetCheck, lead: str) -> str:
+    """One target's sentence; `lead` names the figure ("72.1% in March 2024", or "It")."""
     t = check.target
     if t is None:
         return ""
     words = _target_words(s, t)
-    if check.status is Attainment.NO_DATA:
+    if not s.has_value or check.status is Attainment.NO_DATA:
         return f"{_missing(s)}, so {words} cannot be judged."
-    head = f"{s.figure} in {s.month} {STATUS[check.status]} {words}."
+    head = f"{lead} {STATUS[check.status]} {words}."
     return " ".join(x for x in (head, _trajectory(s, check)) if x)
 
 
 def target_sentence(s: Subject, t: TargetJudgement) -> str:
     if t.national.target is None and t.local.target is None:
         return f"No national or local target stands for this measure in {s.month}."
-    parts = [_check(s, t.national), _check(s, t.local)]
+    lead = f"{s.figure} in {s.month}"
     if t.national.target is None:
-        parts.insert(0, f"No national target stands in {s.month}.")
+        return f"No national target stands in {s.month}. {_check(s, t.local, lead)}"
+    parts = [_check(s, t.national, lead)]
+    if t.local.target is not None and s.has_value:
+        parts.append(_check(s, t.local, "It"))
     return " ".join(p for p in parts if p)
 
 
@@ -192,12 +210,12 @@ SHORT_VARIATION = {
     Variation.COMMON_CAUSE: "No sign of real change (common-cause variation).",
 }
 SHORT_ASSURANCE = {
-    Assurance.PASS: "The process limits lie on the right side of the target, so it will be met "
-    "consistently.",
-    Assurance.FAIL: "The process limits lie on the wrong side of the target, so it will not be "
-    "met without change.",
-    Assurance.HIT_AND_MISS: "The target lies within the process limits, so it will be met in "
-    "some months and missed in others.",
+    Assurance.PASS: f"{LIMITS[0].upper()}{LIMITS[1:]} lie on the right side of the target, so it "
+    "will be met consistently.",
+    Assurance.FAIL: f"{LIMITS[0].upper()}{LIMITS[1:]} lie on the wrong side of the target, so it "
+    "will not be met without change.",
+    Assurance.HIT_AND_MISS: f"The target lies within {LIMITS}, so it will be met in some months "
+    "and missed in others.",
 }
 
 
