@@ -11,7 +11,6 @@ import itertools
 import pytest
 from judge_fixtures import (
     LOCAL,
-    NATIONAL,
     change,
     judgement,
     missing,
@@ -34,7 +33,6 @@ from oversight.judge.outcomes import (
 from oversight.judge.sentences import (
     change_sentence,
     position_sentence,
-    summary,
     target_sentence,
 )
 from oversight.judge.standing import StandingTarget
