@@ -110,7 +110,9 @@ def test_an_icb_without_figures_or_predecessors_is_refused() -> None:
 
 def test_groups_follow_the_2026_merges_by_date() -> None:
     cat = load()
-    quintiles = quintile_populations(read_deciles(real_file("imd2019_icb22_population_by_decile.csv")))
+    quintiles = quintile_populations(
+        read_deciles(real_file("imd2019_icb22_population_by_decile.csv"))
+    )
     before, also_before, after = dt.date(2026, 2, 1), dt.date(2026, 3, 1), dt.date(2026, 4, 1)
     groups = groups_on(cat, [before, also_before, after], quintiles)
     assert groups[before] is groups[also_before]  # the same set of ICBs: computed once
