@@ -95,7 +95,7 @@ def test_every_flag_has_words_and_a_short_code() -> None:
 
 
 def test_frame_flags_equal_single_flags_for_every_combination() -> None:
-    values = {
+    values: dict[str, list[str]] = {
         "variation": list(Variation),
         "assurance": list(Assurance),
         "local_assurance": [Assurance.NONE, Assurance.FAIL],

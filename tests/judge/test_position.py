@@ -46,13 +46,15 @@ def test_vs_england(england: float, sign: int, expected: VsEngland) -> None:
     ("value", "lower", "upper"), [(NAN, NAN, NAN), (72.1, NAN, NAN), (72.1, 71.3, NAN)]
 )
 def test_no_figure_or_no_interval_is_no_data(value: float, lower: float, upper: float) -> None:
-    args = [np.array([x]) for x in (value, lower, upper, 80.0, 1)]
-    assert list(vs_england(*args, np.array([False]))) == [VsEngland.NO_DATA]
+    one = [np.array([x]) for x in (value, lower, upper, 80.0, 1)]
+    out = vs_england(one[0], one[1], one[2], one[3], one[4], np.array([False]))
+    assert list(out) == [VsEngland.NO_DATA]
 
 
 def test_england_itself_is_not_compared() -> None:
-    args = [np.array([x]) for x in (72.1, 71.3, 72.9, 72.1, 1)]
-    assert list(vs_england(*args, np.array([True]))) == [VsEngland.NOT_APPLICABLE]
+    one = [np.array([x]) for x in (72.1, 71.3, 72.9, 72.1, 1)]
+    out = vs_england(one[0], one[1], one[2], one[3], one[4], np.array([True]))
+    assert list(out) == [VsEngland.NOT_APPLICABLE]
 
 
 def test_funnel() -> None:

@@ -204,7 +204,9 @@ def _opt(x: Any) -> float | None:
     return None if x is None or (isinstance(x, float) and np.isnan(x)) else float(x)
 
 
-def _target(tid: Any, value: Any, comparison: Any, planned: Any, scope: str) -> Any:
+def _target(fields: list[Any], scope: str) -> StandingTarget | None:
+    """A frame's four target columns (id, value, comparison, planned) as a StandingTarget."""
+    tid, value, comparison, planned = fields
     if tid is None:
         return None
     return StandingTarget(str(tid), scope, float(value), str(comparison), _opt(planned))
@@ -216,8 +218,8 @@ def _int(x: Any) -> int | None:
 
 def judgement_of(row: Mapping[str, Any], metric: Any) -> Judgement:
     """One row of `assess` as a Judgement."""
-    national = _target(*(row[c] for c in NATIONAL), "national")
-    local = _target(*(row[c] for c in LOCAL), "local")
+    national = _target([row[c] for c in NATIONAL], "national")
+    local = _target([row[c] for c in LOCAL], "local")
     reported, expected = _int(row.get("reported")), _int(row.get("expected"))
     subject = Subject(
         org_type=row["org_type"],
