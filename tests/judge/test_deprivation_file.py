@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from tests.shared_data import real_file
 
 from oversight.collect.importers.source import ImportFormatError
 from oversight.judge.deprivation_file import DECILE_FILE, read_deciles
-from tests.shared_data import real_file
 
 HEADER = "icb22cdh,icb22nm,imd2019_decile,population_mid2019,share_of_icb_population\n"
 
@@ -37,7 +37,7 @@ def test_a_missing_file_names_it(tmp_path: Path) -> None:
 
 def test_a_missing_column_is_named(tmp_path: Path) -> None:
     _write(tmp_path, "QMJ,1,1000\n", header="icb22cdh,imd2019_decile,population\n")
-    with pytest.raises(ImportFormatError, match="missing column.*population_mid2019"):
+    with pytest.raises(ImportFormatError, match=r"missing column.*population_mid2019"):
         read_deciles(tmp_path)
 
 
