@@ -222,3 +222,16 @@ def test_latest_assurance_agrees_with_the_metrics_stage() -> None:
     assert mine["assurance"].sort_index().tolist() == expected.sort_index().tolist()
     assert (mine["target_id"] == icon["assurance_target_id"]).all()
     assert set(mine["assurance"]) - {"none"}, "the example should exercise real icons"
+
+
+def test_names_and_timestamps() -> None:
+    """Months given as timestamps are judged as months; names replace codes in sentences."""
+    rows = results().assign(period=lambda f: pd.to_datetime(f["period"]))
+    frame = assess(rows, METRICS, TARGETS)
+    assert set(frame["period"]) == {MAR, APR}
+    names = {"QMJ": "NHS North Central London ICB"}
+    out = judgements(frame, METRICS, names)
+    qmj = next(j for j in out if j.subject.org_code == "QMJ")
+    assert qmj.summary.startswith(f"{qmj.subject.title} (NHS North Central London ICB): ")
+    qmf = next(j for j in out if j.subject.org_code == "QMF")
+    assert f"{qmf.subject.title} (QMF): " in qmf.summary

@@ -122,6 +122,8 @@ def assess(
         & results["metric_id"].isin(list(metrics))
     )
     rows = results.loc[keep].reset_index(drop=True)
+    if pd.api.types.is_datetime64_any_dtype(rows["period"]):
+        rows["period"] = rows["period"].dt.date  # months are dates throughout the judge
     value = _floats(rows, "value")
     has = ~np.isnan(value)
     sign = rows["metric_id"].map({m: SIGNS[d.improvement] for m, d in metrics.items()})
@@ -216,21 +218,22 @@ def _int(x: Any) -> int | None:
     return None if x is None or (isinstance(x, float) and np.isnan(x)) else int(x)
 
 
-def judgement_of(row: Mapping[str, Any], metric: Any) -> Judgement:
-    """One row of `assess` as a Judgement."""
+def judgement_of(row: Mapping[str, Any], metric: Any, name: str | None = None) -> Judgement:
+    """One row of `assess` as a Judgement (`name`: the organisation's name for sentences)."""
     national = _target([row[c] for c in NATIONAL], "national")
     local = _target([row[c] for c in LOCAL], "local")
     reported, expected = _int(row.get("reported")), _int(row.get("expected"))
     subject = Subject(
         org_type=row["org_type"],
         org_code=row["org_code"],
+        org_name=name,
         metric_id=row["metric_id"],
         title=metric.title,
         unit=metric.unit,
         improvement=metric.improvement,
         period=row["period"],
         value=_opt(row["value"]),
-        missing_reason=row["missing_reason"],
+        missing_reason=reason if isinstance(reason := row["missing_reason"], str) else None,
         breakdown=row["breakdown"],
         group=row["group"],
         coverage=None if expected is None else Coverage(reported or 0, expected),
@@ -269,6 +272,14 @@ def judgement_of(row: Mapping[str, Any], metric: Any) -> Judgement:
     )
 
 
-def judgements(frame: pd.DataFrame, metrics: Mapping[str, Any]) -> list[Judgement]:
-    """Every row of an `assess` frame as a Judgement (sentences are computed when read)."""
-    return [judgement_of(row, metrics[row["metric_id"]]) for row in frame.to_dict("records")]
+def judgements(
+    frame: pd.DataFrame, metrics: Mapping[str, Any], names: Mapping[str, str] | None = None
+) -> list[Judgement]:
+    """Every row of an `assess` frame as a Judgement (sentences are computed when read).
+
+    `names`: organisation names by code, for the sentences (default: the codes)."""
+    names = names or {}
+    return [
+        judgement_of(row, metrics[row["metric_id"]], names.get(row["org_code"]))
+        for row in frame.to_dict("records")
+    ]

@@ -29,6 +29,8 @@ class Subject:
     group: str = "total"
     coverage: Coverage | None = None
     """For a region or England: how many member ICBs reported."""
+    org_name: str | None = None
+    """How sentences name the organisation (default: its code; England is "England")."""
 
     @property
     def has_value(self) -> bool:
@@ -50,7 +52,7 @@ class Subject:
     @property
     def name(self) -> str:
         """How the organisation is named in a summary; a partial aggregate says so."""
-        name = "England" if self.org_type == "england" else self.org_code
+        name = "England" if self.org_type == "england" else (self.org_name or self.org_code)
         if self.coverage is not None and self.org_type != "icb" and not self.coverage.complete:
             return f"{name}, partial: {self.coverage.counted}"
         return name
