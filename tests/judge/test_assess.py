@@ -55,7 +55,8 @@ def results() -> pd.DataFrame:
 
 
 PEERS = pd.DataFrame(
-    [(MAR, "QMJ", "QMF"), (MAR, "QMJ", "QRV"), (MAR, "QMF", "QMJ"), (APR, "QMJ", "QMF")],
+    [(MAR, "QMJ", "QMF"), (MAR, "QMJ", "QRV"), (MAR, "QMF", "QMJ"), (APR, "QMJ", "QMF")]
+    + [(MAR, "QMF", "QRV")],
     columns=["period", "org_code", "peer_code"],
 )
 MEMBERS = pd.DataFrame(
@@ -129,7 +130,9 @@ def test_position(frame: pd.DataFrame) -> None:
     assert frame.loc[("ae_4hr", "ENG", MAR), "vs_england"] == "not applicable"
     assert frame.loc[("ambulance_c2_mean", "QMJ", MAR), "vs_england"] == "better"
     assert frame.loc[("ambulance_c2_mean", "QMJ", MAR), "funnel"] == "not applicable"  # a mean
-    assert frame.loc[("ae_attendances", "QMJ", MAR), "vs_england"] == "higher"
+    # a count grows with the population: neither compared with England nor ranked
+    attendances = frame.loc[("ae_attendances", "QMJ", MAR)]
+    assert attendances["vs_england"] == "not applicable" and np.isnan(attendances["peer_size"])
 
 
 def test_coverage_of_aggregates(frame: pd.DataFrame) -> None:
@@ -179,7 +182,7 @@ def test_breakdowns_are_left_out_unless_asked_for() -> None:
     assert len(with_sex) == 2 * len(ROWS)
     female = with_sex[(with_sex["group"] == "female") & (with_sex["org_code"] == "QMJ")]
     # compared with England's figure for the same group
-    assert set(female["vs_england"]) == {"worse", "better", "higher"}
+    assert set(female["vs_england"]) == {"worse", "better", "not applicable"}
 
 
 def test_latest_assurance_agrees_with_the_metrics_stage() -> None:

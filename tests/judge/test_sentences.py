@@ -198,6 +198,29 @@ def test_position_without_england_or_figure_and_for_england_itself() -> None:
     )
 
 
+def test_a_total_that_grows_with_population_is_not_compared() -> None:
+    size_bound = position(
+        vs_england=VsEngland.NOT_APPLICABLE, peer_rank=None, peer_count=None, peer_size=None
+    )
+    count = subject(metric_id="rtt_over_65wk", unit="count", improvement="decrease", value=9.0)
+    assert position_sentence(count, size_bound).startswith(
+        "This figure is a total that grows with the population served, so it is not compared "
+        "with England or ranked among similar ICBs."
+    )
+    region = subject(org_type="region", org_code="Y56", unit="count", value=41.0)
+    no_funnel = position(
+        vs_england=VsEngland.NOT_APPLICABLE,
+        funnel=Funnel.NOT_APPLICABLE,
+        peer_rank=None,
+        peer_count=None,
+        peer_size=None,
+    )
+    assert position_sentence(region, no_funnel) == (
+        "This figure is a total that grows with the population served, so it is not compared "
+        "with England."
+    )
+
+
 def test_a_partial_aggregate_says_so() -> None:
     england = position(
         vs_england=VsEngland.NOT_APPLICABLE,

@@ -162,14 +162,15 @@ def assess(
     england = england.assign(england=value[(rows["org_type"] == "england").to_numpy()])
     out = out.merge(england, on=FIGURE, how="left")
     out["ci_lower"], out["ci_upper"] = _floats(rows, "ci_lower"), _floats(rows, "ci_upper")
-    is_england = (out["org_type"] == "england").to_numpy()
+    sized = {m for m, d in metrics.items() if d.statistic in position.SIZE_BOUND}
+    size_bound = out["metric_id"].isin(list(sized)).to_numpy()
     out["vs_england"] = position.vs_england(
         value,
         out["ci_lower"].to_numpy(),
         out["ci_upper"].to_numpy(),
         out["england"].to_numpy(float),
         sign,
-        is_england,
+        (out["org_type"] == "england").to_numpy() | size_bound,
     )
     funnelled = {m for m, d in metrics.items() if d.statistic in FUNNEL_TYPES}
     drawn = (
@@ -180,12 +181,13 @@ def assess(
     where = rows.get("funnel_position", pd.Series(None, index=rows.index, dtype=object))
     out["funnel"] = position.funnel(where, has, drawn)
     icb = (out["org_type"] == "icb").to_numpy()
+    ranked = icb & ~size_bound
     ranks = position.peer_ranks(
-        out.loc[icb], peers if peers is not None else pd.DataFrame(columns=["period"])
+        out.loc[ranked], peers if peers is not None else pd.DataFrame(columns=["period"])
     )
     for col in ("peer_rank", "peer_count", "peer_size"):
         out[col] = np.nan
-        out.loc[icb, col] = ranks[col].to_numpy()
+        out.loc[ranked, col] = ranks[col].to_numpy()
 
     # coverage of aggregates
     out["reported"], out["expected"] = np.nan, np.nan

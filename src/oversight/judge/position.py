@@ -36,6 +36,10 @@ class Position:
     """The ICB and all its peers, with a figure or not."""
 
 
+SIZE_BOUND = frozenset({"count", "exact"})
+"""Metric statistics whose values grow with the population (counts, accounting totals in £k):
+comparing them with England's total or ranking them by size says nothing about performance."""
+
 FUNNEL_POSITIONS = {"above": Funnel.HIGH, "below": Funnel.LOW, "within": Funnel.NONE}
 """The metrics stage's `funnel_position` → the funnel outcome."""
 
@@ -46,9 +50,10 @@ def vs_england(
     upper: np.ndarray,
     england: np.ndarray,
     sign: np.ndarray,
-    is_england: np.ndarray,
+    not_compared: np.ndarray,
 ) -> np.ndarray:
-    """Each row's comparison with England by its 95% interval."""
+    """Each row's comparison with England by its 95% interval; `not_compared` marks England
+    itself and size-bound figures ("not applicable")."""
     value, lower, upper = (np.asarray(a, float) for a in (value, lower, upper))
     england, sign = np.asarray(england, float), np.asarray(sign)
     known = ~np.isnan(value) & ~np.isnan(lower) & ~np.isnan(upper) & ~np.isnan(england)
@@ -61,7 +66,7 @@ def vs_england(
     out[higher & (sign == 0)] = VsEngland.HIGHER
     out[lower_] = np.where(sign[lower_] > 0, VsEngland.WORSE, VsEngland.BETTER)
     out[lower_ & (sign == 0)] = VsEngland.LOWER
-    out[np.asarray(is_england, bool)] = VsEngland.NOT_APPLICABLE
+    out[np.asarray(not_compared, bool)] = VsEngland.NOT_APPLICABLE
     return out
 
 

@@ -95,7 +95,13 @@ def _vs_england(s: Subject, p: Position) -> str:
     ci = f"{s.fmt(p.ci_lower)} to {s.fmt(p.ci_upper)}"
     v = p.vs_england
     if v is VsEngland.NOT_APPLICABLE:
-        return "This is England's figure, the benchmark others are compared with."
+        if s.org_type == "england":
+            return "This is England's figure, the benchmark others are compared with."
+        ranked = " or ranked among similar ICBs" if s.org_type == "icb" else ""
+        return (
+            "This figure is a total that grows with the population served, so it is not "
+            f"compared with England{ranked}."
+        )
     if not s.has_value:
         return f"{_missing(s)}, so there is no comparison with England."
     if v is VsEngland.NO_DATA:
