@@ -55,8 +55,7 @@ def results() -> pd.DataFrame:
 
 
 PEERS = pd.DataFrame(
-    [(MAR, "QMJ", "QMF"), (MAR, "QMJ", "QRV"), (MAR, "QMF", "QMJ"), (APR, "QMJ", "QMF")]
-    + [(MAR, "QMF", "QRV")],
+    [(MAR, "QMJ", "QMF"), (MAR, "QMJ", "QRV"), (MAR, "QMF", "QMJ"), (APR, "QMJ", "QMF")],
     columns=["period", "org_code", "peer_code"],
 )
 MEMBERS = pd.DataFrame(
