@@ -87,6 +87,17 @@ def test_coverage_frame_counts_member_icbs_per_metric_and_month() -> None:
     assert out.loc[("n", "ENG"), ["reported", "expected"]].tolist() == [0, 3]
 
 
+def test_an_aggregate_without_any_icb_row_counts_none_reported() -> None:
+    values = pd.DataFrame(columns=["metric_id", "period", "org_code", "value"])
+    members = pd.DataFrame(
+        {"period": [MAR], "org_type": ["england"], "org_code": ["ENG"], "member_code": ["A"]}
+    )
+    figures = pd.DataFrame({"metric_id": ["m"], "period": [MAR]})
+    assert coverage_frame(values, members).empty
+    out = coverage_frame(values, members, figures=figures)
+    assert out[["org_code", "reported", "expected"]].values.tolist() == [["ENG", 0, 1]]
+
+
 def test_members_follow_the_catalogue_by_date() -> None:
     cat = load()
     before, after = dt.date(2026, 3, 1), dt.date(2026, 4, 1)

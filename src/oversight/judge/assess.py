@@ -192,7 +192,7 @@ def assess(
     # coverage of aggregates
     out["reported"], out["expected"] = np.nan, np.nan
     if members is not None and len(members):
-        cov = coverage_frame(out.loc[icb], members, keys=FIGURE)
+        cov = coverage_frame(out.loc[icb], members, keys=FIGURE, figures=out.loc[~icb])
         out = out.drop(columns=["reported", "expected"]).merge(
             cov, on=[*FIGURE, "org_type", "org_code"], how="left"
         )

@@ -110,16 +110,22 @@ def tally(
 
 
 def coverage_frame(
-    values: pd.DataFrame, members: pd.DataFrame, keys: Iterable[str] = ("metric_id", "period")
+    values: pd.DataFrame,
+    members: pd.DataFrame,
+    keys: Iterable[str] = ("metric_id", "period"),
+    figures: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Coverage of every aggregate figure at once.
 
     `values`: ICB rows with `keys`, `org_code` and `value`. `members`: `period`, `org_type`,
     `org_code` (the region or England) and `member_code` (an ICB existing on that date, in it).
+    `figures`: every key to count for (default: the keys of `values`; pass the aggregates' own
+    keys so that a figure no ICB row exists for counts 0 reported, not nothing).
     Returns one row per key × aggregate organisation with `reported` and `expected`.
     """
     keys = list(keys)
-    grid = values[keys].drop_duplicates().merge(members, on="period")
+    wanted = values[keys] if figures is None else figures[keys]
+    grid = wanted.drop_duplicates().merge(members, on="period")
     have = values.loc[values["value"].notna(), [*keys, "org_code"]].rename(
         columns={"org_code": "member_code"}
     )
