@@ -6,8 +6,12 @@ import datetime as dt
 import math
 from types import SimpleNamespace
 
+import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
 from tests.shared_data import real_file
 
 from oversight.catalogue import load
@@ -133,3 +137,32 @@ def test_groups_follow_the_2026_merges_by_date() -> None:
     pairs = pairs_frame(groups)
     assert len(pairs) == 2 * 42 * 7 + 37 * 7
     assert set(pairs.loc[pairs["period"] == after, "org_code"]) == set(new.groups)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    data=arrays(
+        np.float64,
+        st.tuples(st.integers(5, 12), st.integers(1, 4)),
+        elements=st.integers(-1000, 1000).map(float),  # spreads well above rounding error
+    ),
+    scale=st.floats(0.1, 100.0),
+    shift=st.floats(-1e3, 1e3),
+)
+def test_groups_are_sound_and_ignore_each_features_units(
+    data: np.ndarray, scale: float, shift: float
+) -> None:
+    """Distances are a metric; a peer is never the ICB itself; measuring a feature in other
+    units (scaled and shifted) changes nothing, because every feature is standardised."""
+    codes = [f"Q{i:02d}" for i in range(data.shape[0])]
+    features = pd.DataFrame(data, index=codes)
+    groups = peer_groups(features, k=3)
+    d = groups.distances.to_numpy()
+    assert np.allclose(d, d.T) and np.allclose(np.diag(d), 0)
+    for code, peers in groups.groups.items():
+        assert code not in peers and len(set(peers)) == 3
+        near = [dist for _, dist in groups.peers(code)]
+        assert near == sorted(near)
+    moved = features.copy()
+    moved[0] = moved[0] * scale + shift
+    assert np.allclose(distances(standardise(moved)).to_numpy(), d, atol=1e-6)
