@@ -25,8 +25,18 @@ NAN = float("nan")
     ],
 )
 def test_variation(point_type: str | None, has_value: bool, expected: Variation) -> None:
-    out = variation(pd.Series([point_type], dtype=object), np.array([has_value]))
+    limits = np.array([70.0]), np.array([80.0])
+    out = variation(pd.Series([point_type], dtype=object), np.array([has_value]), *limits)
     assert list(out) == [expected]
+
+
+@pytest.mark.parametrize(("lower", "upper"), [(NAN, NAN), (70.0, NAN)])
+def test_a_point_without_limits_has_no_variation_to_judge(lower: float, upper: float) -> None:
+    """A one-point or flat series: the reference calls it common cause with NaN limits."""
+    out = variation(
+        pd.Series(["common_cause"]), np.array([True]), np.array([lower]), np.array([upper])
+    )
+    assert list(out) == [Variation.NO_DATA]
 
 
 # limits 70 to 80 throughout; sign +1 higher is better, -1 lower is better, 0 neutral

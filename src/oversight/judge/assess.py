@@ -136,8 +136,8 @@ def assess(
 
     # change over time
     point = rows.get("spc_point_type", pd.Series(None, index=rows.index, dtype=object))
-    out["variation"] = change.variation(point, has)
     out["spc_lpl"], out["spc_upl"] = _floats(rows, "spc_lpl"), _floats(rows, "spc_upl")
+    out["variation"] = change.variation(point, has, out["spc_lpl"], out["spc_upl"])
     out = out.merge(national_targets(out, targets), on=["metric_id", "period"], how="left")
     icb = out["org_type"] == "icb"
     out = out.merge(

@@ -4,7 +4,8 @@ The metrics stage computes the SPC limits and special-cause rules (Making Data C
 docs/methodology/spc.md); this module only reads them. Assurance is decided here, per period,
 against the target standing in that period: limits wholly on the good side of the target pass,
 wholly on the bad side fail, a target between the limits is hit and miss (the reference tool's
-"inconsistent"). A target exactly on a limit is hit and miss, as in the reference tool.
+"inconsistent"). A target exactly on a limit is hit and miss, as in the reference tool. A point
+without process limits has no variation to judge ("no data").
 """
 
 from __future__ import annotations
@@ -45,10 +46,16 @@ class Change:
     upper_limit: float | None = None
 
 
-def variation(point_type: pd.Series, has_value: np.ndarray) -> np.ndarray:
-    """Each row's variation outcome; a missing figure or point is "no data"."""
+def variation(
+    point_type: pd.Series, has_value: np.ndarray, lower: np.ndarray, upper: np.ndarray
+) -> np.ndarray:
+    """Each row's variation outcome. A missing figure or point is "no data", and so is a point
+    without process limits (a one-point series, or a flat one, whose limits the reference tool
+    leaves NaN while calling the point common cause): "within its usual range" would be said
+    of a range nobody could compute."""
     out = point_type.map(POINT_TYPES).to_numpy(dtype=object)
-    known = pd.notna(out) & has_value
+    limits = ~np.isnan(np.asarray(lower, float)) & ~np.isnan(np.asarray(upper, float))
+    known = pd.notna(out) & np.asarray(has_value, bool) & limits
     return np.where(known, out, Variation.NO_DATA).astype(object)
 
 
