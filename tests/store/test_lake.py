@@ -101,3 +101,56 @@ def test_table_reads_every_current_file_by_name(tmp_path: Path) -> None:
     assert result.num_rows == 5
     assert set(result.column_names) == {"icb_code", "period", "x", "y"}
     assert sorted(set(result.column("icb_code").to_pylist())) == ["QMF", "QMJ"]
+
+
+@pytest.mark.parametrize(
+    ("dataset", "period", "org"),
+    [
+        ("beds", "2024-06", "../../../../x"),
+        ("beds", "2024-06", "/tmp/x"),
+        ("beds", "2024-06", "a/b"),
+        ("beds", "2024-06", ".."),
+        ("beds", "2024-06", ""),
+        ("beds", "2024-06", "QMJ\x00"),
+        ("beds", "2024-06", ".hidden"),
+        ("../beds", "2024-06", "QMJ"),
+        ("/etc", "2024-06", "QMJ"),
+        ("..", "2024-06", "QMJ"),
+        ("beds", dt.date(2024, 6, 1), "..\\..\\x"),
+    ],
+)
+def test_a_path_outside_the_root_is_refused(tmp_path: Path, dataset, period, org) -> None:
+    lake = Lake(tmp_path / "lake")
+    with pytest.raises(ValueError, match="lake"):
+        lake.path(dataset, period, org)
+
+
+def test_a_period_part_that_leaves_the_root_is_refused(tmp_path: Path) -> None:
+    lake = Lake(tmp_path / "lake")
+    for period in ("../../2024-06", "2024-06/../..", "/2024-06"):
+        with pytest.raises(ValueError):
+            lake.path("beds", period, "QMJ")
+
+
+@pytest.mark.parametrize("revision_id", ["../x", "/tmp/x", "..", "a/../../b", ""])
+def test_a_revision_path_outside_the_root_is_refused(tmp_path: Path, revision_id) -> None:
+    with pytest.raises(ValueError, match="lake"):
+        Lake(tmp_path / "lake").revision_path(revision_id)
+
+
+def test_a_symlinked_dataset_leading_outside_the_root_is_refused(tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    root = tmp_path / "lake"
+    root.mkdir()
+    (root / "beds").symlink_to(outside, target_is_directory=True)
+    with pytest.raises(ValueError, match="outside"):
+        Lake(root).path("beds", "2024-06", "QMJ")
+    with pytest.raises(ValueError, match="lake"):
+        Lake(root).table("../outside")
+
+
+def test_ordinary_codes_stay_accepted(tmp_path: Path) -> None:
+    lake = Lake(tmp_path / "lake")
+    for org in ("QMJ", "Z9B2Z", "QMJ-A1", "Y56"):
+        assert lake.path("ae_attendances", "2024-06", org).name == f"{org}.parquet"

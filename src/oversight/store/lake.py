@@ -23,6 +23,20 @@ from oversight.period import Period, PeriodError
 REVISIONS_DIR = "_revisions"
 TEMP_PREFIX = ".tmp-"
 LOCK_NAME = ".ingest.lock"
+_UNSAFE = frozenset("/\\\x00")
+
+
+class PathOutsideLake(ValueError):
+    """A dataset, period, organisation or revision id that would not name a file inside the
+    lake root (a second line of defence: the submission service checks codes first)."""
+
+
+def _part(value: object, what: str) -> str:
+    """`value` as one plain path component: text, no separators, NUL, or leading dot."""
+    text = value if isinstance(value, str) else None
+    if not text or text[0] == "." or any(c in _UNSAFE for c in text):
+        raise PathOutsideLake(f"{what} {str(value)[:40]!r} cannot name a file in the lake")
+    return text
 
 
 def month_dir(name: str) -> Period | None:
@@ -56,11 +70,21 @@ class Lake:
     def path(self, dataset: str, period: Period | str | date, icb: str) -> Path:
         """The current file of one dataset for one month (a month, a day in it, or 2024-06)
         and ICB."""
-        return self.root / dataset / str(Period.month_of(period)) / f"{icb}.parquet"
+        month = str(Period.month_of(period))
+        parts = (_part(dataset, "dataset"), month, f"{_part(icb, 'organisation')}.parquet")
+        return self._inside(self.root.joinpath(*parts))
 
     def revision_path(self, revision_id: str) -> Path:
         """The immutable file of one revision."""
-        return self.root / REVISIONS_DIR / f"{revision_id}.parquet"
+        name = f"{_part(revision_id, 'revision id')}.parquet"
+        return self._inside(self.root / REVISIONS_DIR / name)
+
+    def _inside(self, path: Path) -> Path:
+        """`path`, once it is certain to resolve (symbolic links followed) under the root."""
+        root = self.root.resolve()
+        if not path.resolve().is_relative_to(root):
+            raise PathOutsideLake(f"{path} resolves outside the lake {root}")
+        return path
 
     def revisions_dir(self) -> Path:
         return self.root / REVISIONS_DIR
@@ -152,7 +176,7 @@ class Lake:
     def table(self, dataset: str, connection: Any = None) -> Any:
         """Every current file of `dataset` as one Ibis table (hive partitioning off)."""
         con = connection if connection is not None else self.ibis_connection()
-        pattern = str(self.root / dataset / "*" / "*.parquet")
+        pattern = str(self._inside(self.root / _part(dataset, "dataset")) / "*" / "*.parquet")
         return con.read_parquet(
             pattern, table_name=dataset, hive_partitioning=False, union_by_name=True
         )
