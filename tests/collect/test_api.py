@@ -1,5 +1,7 @@
 """HTTP submissions: multipart and JSON, status and report by id, bearer tokens scoped to
-an ICB (401 without or with a bad token, 403 for another ICB's data). SQLite and PostgreSQL."""
+an ICB (401 without or with a bad token, 403 for another ICB's data). SQLite and PostgreSQL.
+The return used is one ICBs send themselves (community_ucr_return); NHS England's own
+returns are covered in test_api_orgs.py."""
 
 from __future__ import annotations
 
@@ -18,8 +20,8 @@ from oversight.store.testing import database_url
 
 __all__ = ["database_url"]
 
-CSV = b"icb_code,period,appointments,appointments_within_2_weeks\nQMJ,2024-06-01,1000,800\n"
-FIELDS = {"collection": "gp_appointments_return", "org": "QMJ", "period": "2024-06"}
+CSV = b"icb_code,period,ucr_referrals,ucr_within_2_hours\nQMJ,2024-06-01,1000,800\n"
+FIELDS = {"collection": "community_ucr_return", "org": "QMJ", "period": "2024-06"}
 
 
 @pytest.fixture(scope="module")
@@ -70,8 +72,8 @@ def test_json_records_submission(setup) -> None:
         {
             "icb_code": "QMJ",
             "period": "2024-06-01",
-            "appointments": 10,
-            "appointments_within_2_weeks": 7,
+            "ucr_referrals": 10,
+            "ucr_within_2_hours": 7,
         }
     ]
     response = setup["client"].post(
@@ -87,11 +89,11 @@ def test_rejected_submission_reports_every_issue_and_stores_nothing(setup) -> No
     assert response.status_code == 422
     issues = response.json()["report"]["issues"]
     assert {(i["row"], i["column"]) for i in issues} >= {
-        (1, "appointments_within_2_weeks"),
-        (2, "appointments"),
+        (1, "ucr_within_2_hours"),
+        (2, "ucr_referrals"),
     }
     assert all({"file", "row", "column", "rule", "value"} <= set(i) for i in issues)
-    assert not (setup["svc"].lake.root / "gp_appointments").exists()
+    assert not (setup["svc"].lake.root / "community_ucr").exists()
     sid = response.json()["submission_id"]
     got = setup["client"].get(f"/api/v1/submissions/{sid}", headers=setup["qmj"]).json()
     assert got["status"] == "rejected" and got["report"]["issues"] == issues
@@ -109,7 +111,7 @@ def test_missing_or_bad_token_is_401(setup, header) -> None:
 def test_token_of_another_icb_is_403(setup) -> None:
     client = setup["client"]
     assert _post_file(client, setup["qmf"]).status_code == 403
-    assert not (setup["svc"].lake.root / "gp_appointments").exists()
+    assert not (setup["svc"].lake.root / "community_ucr").exists()
     sid = _post_file(client, setup["qmj"]).json()["submission_id"]
     assert client.get(f"/api/v1/submissions/{sid}", headers=setup["qmf"]).status_code == 403
 
@@ -161,15 +163,15 @@ def test_a_bad_period_is_400_with_the_message_and_stores_nothing(setup, period: 
     records = _records("2024-06", 1000) | {"period": period}
     as_json = client.post("/api/v1/submissions", json=records, headers=headers)
     assert (as_json.status_code, as_json.json()["detail"]) == (400, message)
-    assert revisions.revisions_for("gp_appointments", engine=setup["svc"].engine) == []
+    assert revisions.revisions_for("community_ucr", engine=setup["svc"].engine) == []
 
 
 def _records(month: str, appointments: int) -> dict[str, Any]:
     row = {
         "icb_code": "QMJ",
         "period": f"{month}-01",
-        "appointments": appointments,
-        "appointments_within_2_weeks": appointments // 2,
+        "ucr_referrals": appointments,
+        "ucr_within_2_hours": appointments // 2,
     }
     return {**FIELDS, "period": month, "records": [row]}
 

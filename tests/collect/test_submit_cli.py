@@ -8,6 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from oversight.cli import app
+from oversight.collect import tokens
 from oversight.store import database
 
 GOOD = "icb_code,period,appointments,appointments_within_2_weeks\nQMJ,2024-06-01,1000,800\n"
@@ -72,20 +73,80 @@ def test_usage_errors_exit_2(home: Path, args: list[str]) -> None:
     assert result.exit_code == 2, result.output
 
 
+UCR = "icb_code,period,ucr_referrals,ucr_within_2_hours\nQMJ,2024-06-01,1000,800\n"
+UCR_ARGS = ["--collection", "community_ucr_return", "--org", "QMJ", "--period", "2024-06"]
+
+
 def test_tokens_scope_cli_submissions(home: Path) -> None:
-    good = home / "gp.csv"
-    good.write_text(GOOD)
+    good = home / "ucr.csv"
+    good.write_text(UCR)
     created = _run("token", "create", "--org", "QMF", "--name", "qmf-bi")
     assert created.exit_code == 0
-    token = created.output.strip()
+    token = created.stdout.strip()
     assert token.startswith("ovs_")
-    other = _run("submit", str(good), *ARGS, "--token", token)
-    assert other.exit_code == 2 and "may not submit" in other.output
-    assert _run("submit", str(good), *ARGS, "--token", "ovs_x_y").exit_code == 2
-    mine = _run("token", "create", "--org", "QMJ", "--name", "qmj-bi").output.strip()
-    assert _run("submit", str(good), *ARGS, "--token", mine).exit_code == 0
+    other = _run("submit", str(good), *UCR_ARGS, "--token", token)
+    assert other.exit_code == 2 and "may submit data only for QMF" in other.output
+    assert _run("submit", str(good), *UCR_ARGS, "--token", "ovs_x_y").exit_code == 2
+    mine = _run("token", "create", "--org", "QMJ", "--name", "qmj-bi").stdout.strip()
+    assert _run("submit", str(good), *UCR_ARGS, "--token", mine).exit_code == 0
     listing = _run("token", "list")
     assert "qmf-bi" in listing.output and token.split("_", 2)[2] not in listing.output
+
+
+def test_an_icb_token_may_not_send_an_nhs_england_collection(home: Path) -> None:
+    good = home / "gp.csv"
+    good.write_text(GOOD)
+    mine = _run("token", "create", "--org", "QMJ", "--name", "qmj-bi").stdout.strip()
+    refused = _run("submit", str(good), *ARGS, "--token", mine)
+    assert refused.exit_code == 2 and "sent by NHS England" in refused.output
+    national = _run("token", "create", "--admin", "--name", "nhse").stdout.strip()
+    assert _run("submit", str(good), *ARGS, "--token", national).exit_code == 0
+
+
+@pytest.mark.parametrize("org", ["NOSUCH", "../../x", "/tmp/x", "Q" * 10_000])
+def test_token_for_an_unknown_organisation_is_refused(home: Path, org: str) -> None:
+    result = _run("token", "create", "--org", org, "--name", "x")
+    assert result.exit_code == 2, result.output
+    assert "organisation" in result.output and "Traceback" not in result.output
+    assert "ovs_" not in result.output and len(result.output) < 400
+    assert tokens.listing() == []
+
+
+def test_token_for_a_merged_icb_warns_and_names_its_successor(home: Path) -> None:
+    """Today (after 2026-04-01) QMJ exists only as part of Z9B2Z; its token still works
+    for earlier months, so it is issued, with a warning."""
+    import datetime as dt
+
+    if dt.date.today() < dt.date(2026, 4, 1):
+        pytest.skip("QMJ merges on 2026-04-01")
+    result = _run("token", "create", "--org", "QMJ", "--name", "qmj-bi")
+    assert result.exit_code == 0
+    assert "QMJ merged into Z9B2Z on 2026-04-01" in result.stderr
+    assert "issue one for Z9B2Z" in result.stderr
+    assert result.stdout.strip().startswith("ovs_")
+    fresh = _run("token", "create", "--org", "Z9B2Z", "--name", "wnl-bi")
+    assert fresh.exit_code == 0 and "warning" not in fresh.output
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--org", "../../x"], "not an organisation code"),
+        (["--org", "NOSUCH"], "unknown organisation 'NOSUCH'"),
+        (["--org", "QMJ", "--period", "2026-05"], "QMJ merged into Z9B2Z on 2026-04-01"),
+        (["--period", "2024-1e1"], "period must look like 2024-06"),
+        (["--period", "0000-01"], "period must look like 2024-06"),
+    ],
+)
+def test_bad_fields_are_plain_usage_errors(home: Path, args: list[str], message: str) -> None:
+    good = home / "ucr.csv"
+    good.write_text(UCR)
+    fields = {"--collection": "community_ucr_return", "--org": "QMJ", "--period": "2024-06"}
+    fields.update(dict(zip(args[::2], args[1::2], strict=True)))
+    result = _run("submit", str(good), *[x for kv in fields.items() for x in kv])
+    assert result.exit_code == 2, result.output
+    assert message in " ".join(result.output.split())
+    assert "invalid literal" not in result.output and "Traceback" not in result.output
 
 
 def _gp(month: str, appointments: int) -> str:

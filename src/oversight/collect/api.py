@@ -2,7 +2,8 @@
 `GET /api/v1/submissions/{id}`. Include with `app.include_router(oversight.collect.api.router)`.
 
 Every call needs `Authorization: Bearer <token>`: 401 without a valid token, 403 when a
-submitter's token is used for another organisation's data.
+submitter's token is used for another organisation's data or for a collection NHS England
+sends (collect/tokens.py). 400 for a field that is wrong (collect/fields.py).
 """
 
 from __future__ import annotations
@@ -22,9 +23,9 @@ from sqlalchemy import Engine
 
 from oversight import config
 from oversight.collect import tokens
-from oversight.collect.ingest import ingest, not_stored_message
+from oversight.collect.fields import FieldError, check_fields
+from oversight.collect.ingest import ingest
 from oversight.collect.outcome import IngestResult
-from oversight.period import Period, PeriodError
 from oversight.store import database
 from oversight.store.lake import Lake
 from oversight.store.models import Submission
@@ -81,23 +82,21 @@ async def submit(request: Request, who: PrincipalDep, svc: ServicesDep) -> JSONR
     svc.incoming.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=svc.incoming) as scratch:
         fields, path, name = await _receive(request, Path(scratch))
-        collection, org = str(fields.get("collection", "")), str(fields.get("org", ""))
         try:
-            period = str(Period.parse_month(str(fields.get("period", ""))))
-        except PeriodError as error:
+            checked = check_fields(
+                svc.catalogue, fields.get("collection"), fields.get("org"), fields.get("period")
+            )
+        except FieldError as error:
             raise HTTPException(400, str(error)) from error
-        if collection not in svc.catalogue.collections:
-            raise HTTPException(400, f"unknown collection {collection!r}")
-        if svc.catalogue.collections[collection].dataset is None:
-            raise HTTPException(400, not_stored_message(collection))
-        if not who.may_act_for(org):
-            raise HTTPException(403, f"this token may not submit data for {org!r}")
+        refusal = who.submit_refusal(checked.org, checked.collection, checked.sent_by)
+        if refusal is not None:
+            raise HTTPException(403, refusal)
         result = await _ingest(
             svc,
             path,
-            collection=collection,
-            org=org,
-            period=period,
+            collection=checked.collection,
+            org=checked.org,
+            period=checked.period,
             submitter=who.submitter,
             file_name=name,
             dry_run=_flag(fields.get("dry_run")),

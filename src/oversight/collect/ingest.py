@@ -26,6 +26,7 @@ from sqlalchemy import Engine
 from oversight.collect import recovery, revisions
 from oversight.collect.content_hash import ContentHasher, hash_bytes
 from oversight.collect.history import submitter_history
+from oversight.collect.organisations import check_submission_org
 from oversight.collect.outcome import IngestResult, ReportLike, empty_report, format_failure
 from oversight.collect.revision_writer import RevisionWriter
 from oversight.collect.validation.spec import ARROW_TYPES
@@ -84,8 +85,9 @@ def ingest(
 ) -> IngestResult:
     """Validate and (unless `dry_run`) store `path` for one collection, organisation, month.
 
-    Raises KeyError for an unknown collection; every problem with the data itself comes back
-    as a rejected result with its report.
+    Raises KeyError for an unknown collection and OrganisationError (a ValueError) for an
+    organisation that may not send it for that period (collect/organisations.py); every
+    problem with the data itself comes back as a rejected result with its report.
     """
     if catalogue is None:
         from oversight.catalogue import load
@@ -94,16 +96,19 @@ def ingest(
     coll = catalogue.collections[collection]
     if coll.dataset is None:
         raise KeyError(not_stored_message(collection))
+    month = str(Period.month_of(period))
+    check_submission_org(catalogue, org, collection, month)
     ctx = _Context(
         collection=collection,
         dataset=catalogue.datasets[coll.dataset],
         org=org,
-        period=str(Period.month_of(period)),
+        period=month,
         submitter=submitter,
         file_name=file_name or Path(path).name,
         lake=lake or Lake(),
         engine=engine or database.connect(),
     )
+    ctx.lake.path(ctx.dataset.id, ctx.period, org)  # refuses a path outside the lake, now
     previous = revisions.latest(ctx.dataset.id, org, ctx.period, ctx.engine)
     source = SourceHash(path, collection, org, ctx.period, previous.id if previous else None)
     if previous is not None and not dry_run:

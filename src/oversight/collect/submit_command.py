@@ -5,6 +5,7 @@ Exit codes of `submit`: 0 accepted, 1 rejected (or waiting for --confirm), 2 usa
 
 from __future__ import annotations
 
+import datetime as dt
 import getpass
 import json
 from pathlib import Path
@@ -16,7 +17,9 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from oversight.collect import tokens
-from oversight.collect.ingest import ingest, not_stored_message
+from oversight.collect.fields import FieldError, check_fields
+from oversight.collect.ingest import ingest
+from oversight.collect.organisations import OrganisationError, check_token_org
 from oversight.collect.outcome import IngestResult
 from oversight.period import Period
 from oversight.period_cli import MONTH_METAVAR, month_option
@@ -56,19 +59,29 @@ def submit_command(
     if not file.is_file():
         raise _usage(f"{file}: no such file")
     catalogue = load()
-    if collection not in catalogue.collections:
-        raise _usage(f"unknown collection {collection!r}")
-    if catalogue.collections[collection].dataset is None:
-        raise _usage(not_stored_message(collection))
+    try:
+        checked = check_fields(catalogue, collection, org, period)
+    except FieldError as error:
+        raise _usage(str(error)) from error
     submitter = f"cli:{getpass.getuser()}"
     if token is not None:
         who = tokens.authenticate(token)
         if who is None:
             raise _usage("the token is not valid")
-        if not who.may_act_for(org):
-            raise _usage(f"this token may not submit data for {org!r}")
+        refusal = who.submit_refusal(checked.org, checked.collection, checked.sent_by)
+        if refusal is not None:
+            raise _usage(refusal)
         submitter = who.submitter
-    result = _run(file, collection, org, str(period), submitter, dry_run, confirm, catalogue)
+    result = _run(
+        file,
+        checked.collection,
+        checked.org,
+        checked.period,
+        submitter,
+        dry_run,
+        confirm,
+        catalogue,
+    )
     if as_json:
         out.print_json(json.dumps(result.to_dict(), default=str))
     else:
@@ -157,11 +170,18 @@ def token_create(
     org: Annotated[str | None, typer.Option(help="Organisation it may submit for.")] = None,
     admin: Annotated[bool, typer.Option("--admin", help="National token: any org.")] = False,
 ) -> None:
-    """Create a token and print it (the only time it is shown)."""
+    """Create a token and print it (the only time it is shown). An organisation the
+    catalogue does not know is a usage error; one that has merged is warned about."""
+    from oversight.catalogue import load
+
+    catalogue = load()
     try:
-        text = tokens.create(name, org, "admin" if admin else "submitter")
-    except ValueError as error:
+        notice = check_token_org(catalogue, org, dt.date.today()) if org is not None else None
+        text = tokens.create(name, org, "admin" if admin else "submitter", catalogue=catalogue)
+    except (OrganisationError, ValueError) as error:
         raise _usage(str(error)) from error
+    if notice is not None:
+        console.print(f"[yellow]warning:[/yellow] {notice}", highlight=False)
     out.print(text, soft_wrap=True, highlight=False)
 
 

@@ -2,7 +2,9 @@
 
 A token looks like `ovs_<id>_<secret>`: the id finds the row, the secret is checked against
 the digest in constant time. A submitter token is scoped to one organisation (its ICB);
-an admin token (national teams) may act for any.
+an admin token (national teams) may act for any. A collection NHS England itself sends
+(`submitter: nhse` in the catalogue, e.g. `gp_appointments_return`) is sent with an admin
+token only: an ICB may not replace NHS England's figures, even its own.
 """
 
 from __future__ import annotations
@@ -12,9 +14,11 @@ import hmac
 import secrets
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import Engine, select
 
+from oversight.collect import organisations
 from oversight.store import database
 from oversight.store.models import AuditEvent, Token, utcnow
 
@@ -35,9 +39,29 @@ class Principal:
         """Admins act for anyone; a submitter only for its own organisation."""
         return self.role == "admin" or self.org_code == org
 
+    def submit_refusal(self, org: str, collection: str, sent_by: str | None) -> str | None:
+        """Why this token may not submit `collection` (sent by `sent_by`: icb, provider or
+        nhse) for `org`, or None when it may. The API answers the reason with 403."""
+        if self.role == "admin":
+            return None
+        if sent_by == "nhse":
+            return (
+                f"collection {collection} is sent by NHS England; only a national (admin) "
+                "token may submit it"
+            )
+        if self.org_code != org:
+            return f"this token may submit data only for {self.org_code}, not for {org}"
+        return None
+
     @property
     def submitter(self) -> str:
         return f"token:{self.name}"
+
+
+def _catalogue() -> Any:
+    from oversight.catalogue import load
+
+    return load()
 
 
 def _digest(salt: str, secret: str) -> str:
@@ -45,13 +69,20 @@ def _digest(salt: str, secret: str) -> str:
 
 
 def create(
-    name: str, org: str | None, role: str = "submitter", engine: Engine | None = None
+    name: str,
+    org: str | None,
+    role: str = "submitter",
+    engine: Engine | None = None,
+    catalogue: Any = None,
 ) -> str:
-    """Store a new token and return its full text (the only time it is ever visible)."""
+    """Store a new token and return its full text (the only time it is ever visible).
+    ValueError for an unknown role or an organisation code the catalogue does not know."""
     if role not in ROLES:
         raise ValueError(f"role must be one of {', '.join(ROLES)}, not {role!r}")
     if role == "submitter" and not org:
         raise ValueError("a submitter token needs the organisation it submits for")
+    if org is not None:
+        organisations.find(catalogue if catalogue is not None else _catalogue(), org)
     token_id = uuid.uuid4().hex[:16]
     secret = secrets.token_urlsafe(32)
     salt = secrets.token_hex(16)

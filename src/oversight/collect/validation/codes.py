@@ -9,8 +9,9 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from oversight.collect.organisations import overlaps
 from oversight.collect.validation.sink import IssueSink
-from oversight.collect.validation.spec import Spec, overlaps
+from oversight.collect.validation.spec import Spec
 
 UNKNOWN = "codes.unknown"
 NOT_VALID = "codes.not_valid_in_period"
@@ -52,10 +53,12 @@ def _region_icbs(icbs: dict[str, Any], region: str, spec: Spec) -> list[str]:
     return out
 
 
-def build_code_sets(
-    sink: IssueSink, catalogue: Any, spec: Spec, org_code: str, submitter: str | None
-) -> CodeSets:
-    """Resolve code sets once; a submitter the catalogue does not know is a file-level error."""
+def build_code_sets(sink: IssueSink, catalogue: Any, spec: Spec, org_code: str) -> CodeSets:
+    """Resolve code sets once; a submitter the catalogue does not know is a file-level error.
+
+    Every row must belong to the organisation the submission is for, whoever sends the
+    collection: a file for QMJ stored under QMJ's name may not carry QMF's rows, even from
+    NHS England (they would replace QMJ's figure and add to QMF's)."""
     tables = _tables(catalogue)
     known = {col: pa.array(sorted(t), pa.string()) for col, t in tables.items()}
     valid = {
@@ -66,8 +69,6 @@ def build_code_sets(
         for col, t in tables.items()
     }
     own: dict[str, pa.Array] = {}
-    if submitter == "nhse":
-        return CodeSets(known, valid, own)
     kind = next((col for col, t in tables.items() if org_code in t), None)
     if kind is None:
         sink.add(

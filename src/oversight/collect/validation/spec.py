@@ -26,12 +26,6 @@ ARROW_TYPES: dict[str, pa.DataType] = {
 }
 """Catalogue column type → Arrow type of the batches check_batch returns."""
 
-def overlaps(entry: Any, start: dt.date, end: dt.date) -> bool:
-    """An organisation with valid_from/valid_to (inclusive) exists on some day of the month."""
-    valid_from = getattr(entry, "valid_from", None)
-    valid_to = getattr(entry, "valid_to", None)
-    return (valid_from is None or valid_from <= end) and (valid_to is None or valid_to >= start)
-
 
 @dataclass(frozen=True)
 class RatioPair:

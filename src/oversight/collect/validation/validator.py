@@ -56,8 +56,7 @@ class Validator:
         self.org_code = org_code
         self.as_of = as_of
         self.sink = IssueSink(file_name)
-        submitter = getattr(catalogue.collections[collection_id], "submitter", None)
-        self.codes = build_code_sets(self.sink, catalogue, self.spec, org_code, submitter)
+        self.codes = build_code_sets(self.sink, catalogue, self.spec, org_code)
         self.history = normalise_history(history)
         self.keys = GrainKeys(self.spec)
         self.totals = ItemTotals(self.spec)
