@@ -192,3 +192,62 @@ def test_record_level_outlier_counts_rows_with_the_item_filter(tmp_path: Path) -
     assert [(r, c, v) for r, c, v in found(report, "outliers.history")] == [
         (None, "ae_admitted", "3")
     ]
+
+
+BYPASSES = [" =1+1", "\n=1+1", "\u00a0=1+1", "\ufeff=1+1", "\uff1d1+1"]
+"""Issue 16: only the first byte was checked, so these passed as plain text."""
+
+
+def test_formula_behind_whitespace_bom_or_full_width_sign_is_rejected(tmp_path: Path) -> None:
+    more = ["\u200b@SUM(A1)", "\x00+1", "\r\n -1", "\u3000\uff0b1", "\ufe66cmd"]
+    rows = [ae_row(n, ethnicity_group=v) for n, v in enumerate([*BYPASSES, *more], start=1)]
+    report, _ = validate(write_rows(tmp_path / "ae.csv", rows))
+    assert found(report, "injection.formula") == [
+        (n, "ethnicity_group", v) for n, v in enumerate([*BYPASSES, *more], start=1)
+    ]
+
+
+def test_normalisation_flags_nothing_that_is_plain_text(tmp_path: Path) -> None:
+    plain = ["White", " White", "\u00a0Asian", "\ufeffMixed", "A=B", "x-1", "\uff21sian", "1+1"]
+    rows = [ae_row(n, ethnicity_group=v) for n, v in enumerate(plain, start=1)]
+    report, _ = validate(write_rows(tmp_path / "ae.csv", rows))
+    assert found(report, "injection.formula") == []
+
+
+def test_negative_numbers_stay_numbers_in_numeric_columns(tmp_path: Path) -> None:
+    """A leading '-' in a column the catalogue types as a number is a sign: the range rules
+    judge it (negative counts), not the formula guard, with or without spaces around it."""
+    rows = [ae_row(1, wait_minutes="-5"), ae_row(2, wait_minutes=" -7"), ae_row(3)]
+    report, _ = validate(write_rows(tmp_path / "ae.csv", rows))
+    assert found(report, "injection.formula") == []
+    assert [r for r, _, _ in found(report, "ranges.negative")] == [1, 2]
+
+
+def test_formula_in_a_header_name_is_rejected(tmp_path: Path) -> None:
+    for header in ("=HYPERLINK(1)", " =1+1", "\u00a0+1", "\ufeff@x", "\uff1dcmd", "-notes"):
+        rows = [{**ae_row(1), header: "ok"}]
+        report, _ = validate(write_rows(tmp_path / "ae.csv", rows))
+        name = header.strip()  # the readers trim spaces around header names
+        assert found(report, "injection.formula") == [(None, name, name)], header
+    clean = [{**ae_row(1), "\ufeffnotes": "ok", "A-B": "ok"}]
+    report, _ = validate(write_rows(tmp_path / "ae.csv", clean))
+    assert found(report, "injection.formula") == []
+
+
+def test_formula_check_on_a_sliced_column_with_nulls() -> None:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from oversight.collect.validation.injection import starts_like_formula
+
+    text = pa.array(["=x", None, " =1", "ok", "\u00a0x", None, "\uff1d", "\t", ""]).slice(1)
+    assert pc.fill_null(starts_like_formula(text), False).to_pylist() == [
+        False,
+        True,
+        False,
+        False,
+        False,
+        True,
+        True,
+        False,
+    ]

@@ -20,7 +20,7 @@ import pyarrow as pa
 from oversight.collect.validation.codes import build_code_sets, check_codes
 from oversight.collect.validation.cross_item import check_cross, covered_pairs
 from oversight.collect.validation.duplicates import GrainKeys
-from oversight.collect.validation.injection import check_injection
+from oversight.collect.validation.injection import check_header, check_injection
 from oversight.collect.validation.outliers import ItemTotals, check_outliers, normalise_history
 from oversight.collect.validation.ranges import check_ranges
 from oversight.collect.validation.report import ValidationReport
@@ -75,6 +75,7 @@ class Validator:
         """
         if not self._columns_checked:
             check_columns(self.sink, self.spec, batch.schema.names)
+            check_header(self.sink, batch.schema.names)
             self._columns_checked = True
         check_injection(self.sink, self.spec, batch, row_offset)
         typed = check_cells(self.sink, self.spec, batch, row_offset)
