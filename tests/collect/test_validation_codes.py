@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from validation_catalogue import ae_row, found, validate, write_rows
 
 
@@ -79,3 +80,26 @@ def test_unknown_submitter_is_a_file_level_error(tmp_path: Path) -> None:
 def test_submitter_that_no_longer_exists(tmp_path: Path) -> None:
     report, _ = validate(write_rows(tmp_path / "ae.csv", [ae_row(1, icb_code="QOQ")]), org="QOQ")
     assert found(report, "codes.submitter_not_valid_in_period") == [(None, None, "QOQ")]
+
+
+def _shipped_collections() -> list[str]:
+    from oversight.catalogue import load
+
+    return [c.id for c in load().collections.values() if c.dataset is not None]
+
+
+@pytest.mark.parametrize("collection", _shipped_collections())
+def test_every_collection_refuses_another_icbs_rows_whoever_sends_it(
+    tmp_path: Path, collection: str
+) -> None:
+    """Issue 13: QMJ's file may not carry QMF's rows, in any shipped collection, including
+    those NHS England sends (gp_appointments_return); the report names the row and column."""
+    from oversight.catalogue import load
+
+    catalogue = load()
+    dataset = catalogue.datasets[catalogue.collections[collection].dataset]
+    names = [c.name for c in dataset.columns if not c.set_by_platform]
+    row = {n: "" for n in names} | {"icb_code": "QMF", "period": "2024-06-01"}
+    path = write_rows(tmp_path / "data.csv", [row])
+    report, _ = validate(path, collection, "QMJ", catalogue=catalogue)
+    assert (1, "icb_code", "QMF") in found(report, "codes.org_mismatch")
