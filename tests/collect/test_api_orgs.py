@@ -130,3 +130,42 @@ def test_an_icb_token_may_not_send_another_icbs_rows_in_its_own_return(setup) ->
     assert response.status_code == 422
     rules = {(i["row"], i["column"], i["rule"]) for i in response.json()["report"]["issues"]}
     assert (1, "icb_code", "codes.org_mismatch") in rules
+
+
+@pytest.mark.parametrize("period", ["2024-1e1", "0000-01", "June", "", "2024-13", "2" * 5000])
+def test_a_bad_period_is_a_plain_400(setup, period) -> None:
+    """Issue 16: '2024-1e1' answered "invalid literal for int() with base 10: '1e1'" and
+    '0000-01' a 500."""
+    response = _post(setup, "qmj", period=period)
+    assert response.status_code == 400
+    detail = response.json()["detail"]
+    assert detail.startswith("period must be a month written YYYY-MM, e.g. 2024-06; got ")
+    assert "invalid literal" not in detail and len(detail) < 200
+
+
+@pytest.mark.parametrize("collection", [["x"], "nope", "c" * 10_000, None])
+def test_a_bad_collection_is_a_plain_400(setup, collection) -> None:
+    body = {**UCR_FIELDS, "collection": collection, "records": []}
+    response = setup["client"].post("/api/v1/submissions", json=body, headers=setup["qmj"])
+    assert response.status_code == 400
+    detail = response.json()["detail"]
+    assert detail.startswith("unknown collection") and len(detail) < 200
+
+
+def test_a_revision_landing_during_validation_is_a_409_not_a_500(setup, monkeypatch) -> None:
+    """Another submission for the same org and month was accepted while this one was being
+    validated: ingest refuses to overwrite it unseen, and the API says so with 409."""
+    assert _post(setup, "qmj").status_code == 201
+    from oversight.collect import ingest as ingest_module
+
+    real = ingest_module.revisions.latest
+    calls: list[int] = []
+
+    def stale_then_real(*args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        return None if len(calls) == 1 else real(*args, **kwargs)  # first look: nothing yet
+
+    monkeypatch.setattr(ingest_module.revisions, "latest", stale_then_real)
+    response = _post(setup, "qmj", UCR.replace(b"1000,800", b"1001,800"))
+    assert response.status_code == 409
+    assert "was accepted while this one was being validated" in response.json()["detail"]

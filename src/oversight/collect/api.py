@@ -24,7 +24,7 @@ from sqlalchemy import Engine
 from oversight import config
 from oversight.collect import tokens
 from oversight.collect.fields import FieldError, check_fields
-from oversight.collect.ingest import ingest
+from oversight.collect.ingest import ConcurrentSubmissionError, ingest
 from oversight.collect.outcome import IngestResult
 from oversight.store import database
 from oversight.store.lake import Lake
@@ -91,17 +91,20 @@ async def submit(request: Request, who: PrincipalDep, svc: ServicesDep) -> JSONR
         refusal = who.submit_refusal(checked.org, checked.collection, checked.sent_by)
         if refusal is not None:
             raise HTTPException(403, refusal)
-        result = await _ingest(
-            svc,
-            path,
-            collection=checked.collection,
-            org=checked.org,
-            period=checked.period,
-            submitter=who.submitter,
-            file_name=name,
-            dry_run=_flag(fields.get("dry_run")),
-            confirm=_flag(fields.get("confirm")),
-        )
+        try:
+            result = await _ingest(
+                svc,
+                path,
+                collection=checked.collection,
+                org=checked.org,
+                period=checked.period,
+                submitter=who.submitter,
+                file_name=name,
+                dry_run=_flag(fields.get("dry_run")),
+                confirm=_flag(fields.get("confirm")),
+            )
+        except ConcurrentSubmissionError as error:
+            raise HTTPException(409, str(error)) from error
         if result.status == "pending_confirmation" and result.submission_id:
             held = _held(svc, result.submission_id)
             held.mkdir(parents=True, exist_ok=True)

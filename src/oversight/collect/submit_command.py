@@ -18,7 +18,7 @@ from rich.table import Table
 
 from oversight.collect import tokens
 from oversight.collect.fields import FieldError, check_fields
-from oversight.collect.ingest import ingest
+from oversight.collect.ingest import ConcurrentSubmissionError, ingest
 from oversight.collect.organisations import OrganisationError, check_token_org
 from oversight.collect.outcome import IngestResult
 from oversight.period import Period
@@ -72,16 +72,20 @@ def submit_command(
         if refusal is not None:
             raise _usage(refusal)
         submitter = who.submitter
-    result = _run(
-        file,
-        checked.collection,
-        checked.org,
-        checked.period,
-        submitter,
-        dry_run,
-        confirm,
-        catalogue,
-    )
+    try:
+        result = _run(
+            file,
+            checked.collection,
+            checked.org,
+            checked.period,
+            submitter,
+            dry_run,
+            confirm,
+            catalogue,
+        )
+    except ConcurrentSubmissionError as error:
+        console.print(f"[red]not stored:[/red] {error}", highlight=False)
+        raise typer.Exit(1) from error
     if as_json:
         out.print_json(json.dumps(result.to_dict(), default=str))
     else:
