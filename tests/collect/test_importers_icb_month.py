@@ -105,3 +105,38 @@ def test_real_rtt_feeds_the_rtt_monthly_return() -> None:
     assert list(result.table.columns) == ["icb_code", "period", *CATALOGUE_ITEMS]
     assert result.table.rtt_waiting.sum() == 7_123_980
     assert set(result.table.period) == {dt.date(2026, 4, 1)}
+
+
+def test_icb_codes_are_checked_against_the_catalogue_in_each_rows_month() -> None:
+    """Issue 16: organisation codes from imported files are checked like submitted ones. A
+    code the catalogue does not know (or a path) is left out with its reason; an ICB that had
+    not yet been formed maps to its one predecessor; one that had merged is left out."""
+    from oversight.catalogue import load
+
+    table = pd.DataFrame(
+        {
+            "period": pd.to_datetime(["2024-06-01"] * 5 + ["2026-05-01"] * 2),
+            "org_code": ["T1", "T2", "T3", "T4", "T5", "T6", "T7"],
+            "attendances": [1, 2, 4, 8, 16, 32, 64],
+            "icb_code": ["QMJ", "S0E4D", "Z9B2Z", "../x", "NOSUCH", "QMJ", "Z9B2Z"],
+        }
+    )
+    result = to_icb_month(table, ["attendances"], catalogue=load())
+    got = {(r.icb_code, r.period): r.attendances for r in result.table.itertuples()}
+    assert got == {
+        ("QMJ", dt.date(2024, 6, 1)): 1,
+        ("QU9", dt.date(2024, 6, 1)): 2,  # Thames Valley was formed from QU9 alone
+        ("Z9B2Z", dt.date(2026, 5, 1)): 64,
+    }
+    reasons = dict(zip(result.unmapped.org_code, result.unmapped.reason, strict=True))
+    assert reasons == {
+        "T3": NOT_IN_CONFIGURATION,  # Z9B2Z in 2024: QMJ and QRV, which cannot be split
+        "T4": NOT_IN_CONFIGURATION,
+        "T5": NOT_IN_CONFIGURATION,
+        "T6": NOT_IN_CONFIGURATION,  # QMJ after it merged into Z9B2Z
+    }
+    total = result.table.attendances.sum() + result.unmapped.attendances.sum()
+    assert total == table.attendances.sum()
+    assert (
+        dict(zip(result.unmapped.org_code, result.unmapped.icb_code, strict=True))["T4"] == "../x"
+    )

@@ -9,14 +9,23 @@ never dropped silently:
 * `ICB not in configuration`: the provider's ICB is a 2026 merged ICB formed from several
   of the target ICBs (e.g. `Z9B2Z` = QMJ + QRV), so the trust cannot be placed in one of
   them. A merged ICB with exactly one predecessor among the targets maps to it.
+
+Given the catalogue, the configuration is the catalogue's own, month by month: a row keeps
+its ICB only if the catalogue has that ICB in existence in the row's month (an ICB not yet
+formed maps to its one predecessor, as above), so a code from a published file that is not
+an ICB of that month (unknown, retired, or not a code at all) is left out with its reason.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
+
+from oversight.collect.organisations import month_end, overlaps
 
 NO_ICB = "no ICB for provider"
 NOT_IN_CONFIGURATION = "ICB not in configuration"
@@ -37,17 +46,21 @@ def to_icb_month(
     icb_codes: Collection[str] | None = None,
     predecessors: Mapping[str, Sequence[str]] | None = None,
     code_column: str = "org_code",
+    catalogue: Any = None,
 ) -> IcbMonth:
     """Sum `items` (output column ← input column, or the same names) per ICB and month.
 
     `icb_codes` is the target configuration (e.g. the catalogue's 42 ICBs); None keeps every
     ICB code as found. `predecessors` maps a merged ICB to the ICBs it was formed from.
+    `catalogue` instead checks each row's ICB against the catalogue in the row's month.
     """
     mapping = dict(items) if isinstance(items, Mapping) else {c: c for c in items}
     missing = [c for c in ("icb_code", "period", *mapping.values()) if c not in table.columns]
     if missing:
         raise KeyError(f"table has no column(s) {', '.join(missing)} to aggregate")
     icb = table["icb_code"].astype("string")
+    if catalogue is not None:
+        icb = _catalogue_icbs(catalogue, icb, table["period"])
     if icb_codes is not None and predecessors:
         targets = set(icb_codes)
         single = {
@@ -57,10 +70,12 @@ def to_icb_month(
         }
         icb = icb.map(lambda c: single.get(c, c) if isinstance(c, str) else c).astype("string")
     reason = pd.Series(pd.NA, index=table.index, dtype="string")
-    reason[icb.isna()] = NO_ICB
+    reason[table["icb_code"].isna()] = NO_ICB
+    reason[reason.isna() & icb.isna()] = NOT_IN_CONFIGURATION
     if icb_codes is not None:
         reason[icb.notna() & ~icb.isin(list(icb_codes))] = NOT_IN_CONFIGURATION
-    work = table.assign(icb_code=icb)
+    as_found = table["icb_code"].astype("string")
+    work = table.assign(icb_code=icb.where(reason.isna(), as_found))  # left out: code as found
     kept = work.loc[reason.isna()]
     grouped = kept.groupby(["icb_code", "period"])[list(mapping.values())].sum()
     out = grouped.rename(columns={v: k for k, v in mapping.items()}).reset_index()
@@ -71,3 +86,34 @@ def to_icb_month(
     return IcbMonth(
         table=out.sort_values(["period", "icb_code"], ignore_index=True), unmapped=unmapped
     )
+
+
+def _catalogue_icbs(catalogue: Any, icb: pd.Series, period: pd.Series) -> pd.Series:
+    """Each row's ICB as the catalogue has it in the row's month: itself, or the one
+    predecessor of an ICB not yet formed; null when the catalogue has no such ICB then."""
+    every = {**getattr(catalogue, "icbs", {}), **getattr(catalogue, "merged_icbs", {})}
+    months = pd.to_datetime(period).dt.to_period("M").dt.to_timestamp()
+    pairs = pd.DataFrame({"icb": icb, "month": months})
+    known: dict[tuple[str, pd.Timestamp], str | None] = {}
+    for code, month in pairs.dropna().drop_duplicates().itertuples(index=False):
+        start = month.date()
+        known[(code, month)] = _in_month(every, str(code), start, month_end(start))
+    resolved = [
+        known.get((c, m)) if isinstance(c, str) else None
+        for c, m in zip(pairs["icb"], pairs["month"], strict=True)
+    ]
+    return pd.Series(resolved, index=icb.index, dtype="string")
+
+
+def _in_month(every: Mapping[str, Any], code: str, start: dt.date, end: dt.date) -> str | None:
+    entry = every.get(code)
+    if entry is None:
+        return None
+    if overlaps(entry, start, end):
+        return code
+    before = [
+        p
+        for p in getattr(entry, "predecessor_codes", ()) or ()
+        if p in every and overlaps(every[p], start, end)
+    ]
+    return before[0] if len(before) == 1 else None
