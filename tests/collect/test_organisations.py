@@ -84,3 +84,26 @@ def test_a_token_for_a_merged_icb_warns_and_an_unknown_one_is_refused(catalogue)
     for bad in ("NOSUCH", "../x", ""):
         with pytest.raises(OrganisationError):
             check_token_org(catalogue, bad, after)
+
+
+def test_a_split_icb_names_every_successor(catalogue) -> None:
+    with pytest.raises(OrganisationError) as caught:
+        check_submission_org(catalogue, "QM7", "community_ucr_return", "2026-04")
+    assert str(caught.value) == (
+        "QM7 was split between D7T5G and S1Y5D on 2026-04-01; submit for D7T5G or S1Y5D"
+    )
+
+
+def test_an_icb_that_closed_without_successor_says_so() -> None:
+    from types import SimpleNamespace
+
+    gone = SimpleNamespace(valid_from=dt.date(2022, 7, 1), valid_to=dt.date(2024, 3, 31))
+    small = SimpleNamespace(
+        icbs={"QOQ": gone},
+        collections={"c": SimpleNamespace(submitter="icb")},
+    )
+    with pytest.raises(OrganisationError, match="^QOQ closed on 2024-04-01$"):
+        check_submission_org(small, "QOQ", "c", "2024-06")
+    assert check_token_org(small, "QOQ", dt.date(2025, 1, 1)) == (
+        "QOQ closed on 2024-04-01; a token for QOQ can submit only periods before 2024-04"
+    )
