@@ -139,7 +139,7 @@ def test_a_bad_period_is_a_plain_400(setup, period) -> None:
     response = _post(setup, "qmj", period=period)
     assert response.status_code == 400
     detail = response.json()["detail"]
-    assert detail.startswith("period must be a month written YYYY-MM, e.g. 2024-06; got ")
+    assert detail.startswith("period must look like 2024-06; got ")
     assert "invalid literal" not in detail and len(detail) < 200
 
 

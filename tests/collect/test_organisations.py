@@ -102,7 +102,7 @@ def test_an_icb_that_closed_without_successor_says_so() -> None:
         icbs={"QOQ": gone},
         collections={"c": SimpleNamespace(submitter="icb")},
     )
-    with pytest.raises(OrganisationError, match="^QOQ closed on 2024-04-01$"):
+    with pytest.raises(OrganisationError, match=r"^QOQ closed on 2024-04-01$"):
         check_submission_org(small, "QOQ", "c", "2024-06")
     assert check_token_org(small, "QOQ", dt.date(2025, 1, 1)) == (
         "QOQ closed on 2024-04-01; a token for QOQ can submit only periods before 2024-04"

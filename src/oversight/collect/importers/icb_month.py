@@ -25,7 +25,8 @@ from typing import Any
 
 import pandas as pd
 
-from oversight.collect.organisations import month_end, overlaps
+from oversight.collect.organisations import overlaps
+from oversight.period import Period
 
 NO_ICB = "no ICB for provider"
 NOT_IN_CONFIGURATION = "ICB not in configuration"
@@ -96,8 +97,8 @@ def _catalogue_icbs(catalogue: Any, icb: pd.Series, period: pd.Series) -> pd.Ser
     pairs = pd.DataFrame({"icb": icb, "month": months})
     known: dict[tuple[str, pd.Timestamp], str | None] = {}
     for code, month in pairs.dropna().drop_duplicates().itertuples(index=False):
-        start = month.date()
-        known[(code, month)] = _in_month(every, str(code), start, month_end(start))
+        span = Period.of(month.date())
+        known[(code, month)] = _in_month(every, str(code), span.start, span.end)
     resolved = [
         known.get((c, m)) if isinstance(c, str) else None
         for c, m in zip(pairs["icb"], pairs["month"], strict=True)
