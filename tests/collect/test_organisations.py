@@ -36,6 +36,7 @@ def catalogue() -> Any:
         ("NOSUCH", "unknown organisation 'NOSUCH'"),
         ("qmj", "unknown organisation 'qmj'"),
         ("QMJ\x00", "not an organisation code"),
+        ("QMJ\n", "not an organisation code"),
     ],
 )
 def test_malformed_or_unknown_codes_are_refused_plainly(catalogue, org, message) -> None:

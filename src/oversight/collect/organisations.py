@@ -17,7 +17,7 @@ from typing import Any
 from oversight.period import MonthLike, Period
 
 MAX_CODE_LENGTH = 16
-_SHAPE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]*$")
+_SHAPE = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]*")
 _SHOWN = 40
 
 
@@ -54,7 +54,7 @@ def find(catalogue: Any, code: object) -> Organisation:
         raise OrganisationError(
             f"org must be one organisation code such as QMJ, not a {type(code).__name__}"
         )
-    if len(code) > MAX_CODE_LENGTH or not _SHAPE.match(code):
+    if len(code) > MAX_CODE_LENGTH or not _SHAPE.fullmatch(code):
         raise OrganisationError(
             f"org {shown(code)} is not an organisation code (letters, digits and hyphens, "
             f"at most {MAX_CODE_LENGTH} characters, e.g. QMJ)"
