@@ -47,7 +47,7 @@ def _prepare_home(home: Path) -> None:
 def build_demo(home: Path, *, scale: float, months: int, start: Period | str, seed: int,
                progress: bool = True) -> None:
     """Write the synthetic lake into `home` and compute every metric over it."""
-    from oversight.collect.register import register_lake
+    from oversight.synth.register import register_lake
     from oversight.metrics.command import compute_command
     from oversight.synth import generate
 

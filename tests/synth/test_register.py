@@ -20,13 +20,13 @@ from typer.testing import CliRunner
 from oversight import config
 from oversight.catalogue import load
 from oversight.collect import recovery, revisions
-from oversight.collect.arrivals import shift_working_days, synthetic_times
 from oversight.collect.burden import LONDON, burden, due_date
 from oversight.collect.burden_command import returns_from_store
 from oversight.collect.ingest import ingest
-from oversight.collect.lake_inventory import RegistrationError, lake_files
-from oversight.collect.register import SUBMITTER, collection_for, register_lake
 from oversight.period import Period
+from oversight.synth.arrivals import shift_working_days, synthetic_times
+from oversight.synth.lake_inventory import RegistrationError, lake_files
+from oversight.synth.register import SUBMITTER, collection_for, register_lake
 from oversight.store import database
 from oversight.store.lake import Lake
 from oversight.store.models import Revision, Submission

@@ -24,9 +24,9 @@ from sqlalchemy import Engine, Table, delete, insert, select
 
 from oversight import config
 from oversight.catalogue import Catalogue, Collection
-from oversight.collect.arrivals import Submitted, synthetic_times
+from oversight.synth.arrivals import Submitted, synthetic_times
 from oversight.collect.burden import due_date, submitting_providers
-from oversight.collect.lake_inventory import (
+from oversight.synth.lake_inventory import (
     LakeFile,
     RegistrationError,
     inspect_lake,

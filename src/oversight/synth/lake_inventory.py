@@ -1,6 +1,6 @@
 """What a lake holds: each current file's revision id, rows and hashes, read in one pass.
 
-Registration (collect/register.py) needs, for every lake/<dataset>/<YYYY-MM>/<ORG>.parquet,
+Registration (synth/register.py) needs, for every lake/<dataset>/<YYYY-MM>/<ORG>.parquet,
 the single `revision_id` its rows carry, its row count, the store's content hash (the one
 `recovery.check` verifies) and the SHA-256 of its bytes. A demo lake has ~20,000 files, so
 they are read on a forked process per core.
