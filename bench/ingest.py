@@ -99,11 +99,16 @@ def _schema() -> pa.Schema:
 
 
 def child_ingest(path: str, home: str) -> None:
-    os.environ["OVERSIGHT_HOME"] = home
     from oversight.collect.ingest import ingest
+    from oversight.home import Home
 
+    where = Home.at(home)
     t, cpu = time.perf_counter(), time.process_time()
-    result = ingest(path, collection=COLLECTION, org=ORG, period=PERIOD, submitter="bench")
+    lake, engine = where.lake(), where.database()  # timed, as when ingest opened them itself
+    result = ingest(
+        path, collection=COLLECTION, org=ORG, period=PERIOD, submitter="bench", lake=lake,
+        engine=engine,
+    )
     elapsed, cpu = time.perf_counter() - t, time.process_time() - cpu
     issues = result.report.get("issues", [])[:3]
     print(

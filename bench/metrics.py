@@ -35,7 +35,7 @@ import metrics_sql
 
 from oversight.catalogue import load
 from oversight.metrics import statistics
-from oversight.metrics.compute import compute, used_items
+from oversight.metrics.computation import compute, used_items
 from oversight.metrics.engines import DuckDBEngine
 from oversight.metrics.incremental import apply_change
 from oversight.metrics.lakefiles import lake_periods

@@ -15,7 +15,7 @@ from typing import Any
 
 import pandas as pd
 
-from oversight.metrics.compute import used_items
+from oversight.metrics.computation import used_items
 from oversight.metrics.lakefiles import list_files
 
 BREAKDOWNS = (None, "imd_decile", "imd_quintile", "ethnicity_group", "age_band", "sex")

@@ -36,7 +36,8 @@ def demo_home(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-unty
     13 months from April 2023, so the latest month falls in planning year 2024/25.
     """
     from oversight.demo import build_demo
+    from oversight.home import Home
 
-    home = tmp_path_factory.mktemp("demo-home")
+    home = Home.at(tmp_path_factory.mktemp("demo-home"))
     build_demo(home, scale=0.002, months=13, start="2023-04", seed=7, progress=False)
     return home

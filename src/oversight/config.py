@@ -1,39 +1,36 @@
-"""Where things live. Every command honours these environment variables."""
+"""The one place that reads the environment: which home, which database, which engine.
+
+Everything else receives a `Home` (and an engine name) from the edge, so a library call never
+depends on the process's environment.
+"""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
 
+from oversight.home import Home
+
 HOME_ENV = "OVERSIGHT_HOME"
 DATABASE_URL_ENV = "OVERSIGHT_DATABASE_URL"
 ENGINE_ENV = "OVERSIGHT_ENGINE"
 DEFAULT_HOME = Path.home() / ".oversight"
+ENGINES = ("duckdb", "spark")
 
 
-def home(override: str | Path | None = None) -> Path:
-    """The platform's home directory: the lake, the SQLite database, published files."""
-    if override is not None:
-        return Path(override).expanduser().resolve()
+def home(override: str | Path | None = None) -> Home:
+    """The home a command works on: `override` (its --home), else $OVERSIGHT_HOME, else
+    ~/.oversight; its database is $OVERSIGHT_DATABASE_URL when set (PostgreSQL), otherwise
+    the SQLite file in the home."""
     env = os.environ.get(HOME_ENV)
-    return Path(env).expanduser().resolve() if env else DEFAULT_HOME
+    root = Path(override) if override is not None else Path(env) if env else DEFAULT_HOME
+    return Home.at(root, os.environ.get(DATABASE_URL_ENV) or None)
 
 
-def lake_dir(home_dir: Path | None = None) -> Path:
-    return (home_dir or home()) / "lake"
-
-
-def database_url(home_dir: Path | None = None) -> str:
-    """PostgreSQL by URL when set, otherwise a SQLite file in the home directory."""
-    env = os.environ.get(DATABASE_URL_ENV)
-    if env:
-        return env
-    return f"sqlite:///{(home_dir or home()) / 'oversight.db'}"
-
-
-def engine_name() -> str:
-    """Analytic engine for the lake: duckdb (default) or spark."""
-    name = os.environ.get(ENGINE_ENV, "duckdb").strip().lower()
-    if name not in {"duckdb", "spark"}:
-        raise ValueError(f"{ENGINE_ENV} must be 'duckdb' or 'spark', not {name!r}")
+def engine_name(override: str | None = None) -> str:
+    """Analytic engine for the lake: `override` (its --engine), else $OVERSIGHT_ENGINE, else
+    duckdb."""
+    name = (override or os.environ.get(ENGINE_ENV) or "duckdb").strip().lower()
+    if name not in ENGINES:
+        raise ValueError(f"the engine must be 'duckdb' or 'spark', not {name!r}")
     return name

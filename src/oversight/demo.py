@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import shutil
 import time
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from oversight import config
+from oversight.home import Home
+from oversight.options import HomeOption, resolve_home
 from oversight.period import Period
 from oversight.period_cli import MONTH_METAVAR, month_option
 
@@ -23,39 +23,45 @@ DEMO_START = Period.month(2023, 4)
 DEMO_SEED = 2023
 
 
-def _prepare_home(home: Path) -> None:
+class NotADemoHome(ValueError):
+    """The home holds a lake that is not synthetic demo data; the demo will not touch it."""
+
+
+def _prepare_home(home: Home) -> None:
     """Clear a previous demo (lake, results, its SQLite database); refuse a home with real data.
 
     A demo home is disposable: its database only describes its lake, so both go together,
     otherwise revisions recorded there would point at files the rebuild deleted.
     """
-    lake = config.lake_dir(home)
-    if lake.exists() and any(lake.iterdir()) and not (lake / "_synth" / "manifest.json").exists():
-        raise typer.BadParameter(
-            f"{home} holds a lake that is not synthetic demo data; choose another --home",
-            param_hint="--home",
+    lake = home.lake_dir
+    if lake.exists() and any(lake.iterdir()) and not home.synthetic_manifest.exists():
+        raise NotADemoHome(
+            f"{home.root} holds a lake that is not synthetic demo data; choose another home"
         )
-    for sub in (lake, home / "results", home / "incoming"):
+    for sub in (lake, home.results_dir, home.incoming_dir):
         if sub.exists():
             shutil.rmtree(sub)
-    database = home / "oversight.db"
-    if config.database_url(home) == f"sqlite:///{database}":
-        database.unlink(missing_ok=True)
-    home.mkdir(parents=True, exist_ok=True)
+    if home.database_file is not None:
+        home.database_file.unlink(missing_ok=True)
+    home.root.mkdir(parents=True, exist_ok=True)
 
 
-def build_demo(home: Path, *, scale: float, months: int, start: Period | str, seed: int,
+def build_demo(home: Home, *, scale: float, months: int, start: Period | str, seed: int,
                progress: bool = True) -> None:
-    """Write the synthetic lake into `home` and compute every metric over it."""
-    from oversight.synth.register import register_lake
-    from oversight.metrics.command import compute_command
+    """Write the synthetic lake into `home`, register it and compute every metric over it."""
+    from oversight.metrics import compute
+    from oversight.metrics.command import compute_with_bar
     from oversight.synth import generate
+    from oversight.synth.register import register_lake
 
     _prepare_home(home)
-    generate(config.lake_dir(home), scale=scale, months=months, start=start, seed=seed,
+    generate(home.lake_dir, scale=scale, months=months, start=start, seed=seed,
              progress=progress)
     register_lake(home, progress=progress)  # lineage and the burden report see the returns
-    compute_command(full=True, since=None, engine="duckdb", home=home)
+    if progress:
+        compute_with_bar(home, full=True, engine="duckdb")
+    else:
+        compute(home, full=True, engine="duckdb")
 
 
 def demo_command(
@@ -67,9 +73,7 @@ def demo_command(
         Period, typer.Option(parser=month_option, metavar=MONTH_METAVAR, help="First month.")
     ] = DEMO_START,
     seed: Annotated[int, typer.Option(help="Random seed (same seed, same data).")] = DEMO_SEED,
-    home: Annotated[
-        Path | None, typer.Option("--home", help="Home folder (default: $OVERSIGHT_HOME).")
-    ] = None,
+    home: HomeOption = None,
     port: Annotated[int, typer.Option(help="Port for the portal.")] = 8000,
     serve: Annotated[
         bool, typer.Option("--serve/--no-serve", help="Serve the portal when built.")
@@ -78,9 +82,12 @@ def demo_command(
     """Build demo data (a synthetic NHS), compute every metric, and serve the portal."""
     from oversight.publish.serve import run_server
 
-    home_dir = config.home(home)
+    where = resolve_home(home)
     started = time.perf_counter()
-    build_demo(home_dir, scale=scale, months=months, start=start, seed=seed)
-    typer.echo(f"Demo built in {home_dir} in {time.perf_counter() - started:.0f} s.")
+    try:
+        build_demo(where, scale=scale, months=months, start=start, seed=seed)
+    except NotADemoHome as error:
+        raise typer.BadParameter(str(error), param_hint="--home") from None
+    typer.echo(f"Demo built in {where.root} in {time.perf_counter() - started:.0f} s.")
     if serve:
-        run_server(home_dir, port=port)
+        run_server(where, port=port)

@@ -14,6 +14,7 @@ from fastapi.testclient import TestClient
 
 from oversight.catalogue import load
 from oversight.collect import api, revisions, tokens
+from oversight.publish.web.routes import ROUTES, mount
 from oversight.store import database
 from oversight.store.lake import Lake
 from oversight.store.testing import database_url
@@ -34,7 +35,7 @@ def setup(tmp_path: Path, database_url: str, catalogue: Any) -> dict[str, Any]:
     engine = database.connect(database_url)
     svc = api.Services(engine, Lake(tmp_path / "lake"), catalogue, tmp_path / "incoming")
     app = FastAPI()
-    app.include_router(api.router)
+    mount(app, [r for r in ROUTES if r[1].startswith("/api/v1/submissions")])
     app.dependency_overrides[api.services] = lambda: svc
     return {
         "client": TestClient(app),

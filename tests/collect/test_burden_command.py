@@ -13,20 +13,22 @@ from typer.testing import CliRunner
 from oversight.catalogue import load
 from oversight.cli import app
 from oversight.collect.burden_command import returns_from_store
+from oversight.home import Home
 from oversight.store import database
 from oversight.store.models import Submission
 
 
 @pytest.fixture
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    monkeypatch.setenv("OVERSIGHT_HOME", str(tmp_path))
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Home]:
     monkeypatch.delenv("OVERSIGHT_DATABASE_URL", raising=False)
-    yield tmp_path
+    yield Home.at(tmp_path)
     database.dispose()
 
 
-def _submit(n: int, collection: str, org: str, period: str, at: dt.datetime, status: str) -> None:
-    with database.session() as s:
+def _submit(
+    home: Home, n: int, collection: str, org: str, period: str, at: dt.datetime, status: str
+) -> None:
+    with database.session(home.database()) as s:
         s.add(
             Submission(
                 id=f"s{n}",
@@ -42,19 +44,20 @@ def _submit(n: int, collection: str, org: str, period: str, at: dt.datetime, sta
         )
 
 
-def test_accepted_submissions_become_returns_and_drive_timeliness(home: Path) -> None:
+def test_accepted_submissions_become_returns_and_drive_timeliness(home: Home) -> None:
     icb = "QMJ"
     assert icb in load().icbs
     # May 2024 ends on a Friday; the sitrep's deadline counts working days from there.
-    _submit(1, "ae_sitrep", icb, "2024-05", dt.datetime(2024, 6, 3, 9, tzinfo=dt.UTC), "accepted")
-    _submit(2, "bed_sitrep", icb, "2024-05", dt.datetime(2024, 7, 1, 9, tzinfo=dt.UTC), "accepted")
-    _submit(3, "dm01", icb, "2024-05", dt.datetime(2024, 6, 3, 9, tzinfo=dt.UTC), "rejected")
-    got = returns_from_store()
+    june_3, july_1 = (dt.datetime(2024, m, d, 9, tzinfo=dt.UTC) for m, d in ((6, 3), (7, 1)))
+    _submit(home, 1, "ae_sitrep", icb, "2024-05", june_3, "accepted")
+    _submit(home, 2, "bed_sitrep", icb, "2024-05", july_1, "accepted")
+    _submit(home, 3, "dm01", icb, "2024-05", june_3, "rejected")
+    got = returns_from_store(home.database())
     assert {(r.collection, r.period) for r in got} == {
         ("ae_sitrep", dt.date(2024, 5, 1)),
         ("bed_sitrep", dt.date(2024, 5, 1)),
     }
-    result = CliRunner().invoke(app, ["burden", "--org", icb, "--json"])
+    result = CliRunner().invoke(app, ["burden", "--org", icb, "--json", "--home", str(home.root)])
     assert result.exit_code == 0, result.output
     doc = json.loads(result.output)
     (row,) = doc["rows"]
@@ -67,10 +70,13 @@ def test_accepted_submissions_become_returns_and_drive_timeliness(home: Path) ->
     assert row["returns_completeness"] == pytest.approx(2 / row["expected_returns"])
 
 
-def test_table_output_and_unknown_org(home: Path) -> None:
+def test_table_output_and_unknown_org(home: Home) -> None:
     runner = CliRunner()
-    table = runner.invoke(app, ["burden", "--org", "QMJ", "--from", "2024-05", "--to", "2024-06"])
+    where = ["--home", str(home.root)]
+    table = runner.invoke(
+        app, ["burden", "--org", "QMJ", "--from", "2024-05", "--to", "2024-06", *where]
+    )
     assert table.exit_code == 0, table.output
     assert "QMJ" in table.output and "2024-06" in table.output
-    bad = runner.invoke(app, ["burden", "--org", "NOPE"])
+    bad = runner.invoke(app, ["burden", "--org", "NOPE", *where])
     assert bad.exit_code == 2 and "not an ICB code" in bad.output

@@ -9,6 +9,7 @@ from typer.testing import CliRunner
 
 from oversight.cli import app
 from oversight.collect import tokens
+from oversight.home import Home
 from oversight.store import database
 
 GOOD = "icb_code,period,appointments,appointments_within_2_weeks\nQMJ,2024-06-01,1000,800\n"
@@ -109,7 +110,7 @@ def test_token_for_an_unknown_organisation_is_refused(home: Path, org: str) -> N
     assert result.exit_code == 2, result.output
     assert "organisation" in result.output and "Traceback" not in result.output
     assert "ovs_" not in result.output and len(result.output) < 400
-    assert tokens.listing() == []
+    assert tokens.listing(Home.at(home / "home").database()) == []
 
 
 def test_token_for_a_merged_icb_warns_and_names_its_successor(home: Path) -> None:
@@ -242,3 +243,19 @@ def test_a_collection_stored_nowhere_is_a_usage_error(home: Path) -> None:
     )
     assert result.exit_code == 2
     assert "'ae_sitrep' has no dataset in the lake" in result.output
+
+
+def test_submit_and_tokens_work_on_the_home_given_by_option(home: Path) -> None:
+    other = home / "other"
+    good = home / "gp.csv"
+    good.write_text(GOOD)
+    where = ["--home", str(other)]
+    token = _run("token", "create", "--org", "QMJ", "--name", "qmj-bi", *where).output.strip()
+    assert _run("submit", str(good), *ARGS, "--token", token).exit_code == 2  # not this home's
+    assert _run("submit", str(good), *ARGS, "--token", token, *where).exit_code == 0
+    assert (other / "lake" / "gp_appointments" / "2024-06" / "QMJ.parquet").exists()
+    assert not (home / "home" / "lake").exists()
+    token_id = token.split("_")[1]
+    assert token_id in _run("token", "list", *where).output
+    assert token_id not in _run("token", "list").output
+    assert _run("token", "revoke", token_id, *where).exit_code == 0

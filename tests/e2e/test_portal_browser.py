@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from oversight.home import Home
+
 pytestmark = pytest.mark.browser
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -31,7 +33,7 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def portal_url(demo_home: Path) -> Iterator[str]:
+def portal_url(demo_home: Home) -> Iterator[str]:
     import uvicorn
 
     from oversight.publish.web.app import create_app

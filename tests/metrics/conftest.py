@@ -9,7 +9,7 @@ from pathlib import Path
 import metrics_fixtures as fixtures
 import pytest
 
-from oversight.metrics.compute import Computation, compute
+from oversight.metrics.computation import Computation, compute
 from oversight.metrics.engines import DuckDBEngine
 
 

@@ -9,7 +9,7 @@ import numpy as np
 import pyarrow as pa
 from metrics_fixtures import JAN, _item, _metric, _person, _write
 
-from oversight.metrics.compute import compute
+from oversight.metrics.computation import compute
 from oversight.metrics.engines import DuckDBEngine
 from oversight.metrics.organisations import OrgTree
 

@@ -8,7 +8,7 @@ import metrics_fixtures as fixtures
 import pandas as pd
 import pytest
 
-from oversight.metrics.compute import Computation, compute
+from oversight.metrics.computation import Computation, compute
 
 
 @pytest.mark.spark

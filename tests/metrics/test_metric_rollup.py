@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 from metrics_fixtures import METRICS, REGIONS
 
-from oversight.metrics.compute import Computation
+from oversight.metrics.computation import Computation
 
 ADDITIVE = [m.id for m in METRICS if m.id not in ("amb_c2_p90_min",)]
 

@@ -15,8 +15,8 @@ import pytest
 from sqlalchemy import select
 from typer.testing import CliRunner
 
-from oversight import config
 from oversight.cli import app
+from oversight.home import Home
 from oversight.metrics.results import load as load_results
 from oversight.metrics.since import UnknownRevision, changes_since
 from oversight.store import database
@@ -68,10 +68,10 @@ def _sorted(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.sort_values(keys).reset_index(drop=True)
 
 
-def test_compute_since_a_revision_equals_a_full_recompute(demo_home: Path, tmp_path: Path) -> None:
-    home = tmp_path / "home"
-    shutil.copytree(demo_home, home)
-    store = database.connect(config.database_url(home))
+def test_compute_since_a_revision_equals_a_full_recompute(demo_home: Home, tmp_path: Path) -> None:
+    shutil.copytree(demo_home.root, tmp_path / "home")
+    home = Home.at(tmp_path / "home")
+    store = home.database()
     with database.session(store) as s:
         last = s.scalars(
             select(Revision)
@@ -81,7 +81,7 @@ def test_compute_since_a_revision_equals_a_full_recompute(demo_home: Path, tmp_p
         assert last is not None
         period = last.period
     # QMJ resubmits its latest A&E month with the first half of the records only
-    path = home / "lake" / "ae_attendances" / period / "QMJ.parquet"
+    path = home.lake_dir / "ae_attendances" / period / "QMJ.parquet"
     table = pq.read_table(path)
     table = table.slice(0, table.num_rows // 2)
     new_id = "f" * 32
@@ -95,17 +95,17 @@ def test_compute_since_a_revision_equals_a_full_recompute(demo_home: Path, tmp_p
     before = load_results(home).metrics
 
     runner = CliRunner()
-    out = runner.invoke(app, ["compute", "--since", new_id, "--home", str(home)])
+    out = runner.invoke(app, ["compute", "--since", new_id, "--home", str(home.root)])
     assert out.exit_code == 0, out.output
     assert "incremental (1 ICB-months)" in " ".join(out.output.split())
     stepped = load_results(home).metrics
-    full = runner.invoke(app, ["compute", "--full", "--home", str(home)])
+    full = runner.invoke(app, ["compute", "--full", "--home", str(home.root)])
     assert full.exit_code == 0, full.output
     again = load_results(home).metrics
     assert not _sorted(stepped).equals(_sorted(before))
     pd.testing.assert_frame_equal(_sorted(stepped), _sorted(again), check_dtype=False, rtol=1e-12)
 
-    bad = runner.invoke(app, ["compute", "--since", "nope", "--home", str(home)])
+    bad = runner.invoke(app, ["compute", "--since", "nope", "--home", str(home.root)])
     assert bad.exit_code == 2
     assert "neither a results version" in " ".join(bad.output.split())
-    database.dispose(config.database_url(home))
+    database.dispose(home.database_url)

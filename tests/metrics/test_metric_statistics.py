@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from oversight.metrics import statistics
-from oversight.metrics.compute import Computation
+from oversight.metrics.computation import Computation
 from oversight.stats.funnel import funnel
 from oversight.stats.intervals import proportion_ci
 from oversight.stats.spc import spc

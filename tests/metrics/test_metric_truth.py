@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -23,8 +22,9 @@ import pytest
 from scipy import stats as sps
 
 from oversight.catalogue import load
-from oversight.metrics import results
-from oversight.metrics.compute import used_items
+from oversight.home import Home
+from oversight.metrics import published
+from oversight.metrics.computation import used_items
 from oversight.metrics.engines import DuckDBEngine
 from oversight.metrics.lakefiles import lake_periods
 from oversight.metrics.organisations import OrgTree
@@ -48,10 +48,10 @@ CHECKED_KINDS = {"step", "trend", "gradient"}
 @dataclass(frozen=True)
 class TruthRun:
     manifest: Manifest
-    home: Path
+    home: Home
 
     def icb_rows(self, metric: str, breakdown: str = "total") -> pd.DataFrame:
-        frame = results(metric=metric, breakdown=breakdown, home=self.home)
+        frame = published(self.home).rows(metric=metric, breakdown=breakdown)
         return frame[frame["org_type"] == "icb"].reset_index(drop=True)
 
     def controls(self, inj: Injection, kinds: set[str]) -> list[str]:
@@ -64,17 +64,17 @@ class TruthRun:
 def truth(tmp_path_factory: pytest.TempPathFactory) -> TruthRun:
     """The lake, and the manifest's metrics computed and published as `oversight compute` does
     (only the metrics with injected truth, to keep the module quick)."""
-    home = tmp_path_factory.mktemp("truth")
+    home = Home.at(tmp_path_factory.mktemp("truth"))
     manifest = generate(
-        home / "lake", scale=SCALE, months=MONTHS, start=START, seed=SEED, progress=False
+        home.lake_dir, scale=SCALE, months=MONTHS, start=START, seed=SEED, progress=False
     )
     cat = load()
     metrics = [cat.metrics[m] for m in sorted({i.metric_id for i in manifest.injections})]
     datasets = list(used_items(metrics, cat.data_items))
-    tree = OrgTree.from_catalogue(cat, lake_periods(home / "lake", datasets))
+    tree = OrgTree.from_catalogue(cat, lake_periods(home.lake_dir, datasets))
     engine = DuckDBEngine()
     try:
-        publish(run(home / "lake", metrics, cat.data_items, tree, engine), home)
+        publish(run(home.lake_dir, metrics, cat.data_items, tree, engine), home)
     finally:
         engine.close()
     return TruthRun(manifest, home)
@@ -274,7 +274,7 @@ def _expected_stock_shift(
         if since <= 0:
             continue
         path = (
-            truth.home / "lake" / inj.dataset / first.strftime("%Y-%m") / f"{inj.icb_code}.parquet"
+            truth.home.lake_dir / inj.dataset / first.strftime("%Y-%m") / f"{inj.icb_code}.parquet"
         )
         starts = pq.read_table(path, columns=["clock_start"]).column("clock_start").to_numpy()
         new = int((starts >= np.datetime64(first)).sum())

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from metrics_fixtures import FEB, JAN, QMJ_AE_WAITS, QMJ_C2_SECONDS
 
-from oversight.metrics.compute import Computation
+from oversight.metrics.computation import Computation
 
 
 def row(c: Computation, metric: str, org: str, period, breakdown="total", group="total"):

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
 from oversight.catalogue import load
-from oversight.metrics import results
+from oversight.collect import tokens
+from oversight.home import Home
+from oversight.metrics import published
 from oversight.publish.web.app import create_app
 from oversight.publish.web.views.context import IcbPage, NationalPage
 from oversight.publish.web.views.icb import icb_page
@@ -17,12 +18,12 @@ from oversight.publish.web.views.national import national_page
 
 
 @pytest.fixture(scope="module")
-def client(demo_home: Path) -> TestClient:
+def client(demo_home: Home) -> TestClient:
     return TestClient(create_app(demo_home))
 
 
-def _latest_icb_values(home: Path, metric: str) -> dict[str, float]:
-    frame = results(metric=metric, home=home)
+def _latest_icb_values(home: Home, metric: str) -> dict[str, float]:
+    frame = published(home).rows(metric=metric)
     frame = frame[frame["org_type"] == "icb"]
     latest = frame["period"].max()
     at = frame[frame["period"] == latest]
@@ -30,7 +31,7 @@ def _latest_icb_values(home: Path, metric: str) -> dict[str, float]:
 
 
 def test_national_page_lists_every_icb_with_its_latest_value(
-    client: TestClient, demo_home: Path
+    client: TestClient, demo_home: Home
 ) -> None:
     response = client.get("/")
     assert response.status_code == 200
@@ -42,7 +43,7 @@ def test_national_page_lists_every_icb_with_its_latest_value(
     assert f"{values['QMJ']:.1f}%" in html
 
 
-def test_national_page_context_judges_against_the_planning_years_target(demo_home: Path) -> None:
+def test_national_page_context_judges_against_the_planning_years_target(demo_home: Home) -> None:
     page = national_page(demo_home, "ae_4hr")
     assert isinstance(page, NationalPage)
     assert len(page.icbs) == 42
@@ -55,7 +56,7 @@ def test_national_page_context_judges_against_the_planning_years_target(demo_hom
     assert page.england is not None and page.england.value is not None
 
 
-def test_icb_page_shows_the_monthly_series_and_chart(client: TestClient, demo_home: Path) -> None:
+def test_icb_page_shows_the_monthly_series_and_chart(client: TestClient, demo_home: Home) -> None:
     page = icb_page(demo_home, "QMJ", "ae_4hr")
     assert isinstance(page, IcbPage)
     assert len(page.series) == 13
@@ -70,7 +71,7 @@ def test_icb_page_shows_the_monthly_series_and_chart(client: TestClient, demo_ho
     assert page.latest_revisions[0] in response.text
     # assurance: the series' latest limits against the target standing then (2024/25: 78%)
     assert page.target is not None and page.assurance_icon is not None
-    stats = results(metric="ae_4hr", org="QMJ", breakdown="total", home=demo_home)
+    stats = published(demo_home).rows(metric="ae_4hr", org="QMJ", breakdown="total")
     assert set(stats["assurance_target_id"]) == {page.target.id} == {"2024-25-UEC1"}
     assert "assurance: " + page.assurance_icon.replace("_", " ") in response.text
 
@@ -85,7 +86,7 @@ def test_every_catalogue_metric_renders(client: TestClient) -> None:
         assert client.get(f"/?metric={metric_id}").status_code == 200, metric_id
 
 
-def test_api_latest_matches_published_results(client: TestClient, demo_home: Path) -> None:
+def test_api_latest_matches_published_results(client: TestClient, demo_home: Home) -> None:
     body = client.get("/api/v1/metrics/ae_4hr/latest").json()
     assert body["period"] == "2024-04-01"
     values = _latest_icb_values(demo_home, "ae_4hr")
@@ -148,3 +149,9 @@ def test_submission_api_is_served_and_needs_a_token(client: TestClient) -> None:
     response = client.get("/api/v1/submissions/1")
     assert response.status_code == 401
     assert "/api/v1/submissions" in client.get("/api/openapi.json").json()["paths"]
+
+
+def test_submission_api_works_on_the_apps_own_home(client: TestClient, demo_home: Home) -> None:
+    token = tokens.create("pages-test", "QMJ", engine=demo_home.database())
+    response = client.get("/api/v1/submissions/none", headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 404  # the token was found in this home's database

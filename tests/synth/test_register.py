@@ -13,24 +13,24 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from ingest_support import gp_rows, write_csv
-from sqlalchemy import Engine, func, select
+from sqlalchemy import func, select
+from tests.collect.ingest_support import gp_rows, write_csv
 from typer.testing import CliRunner
 
-from oversight import config
 from oversight.catalogue import load
 from oversight.collect import recovery, revisions
 from oversight.collect.burden import LONDON, burden, due_date
 from oversight.collect.burden_command import returns_from_store
 from oversight.collect.ingest import ingest
+from oversight.home import Home
 from oversight.period import Period
-from oversight.synth.arrivals import shift_working_days, synthetic_times
-from oversight.synth.lake_inventory import RegistrationError, lake_files
-from oversight.synth.register import SUBMITTER, collection_for, register_lake
 from oversight.store import database
 from oversight.store.lake import Lake
 from oversight.store.models import Revision, Submission
 from oversight.store.testing import database_url
+from oversight.synth.arrivals import shift_working_days, synthetic_times
+from oversight.synth.lake_inventory import RegistrationError, lake_files
+from oversight.synth.register import SUBMITTER, collection_for, register_lake
 
 __all__ = ["database_url"]
 
@@ -53,25 +53,13 @@ def synthetic_lake(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def home(
-    tmp_path: Path, database_url: str, synthetic_lake: Path, monkeypatch: pytest.MonkeyPatch
-) -> Path:
+def home(tmp_path: Path, database_url: str, synthetic_lake: Path) -> Home:
     shutil.copytree(synthetic_lake, tmp_path / "lake")
-    monkeypatch.setenv(config.HOME_ENV, str(tmp_path))
-    if database_url.startswith("sqlite"):
-        monkeypatch.delenv(config.DATABASE_URL_ENV, raising=False)
-    else:
-        monkeypatch.setenv(config.DATABASE_URL_ENV, database_url)
-    assert config.database_url() == database_url
-    return tmp_path
+    return Home.at(tmp_path, database_url)
 
 
-def _engine() -> Engine:
-    return database.connect()
-
-
-def _count(model: Any) -> int:
-    with database.session(_engine()) as s:
+def _count(home: Home, model: Any) -> int:
+    with database.session(home.database()) as s:
         return int(s.scalar(select(func.count()).select_from(model)) or 0)
 
 
@@ -80,15 +68,15 @@ def _file_revision(lake: Path, dataset: str, period: str, org: str) -> str:
     return table.column(0)[0].as_py()
 
 
-def test_every_lake_file_becomes_an_accepted_revision(home: Path, catalogue: Any) -> None:
-    lake = home / "lake"
+def test_every_lake_file_becomes_an_accepted_revision(home: Home, catalogue: Any) -> None:
+    lake = home.lake_dir
     files = lake_files(Lake(lake))
     assert register_lake(home, progress=False) == len(files) > 1000
-    assert _count(Revision) == len(files)
+    assert _count(home, Revision) == len(files)
     for dataset, period, org in files[:: max(1, len(files) // 60)]:  # a spread of files
         rid = _file_revision(lake, dataset, period, org)
         assert rid == f"synth-{SEED}-{dataset}-{period}-{org}"
-        [rev] = revisions.revisions_for(dataset, org, period)
+        [rev] = revisions.revisions_for(dataset, org, period, engine=home.database())
         assert rev.id == rid
         assert rev.collection == collection_for(catalogue, dataset).id
         assert (
@@ -99,10 +87,10 @@ def test_every_lake_file_becomes_an_accepted_revision(home: Path, catalogue: Any
 
 
 def test_each_revision_has_accepted_submissions_from_its_senders(
-    home: Path, catalogue: Any
+    home: Home, catalogue: Any
 ) -> None:
     register_lake(home, progress=False)
-    with database.session(_engine()) as s:
+    with database.session(home.database()) as s:
         subs = list(s.scalars(select(Submission)))
         revs = {r.id: r for r in s.scalars(select(Revision))}
     assert {s.status for s in subs} == {"accepted"}
@@ -120,48 +108,48 @@ def test_each_revision_has_accepted_submissions_from_its_senders(
     assert {s.org_code for s in subs if s.collection == "dm01"} <= set(catalogue.icbs)
 
 
-def test_registered_lake_passes_the_consistency_check(home: Path) -> None:
+def test_registered_lake_passes_the_consistency_check(home: Home) -> None:
     register_lake(home, progress=False)
-    assert recovery.check(Lake(home / "lake"), _engine()) == []
+    assert recovery.check(Lake(home.lake_dir), home.database()) == []
 
 
-def test_registering_again_adds_nothing(home: Path) -> None:
+def test_registering_again_adds_nothing(home: Home) -> None:
     first = register_lake(home, progress=False)
-    counts = (_count(Revision), _count(Submission))
+    counts = (_count(home, Revision), _count(home, Submission))
     assert register_lake(home, progress=False) == 0
     # As a rebuilt demo does: the revision links are gone, the files are read again.
-    shutil.rmtree(home / "lake" / "_revisions")
+    shutil.rmtree(home.lake_dir / "_revisions")
     assert register_lake(home, progress=False) == 0
-    assert (_count(Revision), _count(Submission)) == counts == (first, counts[1])
-    assert recovery.check(Lake(home / "lake"), _engine()) == []
+    assert (_count(home, Revision), _count(home, Submission)) == counts == (first, counts[1])
+    assert recovery.check(Lake(home.lake_dir), home.database()) == []
 
 
-def test_files_gone_from_the_lake_lose_their_synthetic_revisions(home: Path) -> None:
+def test_files_gone_from_the_lake_lose_their_synthetic_revisions(home: Home) -> None:
     register_lake(home, progress=False)
-    before = _count(Revision)
-    gone = list((home / "lake").glob("*/2024-02"))
+    before = _count(home, Revision)
+    gone = list((home.lake_dir).glob("*/2024-02"))
     removed = sum(len(list(d.glob("*.parquet"))) for d in gone)
     for directory in gone:
         shutil.rmtree(directory)
     assert register_lake(home, progress=False) == 0
-    assert _count(Revision) == before - removed
-    assert revisions.revisions_for("beds", "QMJ", "2024-02") == []
-    assert recovery.check(Lake(home / "lake"), _engine()) == []
+    assert _count(home, Revision) == before - removed
+    assert revisions.revisions_for("beds", "QMJ", "2024-02", engine=home.database()) == []
+    assert recovery.check(Lake(home.lake_dir), home.database()) == []
 
 
-def test_a_file_naming_another_revision_is_refused_and_nothing_changes(home: Path) -> None:
-    path = home / "lake" / "beds" / "2024-01" / "QMJ.parquet"
+def test_a_file_naming_another_revision_is_refused_and_nothing_changes(home: Home) -> None:
+    path = home.lake_dir / "beds" / "2024-01" / "QMJ.parquet"
     table = pq.read_table(path)
     column = table.schema.get_field_index("revision_id")
     wrong = pa.array(["synth-3-beds-2024-01-QMK"], pa.string())
     pq.write_table(table.set_column(column, "revision_id", wrong), path)
     with pytest.raises(RegistrationError, match=r"QMJ\.parquet: revision id"):
         register_lake(home, progress=False)
-    assert _count(Revision) == 0 and not (home / "lake" / "_revisions").exists()
+    assert _count(home, Revision) == 0 and not (home.lake_dir / "_revisions").exists()
 
 
 def test_a_real_submission_on_top_survives_registering_again(
-    home: Path, catalogue: Any, tmp_path: Path
+    home: Home, catalogue: Any, tmp_path: Path
 ) -> None:
     register_lake(home, progress=False)
     result = ingest(
@@ -171,35 +159,38 @@ def test_a_real_submission_on_top_survives_registering_again(
         period="2024-02",
         submitter="qmj-bi-team",
         catalogue=catalogue,
+        lake=home.lake(),
+        engine=home.database(),
     )
     assert result.accepted and result.created_revision and result.revision is not None
     assert result.revision.supersedes == f"synth-{SEED}-gp_appointments-2024-02-QMJ"
     assert register_lake(home, progress=False) == 0
-    [current] = revisions.revisions_for("gp_appointments", "QMJ", "2024-02")
+    engine = home.database()
+    [current] = revisions.revisions_for("gp_appointments", "QMJ", "2024-02", engine=engine)
     assert current.id == result.revision.id
-    assert len(revisions.history("gp_appointments_return", "QMJ", "2024-02")) == 2
-    assert recovery.check(Lake(home / "lake"), _engine()) == []
+    assert len(revisions.history("gp_appointments_return", "QMJ", "2024-02", engine)) == 2
+    assert recovery.check(Lake(home.lake_dir), home.database()) == []
 
 
-def test_lineage_of_a_computed_figure_resolves_to_registered_revisions(home: Path) -> None:
-    from oversight.metrics import lineage, results
-    from oversight.metrics.command import compute_command
+def test_lineage_of_a_computed_figure_resolves_to_registered_revisions(home: Home) -> None:
+    from oversight.metrics import compute
 
     register_lake(home, progress=False)
-    compute_command(full=True, since=None, engine="duckdb", home=home)
-    row = results(metric="ae_4hr", org="QMJ", period="2024-02", home=home).iloc[0]
-    ids = lineage(row["revisions"], home=home)
-    expected = revisions.revisions_for("ae_attendances", "QMJ", "2024-02")
+    version = compute(home, full=True)
+    row = version.rows(metric="ae_4hr", org="QMJ", period="2024-02").iloc[0]
+    ids = version.revisions_behind(row["revisions"])
+    engine = home.database()
+    expected = revisions.revisions_for("ae_attendances", "QMJ", "2024-02", engine=engine)
     assert ids == [r.id for r in expected]
-    england = results(metric="ae_4hr", org="ENG", period="2024-02", home=home).iloc[0]
-    national = lineage(england["revisions"], home=home)
-    registered = revisions.revisions_for("ae_attendances", period="2024-02")
+    england = version.rows(metric="ae_4hr", org="ENG", period="2024-02").iloc[0]
+    national = version.revisions_behind(england["revisions"])
+    registered = revisions.revisions_for("ae_attendances", period="2024-02", engine=engine)
     assert set(national) == {r.id for r in registered} and len(national) == 42
 
 
-def test_burden_report_shows_duplication_and_timeliness(home: Path, catalogue: Any) -> None:
+def test_burden_report_shows_duplication_and_timeliness(home: Home, catalogue: Any) -> None:
     register_lake(home, progress=False)
-    received = returns_from_store()
+    received = returns_from_store(home.database())
     report = burden(catalogue, received)
     assert [r.period for r in report.rows[:1]] == [dt.date(2024, 1, 1)]
     qmj = [r for r in report.rows if r.icb_code == "QMJ"]
@@ -216,13 +207,13 @@ def test_burden_report_shows_duplication_and_timeliness(home: Path, catalogue: A
     assert totals["on_time"] > totals["late"] > 0 and totals["pending"] == 0
 
 
-def test_burden_command_on_the_registered_home(home: Path) -> None:
+def test_burden_command_on_the_registered_home(home: Home) -> None:
     import json
 
     from oversight.cli import app
 
     register_lake(home, progress=False)
-    out = CliRunner().invoke(app, ["burden", "--org", "QMJ", "--json"])
+    out = CliRunner().invoke(app, ["burden", "--org", "QMJ", "--json", "--home", str(home.root)])
     assert out.exit_code == 0, out.output
     rows = json.loads(out.output)["rows"]
     assert [r["period"] for r in rows] == ["2024-01-01", "2024-02-01"]

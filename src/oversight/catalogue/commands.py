@@ -6,11 +6,7 @@ from pathlib import Path
 from typing import Annotated, get_args
 
 import typer
-import yaml
 
-from oversight.catalogue.compile import compile_catalogue
-from oversight.catalogue.files import DEFAULT_DIR
-from oversight.catalogue.models.measures import Domain
 from oversight.catalogue.rules import DEFAULT_MAX_NATIONAL_TARGETS, PROTECTED_DOMAINS
 
 catalogue_app = typer.Typer(
@@ -56,6 +52,10 @@ def check(
     ] = None,
 ) -> None:
     """Validate every catalogue file; report every problem with file, entry and reason."""
+    from oversight.catalogue.compile import compile_catalogue
+    from oversight.catalogue.files import DEFAULT_DIR
+    from oversight.catalogue.models.measures import Domain
+
     protected = tuple(protected_domain) if protected_domain else PROTECTED_DOMAINS
     unknown = [d for d in protected if d not in get_args(Domain)]
     if unknown:
@@ -102,5 +102,7 @@ def show(
     if entry_id not in table:
         typer.echo(f"no {kind} entry {entry_id!r}", err=True)
         raise typer.Exit(1)
+    import yaml
+
     data = table[entry_id].model_dump(mode="json")
     typer.echo(yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100).rstrip())

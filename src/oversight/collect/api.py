@@ -1,5 +1,7 @@
-"""HTTP submission API: `POST /api/v1/submissions` (multipart file or JSON records) and
-`GET /api/v1/submissions/{id}`. Include with `app.include_router(oversight.collect.api.router)`.
+"""HTTP submission API: `POST /api/v1/submissions` (multipart file or JSON records),
+`GET /api/v1/submissions/{id}` and `POST /api/v1/submissions/{id}/confirm`. The portal's route
+table (publish/web/routes.py) mounts these endpoints; they work on the app's home
+(`app.state.home`).
 
 Every call needs `Authorization: Bearer <token>`: 401 without a valid token, 403 when a
 submitter's token is used for another organisation's data or for a collection NHS England
@@ -16,12 +18,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import Depends, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from sqlalchemy import Engine
 
-from oversight import config
 from oversight.collect import tokens
 from oversight.collect.fields import FieldError, check_fields
 from oversight.collect.ingest import ConcurrentSubmissionError, ingest
@@ -29,8 +30,6 @@ from oversight.collect.outcome import IngestResult
 from oversight.store import database
 from oversight.store.lake import Lake
 from oversight.store.models import Submission
-
-router = APIRouter(prefix="/api/v1", tags=["submissions"])
 
 
 @dataclass(frozen=True)
@@ -50,9 +49,10 @@ def _catalogue() -> Any:
     return load()
 
 
-def services() -> Services:
-    home = config.home()
-    return Services(database.connect(), Lake(), _catalogue(), home / "incoming")
+def services(request: Request) -> Services:
+    """The services of the app's home (tests override this dependency with their own)."""
+    home = request.app.state.home
+    return Services(home.database(), home.lake(), _catalogue(), home.incoming_dir)
 
 
 ServicesDep = Annotated[Services, Depends(services)]
@@ -75,7 +75,6 @@ PrincipalDep = Annotated[tokens.Principal, Depends(principal)]
 _STATUS_CODES = {"rejected": 422, "pending_confirmation": 202}
 
 
-@router.post("/submissions")
 async def submit(request: Request, who: PrincipalDep, svc: ServicesDep) -> JSONResponse:
     """Submit a file (multipart: `file`, `collection`, `org`, `period`, optional `dry_run`,
     `confirm`) or JSON (`{collection, org, period, records: [...]}`)."""
@@ -140,7 +139,6 @@ def _held(svc: Services, submission_id: str) -> Path:
     return svc.incoming / "_pending" / submission_id
 
 
-@router.post("/submissions/{submission_id}/confirm")
 async def confirm(submission_id: str, who: PrincipalDep, svc: ServicesDep) -> JSONResponse:
     """Confirm a submission that is waiting for confirmation (outliers against its own
     history), without sending the file again: it is validated and stored as a new submission,
@@ -180,7 +178,6 @@ async def confirm(submission_id: str, who: PrincipalDep, svc: ServicesDep) -> JS
     return _response(result)
 
 
-@router.get("/submissions/{submission_id}")
 def get_submission(submission_id: str, who: PrincipalDep, svc: ServicesDep) -> dict[str, Any]:
     """A submission's status, its validation report and the revision it became."""
     sub = _own_submission(svc, who, submission_id)

@@ -9,27 +9,32 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
-from rich.table import Table
-from sqlalchemy import Engine, select
 
-from oversight.catalogue import load
-from oversight.collect.burden import BurdenReport, ReceivedReturn, burden
+from oversight.options import HomeOption, resolve_home
 from oversight.period import Period
 from oversight.period_cli import MONTH_METAVAR, month_option
-from oversight.store.database import connect, session
-from oversight.store.models import Submission
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from oversight.collect.burden import BurdenReport, ReceivedReturn
 
 
-def returns_from_store(engine: Engine | None = None) -> list[ReceivedReturn]:
+def returns_from_store(engine: Engine) -> list[ReceivedReturn]:
     """Every accepted submission as a received return (received_at read as UTC when naive)."""
+    from sqlalchemy import select
+
+    from oversight.collect.burden import ReceivedReturn
+    from oversight.store.database import session
+    from oversight.store.models import Submission
+
     query = select(
         Submission.collection, Submission.org_code, Submission.period, Submission.received_at
     ).where(Submission.status == "accepted")
-    with session(engine or connect()) as s:
+    with session(engine) as s:
         rows = s.execute(query).all()
     out = []
     for collection, org, period, received_at in rows:
@@ -43,6 +48,9 @@ def _pct(value: float | None) -> str:
 
 
 def _print(report: BurdenReport) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
     table = Table(
         title="Data collection burden per ICB and period",
         caption="items requested; dup = asked by 2+ collections; deriv = derivable from "
@@ -96,13 +104,17 @@ def burden_command(
         Period | None,
         typer.Option("--to", parser=month_option, metavar=MONTH_METAVAR, help="Last month."),
     ] = None,
+    home: HomeOption = None,
 ) -> None:
     """Items requested, duplicated and derivable, timeliness and completeness, per ICB and month."""
+    from oversight.catalogue import load
+    from oversight.collect.burden import burden
+
     catalogue = load()
     if org is not None and org not in catalogue.icbs and org not in catalogue.merged_icbs:
         typer.echo(f"error: {org} is not an ICB code in the catalogue", err=True)
         raise typer.Exit(2)
-    received = returns_from_store()
+    received = returns_from_store(resolve_home(home).database())
     today = dt.date.today()
     seen = [Period.of(r.period) for r in received]
     end = last or (max(seen) if seen else Period.of(today).previous())

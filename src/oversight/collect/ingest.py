@@ -77,8 +77,8 @@ def ingest(
     dry_run: bool = False,
     confirm: bool = False,
     catalogue: Any = None,
-    lake: Lake | None = None,
-    engine: Engine | None = None,
+    lake: Lake,
+    engine: Engine,
     progress: Progress | None = None,
     validator_factory: ValidatorFactory | None = None,
     batch_rows: int = DEFAULT_BATCH_ROWS,
@@ -105,8 +105,8 @@ def ingest(
         period=month,
         submitter=submitter,
         file_name=file_name or Path(path).name,
-        lake=lake or Lake(),
-        engine=engine or database.connect(),
+        lake=lake,
+        engine=engine,
     )
     ctx.lake.path(ctx.dataset.id, ctx.period, org)  # refuses a path outside the lake, now
     previous = revisions.latest(ctx.dataset.id, org, ctx.period, ctx.engine)

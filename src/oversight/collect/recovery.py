@@ -22,11 +22,10 @@ from oversight.store.lake import TEMP_PREFIX, Lake
 from oversight.store.models import Revision
 
 
-def recover(lake: Lake | None = None, engine: Engine | None = None) -> list[str]:
+def recover(lake: Lake, engine: Engine) -> list[str]:
     """Take the ingest lock and reconcile the lake with the database; returns what it did."""
-    lake = lake or Lake()
     with lake.ingest_lock():
-        return recover_locked(lake, engine or database.connect())
+        return recover_locked(lake, engine)
 
 
 def recover_locked(lake: Lake, engine: Engine) -> list[str]:

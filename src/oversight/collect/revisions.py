@@ -53,13 +53,9 @@ def _normalise(rev: Revision) -> Revision:
     return rev
 
 
-def _engine(engine: Engine | None) -> Engine:
-    return engine or database.connect()
-
-
-def get(revision: str, engine: Engine | None = None) -> Revision | None:
+def get(revision: str, engine: Engine) -> Revision | None:
     """One revision by id."""
-    with database.session(_engine(engine)) as s:
+    with database.session(engine) as s:
         rev = s.get(Revision, revision)
         return _normalise(rev) if rev else None
 
@@ -79,23 +75,23 @@ def _key_query(
     return query
 
 
-def latest(dataset: str, org: str, period: str, engine: Engine | None = None) -> Revision | None:
+def latest(dataset: str, org: str, period: str, engine: Engine) -> Revision | None:
     """The revision in effect now for a dataset, ICB and month (the newest)."""
     query = _key_query(dataset, None, org, period).order_by(Revision.created_at.desc()).limit(1)
-    with database.session(_engine(engine)) as s:
+    with database.session(engine) as s:
         rev = s.scalars(query).first()
         return _normalise(rev) if rev else None
 
 
-def history(collection: str, org: str, period: str, engine: Engine | None = None) -> list[Revision]:
+def history(collection: str, org: str, period: str, engine: Engine) -> list[Revision]:
     """Every revision of a collection for one organisation and month, oldest first."""
     query = _key_query(None, collection, org, period).order_by(Revision.created_at)
-    with database.session(_engine(engine)) as s:
+    with database.session(engine) as s:
         return [_normalise(r) for r in s.scalars(query)]
 
 
 def latest_by_period(
-    collection: str, org: str, periods: Sequence[str], engine: Engine | None = None
+    collection: str, org: str, periods: Sequence[str], engine: Engine
 ) -> list[Revision]:
     """The newest revision of a collection for one organisation in each of `periods` that has
     one, in period order (one query)."""
@@ -106,24 +102,24 @@ def latest_by_period(
         .order_by(Revision.period, Revision.created_at)
     )
     newest: dict[str, Revision] = {}
-    with database.session(_engine(engine)) as s:
+    with database.session(engine) as s:
         for rev in s.scalars(query):
             newest[rev.period] = _normalise(rev)
     return [newest[p] for p in sorted(newest)]
 
 
 def as_of(
-    collection: str, org: str, period: str, when: datetime, engine: Engine | None = None
+    collection: str, org: str, period: str, when: datetime, engine: Engine
 ) -> Revision | None:
     """The revision that was in effect at `when` (None if nothing had been accepted yet)."""
     moment = as_utc(when)
     query = (
         _key_query(None, collection, org, period)
-        .where(Revision.created_at <= _db_time(moment, _engine(engine)))
+        .where(Revision.created_at <= _db_time(moment, engine))
         .order_by(Revision.created_at.desc())
         .limit(1)
     )
-    with database.session(_engine(engine)) as s:
+    with database.session(engine) as s:
         rev = s.scalars(query).first()
         return _normalise(rev) if rev else None
 
@@ -134,11 +130,11 @@ def revisions_for(
     period: str | None = None,
     *,
     when: datetime | None = None,
-    engine: Engine | None = None,
+    engine: Engine,
 ) -> list[Revision]:
     """Lineage: the revisions in effect (now, or at `when`) for a dataset, narrowed to one ICB
     and/or month; a figure computed from those rows used exactly these revisions."""
-    eng = _engine(engine)
+    eng = engine
     later = aliased(Revision)
     query = _key_query(dataset, None, icb, period)
     newer = (

@@ -9,20 +9,20 @@ import datetime as dt
 import getpass
 import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
-from oversight.collect import tokens
 from oversight.collect.fields import FieldError, check_fields
-from oversight.collect.ingest import ConcurrentSubmissionError, ingest
 from oversight.collect.organisations import OrganisationError, check_token_org
-from oversight.collect.outcome import IngestResult
+from oversight.home import Home
+from oversight.options import HomeOption, resolve_home
 from oversight.period import Period
 from oversight.period_cli import MONTH_METAVAR, month_option
+
+if TYPE_CHECKING:
+    from oversight.collect.outcome import IngestResult
 
 console = Console(stderr=True)
 out = Console()
@@ -52,9 +52,12 @@ def submit_command(
         str | None, typer.Option(envvar="OVERSIGHT_TOKEN", help="Submit as this API token.")
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+    home: HomeOption = None,
 ) -> None:
     """Validate a file and store it as a new revision of a collection."""
     from oversight.catalogue import load
+    from oversight.collect import tokens
+    from oversight.collect.ingest import ConcurrentSubmissionError
 
     if not file.is_file():
         raise _usage(f"{file}: no such file")
@@ -63,9 +66,10 @@ def submit_command(
         checked = check_fields(catalogue, collection, org, period)
     except FieldError as error:
         raise _usage(str(error)) from error
+    where = resolve_home(home)
     submitter = f"cli:{getpass.getuser()}"
     if token is not None:
-        who = tokens.authenticate(token)
+        who = tokens.authenticate(token, where.database())
         if who is None:
             raise _usage("the token is not valid")
         refusal = who.submit_refusal(checked.org, checked.collection, checked.sent_by)
@@ -82,6 +86,7 @@ def submit_command(
             dry_run,
             confirm,
             catalogue,
+            where,
         )
     except ConcurrentSubmissionError as error:
         console.print(f"[red]not stored:[/red] {error}", highlight=False)
@@ -102,7 +107,12 @@ def _run(
     dry_run: bool,
     confirm: bool,
     catalogue: Any,
+    home: Home,
 ) -> IngestResult:
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from oversight.collect.ingest import ingest
+
     columns = (
         TextColumn("[bold]{task.description}"),
         BarColumn(),
@@ -124,6 +134,8 @@ def _run(
             dry_run=dry_run,
             confirm=confirm,
             catalogue=catalogue,
+            lake=home.lake(),
+            engine=home.database(),
             progress=progress,
         )
 
@@ -173,15 +185,20 @@ def token_create(
     name: Annotated[str, typer.Option(help="Who or what the token is for.")],
     org: Annotated[str | None, typer.Option(help="Organisation it may submit for.")] = None,
     admin: Annotated[bool, typer.Option("--admin", help="National token: any org.")] = False,
+    home: HomeOption = None,
 ) -> None:
     """Create a token and print it (the only time it is shown). An organisation the
     catalogue does not know is a usage error; one that has merged is warned about."""
     from oversight.catalogue import load
+    from oversight.collect import tokens
 
     catalogue = load()
+    role = "admin" if admin else "submitter"
     try:
         notice = check_token_org(catalogue, org, dt.date.today()) if org is not None else None
-        text = tokens.create(name, org, "admin" if admin else "submitter", catalogue=catalogue)
+        text = tokens.create(
+            name, org, role, engine=resolve_home(home).database(), catalogue=catalogue
+        )
     except (OrganisationError, ValueError) as error:
         raise _usage(str(error)) from error
     if notice is not None:
@@ -190,10 +207,14 @@ def token_create(
 
 
 @token_app.command("list")
-def token_list() -> None:
+def token_list(home: HomeOption = None) -> None:
     """List tokens (never their secrets)."""
+    from rich.table import Table
+
+    from oversight.collect import tokens
+
     table = Table("id", "name", "org", "role", "created", "revoked")
-    for t in tokens.listing():
+    for t in tokens.listing(resolve_home(home).database()):
         table.add_row(
             t.id, t.name, t.org_code or "-", t.role, str(t.created_at), str(t.revoked_at or "-")
         )
@@ -203,8 +224,11 @@ def token_list() -> None:
 @token_app.command("revoke")
 def token_revoke(
     token_id: Annotated[str, typer.Argument(help="Token id (see `token list`).")],
+    home: HomeOption = None,
 ) -> None:
     """Revoke a token."""
-    if not tokens.revoke(token_id):
+    from oversight.collect import tokens
+
+    if not tokens.revoke(token_id, resolve_home(home).database()):
         raise _usage(f"no live token {token_id!r}")
     out.print(f"revoked {token_id}")

@@ -72,7 +72,8 @@ def create(
     name: str,
     org: str | None,
     role: str = "submitter",
-    engine: Engine | None = None,
+    *,
+    engine: Engine,
     catalogue: Any = None,
 ) -> str:
     """Store a new token and return its full text (the only time it is ever visible).
@@ -86,7 +87,7 @@ def create(
     token_id = uuid.uuid4().hex[:16]
     secret = secrets.token_urlsafe(32)
     salt = secrets.token_hex(16)
-    with database.session(engine or database.connect()) as s:
+    with database.session(engine) as s:
         s.add(
             Token(
                 id=token_id,
@@ -101,7 +102,7 @@ def create(
     return f"{PREFIX}_{token_id}_{secret}"
 
 
-def authenticate(presented: str | None, engine: Engine | None = None) -> Principal | None:
+def authenticate(presented: str | None, engine: Engine) -> Principal | None:
     """The principal behind a presented token, or None if it is unknown, wrong or revoked."""
     if not presented:
         return None
@@ -109,7 +110,7 @@ def authenticate(presented: str | None, engine: Engine | None = None) -> Princip
     if len(parts) != 3 or parts[0] != PREFIX:
         return None
     _, token_id, secret = parts
-    with database.session(engine or database.connect()) as s:
+    with database.session(engine) as s:
         token = s.get(Token, token_id)
     if token is None or token.revoked_at is not None:
         return None
@@ -118,9 +119,9 @@ def authenticate(presented: str | None, engine: Engine | None = None) -> Princip
     return Principal(token.id, token.name, token.org_code, token.role)
 
 
-def revoke(token_id: str, engine: Engine | None = None) -> bool:
+def revoke(token_id: str, engine: Engine) -> bool:
     """Revoke a token by id; False if there is no such live token."""
-    with database.session(engine or database.connect()) as s:
+    with database.session(engine) as s:
         token = s.get(Token, token_id)
         if token is None or token.revoked_at is not None:
             return False
@@ -129,7 +130,7 @@ def revoke(token_id: str, engine: Engine | None = None) -> bool:
         return True
 
 
-def listing(engine: Engine | None = None) -> list[Token]:
+def listing(engine: Engine) -> list[Token]:
     """Every token (digests included; never the secrets, which are not stored)."""
-    with database.session(engine or database.connect()) as s:
+    with database.session(engine) as s:
         return list(s.scalars(select(Token).order_by(Token.created_at)))

@@ -15,8 +15,6 @@ import ibis
 import ibis.expr.types as ir
 import pandas as pd
 
-from oversight import config
-
 
 class Engine:
     """An Ibis backend plus the few operations that differ between backends."""
@@ -129,9 +127,9 @@ def spark_session(master: str = "local[2]", shuffle_partitions: int = 4) -> Any:
     )
 
 
-def connect(name: str | None = None) -> Engine:
-    """The engine called `name`, or the one OVERSIGHT_ENGINE chooses (duckdb by default)."""
-    chosen = (name or config.engine_name()).strip().lower()
+def connect(name: str) -> Engine:
+    """The engine called `name` (the command line resolves it: --engine, $OVERSIGHT_ENGINE)."""
+    chosen = name.strip().lower()
     if chosen == "duckdb":
         return DuckDBEngine()
     if chosen == "spark":

@@ -19,7 +19,7 @@ import pandas as pd
 
 from oversight.metrics import statistics
 from oversight.metrics.assemble import ORG_KEYS, ROW_KEYS, assemble
-from oversight.metrics.compute import (
+from oversight.metrics.computation import (
     Computation,
     quantile_values,
     roll_up,

@@ -8,7 +8,7 @@ from typing import Any
 
 from oversight.metrics import statistics
 from oversight.metrics.assemble import ROW_KEYS
-from oversight.metrics.compute import Computation, Progress, compute
+from oversight.metrics.computation import Computation, Progress, compute
 from oversight.metrics.engines import Engine
 from oversight.metrics.organisations import OrgTree
 

@@ -7,14 +7,12 @@ per value of ``--by``, or one series) and shows the per-point table with rich.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import pandas as pd
 import typer
-from rich.console import Console
-from rich.table import Table
 
-from oversight.stats.spc import spc_many
+if TYPE_CHECKING:
+    import pandas as pd
 
 _SHOWN = ["f", "x", "y", "mean_col", "lpl", "upl", "special_cause_type", "point_type"]
 
@@ -37,6 +35,10 @@ def spc_command(
     out: Annotated[Path | None, typer.Option(help="Write the per-point table here (CSV).")] = None,
 ) -> None:
     """XmR charts with the Making Data Count rules (NHSRplotthedots semantics)."""
+    import pandas as pd
+
+    from oversight.stats.spc import spc_many
+
     table = pd.read_csv(file)
     key = by or "__series__"
     if by is None:
@@ -67,6 +69,9 @@ def spc_command(
 
 
 def _print(points: pd.DataFrame) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
     table = Table(*_SHOWN)
     for row in points[_SHOWN].itertuples(index=False):
         table.add_row(*(_cell(v) for v in row))
@@ -74,6 +79,8 @@ def _print(points: pd.DataFrame) -> None:
 
 
 def _cell(value: object) -> str:
+    import pandas as pd
+
     if isinstance(value, float):
         return f"{value:.6g}"
     if isinstance(value, pd.Timestamp) and value == value.normalize():

@@ -1,7 +1,7 @@
 """The operational database: one SQLAlchemy engine per URL, migrated to head on first use.
 
-SQLite file in $OVERSIGHT_HOME by default, PostgreSQL (postgresql+psycopg://...) by
-OVERSIGHT_DATABASE_URL. Migrations are Alembic scripts shipped inside the package, run
+A home's SQLite file by default, PostgreSQL (postgresql+psycopg://...) when its URL says so
+(`Home.database_url`). Migrations are Alembic scripts shipped inside the package, run
 programmatically so a fresh home needs no set-up step.
 """
 
@@ -16,8 +16,6 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
-
-from oversight import config
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
@@ -61,9 +59,8 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
-def connect(url: str | None = None) -> Engine:
-    """The engine for `url` (default: config.database_url()), upgraded to head once."""
-    url = url or config.database_url()
+def connect(url: str) -> Engine:
+    """The engine for `url`, upgraded to head once."""
     with _lock:
         engine = _engines.get(url)
         if engine is None:
@@ -99,8 +96,8 @@ def lock_revisions(s: Session) -> None:
 
 
 @contextmanager
-def session(engine: Engine | None = None) -> Iterator[Session]:
+def session(engine: Engine) -> Iterator[Session]:
     """A session that commits on success and rolls back on error."""
-    factory = sessionmaker(bind=engine or connect(), expire_on_commit=False)
+    factory = sessionmaker(bind=engine, expire_on_commit=False)
     with factory() as s, s.begin():
         yield s

@@ -1,4 +1,4 @@
-"""The analytic lake: Parquet files under $OVERSIGHT_HOME/lake, laid out as docs/data-model.md says.
+"""The analytic lake: Parquet files under a home's lake/, laid out as docs/data-model.md says.
 
 Files only ever appear by rename: a writer fills a hidden temporary file in the destination
 directory, fsyncs it and os.replace()s it into place, so a reader (or a crash) never sees half
@@ -17,7 +17,6 @@ from datetime import date
 from pathlib import Path
 from typing import IO, Any
 
-from oversight import config
 from oversight.period import Period, PeriodError
 
 REVISIONS_DIR = "_revisions"
@@ -64,8 +63,8 @@ def fsync_file(path: Path) -> None:
 class Lake:
     """One lake root: where each file lives, and the only ways files get there."""
 
-    def __init__(self, root: str | Path | None = None) -> None:
-        self.root = Path(root) if root is not None else config.lake_dir()
+    def __init__(self, root: str | Path) -> None:
+        self.root = Path(root)
 
     def path(self, dataset: str, period: Period | str | date, icb: str) -> Path:
         """The current file of one dataset for one month (a month, a day in it, or 2024-06)

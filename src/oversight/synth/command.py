@@ -9,8 +9,6 @@ import typer
 
 from oversight.period import Period
 from oversight.period_cli import MONTH_METAVAR, month_option
-from oversight.synth.build import generate
-from oversight.synth.manifest import manifest_path
 
 FIRST_MONTH = Period.month(2023, 4)
 
@@ -31,6 +29,9 @@ def synth_command(
     workers: Annotated[int, typer.Option(help="Worker processes (1 = no extra processes).")] = 2,
 ) -> None:
     """Generate a synthetic NHS (record-level Parquet for all 42 ICBs) with injected truth."""
+    from oversight.synth.build import generate
+    from oversight.synth.manifest import manifest_path
+
     try:
         result = generate(
             out,

@@ -17,15 +17,20 @@ import os
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, cast
 
 from sqlalchemy import Engine, Table, delete, insert, select
 
-from oversight import config
 from oversight.catalogue import Catalogue, Collection
-from oversight.synth.arrivals import Submitted, synthetic_times
 from oversight.collect.burden import due_date, submitting_providers
+from oversight.collect.outcome import empty_report
+from oversight.collect.recovery import recover_locked
+from oversight.home import Home
+from oversight.period import Period
+from oversight.store import database
+from oversight.store.lake import REVISIONS_DIR, Lake, fsync_dir
+from oversight.store.models import AuditEvent, Revision, Submission
+from oversight.synth.arrivals import Submitted, synthetic_times
 from oversight.synth.lake_inventory import (
     LakeFile,
     RegistrationError,
@@ -34,12 +39,6 @@ from oversight.synth.lake_inventory import (
     manifest_seed,
     named,
 )
-from oversight.collect.outcome import empty_report
-from oversight.collect.recovery import recover_locked
-from oversight.period import Period
-from oversight.store import database
-from oversight.store.lake import REVISIONS_DIR, Lake, fsync_dir
-from oversight.store.models import AuditEvent, Revision, Submission
 
 SUBMITTER = "synthetic"
 """Who registered revisions are recorded as submitted by (and what marks them as replaceable)."""
@@ -321,7 +320,7 @@ def _write(lake: Lake, engine: Engine, plan: _Plan) -> None:
 
 
 def register_lake(
-    home: Path,
+    home: Home,
     *,
     submitted: Submitted | None = None,
     progress: bool = True,
@@ -338,8 +337,8 @@ def register_lake(
         from oversight.catalogue import load
 
         catalogue = load()
-    lake = Lake(config.lake_dir(home))
-    engine = engine or database.connect(config.database_url(home))
+    lake = home.lake()
+    engine = engine or home.database()
     seed = manifest_seed(lake)
     submitted = submitted or synthetic_times(seed if seed is not None else 0)
     unchanged, fresh = _registered(lake, lake_files(lake), seed, _existing(engine))

@@ -4,18 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
 import typer
-from rich.console import Console
-from rich.table import Table
 
-from oversight.collect.importers.ae_sitrep import four_hour_performance, read_ae_sitrep
-from oversight.collect.importers.ambulance import england, mean_mismatches, read_ambulance
-from oversight.collect.importers.cancer import read_cancer_62day
-from oversight.collect.importers.lookups import unmapped_providers
-from oversight.collect.importers.rtt import read_rtt, rtt_england
-from oversight.collect.importers.source import ImportFormatError
+if TYPE_CHECKING:
+    import pandas as pd
 
 import_app = typer.Typer(
     help="Import NHS England's published statistics files.", no_args_is_help=True
@@ -27,6 +21,9 @@ LOOKUPS = typer.Option(None, "--lookups", help="Directory of lookup files (defau
 
 
 def _show(title: str, frame: pd.DataFrame) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
     table = Table(title=title)
     for column in frame.columns:
         table.add_column(
@@ -44,6 +41,8 @@ def _finish(tidy: pd.DataFrame, out: Path | None) -> None:
 
 
 def _run(read: Callable[..., pd.DataFrame], path: Path, lookups: Path | None) -> pd.DataFrame:
+    from oversight.collect.importers.source import ImportFormatError
+
     try:
         return read(path, lookups=lookups)
     except (ImportFormatError, FileNotFoundError) as exc:
@@ -54,6 +53,9 @@ def _run(read: Callable[..., pd.DataFrame], path: Path, lookups: Path | None) ->
 @import_app.command("ae-sitrep")
 def ae_sitrep(path: Path = PATH, out: Path | None = OUT, lookups: Path | None = LOOKUPS) -> None:
     """A&E monthly sitrep by provider: England all-types 4-hour % per month, unmapped providers."""
+    from oversight.collect.importers.ae_sitrep import four_hour_performance, read_ae_sitrep
+    from oversight.collect.importers.lookups import unmapped_providers
+
     tidy = _run(read_ae_sitrep, path, lookups)
     perf = four_hour_performance(tidy).assign(period=lambda f: f["period"].dt.strftime("%Y-%m"))
     _show("England, all department types", perf)
@@ -65,6 +67,8 @@ def ae_sitrep(path: Path = PATH, out: Path | None = OUT, lookups: Path | None = 
 @import_app.command("ambulance")
 def ambulance(path: Path = PATH, out: Path | None = OUT, lookups: Path | None = LOOKUPS) -> None:
     """AmbSYS response times: England C1/C2 means and 90th centiles, and mean consistency."""
+    from oversight.collect.importers.ambulance import england, mean_mismatches, read_ambulance
+
     tidy = _run(read_ambulance, path, lookups)
     eng = england(tidy)
     eng = eng[eng["category"].isin(["C1", "C2"])].tail(12)
@@ -82,6 +86,10 @@ def ambulance(path: Path = PATH, out: Path | None = OUT, lookups: Path | None = 
 @import_app.command("rtt")
 def rtt(path: Path = PATH, out: Path | None = OUT, lookups: Path | None = LOOKUPS) -> None:
     """RTT incomplete pathways per ICB (2026 configuration) and England."""
+    import pandas as pd
+
+    from oversight.collect.importers.rtt import read_rtt, rtt_england
+
     tidy = _run(read_rtt, path, lookups)
     cols = [
         "icb_code",
@@ -100,6 +108,8 @@ def rtt(path: Path = PATH, out: Path | None = OUT, lookups: Path | None = LOOKUP
 @import_app.command("cancer")
 def cancer(path: Path = PATH, out: Path | None = OUT, lookups: Path | None = LOOKUPS) -> None:
     """Cancer 62-day standard by ICB (July snapshots): England totals per month."""
+    from oversight.collect.importers.cancer import read_cancer_62day
+
     tidy = _run(read_cancer_62day, path, lookups)
     eng = tidy.groupby("period")[["treated_total", "treated_within_62_days"]].sum().reset_index()
     eng["pct_within_62_days"] = 100.0 * eng["treated_within_62_days"] / eng["treated_total"]

@@ -1,17 +1,37 @@
-"""Every route of the portal, in one table."""
+"""Every route of the portal, in one table: pages, the read API and the submission API."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
+from fastapi import FastAPI
+
+from oversight.collect import api as submissions
 from oversight.publish.web.views import api, pages
 
-ROUTES: list[tuple[str, str, Callable[..., Any], str]] = [
+Route = tuple[str, str, Callable[..., Any], str]
+
+ROUTES: list[Route] = [
     # (method, path, endpoint, name)
     ("GET", "/", pages.national, "national"),
     ("GET", "/icb/{code}", pages.icb, "icb"),
     ("GET", "/healthz", pages.healthz, "healthz"),
     ("GET", "/api/v1/metrics/{metric_id}/latest", api.latest, "api_latest"),
     ("GET", "/api/v1/organisations/{code}/metrics/{metric_id}", api.series, "api_series"),
+    ("POST", "/api/v1/submissions", submissions.submit, "api_submit"),
+    ("GET", "/api/v1/submissions/{submission_id}", submissions.get_submission, "api_submission"),
+    (
+        "POST",
+        "/api/v1/submissions/{submission_id}/confirm",
+        submissions.confirm,
+        "api_submission_confirm",
+    ),
 ]
+
+
+def mount(app: FastAPI, routes: Sequence[Route]) -> None:
+    """Add `routes` to `app`; API routes appear in its OpenAPI schema, pages do not."""
+    for method, path, endpoint, name in routes:
+        app.add_api_route(path, endpoint, methods=[method], name=name,
+                          include_in_schema=path.startswith("/api/"))

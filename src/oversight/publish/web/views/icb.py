@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from oversight.catalogue import load as load_catalogue
+from oversight.home import Home
 from oversight.publish.charts import SeriesPoint, render_svg, series_spec
 from oversight.publish.web.queries import (
     judge_against,
@@ -21,7 +20,7 @@ def _signal(label: str | None) -> str | None:
     return None if label in (None, "Common Cause") else label
 
 
-def icb_page(home: Path, code: str, metric_id: str) -> IcbPage:
+def icb_page(home: Home, code: str, metric_id: str) -> IcbPage:
     catalogue = load_catalogue()
     icb = catalogue.icbs.get(code.upper())
     if icb is None:

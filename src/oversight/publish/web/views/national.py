@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 
 from oversight.catalogue import load as load_catalogue
+from oversight.home import Home
 from oversight.publish.web.queries import judge_against, metric_results, national_target
 from oversight.publish.web.views.common import all_metrics, metric_summary, number, text
 from oversight.publish.web.views.context import NationalPage, OrgRow
@@ -25,7 +24,7 @@ def _latest_rows(frame: pd.DataFrame) -> dict[str, pd.Series]:
     return {str(r["org_code"]): r for _, r in at.iterrows()}
 
 
-def national_page(home: Path, metric_id: str) -> NationalPage:
+def national_page(home: Home, metric_id: str) -> NationalPage:
     catalogue = load_catalogue()
     metric = metric_summary(metric_id)
     frame = metric_results(home, metric_id)
