@@ -14,6 +14,9 @@ from oversight.home import Home
 HOME_ENV = "OVERSIGHT_HOME"
 DATABASE_URL_ENV = "OVERSIGHT_DATABASE_URL"
 ENGINE_ENV = "OVERSIGHT_ENGINE"
+TOKEN_ENV = "OVERSIGHT_TOKEN"
+"""The API token `oversight submit --token` defaults to (Typer reads it for that option)."""
+SPARK_LOCAL_IP_ENV = "SPARK_LOCAL_IP"
 DEFAULT_HOME = Path.home() / ".oversight"
 ENGINES = ("duckdb", "spark")
 
@@ -34,3 +37,9 @@ def engine_name(override: str | None = None) -> str:
     if name not in ENGINES:
         raise ValueError(f"the engine must be 'duckdb' or 'spark', not {name!r}")
     return name
+
+
+def keep_spark_on_loopback() -> None:
+    """Bind a local Spark session to loopback unless SPARK_LOCAL_IP already says otherwise
+    (Spark reads it from the environment of the JVM it starts)."""
+    os.environ.setdefault(SPARK_LOCAL_IP_ENV, "127.0.0.1")

@@ -34,3 +34,12 @@ def test_synth_command_rejects_a_bad_start_month(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["synth", "--out", str(tmp_path), "--start", "2024-13"])
     assert result.exit_code == 2
     assert "period must look like 2024-06; got '2024-13'" in result.output
+
+
+def test_synth_command_writes_into_the_lake_of_the_home_given(tmp_path: Path) -> None:
+    args = ["synth", "--scale", "0.001", "--months", "1", "--start", "2024-01", "--no-progress"]
+    result = CliRunner().invoke(app, [*args, "--workers", "1", "--home", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "lake" / "_synth" / "manifest.json").exists()
+    both = CliRunner().invoke(app, [*args, "--home", str(tmp_path), "--out", str(tmp_path)])
+    assert both.exit_code == 2 and "not both" in both.output

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.console import Console
 
+from oversight import config
 from oversight.collect.fields import FieldError, check_fields
 from oversight.collect.organisations import OrganisationError, check_token_org
 from oversight.home import Home
@@ -49,7 +50,7 @@ def submit_command(
     ] = False,
     confirm: Annotated[bool, typer.Option("--confirm", help="Accept despite warnings.")] = False,
     token: Annotated[
-        str | None, typer.Option(envvar="OVERSIGHT_TOKEN", help="Submit as this API token.")
+        str | None, typer.Option(envvar=config.TOKEN_ENV, help="Submit as this API token.")
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
     home: HomeOption = None,

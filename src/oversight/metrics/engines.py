@@ -6,7 +6,6 @@ lake files as an Ibis table, hold an intermediate result, and bring a result bac
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -14,6 +13,8 @@ from typing import Any
 import ibis
 import ibis.expr.types as ir
 import pandas as pd
+
+from oversight import config
 
 
 class Engine:
@@ -108,7 +109,7 @@ class SparkEngine(Engine):
 
 def spark_session(master: str = "local[2]", shuffle_partitions: int = 4) -> Any:
     """A local Spark session set up for the lake: UTC, few shuffle partitions, loopback only."""
-    os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+    config.keep_spark_on_loopback()
     try:
         from pyspark.sql import SparkSession
     except ImportError as exc:  # pragma: no cover - depends on the optional extra

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from oversight.options import HomeOption, resolve_home
 from oversight.period import Period
 from oversight.period_cli import MONTH_METAVAR, month_option
 
@@ -15,8 +16,12 @@ FIRST_MONTH = Period.month(2023, 4)
 
 def synth_command(
     out: Annotated[
-        Path, typer.Option(help="Lake directory to write: <dataset>/<YYYY-MM>/<ICB>.parquet.")
-    ],
+        Path | None,
+        typer.Option(
+            help="Lake directory to write: <dataset>/<YYYY-MM>/<ICB>.parquet (default: the "
+            "home's lake)."
+        ),
+    ] = None,
     scale: Annotated[float, typer.Option(help="Fraction of national volumes (1.0 ≈ England).")] = (
         0.02
     ),
@@ -27,11 +32,15 @@ def synth_command(
     seed: Annotated[int, typer.Option(help="Random seed: the same seed gives the same bytes.")] = 1,
     progress: Annotated[bool, typer.Option(help="Show a progress bar.")] = True,
     workers: Annotated[int, typer.Option(help="Worker processes (1 = no extra processes).")] = 2,
+    home: HomeOption = None,
 ) -> None:
     """Generate a synthetic NHS (record-level Parquet for all 42 ICBs) with injected truth."""
     from oversight.synth.build import generate
     from oversight.synth.manifest import manifest_path
 
+    if out is not None and home is not None:
+        raise typer.BadParameter("give --out or --home, not both", param_hint="--out")
+    out = out if out is not None else resolve_home(home).lake_dir
     try:
         result = generate(
             out,
