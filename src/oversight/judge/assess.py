@@ -1,7 +1,7 @@
 """Judge a whole results frame at once: every organisation × metric × month, vectorised.
 
 `assess` turns the published results (metric rows joined with their statistics, as
-`oversight.metrics.results.results()` returns them) into one row of outcomes per judgement;
+`ResultsVersion.rows()` returns them) into one row of outcomes per judgement;
 `judgements` turns those rows into `Judgement` objects with their sentences. The outcome frame
 is what a stage would persist (plain columns, no objects); the sentences are derived from it on
 demand, so the words can never disagree with the stored outcomes.
