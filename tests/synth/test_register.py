@@ -207,12 +207,20 @@ def test_burden_report_shows_duplication_and_timeliness(home: Home, catalogue: A
     assert totals["on_time"] > totals["late"] > 0 and totals["pending"] == 0
 
 
-def test_burden_command_on_the_registered_home(home: Home) -> None:
+def test_burden_command_on_the_registered_home(
+    home: Home, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import json
 
+    from oversight import config
     from oversight.cli import app
 
     register_lake(home, progress=False)
+    # the command line finds a PostgreSQL store through the environment, as in production
+    if home.database_file is None:
+        monkeypatch.setenv(config.DATABASE_URL_ENV, home.database_url)
+    else:
+        monkeypatch.delenv(config.DATABASE_URL_ENV, raising=False)
     out = CliRunner().invoke(app, ["burden", "--org", "QMJ", "--json", "--home", str(home.root)])
     assert out.exit_code == 0, out.output
     rows = json.loads(out.output)["rows"]
