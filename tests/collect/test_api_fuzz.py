@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 
 from oversight.catalogue import load
 from oversight.collect import api, tokens
+from oversight.publish.web.routes import ROUTES, mount
 from oversight.store import database
 from oversight.store.lake import Lake
 
@@ -77,7 +78,7 @@ def client(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     engine = database.connect(f"sqlite:///{tmp / 'fuzz.db'}")
     svc = api.Services(engine, Lake(tmp / "lake"), CATALOGUE, tmp / "incoming")
     app = FastAPI()
-    app.include_router(api.router)
+    mount(app, [r for r in ROUTES if r[1].startswith("/api/v1/submissions")])
     app.dependency_overrides[api.services] = lambda: svc
     admin = tokens.create("fuzz-admin", None, "admin", engine=engine)
     icb = tokens.create("fuzz-qmj", "QMJ", engine=engine)

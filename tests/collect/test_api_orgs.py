@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 
 from oversight.catalogue import load
 from oversight.collect import api, tokens
+from oversight.publish.web.routes import ROUTES, mount
 from oversight.store import database
 from oversight.store.lake import Lake
 
@@ -32,7 +33,7 @@ def setup(tmp_path: Path, catalogue: Any) -> dict[str, Any]:
     engine = database.connect(f"sqlite:///{tmp_path / 'o.db'}")
     svc = api.Services(engine, Lake(tmp_path / "home" / "lake"), catalogue, tmp_path / "in")
     app = FastAPI()
-    app.include_router(api.router)
+    mount(app, [r for r in ROUTES if r[1].startswith("/api/v1/submissions")])
     app.dependency_overrides[api.services] = lambda: svc
     bearer = {
         "qmj": tokens.create("qmj-bi", "QMJ", engine=engine),
