@@ -7,6 +7,8 @@ Order of work, so that a crash at any instant leaves the whole revision or nothi
    hard-link the revision to lake/<dataset>/<YYYY-MM>/<ICB>.parquet by rename, mark it
    published. Recovery (collect/recovery.py) finishes or removes whatever a crash interrupted.
 A rejected submission is logged as a submission but touches neither the lake nor revisions.
+A submission over one of its collection's limits (collect/limits.py) raises LimitExceeded
+before or while it is read; it is refused, not logged as a submission.
 """
 
 from __future__ import annotations
@@ -23,8 +25,9 @@ from typing import Any
 import pyarrow as pa
 from sqlalchemy import Engine
 
-from oversight.collect import recovery, revisions
+from oversight.collect import limits, recovery, revisions
 from oversight.collect.content_hash import ContentHasher, hash_bytes
+from oversight.collect.formats.bounds import NO_LIMITS, ReadLimits
 from oversight.collect.history import submitter_history
 from oversight.collect.organisations import check_submission_org
 from oversight.collect.outcome import IngestResult, ReportLike, empty_report, format_failure
@@ -63,6 +66,7 @@ class _Context:
     file_name: str
     lake: Lake
     engine: Engine
+    bounds: ReadLimits = NO_LIMITS
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -85,9 +89,10 @@ def ingest(
 ) -> IngestResult:
     """Validate and (unless `dry_run`) store `path` for one collection, organisation, month.
 
-    Raises KeyError for an unknown collection and OrganisationError (a ValueError) for an
-    organisation that may not send it for that period (collect/organisations.py); every
-    problem with the data itself comes back as a rejected result with its report.
+    Raises KeyError for an unknown collection, OrganisationError (a ValueError) for an
+    organisation that may not send it for that period (collect/organisations.py) and
+    LimitExceeded for a file over one of the collection's limits; every problem with the data
+    itself comes back as a rejected result with its report.
     """
     if catalogue is None:
         from oversight.catalogue import load
@@ -98,6 +103,8 @@ def ingest(
         raise KeyError(not_stored_message(collection))
     month = str(Period.month_of(period))
     check_submission_org(catalogue, org, collection, month)
+    if Path(path).is_file():
+        limits.check_file_size(path, catalogue, collection)
     ctx = _Context(
         collection=collection,
         dataset=catalogue.datasets[coll.dataset],
@@ -107,6 +114,7 @@ def ingest(
         file_name=file_name or Path(path).name,
         lake=lake,
         engine=engine,
+        bounds=limits.read_limits(catalogue, collection),
     )
     ctx.lake.path(ctx.dataset.id, ctx.period, org)  # refuses a path outside the lake, now
     previous = revisions.latest(ctx.dataset.id, org, ctx.period, ctx.engine)
@@ -250,7 +258,7 @@ def _stream(
     writer = RevisionWriter(temp, fill, source.revision_id)
     offset = 0
     try:
-        for batch in read_batches(path, batch_rows=batch_rows, types=types):
+        for batch in read_batches(path, batch_rows=batch_rows, types=types, limits=ctx.bounds):
             writer.put(validator.check_batch(batch, offset))
             offset += batch.num_rows
             if progress is not None:

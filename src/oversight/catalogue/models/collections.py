@@ -12,6 +12,23 @@ from oversight.catalogue.models.datasets import Grain
 Submitter = Literal["icb", "provider", "nhse"]
 
 
+class UploadLimits(Entry):
+    """What one submission of a collection may hold; the service refuses more (HTTP 413, CLI
+    exit 2) while reading, before memory grows. Sizes in MB of 1,048,576 bytes."""
+
+    max_upload_mb: int = Field(256, ge=1, description="the file (or JSON body) as sent")
+    max_rows: int = Field(50_000_000, ge=1, description="data rows in one submission")
+    max_uncompressed_mb: int = Field(
+        1024, ge=1, description="an XLSX workbook or a Parquet file's data once unpacked"
+    )
+    max_compression_ratio: int = Field(
+        100, ge=2, description="unpacked : packed size of any compressed part over 1 MB"
+    )
+    max_json_document_mb: int = Field(
+        32, ge=1, description="a JSON body or array, parsed whole (JSON Lines stream instead)"
+    )
+
+
 class Collection(Entry):
     """A data return; `dataset` is None for a return stored nowhere in the lake (pure burden)."""
 
@@ -26,3 +43,4 @@ class Collection(Entry):
     deadline: int = Field(ge=0, le=60, description="working days after month end")
     frequency: Literal["monthly"] = "monthly"
     metrics: tuple[SnakeId, ...] = ()
+    limits: UploadLimits = UploadLimits()

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pyarrow as pa
 
+from oversight.collect.formats.bounds import NO_LIMITS, ReadLimits, count_rows
 from oversight.collect.formats.csv import read_csv_batches
 from oversight.collect.formats.detect import FORMATS, Format, detect_format, read_head
-from oversight.collect.formats.errors import FormatError, TypedReadFailed
+from oversight.collect.formats.errors import FormatError, LimitExceeded, TypedReadFailed
 from oversight.collect.formats.json import read_json_batches
 from oversight.collect.formats.parquet import read_parquet_batches
 from oversight.collect.formats.prefetch import prefetch
@@ -19,6 +20,8 @@ __all__ = [
     "FORMATS",
     "Format",
     "FormatError",
+    "LimitExceeded",
+    "ReadLimits",
     "TypedReadFailed",
     "detect_format",
     "read_batches",
@@ -34,6 +37,7 @@ def read_batches(
     batch_rows: int = DEFAULT_BATCH_ROWS,
     sheet: str | int | None = None,
     types: Mapping[str, pa.DataType] | None = None,
+    limits: ReadLimits = NO_LIMITS,
 ) -> Iterator[pa.RecordBatch]:
     """Stream `path` as batches of at most `batch_rows` rows, in file order.
 
@@ -41,6 +45,7 @@ def read_batches(
     Raises FormatError (naming the file) when the file cannot be read or holds no data rows.
     `types` (CSV only) asks the reader to convert those columns itself; then any cell it cannot
     convert raises TypedReadFailed, and the caller should read the file again without `types`.
+    Past any of `limits` it raises LimitExceeded, having stopped reading there.
     """
     p = Path(path)
     fmt = format or detect_format(p)
@@ -53,12 +58,12 @@ def read_batches(
     if fmt == "csv":
         batches = read_csv_batches(p, batch_rows, types)
     elif fmt == "xlsx":
-        batches = read_xlsx_batches(p, batch_rows, sheet)
+        batches = read_xlsx_batches(p, batch_rows, sheet, limits)
     elif fmt == "json":
-        batches = read_json_batches(p, batch_rows)
+        batches = read_json_batches(p, batch_rows, limits)
     else:
-        batches = read_parquet_batches(p, batch_rows)
-    return _require_rows(p, prefetch(batches))
+        batches = read_parquet_batches(p, batch_rows, limits)
+    return _require_rows(p, prefetch(count_rows(batches, limits)))
 
 
 def _require_rows(path: Path, batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:

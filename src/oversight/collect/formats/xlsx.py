@@ -1,27 +1,35 @@
-"""Read one sheet of an Excel workbook as string batches (fastexcel, else openpyxl)."""
+"""Read one sheet of an Excel workbook as string batches (fastexcel, else openpyxl).
+
+A workbook is a zip archive: before either library opens it, every part is unpacked once as a
+stream, counted against the unpacked-size and ratio limits (so a decompression bomb is refused
+having used one 1 MB buffer) and checked for formulas."""
 
 from __future__ import annotations
 
 import datetime as dt
 import zipfile
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 
+from oversight.collect.formats.bounds import NO_LIMITS, ReadLimits
 from oversight.collect.formats.errors import FormatError
 from oversight.collect.formats.rebatch import rebatch, strip_names
 
+_CHUNK = 1 << 20
+
 
 def read_xlsx_batches(
-    path: Path, batch_rows: int, sheet: str | int | None = None
+    path: Path, batch_rows: int, sheet: str | int | None = None, limits: ReadLimits = NO_LIMITS
 ) -> Iterator[pa.RecordBatch]:
     """Batches of one sheet (default the first); every cell as text so the validator types it."""
     batch = None
-    if not has_formulas(path):  # fastexcel shows a formula's cached value, hiding the formula
+    if not inspect_workbook(path, limits):  # fastexcel shows a formula's cached value only
         try:
-            batch = _fastexcel(path, 0 if sheet is None else sheet)
+            batch = _fastexcel(path, 0 if sheet is None else sheet, limits.max_rows)
         except ImportError:
             batch = None
     if batch is None:
@@ -30,30 +38,63 @@ def read_xlsx_batches(
     yield from rebatch([strip_names(batch)], batch_rows)
 
 
-def has_formulas(path: Path) -> bool:
-    """True when any worksheet holds a formula (an <f> element), read without unzipping all."""
+def inspect_workbook(path: Path, limits: ReadLimits) -> bool:
+    """Whether any worksheet holds a formula (an <f> element); LimitExceeded when the declared
+    or actual unpacked size, or a part's packing ratio, is over `limits`. Parts are streamed,
+    so memory stays at one chunk; zipfile stops each part at its declared size and checks its
+    CRC, so a part cannot unpack to more than its header says without being found damaged."""
     try:
-        with zipfile.ZipFile(path) as zf:
-            for name in zf.namelist():
-                if name.startswith("xl/worksheets/") and name.endswith(".xml"):
-                    with zf.open(name) as fh:
-                        tail = b""
-                        while chunk := fh.read(1 << 20):
-                            text = tail + chunk
-                            if b"<f>" in text or b"<f " in text:
-                                return True
-                            tail = text[-3:]
+        archive = zipfile.ZipFile(path)
     except zipfile.BadZipFile:
         return False  # legacy .xls: calamine handles it
-    return False
+    with archive:
+        parts = archive.infolist()
+        _check_declared(parts, limits)
+        try:
+            return _scan(archive, parts, limits)
+        except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError) as exc:
+            raise FormatError(path, f"not a readable Excel file: damaged archive ({exc})") from exc
 
 
-def _fastexcel(path: Path, sheet: str | int) -> pa.RecordBatch:
+def _check_declared(parts: list[zipfile.ZipInfo], limits: ReadLimits) -> None:
+    """Refuse on the sizes the archive declares, before unpacking anything."""
+    declared = sum(p.file_size for p in parts)
+    if limits.max_uncompressed_bytes is not None and declared > limits.max_uncompressed_bytes:
+        raise limits.unpacked_exceeded("workbook")
+    for part in parts:
+        limits.check_ratio(f"workbook part {part.filename}", part.file_size, part.compress_size)
+
+
+def _scan(archive: zipfile.ZipFile, parts: list[zipfile.ZipInfo], limits: ReadLimits) -> bool:
+    """Unpack every part as a stream, counting; True if a worksheet holds a formula."""
+    formulas, total = False, 0
+    cap = limits.max_uncompressed_bytes
+    for part in parts:
+        sheet = part.filename.startswith("xl/worksheets/") and part.filename.endswith(".xml")
+        unpacked, tail = 0, b""
+        with archive.open(part) as fh:
+            while chunk := fh.read(_CHUNK):
+                unpacked += len(chunk)
+                total += len(chunk)
+                if cap is not None and total > cap:
+                    raise limits.unpacked_exceeded("workbook")
+                limits.check_ratio(f"workbook part {part.filename}", unpacked, part.compress_size)
+                if sheet and not formulas:
+                    text = tail + chunk
+                    formulas = b"<f>" in text or b"<f " in text
+                    tail = text[-3:]
+    return formulas
+
+
+def _fastexcel(path: Path, sheet: str | int, max_rows: int | None) -> pa.RecordBatch:
+    """The whole sheet at once (calamine has no streaming reader): bounded by the unpacked-size
+    check above, and by loading at most one row more than the row limit."""
     import fastexcel
 
+    n_rows = None if max_rows is None else max_rows + 1
     try:
         reader = fastexcel.read_excel(str(path))
-        loaded = reader.load_sheet(sheet, dtypes="string", eager=True)
+        loaded = reader.load_sheet(sheet, dtypes="string", eager=True, n_rows=n_rows)
     except fastexcel.FastExcelError as exc:
         raise FormatError(path, f"not a readable Excel file: {exc}") from exc
     return pa.record_batch(loaded) if not isinstance(loaded, pa.RecordBatch) else loaded
