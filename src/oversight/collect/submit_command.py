@@ -1,6 +1,7 @@
 """`oversight submit` and `oversight token`: the command-line face of the submission service.
 
-Exit codes of `submit`: 0 accepted, 1 rejected (or waiting for --confirm), 2 usage error.
+Exit codes of `submit`: 0 accepted, 1 rejected (or waiting for --confirm), 2 usage error or
+a file over one of its collection's limits (docs/collection.md "Limits").
 """
 
 from __future__ import annotations
@@ -59,6 +60,7 @@ def submit_command(
     from oversight.catalogue import load
     from oversight.collect import tokens
     from oversight.collect.ingest import ConcurrentSubmissionError
+    from oversight.collect.limits import LimitExceeded
 
     if not file.is_file():
         raise _usage(f"{file}: no such file")
@@ -92,6 +94,8 @@ def submit_command(
     except ConcurrentSubmissionError as error:
         console.print(f"[red]not stored:[/red] {error}", highlight=False)
         raise typer.Exit(1) from error
+    except LimitExceeded as refused:
+        raise _usage(refused.message) from None
     if as_json:
         out.print_json(json.dumps(result.to_dict(), default=str))
     else:

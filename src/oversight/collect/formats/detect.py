@@ -10,7 +10,7 @@ from oversight.collect.formats.errors import FormatError
 Format = Literal["csv", "xlsx", "json", "parquet"]
 FORMATS: tuple[Format, ...] = ("csv", "xlsx", "json", "parquet")
 
-_EXTENSIONS: dict[str, Format] = {
+EXTENSIONS: dict[str, Format] = {
     ".csv": "csv",
     ".tsv": "csv",
     ".txt": "csv",
@@ -49,7 +49,7 @@ def detect_format(path: str | Path) -> Format:
         return "parquet"
     if head.startswith(_ZIP_MAGIC) or head.startswith(_OLE_MAGIC):
         return "xlsx"
-    by_ext = _EXTENSIONS.get(p.suffix.lower())
+    by_ext = EXTENSIONS.get(p.suffix.lower())
     if by_ext in ("xlsx", "parquet"):
         raise FormatError(p, f"extension {p.suffix} but the content is not {by_ext}")
     if by_ext is not None:

@@ -1,0 +1,192 @@
+"""Submissions waiting for confirmation and the files the API holds for them.
+
+A waiting submission's file is kept under `incoming/_pending/<id>/` so it can be confirmed by
+id. Waiting is bounded twice: a submission expires after `days` (its status becomes `expired`
+and its file is removed), and one organisation's held files may total at most `quota_mb`.
+Confirmation claims the waiting row with one conditional UPDATE, so of several concurrent
+confirms exactly one proceeds (SQLite and PostgreSQL alike).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import Engine, select, update
+
+from oversight.collect.formats.bounds import MB, mb
+from oversight.store import database
+from oversight.store.models import AuditEvent, Submission, utcnow
+
+WAITING = "pending_confirmation"
+CONFIRMING = "confirming"
+EXPIRED = "expired"
+DAYS_ENV = "OVERSIGHT_WAITING_DAYS"
+QUOTA_ENV = "OVERSIGHT_WAITING_QUOTA_MB"
+
+
+@dataclass(frozen=True)
+class WaitingPolicy:
+    """How long a submission may wait for confirmation, and how much one organisation may
+    have held meanwhile. Defaults 14 days and 1024 MB; set by environment variables."""
+
+    days: float = 14
+    quota_mb: int = 1024
+
+    @classmethod
+    def from_env(cls) -> WaitingPolicy:
+        days = os.environ.get(DAYS_ENV, "").strip()
+        quota = os.environ.get(QUOTA_ENV, "").strip()
+        try:
+            return cls(float(days) if days else cls.days, int(quota) if quota else cls.quota_mb)
+        except ValueError as error:
+            message = f"{DAYS_ENV} must be a number of days, {QUOTA_ENV} whole MB"
+            raise ValueError(message) from error
+
+
+def held_dir(incoming: Path, submission_id: str) -> Path:
+    return incoming / "_pending" / submission_id
+
+
+def hold(incoming: Path, submission_id: str, path: Path) -> None:
+    """Keep a waiting submission's file (under the platform's name for it) until confirmed."""
+    folder = held_dir(incoming, submission_id)
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(path, folder / path.name)
+
+
+def held_file(incoming: Path, submission_id: str) -> Path | None:
+    folder = held_dir(incoming, submission_id)
+    files = sorted(p for p in folder.iterdir() if p.is_file()) if folder.is_dir() else []
+    return files[0] if files else None
+
+
+def release(incoming: Path, submission_id: str) -> None:
+    shutil.rmtree(held_dir(incoming, submission_id), ignore_errors=True)
+
+
+def held_bytes(engine: Engine, incoming: Path, org: str) -> int:
+    """Bytes held for `org`'s submissions still waiting (or being confirmed)."""
+    with database.session(engine) as s:
+        ids = s.scalars(
+            select(Submission.id).where(
+                Submission.org_code == org, Submission.status.in_((WAITING, CONFIRMING))
+            )
+        ).all()
+    total = 0
+    for sid in ids:
+        file = held_file(incoming, sid)
+        total += file.stat().st_size if file is not None else 0
+    return total
+
+
+def quota_refusal(
+    engine: Engine, incoming: Path, org: str, adding: int, policy: WaitingPolicy
+) -> str | None:
+    """Why holding `adding` more bytes for `org` would break its quota, or None if it fits."""
+    held = held_bytes(engine, incoming, org)
+    if held + adding <= policy.quota_mb * MB:
+        return None
+    return (
+        f"organisation {org} already has {mb(held)} of files waiting for confirmation and this "
+        f"{mb(adding)} upload would take it over its {policy.quota_mb:,} MB quota for waiting "
+        "files; confirm or resubmit with confirm=true, or wait for waiting ones to expire"
+    )
+
+
+def claim(engine: Engine, submission_id: str) -> bool:
+    """Mark a waiting submission as being confirmed; False when it is not waiting (any more)."""
+    with database.session(engine) as s:
+        done = s.execute(
+            update(Submission)
+            .where(Submission.id == submission_id, Submission.status == WAITING)
+            .values(status=CONFIRMING)
+        )
+        return done.rowcount == 1
+
+
+def unclaim(engine: Engine, submission_id: str) -> None:
+    """A confirmation that did not store anything: the submission is waiting again."""
+    with database.session(engine) as s:
+        s.execute(
+            update(Submission)
+            .where(Submission.id == submission_id, Submission.status == CONFIRMING)
+            .values(status=WAITING)
+        )
+
+
+def confirmed(engine: Engine, incoming: Path, submission_id: str, by: str) -> None:
+    """The claimed submission was stored as submission `by`: mark it and drop its file."""
+    with database.session(engine) as s:
+        waiting = s.get(Submission, submission_id)
+        if waiting is not None:
+            waiting.status = "confirmed"
+            waiting.report = {**waiting.report, "confirmed_by": by}
+    release(incoming, submission_id)
+
+
+def expire(
+    engine: Engine,
+    incoming: Path,
+    policy: WaitingPolicy,
+    *,
+    actor: str = "system:expiry",
+    now: datetime | None = None,
+) -> list[str]:
+    """Expire submissions waiting longer than the policy allows (status `expired`, audited,
+    file removed), and remove held files no waiting submission owns; the expired ids."""
+    cutoff = (now or utcnow()) - timedelta(days=policy.days)
+    with database.session(engine) as s:
+        old = s.scalars(
+            select(Submission.id).where(
+                Submission.status == WAITING, Submission.received_at < cutoff
+            )
+        ).all()
+    expired = [sid for sid in old if _expire_one(engine, sid, actor, policy)]
+    for sid in expired:
+        release(incoming, sid)
+    _remove_orphans(engine, incoming)
+    return expired
+
+
+def _expire_one(engine: Engine, submission_id: str, actor: str, policy: WaitingPolicy) -> bool:
+    with database.session(engine) as s:
+        done = s.execute(
+            update(Submission)
+            .where(Submission.id == submission_id, Submission.status == WAITING)
+            .values(status=EXPIRED)
+        )
+        if done.rowcount != 1:
+            return False  # confirmed or claimed meanwhile
+        s.add(
+            AuditEvent(
+                actor=actor,
+                action="submission.expired",
+                subject=submission_id,
+                detail={"waited_longer_than_days": policy.days},
+            )
+        )
+        return True
+
+
+def _remove_orphans(engine: Engine, incoming: Path) -> None:
+    """Held folders whose submission is not waiting: left by a crash between steps."""
+    root = incoming / "_pending"
+    folders = [p for p in root.iterdir() if p.is_dir()] if root.is_dir() else []
+    if not folders:
+        return
+    with database.session(engine) as s:
+        live = set(
+            s.scalars(
+                select(Submission.id).where(
+                    Submission.id.in_([p.name for p in folders]),
+                    Submission.status.in_((WAITING, CONFIRMING)),
+                )
+            ).all()
+        )
+    for folder in folders:
+        if folder.name not in live:
+            shutil.rmtree(folder, ignore_errors=True)
