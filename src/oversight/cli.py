@@ -39,9 +39,14 @@ from oversight.synth.command import synth_command  # noqa: E402
 
 app.command("synth")(synth_command)
 
-from oversight.collect.submit_command import submit_command, token_app  # noqa: E402
+from oversight.collect.submit_command import (  # noqa: E402
+    expire_waiting_command,
+    submit_command,
+    token_app,
+)
 
 app.command("submit")(submit_command)
+app.command("expire-waiting")(expire_waiting_command)
 app.add_typer(token_app, name="token")
 
 from oversight.stats.spc_cli import spc_command  # noqa: E402

@@ -34,16 +34,16 @@ class WaitingPolicy:
     have held meanwhile. Defaults 14 days and 1024 MB; set by environment variables."""
 
     days: float = 14
-    quota_mb: int = 1024
+    quota_mb: float = 1024
 
     @classmethod
     def from_env(cls) -> WaitingPolicy:
         days = os.environ.get(DAYS_ENV, "").strip()
         quota = os.environ.get(QUOTA_ENV, "").strip()
         try:
-            return cls(float(days) if days else cls.days, int(quota) if quota else cls.quota_mb)
+            return cls(float(days) if days else cls.days, float(quota) if quota else cls.quota_mb)
         except ValueError as error:
-            message = f"{DAYS_ENV} must be a number of days, {QUOTA_ENV} whole MB"
+            message = f"{DAYS_ENV} must be a number of days, {QUOTA_ENV} a number of MB"
             raise ValueError(message) from error
 
 
@@ -92,7 +92,7 @@ def quota_refusal(
         return None
     return (
         f"organisation {org} already has {mb(held)} of files waiting for confirmation and this "
-        f"{mb(adding)} upload would take it over its {policy.quota_mb:,} MB quota for waiting "
+        f"{mb(adding)} upload would take it over its {policy.quota_mb:g} MB quota for waiting "
         "files; confirm or resubmit with confirm=true, or wait for waiting ones to expire"
     )
 

@@ -1,0 +1,304 @@
+"""Hostile submissions (issue 16 items 3-5): client file names never become paths, deep JSON
+is a 400, waiting submissions expire and have a quota, and concurrent confirms of one waiting
+submission give one 201 and 409s. Each test failed (500 or worse) before the fix."""
+
+from __future__ import annotations
+
+import threading
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy import select, update
+from test_limits import FIELDS, csv_bytes, form, post_parts
+from typer.testing import CliRunner
+
+from oversight.catalogue import load
+from oversight.cli import app as cli_app
+from oversight.collect import api, tokens, waiting
+from oversight.collect.upload_names import display_name, stored_name
+from oversight.store import database
+from oversight.store.lake import Lake
+from oversight.store.models import AuditEvent, Submission, utcnow
+from oversight.store.testing import database_url
+
+__all__ = ["database_url"]
+
+
+@pytest.fixture(scope="module")
+def catalogue() -> Any:
+    return load()
+
+
+def build(tmp_path: Path, url: str, catalogue: Any, **policy: float) -> dict[str, Any]:
+    engine = database.connect(url)
+    svc = api.Services(
+        engine,
+        Lake(tmp_path / "lake"),
+        catalogue,
+        tmp_path / "incoming",
+        waiting.WaitingPolicy(**policy),
+    )
+    app = FastAPI()
+    app.include_router(api.router)
+    app.dependency_overrides[api.services] = lambda: svc
+    qmj = {"Authorization": f"Bearer {tokens.create('qmj-bi', 'QMJ', engine=engine)}"}
+    return {"app": app, "client": TestClient(app), "svc": svc, "qmj": qmj}
+
+
+@pytest.fixture
+def setup(tmp_path: Path, database_url: str, catalogue: Any) -> dict[str, Any]:
+    return build(tmp_path, database_url, catalogue)
+
+
+# -- item 3: the platform names the stored file; the client's name is cleaned metadata ------
+
+HOSTILE_NAMES = ["..", ".", "/", "foo/..", "gp\x00.csv", "x" * 300 + ".csv", "a\\..\\b.csv"]
+
+
+@pytest.mark.parametrize("name", HOSTILE_NAMES, ids=repr)
+def test_hostile_multipart_file_names_are_accepted_as_plain_metadata(setup, name) -> None:
+    response = post_parts(setup["client"], setup["qmj"], form(name, csv_bytes(1)))
+    assert response.status_code == 201, response.text
+    sid = response.json()["submission_id"]
+    got = setup["client"].get(f"/api/v1/submissions/{sid}", headers=setup["qmj"]).json()
+    shown = got["file_name"]
+    assert shown == display_name(name)
+    assert "\x00" not in shown and "/" not in shown and "\\" not in shown
+    assert 0 < len(shown) <= 200 and shown not in {".", ".."}
+    incoming = setup["svc"].incoming
+    assert [p.name for p in incoming.iterdir()] == []  # the scratch folder is gone
+
+
+def test_display_names_drop_controls_and_paths_and_keep_the_extension() -> None:
+    assert display_name("../../etc/passwd") == "passwd"
+    assert display_name("C:\\Users\\me\\gp.csv") == "gp.csv"
+    assert display_name("gp\r\n\x1b[31m.csv") == "gp[31m.csv"
+    assert display_name("evil\u202ecsv.exe") == "evilcsv.exe"  # bidi override removed
+    assert display_name("") == display_name(None) == "upload"
+    long = display_name("y" * 500 + ".xlsx")
+    assert len(long) == 200 and long.endswith(".xlsx")
+
+
+def test_stored_names_are_chosen_by_the_platform() -> None:
+    assert stored_name("gp.CSV") == "upload.csv"
+    assert stored_name("gp.xlsx") == "upload.xlsx"
+    assert stored_name("passwd") == "upload"
+    assert stored_name("x.sh") == "upload"
+
+
+def test_a_waiting_file_is_held_under_the_platform_name(setup) -> None:
+    sid = _make_waiting(setup, via_file="../../../etc/cron.d/x.csv")
+    held = waiting.held_file(setup["svc"].incoming, sid)
+    assert held is not None and held.name == "upload.csv"
+    assert held.parent == setup["svc"].incoming / "_pending" / sid
+
+
+# -- item 4: deep JSON ----------------------------------------------------------------------
+
+
+def test_json_nested_100000_deep_is_a_plain_400(setup) -> None:
+    deep = "[" * 100_000 + "]" * 100_000
+    body = '{"collection":"gp_appointments_return","org":"QMJ","period":"2024-06","records":'
+    response = setup["client"].post(
+        "/api/v1/submissions",
+        content=(body + deep + "}").encode(),
+        headers={**setup["qmj"], "Content-Type": "application/json"},
+    )
+    assert response.status_code == 400
+    assert response.json()["detail"] == "the JSON body is nested too deeply to read"
+
+
+def test_a_json_file_nested_100000_deep_is_rejected_with_a_format_issue(setup) -> None:
+    deep = ("[" * 100_000 + "]" * 100_000).encode()
+    response = post_parts(setup["client"], setup["qmj"], form("deep.json", deep))
+    assert response.status_code == 422
+    issue = response.json()["report"]["issues"][0]
+    assert issue["rule"] == "format" and "nested too deeply" in issue["message"]
+
+
+def test_a_body_that_is_not_json_is_a_plain_400(setup) -> None:
+    response = setup["client"].post(
+        "/api/v1/submissions",
+        content=b'{"records": [1e1,',
+        headers={**setup["qmj"], "Content-Type": "application/json"},
+    )
+    assert response.status_code == 400
+    assert response.json()["detail"].startswith("the body is not valid JSON (")
+
+
+# -- item 5: waiting submissions expire, with a quota ------------------------------------
+
+
+def _records(month: str, appointments: int) -> dict[str, Any]:
+    row = {
+        "icb_code": "QMJ",
+        "period": f"{month}-01",
+        "appointments": appointments,
+        "appointments_within_2_weeks": appointments // 2,
+    }
+    return {**FIELDS, "period": month, "records": [row]}
+
+
+def _history(setup: dict[str, Any]) -> None:
+    months = [f"2023-{m:02d}" for m in range(6, 13)] + [f"2024-{m:02d}" for m in range(1, 6)]
+    for i, month in enumerate(months):
+        done = setup["client"].post(
+            "/api/v1/submissions", json=_records(month, 1000 + i % 3), headers=setup["qmj"]
+        )
+        assert done.status_code == 201, done.json()
+
+
+def _make_waiting(setup: dict[str, Any], via_file: str | None = None) -> str:
+    """A submission waiting for confirmation (an outlier against 12 months of history)."""
+    if not list(setup["svc"].lake.root.glob("gp_appointments/*")):
+        _history(setup)
+    if via_file is None:
+        response = setup["client"].post(
+            "/api/v1/submissions", json=_records("2024-06", 9000), headers=setup["qmj"]
+        )
+    else:
+        row = b"QMJ,2024-06-01,9000,4500\n"
+        content = b"icb_code,period,appointments,appointments_within_2_weeks\n" + row
+        response = post_parts(setup["client"], setup["qmj"], form(via_file, content))
+    assert response.status_code == 202, response.text
+    return response.json()["submission_id"]
+
+
+def _age(setup: dict[str, Any], sid: str, days: float) -> None:
+    with database.session(setup["svc"].engine) as s:
+        s.execute(
+            update(Submission)
+            .where(Submission.id == sid)
+            .values(received_at=utcnow() - timedelta(days=days))
+        )
+
+
+def test_an_expired_submission_loses_its_file_and_confirming_it_is_410(setup) -> None:
+    sid = _make_waiting(setup)
+    svc = setup["svc"]
+    assert waiting.held_file(svc.incoming, sid) is not None
+    assert waiting.expire(svc.engine, svc.incoming, svc.waiting) == []  # 0 days old: stays
+    _age(setup, sid, 15)
+    confirm = setup["client"].post(f"/api/v1/submissions/{sid}/confirm", headers=setup["qmj"])
+    assert confirm.status_code == 410
+    assert confirm.json()["detail"] == (
+        f"submission {sid} waited more than 14 days for confirmation and expired; its file has "
+        "been removed: submit it again"
+    )
+    got = setup["client"].get(f"/api/v1/submissions/{sid}", headers=setup["qmj"]).json()
+    assert got["status"] == "expired"
+    assert not waiting.held_dir(svc.incoming, sid).exists()
+    with database.session(svc.engine) as s:
+        audit = s.scalars(select(AuditEvent).where(AuditEvent.subject == sid)).all()
+    assert [a.action for a in audit if a.action == "submission.expired"] == ["submission.expired"]
+    assert next(a.actor for a in audit if a.action == "submission.expired") == "system:expiry"
+
+
+def test_each_submit_expires_old_waiting_submissions(setup) -> None:
+    sid = _make_waiting(setup)
+    _age(setup, sid, 14.5)
+    post_parts(setup["client"], setup["qmj"], form("gp.csv", csv_bytes(1)))
+    with database.session(setup["svc"].engine) as s:
+        assert s.get(Submission, sid).status == "expired"
+    assert not waiting.held_dir(setup["svc"].incoming, sid).exists()
+
+
+def test_the_api_expires_waiting_submissions_at_startup(setup) -> None:
+    sid = _make_waiting(setup)
+    _age(setup, sid, 20)
+    orphan = waiting.held_dir(setup["svc"].incoming, "not-a-submission")
+    orphan.mkdir(parents=True)
+    (orphan / "upload.csv").write_bytes(b"x")
+    with TestClient(setup["app"]):  # runs the lifespan: startup
+        pass
+    with database.session(setup["svc"].engine) as s:
+        assert s.get(Submission, sid).status == "expired"
+    assert not waiting.held_dir(setup["svc"].incoming, sid).exists()
+    assert not orphan.exists()
+
+
+def test_the_expiry_is_configurable(tmp_path, catalogue, monkeypatch) -> None:
+    monkeypatch.setenv(waiting.DAYS_ENV, "2")
+    monkeypatch.setenv(waiting.QUOTA_ENV, "5")
+    assert waiting.WaitingPolicy.from_env() == waiting.WaitingPolicy(days=2, quota_mb=5)
+    monkeypatch.setenv(waiting.DAYS_ENV, "soon")
+    with pytest.raises(ValueError, match="number of days"):
+        waiting.WaitingPolicy.from_env()
+    setup = build(tmp_path, f"sqlite:///{tmp_path / 'db'}", catalogue, days=1)
+    sid = _make_waiting(setup)
+    _age(setup, sid, 1.5)
+    svc = setup["svc"]
+    assert waiting.expire(svc.engine, svc.incoming, svc.waiting) == [sid]
+
+
+def test_an_operator_expires_waiting_submissions_from_the_command_line(
+    tmp_path, catalogue, monkeypatch
+) -> None:
+    home = tmp_path / "home"
+    monkeypatch.setenv("OVERSIGHT_HOME", str(home))
+    monkeypatch.delenv("OVERSIGHT_DATABASE_URL", raising=False)
+    database.dispose()
+    setup = build(home, f"sqlite:///{home / 'oversight.db'}", catalogue)
+    sid = _make_waiting(setup)
+    _age(setup, sid, 30)
+    result = CliRunner().invoke(cli_app, ["expire-waiting"])
+    assert result.exit_code == 0, result.output
+    assert f"expired {sid}" in result.output
+    with database.session(setup["svc"].engine) as s:
+        assert s.get(Submission, sid).status == "expired"
+        actors = s.scalars(select(AuditEvent.actor).where(AuditEvent.subject == sid)).all()
+    assert any(a.startswith("cli:") for a in actors)
+    assert not waiting.held_dir(home / "incoming", sid).exists()
+    database.dispose()
+
+
+def test_a_full_quota_of_waiting_files_is_413_naming_it(tmp_path, database_url, catalogue):
+    setup = build(tmp_path, database_url, catalogue, quota_mb=0.0002)  # ~210 bytes
+    first = _make_waiting(setup)
+    held = waiting.held_file(setup["svc"].incoming, first).stat().st_size
+    assert held < 210 < 2 * held
+    again = setup["client"].post(
+        "/api/v1/submissions", json=_records("2024-06", 9000), headers=setup["qmj"]
+    )
+    assert again.status_code == 413
+    detail = again.json()["detail"]
+    assert detail.startswith("organisation QMJ already has ")
+    assert "over its 0.0002 MB quota for waiting files" in detail
+    sure = setup["client"].post(
+        "/api/v1/submissions",
+        json={**_records("2024-06", 9000), "confirm": True},
+        headers=setup["qmj"],
+    )
+    assert sure.status_code == 201  # nothing to hold: the quota does not apply
+
+
+# -- item 4: concurrent confirms ------------------------------------------------------------
+
+
+def test_concurrent_confirms_of_one_waiting_submission_give_one_201_and_409s(setup) -> None:
+    sid = _make_waiting(setup)
+    url = f"/api/v1/submissions/{sid}/confirm"
+    start = threading.Barrier(4)
+    codes: list[int] = []
+
+    def confirm() -> None:
+        client = TestClient(setup["app"])
+        start.wait()
+        codes.append(client.post(url, headers=setup["qmj"]).status_code)
+
+    threads = [threading.Thread(target=confirm) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(codes) == [201, 409, 409, 409]
+    with database.session(setup["svc"].engine) as s:
+        assert s.get(Submission, sid).status == "confirmed"
+        stored = s.scalars(
+            select(Submission).where(Submission.period == "2024-06", Submission.created_revision)
+        ).all()
+    assert len(stored) == 1
