@@ -302,3 +302,12 @@ def test_concurrent_confirms_of_one_waiting_submission_give_one_201_and_409s(set
             select(Submission).where(Submission.period == "2024-06", Submission.created_revision)
         ).all()
     assert len(stored) == 1
+
+
+def test_a_format_failure_names_the_file_as_the_submitter_named_it(setup) -> None:
+    response = post_parts(setup["client"], setup["qmj"], form("../Q1 return.xlsx", b"PK\x03\x04x"))
+    assert response.status_code == 422
+    issue = response.json()["report"]["issues"][0]
+    assert issue["file"] == "Q1 return.xlsx"
+    assert issue["message"].startswith("Q1 return.xlsx: ")
+    assert "upload" not in issue["message"]

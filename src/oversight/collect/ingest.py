@@ -269,7 +269,8 @@ def _stream(
         return None
     except FormatError as error:
         writer.abort()
-        return format_failure(ctx.file_name, str(error))
+        # named as the submitter named it, not by the platform's name for the stored upload
+        return format_failure(ctx.file_name, f"{ctx.file_name}: {error.reason}")
     except BaseException:
         writer.abort()
         raise

@@ -96,8 +96,14 @@ def _fastexcel(path: Path, sheet: str | int, max_rows: int | None) -> pa.RecordB
         reader = fastexcel.read_excel(str(path))
         loaded = reader.load_sheet(sheet, dtypes="string", eager=True, n_rows=n_rows)
     except fastexcel.FastExcelError as exc:
-        raise FormatError(path, f"not a readable Excel file: {exc}") from exc
+        raise FormatError(path, f"not a readable Excel file: {_reason(exc, path)}") from exc
     return pa.record_batch(loaded) if not isinstance(loaded, pa.RecordBatch) else loaded
+
+
+def _reason(exc: Exception, path: Path) -> str:
+    """The library's first line, without the server's path to the stored upload."""
+    lines = str(exc).strip().splitlines() or [type(exc).__name__]
+    return lines[0].replace(str(path), "the file").strip()
 
 
 def _cell_text(value: Any) -> str | None:
@@ -123,7 +129,7 @@ def read_with_openpyxl(
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=False)
     except Exception as exc:  # openpyxl raises many unrelated types for a bad file
-        raise FormatError(path, f"not a readable Excel file: {exc}") from exc
+        raise FormatError(path, f"not a readable Excel file: {_reason(exc, path)}") from exc
     try:
         ws = book[sheet] if isinstance(sheet, str) else book.worksheets[sheet or 0]
         rows = ws.iter_rows(values_only=True)
