@@ -11,7 +11,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from python_multipart.exceptions import FormParserError
 from python_multipart.multipart import MultipartParser, parse_options_header
@@ -19,6 +19,9 @@ from starlette.requests import ClientDisconnect, Request
 
 from oversight.collect.limits import ByteCap
 from oversight.collect.upload_names import display_name, stored_name
+
+if TYPE_CHECKING:
+    from python_multipart.multipart import MultipartCallbacks
 
 CapFor = Callable[[str | None], ByteCap]
 MAX_FIELDS = 32
@@ -123,7 +126,7 @@ class _Form:
         self._disposition = b""
         self._value = bytearray()
 
-    def callbacks(self) -> dict[str, Any]:
+    def callbacks(self) -> MultipartCallbacks:
         return {
             "on_part_begin": self._part_begin,
             "on_header_field": lambda data, start, end: self._add_header(0, data[start:end]),

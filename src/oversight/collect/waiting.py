@@ -14,8 +14,9 @@ import shutil
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import Engine, select, update
+from sqlalchemy import CursorResult, Engine, Result, Update, select, update
 
 from oversight.collect.formats.bounds import MB, mb
 from oversight.store import database
@@ -100,22 +101,27 @@ def quota_refusal(
 def claim(engine: Engine, submission_id: str) -> bool:
     """Mark a waiting submission as being confirmed; False when it is not waiting (any more)."""
     with database.session(engine) as s:
-        done = s.execute(
-            update(Submission)
-            .where(Submission.id == submission_id, Submission.status == WAITING)
-            .values(status=CONFIRMING)
-        )
-        return done.rowcount == 1
+        return _changed(s.execute(_move(submission_id, WAITING, CONFIRMING)))
+
+
+def _move(submission_id: str, before: str, after: str) -> Update:
+    """One conditional UPDATE: the row changes only if it is still `before`."""
+    return (
+        update(Submission)
+        .where(Submission.id == submission_id, Submission.status == before)
+        .values(status=after)
+    )
+
+
+def _changed(result: Result[Any]) -> bool:
+    assert isinstance(result, CursorResult)
+    return result.rowcount == 1
 
 
 def unclaim(engine: Engine, submission_id: str) -> None:
     """A confirmation that did not store anything: the submission is waiting again."""
     with database.session(engine) as s:
-        s.execute(
-            update(Submission)
-            .where(Submission.id == submission_id, Submission.status == CONFIRMING)
-            .values(status=WAITING)
-        )
+        s.execute(_move(submission_id, CONFIRMING, WAITING))
 
 
 def confirmed(engine: Engine, incoming: Path, submission_id: str, by: str) -> None:
@@ -154,12 +160,7 @@ def expire(
 
 def _expire_one(engine: Engine, submission_id: str, actor: str, policy: WaitingPolicy) -> bool:
     with database.session(engine) as s:
-        done = s.execute(
-            update(Submission)
-            .where(Submission.id == submission_id, Submission.status == WAITING)
-            .values(status=EXPIRED)
-        )
-        if done.rowcount != 1:
+        if not _changed(s.execute(_move(submission_id, WAITING, EXPIRED))):
             return False  # confirmed or claimed meanwhile
         s.add(
             AuditEvent(
