@@ -45,7 +45,7 @@ def build(tmp_path: Path, url: str, catalogue: Any, **policy: float) -> dict[str
     app = FastAPI()
     app.include_router(api.router)
     app.dependency_overrides[api.services] = lambda: svc
-    qmj = {"Authorization": f"Bearer {tokens.create('qmj-bi', 'QMJ', engine=engine)}"}
+    qmj = {"Authorization": f"Bearer {tokens.create('nhse', None, 'admin', engine=engine)}"}
     return {"app": app, "client": TestClient(app), "svc": svc, "qmj": qmj}
 
 

@@ -32,7 +32,7 @@ from oversight.store.testing import database_url
 
 __all__ = ["database_url"]
 
-COLLECTION = "gp_appointments_return"
+COLLECTION = "gp_appointments_return"  # sent by NHS England: a national (admin) token sends it
 FIELDS = {"collection": COLLECTION, "org": "QMJ", "period": "2024-06"}
 HEADER = "icb_code,period,appointments,appointments_within_2_weeks\n"
 ROW = "QMJ,2024-06-01,1000,800\n"
@@ -58,7 +58,7 @@ def make_client(tmp_path: Path, url: str, catalogue: Any) -> tuple[TestClient, a
     app = FastAPI()
     app.include_router(api.router)
     app.dependency_overrides[api.services] = lambda: svc
-    headers = {"Authorization": f"Bearer {tokens.create('qmj-bi', 'QMJ', engine=engine)}"}
+    headers = {"Authorization": f"Bearer {tokens.create('nhse', None, 'admin', engine=engine)}"}
     return TestClient(app), svc, headers
 
 
