@@ -311,3 +311,33 @@ def test_a_format_failure_names_the_file_as_the_submitter_named_it(setup) -> Non
     assert issue["file"] == "Q1 return.xlsx"
     assert issue["message"].startswith("Q1 return.xlsx: ")
     assert "upload" not in issue["message"]
+
+
+@pytest.mark.parametrize(
+    ("parts", "detail"),
+    [
+        ([("collection", None, b"x")], "multipart submissions need a `file` part"),
+        (
+            [("file", "a.csv", csv_bytes(1)), ("file", "b.csv", csv_bytes(1))],
+            "send exactly one file, in the part named `file`",
+        ),
+        ([("other", "a.csv", csv_bytes(1))], "send exactly one file, in the part named `file`"),
+        ([(f"f{i}", None, b"x") for i in range(40)], "a submission has at most 32 form fields"),
+        ([("org", None, b"x" * 70_000)], "form field 'org' is longer than 65536 bytes"),
+    ],
+    ids=["no file", "two files", "misnamed file", "too many fields", "long field"],
+)
+def test_multipart_bodies_that_are_not_submissions_are_plain_400s(setup, parts, detail) -> None:
+    response = post_parts(setup["client"], setup["qmj"], parts)
+    assert response.status_code == 400
+    assert response.json()["detail"] == detail
+
+
+def test_a_multipart_body_without_a_boundary_is_a_plain_400(setup) -> None:
+    response = setup["client"].post(
+        "/api/v1/submissions",
+        content=b"--x\r\n",
+        headers={**setup["qmj"], "Content-Type": "multipart/form-data"},
+    )
+    assert response.status_code == 400
+    assert response.json()["detail"] == "the multipart body has no boundary"
