@@ -57,11 +57,10 @@ def serve(home: Path, port: int, limit_mb: int) -> None:
     import uvicorn
     from fastapi import FastAPI
 
-    from oversight import config
     from oversight.catalogue import load
     from oversight.collect import api
-    from oversight.store import database
-    from oversight.store.lake import Lake
+    from oversight.home import Home
+    from oversight.publish.web.routes import ROUTES, mount
 
     catalogue = load()
     coll = catalogue.collections[COLLECTION]
@@ -70,14 +69,10 @@ def serve(home: Path, port: int, limit_mb: int) -> None:
         changed = coll.model_copy(update={"limits": limits})
         collections = MappingProxyType({**catalogue.collections, COLLECTION: changed})
         catalogue = dataclasses.replace(catalogue, collections=collections)
-    svc = api.Services(
-        database.connect(config.database_url(home)),
-        Lake(config.lake_dir(home)),
-        catalogue,
-        home / "incoming",
-    )
+    where = Home.at(home)
+    svc = api.Services(where.database(), where.lake(), catalogue, where.incoming_dir)
     app = FastAPI()
-    app.include_router(api.router)
+    mount(app, [r for r in ROUTES if r[1].startswith("/api/v1/submissions")])
     app.dependency_overrides[api.services] = lambda: svc
     uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning")
 
@@ -332,12 +327,11 @@ def understate_sheet(path: Path, declared: int) -> None:
 def run_case(case: str, work: Path, limit_mb: int, providers: list[str]) -> dict:
     home = work / f"home-{case}"
     home.mkdir()
-    os.environ["OVERSIGHT_HOME"] = str(home)
-    from oversight import config
     from oversight.collect import tokens
+    from oversight.home import Home
     from oversight.store import database
 
-    engine = database.connect(config.database_url(home))
+    engine = Home.at(home).database()
     headers = {"Authorization": f"Bearer {tokens.create('bench', ORG, engine=engine)}"}
     database.dispose()
     body, sent, extra = _upload(case, work, limit_mb, providers)

@@ -8,8 +8,12 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from oversight.home import Home
+
+if TYPE_CHECKING:
+    from oversight.collect.waiting import WaitingPolicy
 
 HOME_ENV = "OVERSIGHT_HOME"
 DATABASE_URL_ENV = "OVERSIGHT_DATABASE_URL"
@@ -17,6 +21,8 @@ ENGINE_ENV = "OVERSIGHT_ENGINE"
 TOKEN_ENV = "OVERSIGHT_TOKEN"
 """The API token `oversight submit --token` defaults to (Typer reads it for that option)."""
 SPARK_LOCAL_IP_ENV = "SPARK_LOCAL_IP"
+WAITING_DAYS_ENV = "OVERSIGHT_WAITING_DAYS"
+WAITING_QUOTA_ENV = "OVERSIGHT_WAITING_QUOTA_MB"
 DEFAULT_HOME = Path.home() / ".oversight"
 ENGINES = ("duckdb", "spark")
 
@@ -43,3 +49,21 @@ def keep_spark_on_loopback() -> None:
     """Bind a local Spark session to loopback unless SPARK_LOCAL_IP already says otherwise
     (Spark reads it from the environment of the JVM it starts)."""
     os.environ.setdefault(SPARK_LOCAL_IP_ENV, "127.0.0.1")
+
+
+def waiting_policy() -> WaitingPolicy:
+    """How long submissions may wait for confirmation ($OVERSIGHT_WAITING_DAYS, default 14)
+    and how many MB of waiting files one organisation may have ($OVERSIGHT_WAITING_QUOTA_MB,
+    default 1024). ValueError, naming the variable, for a value that is not a number."""
+    from oversight.collect.waiting import WaitingPolicy
+
+    days = os.environ.get(WAITING_DAYS_ENV, "").strip()
+    quota = os.environ.get(WAITING_QUOTA_ENV, "").strip()
+    try:
+        return WaitingPolicy(
+            float(days) if days else WaitingPolicy.days,
+            float(quota) if quota else WaitingPolicy.quota_mb,
+        )
+    except ValueError as error:
+        message = f"{WAITING_DAYS_ENV} must be a number of days, {WAITING_QUOTA_ENV} of MB"
+        raise ValueError(message) from error

@@ -16,10 +16,12 @@ from sqlalchemy import select, update
 from test_limits import FIELDS, csv_bytes, form, post_parts
 from typer.testing import CliRunner
 
+from oversight import config
 from oversight.catalogue import load
 from oversight.cli import app as cli_app
 from oversight.collect import api, tokens, waiting
 from oversight.collect.upload_names import display_name, stored_name
+from oversight.publish.web.routes import ROUTES, mount
 from oversight.store import database
 from oversight.store.lake import Lake
 from oversight.store.models import AuditEvent, Submission, utcnow
@@ -42,8 +44,8 @@ def build(tmp_path: Path, url: str, catalogue: Any, **policy: float) -> dict[str
         tmp_path / "incoming",
         waiting.WaitingPolicy(**policy),
     )
-    app = FastAPI()
-    app.include_router(api.router)
+    app = FastAPI(lifespan=api.expire_at_startup)  # as create_app makes it
+    mount(app, [r for r in ROUTES if r[1].startswith("/api/v1/submissions")])
     app.dependency_overrides[api.services] = lambda: svc
     qmj = {"Authorization": f"Bearer {tokens.create('nhse', None, 'admin', engine=engine)}"}
     return {"app": app, "client": TestClient(app), "svc": svc, "qmj": qmj}
@@ -221,13 +223,32 @@ def test_the_api_expires_waiting_submissions_at_startup(setup) -> None:
     assert not orphan.exists()
 
 
+def test_the_portal_expires_waiting_submissions_when_it_starts(tmp_path, catalogue) -> None:
+    """create_app's lifespan is the same sweep, over the app's home."""
+    from oversight.home import Home
+    from oversight.publish.web.app import create_app
+
+    home = Home.at(tmp_path / "home")
+    setup = build(home.root, home.database_url, catalogue)
+    sid = _make_waiting(setup)
+    _age(setup, sid, 20)
+    with TestClient(create_app(home)):
+        pass
+    with database.session(setup["svc"].engine) as s:
+        assert s.get(Submission, sid).status == "expired"
+    assert not waiting.held_dir(home.incoming_dir, sid).exists()
+
+
 def test_the_expiry_is_configurable(tmp_path, catalogue, monkeypatch) -> None:
-    monkeypatch.setenv(waiting.DAYS_ENV, "2")
-    monkeypatch.setenv(waiting.QUOTA_ENV, "5")
-    assert waiting.WaitingPolicy.from_env() == waiting.WaitingPolicy(days=2, quota_mb=5)
-    monkeypatch.setenv(waiting.DAYS_ENV, "soon")
-    with pytest.raises(ValueError, match="number of days"):
-        waiting.WaitingPolicy.from_env()
+    monkeypatch.delenv(config.WAITING_DAYS_ENV, raising=False)
+    monkeypatch.delenv(config.WAITING_QUOTA_ENV, raising=False)
+    assert config.waiting_policy() == waiting.WaitingPolicy(days=14, quota_mb=1024)
+    monkeypatch.setenv(config.WAITING_DAYS_ENV, "2")
+    monkeypatch.setenv(config.WAITING_QUOTA_ENV, "5")
+    assert config.waiting_policy() == waiting.WaitingPolicy(days=2, quota_mb=5)
+    monkeypatch.setenv(config.WAITING_DAYS_ENV, "soon")
+    with pytest.raises(ValueError, match="OVERSIGHT_WAITING_DAYS must be a number of days"):
+        config.waiting_policy()
     setup = build(tmp_path, f"sqlite:///{tmp_path / 'db'}", catalogue, days=1)
     sid = _make_waiting(setup)
     _age(setup, sid, 1.5)
@@ -239,13 +260,12 @@ def test_an_operator_expires_waiting_submissions_from_the_command_line(
     tmp_path, catalogue, monkeypatch
 ) -> None:
     home = tmp_path / "home"
-    monkeypatch.setenv("OVERSIGHT_HOME", str(home))
     monkeypatch.delenv("OVERSIGHT_DATABASE_URL", raising=False)
     database.dispose()
     setup = build(home, f"sqlite:///{home / 'oversight.db'}", catalogue)
     sid = _make_waiting(setup)
     _age(setup, sid, 30)
-    result = CliRunner().invoke(cli_app, ["expire-waiting"])
+    result = CliRunner().invoke(cli_app, ["expire-waiting", "--home", str(home)])
     assert result.exit_code == 0, result.output
     assert f"expired {sid}" in result.output
     with database.session(setup["svc"].engine) as s:

@@ -25,6 +25,7 @@ from oversight.catalogue import load
 from oversight.cli import app as cli_app
 from oversight.collect import api, tokens
 from oversight.collect.formats import FormatError, LimitExceeded, ReadLimits, read_batches
+from oversight.publish.web.routes import ROUTES, mount
 from oversight.store import database
 from oversight.store.lake import Lake
 from oversight.store.models import Submission
@@ -55,8 +56,8 @@ def catalogue() -> Any:
 def make_client(tmp_path: Path, url: str, catalogue: Any) -> tuple[TestClient, api.Services, dict]:
     engine = database.connect(url)
     svc = api.Services(engine, Lake(tmp_path / "lake"), catalogue, tmp_path / "incoming")
-    app = FastAPI()
-    app.include_router(api.router)
+    app = FastAPI(lifespan=api.expire_at_startup)  # as create_app makes it
+    mount(app, [r for r in ROUTES if r[1].startswith("/api/v1/submissions")])
     app.dependency_overrides[api.services] = lambda: svc
     headers = {"Authorization": f"Bearer {tokens.create('nhse', None, 'admin', engine=engine)}"}
     return TestClient(app), svc, headers

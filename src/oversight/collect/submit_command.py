@@ -182,21 +182,19 @@ def describe_issue(issue: dict[str, Any]) -> str:
     )
 
 
-def expire_waiting_command() -> None:
+def expire_waiting_command(home: HomeOption = None) -> None:
     """Expire submissions waiting for confirmation longer than OVERSIGHT_WAITING_DAYS (default
     14) and remove the files the API holds for them (the API also does this at startup and on
     every submission)."""
-    from oversight import config
     from oversight.collect import waiting
-    from oversight.store import database
 
     try:
-        policy = waiting.WaitingPolicy.from_env()
+        policy = config.waiting_policy()
     except ValueError as error:
         raise _usage(str(error)) from error
+    where = resolve_home(home)
     actor = f"cli:{getpass.getuser()}"
-    incoming = config.home() / "incoming"
-    expired = waiting.expire(database.connect(), incoming, policy, actor=actor)
+    expired = waiting.expire(where.database(), where.incoming_dir, policy, actor=actor)
     for submission_id in expired:
         out.print(f"expired {submission_id}")
     out.print(f"{len(expired)} waiting submission(s) older than {policy.days:g} days expired")

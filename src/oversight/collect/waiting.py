@@ -9,7 +9,6 @@ confirms exactly one proceeds (SQLite and PostgreSQL alike).
 
 from __future__ import annotations
 
-import os
 import shutil
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -25,27 +24,16 @@ from oversight.store.models import AuditEvent, Submission, utcnow
 WAITING = "pending_confirmation"
 CONFIRMING = "confirming"
 EXPIRED = "expired"
-DAYS_ENV = "OVERSIGHT_WAITING_DAYS"
-QUOTA_ENV = "OVERSIGHT_WAITING_QUOTA_MB"
 
 
 @dataclass(frozen=True)
 class WaitingPolicy:
     """How long a submission may wait for confirmation, and how much one organisation may
-    have held meanwhile. Defaults 14 days and 1024 MB; set by environment variables."""
+    have held meanwhile: 14 days and 1024 MB unless the edge says otherwise
+    (config.waiting_policy: OVERSIGHT_WAITING_DAYS, OVERSIGHT_WAITING_QUOTA_MB)."""
 
     days: float = 14
     quota_mb: float = 1024
-
-    @classmethod
-    def from_env(cls) -> WaitingPolicy:
-        days = os.environ.get(DAYS_ENV, "").strip()
-        quota = os.environ.get(QUOTA_ENV, "").strip()
-        try:
-            return cls(float(days) if days else cls.days, float(quota) if quota else cls.quota_mb)
-        except ValueError as error:
-            message = f"{DAYS_ENV} must be a number of days, {QUOTA_ENV} a number of MB"
-            raise ValueError(message) from error
 
 
 def held_dir(incoming: Path, submission_id: str) -> Path:

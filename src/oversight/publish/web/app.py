@@ -5,7 +5,8 @@ from __future__ import annotations
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from oversight import __version__
+from oversight import __version__, config
+from oversight.collect import api as submissions
 from oversight.home import Home
 from oversight.publish.web.routes import ROUTES, mount
 from oversight.publish.web.templating import STATIC_DIR, make_templates
@@ -19,8 +20,9 @@ def create_app(home: Home) -> FastAPI:
     if not (STATIC_DIR / "build" / "portal.css").exists():
         raise RuntimeError(f"the portal's stylesheet is missing: {ASSETS_HINT}")
     app = FastAPI(title="ics-oversight", version=__version__, docs_url="/api/docs",
-                  openapi_url="/api/openapi.json")
+                  openapi_url="/api/openapi.json", lifespan=submissions.expire_at_startup)
     app.state.home = home
+    app.state.waiting = config.waiting_policy()
     app.state.templates = make_templates()
     mount(app, ROUTES)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
