@@ -324,6 +324,32 @@ def test_concurrent_confirms_of_one_waiting_submission_give_one_201_and_409s(set
     assert len(stored) == 1
 
 
+def test_a_confirm_that_died_mid_way_expires_instead_of_blocking_for_good(setup) -> None:
+    sid = _make_waiting(setup)
+    svc = setup["svc"]
+    assert waiting.claim(svc.engine, sid)  # a confirming process that was then killed
+    assert waiting.expire(svc.engine, svc.incoming, svc.waiting) == []  # a live claim stays
+    _age(setup, sid, 15)
+    assert waiting.expire(svc.engine, svc.incoming, svc.waiting) == [sid]
+    with database.session(svc.engine) as s:
+        assert s.get(Submission, sid).status == "expired"
+    assert not waiting.held_dir(svc.incoming, sid).exists()
+
+
+def test_an_icb_token_may_not_confirm_a_waiting_national_return(setup) -> None:
+    """gp_appointments_return is sent by NHS England: an ICB's token may neither submit it nor
+    confirm one waiting, even for its own ICB."""
+    sid = _make_waiting(setup)
+    icb = tokens.create("qmj", "QMJ", "submitter", engine=setup["svc"].engine)
+    confirm = setup["client"].post(
+        f"/api/v1/submissions/{sid}/confirm", headers={"Authorization": f"Bearer {icb}"}
+    )
+    assert confirm.status_code == 403
+    assert "sent by NHS England" in confirm.json()["detail"]
+    with database.session(setup["svc"].engine) as s:
+        assert s.get(Submission, sid).status == "pending_confirmation"
+
+
 def test_a_format_failure_names_the_file_as_the_submitter_named_it(setup) -> None:
     response = post_parts(setup["client"], setup["qmj"], form("../Q1 return.xlsx", b"PK\x03\x04x"))
     assert response.status_code == 422

@@ -190,6 +190,10 @@ async def confirm(submission_id: str, who: PrincipalDep, svc: ServicesDep) -> JS
     submission is claimed atomically first: of concurrent confirms one proceeds, the others
     get 409; an expired one gets 410."""
     sub = _own_submission(svc, who, submission_id)
+    sent_by = svc.catalogue.collections[sub.collection].submitter
+    refusal = who.submit_refusal(sub.org_code, sub.collection, sent_by)
+    if refusal:
+        raise HTTPException(403, refusal)
     await run_in_threadpool(_sweep, svc)
     if not await run_in_threadpool(waiting.claim, svc.engine, submission_id):
         raise _not_waiting(svc, submission_id)

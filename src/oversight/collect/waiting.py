@@ -134,28 +134,32 @@ def expire(
     file removed), and remove held files no waiting submission owns; the expired ids."""
     cutoff = (now or utcnow()) - timedelta(days=policy.days)
     with database.session(engine) as s:
-        old = s.scalars(
-            select(Submission.id).where(
-                Submission.status == WAITING, Submission.received_at < cutoff
+        old = s.execute(
+            select(Submission.id, Submission.status).where(
+                Submission.status.in_((WAITING, CONFIRMING)), Submission.received_at < cutoff
             )
         ).all()
-    expired = [sid for sid in old if _expire_one(engine, sid, actor, policy)]
+    # A claim older than the waiting period is a confirm whose process died mid-way: it
+    # expires like any waiting submission instead of blocking the organisation for good.
+    expired = [sid for sid, was in old if _expire_one(engine, sid, was, actor, policy)]
     for sid in expired:
         release(incoming, sid)
     _remove_orphans(engine, incoming)
     return expired
 
 
-def _expire_one(engine: Engine, submission_id: str, actor: str, policy: WaitingPolicy) -> bool:
+def _expire_one(
+    engine: Engine, submission_id: str, was: str, actor: str, policy: WaitingPolicy
+) -> bool:
     with database.session(engine) as s:
-        if not _changed(s.execute(_move(submission_id, WAITING, EXPIRED))):
+        if not _changed(s.execute(_move(submission_id, was, EXPIRED))):
             return False  # confirmed or claimed meanwhile
         s.add(
             AuditEvent(
                 actor=actor,
                 action="submission.expired",
                 subject=submission_id,
-                detail={"waited_longer_than_days": policy.days},
+                detail={"waited_longer_than_days": policy.days, "was": was},
             )
         )
         return True
