@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 
 from oversight.catalogue.models import (
     ICB,
@@ -18,11 +19,13 @@ from oversight.catalogue.models import (
     Provider,
     QualityStatement,
     Region,
+    RuleSet,
     ScoreBand,
     Target,
 )
 from oversight.catalogue.models.targets import standing_national_target
 from oversight.catalogue.problems import Problem
+from oversight.period import Period
 
 
 @dataclass(frozen=True)
@@ -48,6 +51,7 @@ class Catalogue:
     cqc_score_bands: Mapping[str, ScoreBand]
     cqc_limiter_rules: Mapping[str, LimiterRule]
     warnings: tuple[Problem, ...] = field(default=())
+    rule_sets: Mapping[str, RuleSet] = field(default_factory=lambda: MappingProxyType({}))
 
     def organisation(self, code: str) -> Region | ICB | Provider:
         """Any region, ICB (current or merged) or provider by code; KeyError if unknown."""
@@ -101,6 +105,12 @@ class Catalogue:
     def quality_statements_of(self, theme_id: str) -> list[QualityStatement]:
         """CQC quality statements under a theme."""
         return [q for q in self.cqc_quality_statements.values() if q.theme_id == theme_id]
+
+    def rule_set_for(self, org_type: str, quarter: Period) -> RuleSet | None:
+        """The rule set in force for an organisation type in a quarter (the highest version of
+        the latest to come into force), or None when none is."""
+        live = [r for r in self.rule_sets.values() if r.org_type == org_type and r.in_force(quarter)]
+        return max(live, key=lambda r: (Period.parse_quarter(r.in_force_from), r.version), default=None)
 
     def metrics_for(self, collection_id: str) -> list[Metric]:
         """Metrics that use items of a collection."""

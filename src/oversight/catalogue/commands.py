@@ -29,6 +29,7 @@ KINDS = (
     "cqc_evidence_categories",
     "cqc_score_bands",
     "cqc_limiter_rules",
+    "rule_sets",
 )
 
 PathOption = Annotated[

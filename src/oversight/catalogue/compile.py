@@ -9,7 +9,8 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from oversight.catalogue.catalogue import Catalogue
-from oversight.catalogue.files import FILES, RawEntry, read_entries
+from oversight.catalogue.files import FILES, RawEntry, read_entries, read_rule_sets
+from oversight.catalogue.models import RuleSet
 from oversight.catalogue.problems import Problem
 from oversight.catalogue.rules import (
     DEFAULT_MAX_NATIONAL_TARGETS,
@@ -83,6 +84,9 @@ def compile_catalogue(
         raw_by_attr.setdefault(spec.attribute, []).extend(entries)
         models[spec.attribute] = spec.model
         problems.extend(p for p in file_problems if p not in problems)
+    rule_sets, rule_set_problems = read_rule_sets(directory)
+    raw_by_attr["rule_sets"], models["rule_sets"] = rule_sets, RuleSet
+    problems.extend(rule_set_problems)
     tables: dict[str, dict[str, Any]] = {}
     origins: dict[str, dict[str, str]] = {}
     for attribute, raw in raw_by_attr.items():

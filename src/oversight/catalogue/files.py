@@ -21,6 +21,7 @@ from oversight.catalogue.models import (
     Provider,
     QualityStatement,
     Region,
+    RuleSet,
     ScoreBand,
     Target,
 )
@@ -118,3 +119,45 @@ def read_entries(directory: Path, spec: FileSpec) -> tuple[list[RawEntry], list[
         entry_id = str(item.get(spec.id_field, f"#{index + 1}"))
         entries.append(RawEntry(spec.name, entry_id, item))
     return entries, problems
+
+
+RULE_SETS_DIR = "rule_sets"
+RULE_SET_KEY = "rule_set"
+
+
+def read_rule_sets(directory: Path) -> tuple[list[RawEntry], list[Problem]]:
+    """Read every rule set file (rule_sets/<id>.yaml, one rule set under `rule_set`).
+
+    The directory is optional; a file whose name is not its rule set's id is a problem, so a
+    rule set is always found where its id says.
+    """
+    folder = directory / RULE_SETS_DIR
+    if not folder.is_dir():
+        return [], []
+    entries: list[RawEntry] = []
+    problems: list[Problem] = []
+    for path in sorted(folder.glob("*.yaml")):
+        name = f"{RULE_SETS_DIR}/{path.name}"
+        try:
+            doc = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)
+        except yaml.YAMLError as exc:
+            problems.append(Problem(name, "-", f"not valid YAML: {exc}"))
+            continue
+        if not isinstance(doc, dict) or not isinstance(doc.get(RULE_SET_KEY), dict):
+            problems.append(Problem(name, "-", f"top level must be a mapping with {RULE_SET_KEY!r}"))
+            continue
+        if doc.get("schema_version") != SCHEMA_VERSION:
+            problems.append(
+                Problem(
+                    name,
+                    "-",
+                    f"schema_version is {doc.get('schema_version')!r}, expected {SCHEMA_VERSION}",
+                )
+            )
+        data = doc[RULE_SET_KEY]
+        entry_id = str(data.get("id", path.stem))
+        if entry_id != path.stem:
+            problems.append(Problem(name, entry_id, f"file name must be the rule set id ({entry_id}.yaml)"))
+        entries.append(RawEntry(name, entry_id, data))
+    return entries, problems
+

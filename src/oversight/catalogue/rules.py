@@ -279,6 +279,51 @@ def _cqc(s: Sources) -> Iterator[Problem]:
             yield s.problem("cqc_score_bands", ordered[-1][2], f"{scale} bands stop short of 100%")
 
 
+def _better(improvement: str, a: float, b: float) -> bool:
+    """True when `a` is strictly better than `b` for a metric's polarity."""
+    return a > b if improvement == "increase" else a < b
+
+
+def _scored_metric_problems(scored: Any, improvement: str) -> Iterator[str]:
+    """Bookends and brackets the wrong way round for the metric's polarity."""
+    m = scored.metric
+    if improvement == "neutral":
+        yield f"metric {m} cannot be scored: neither higher nor lower is better"
+        return
+    better = "higher" if improvement == "increase" else "lower"
+    if (
+        scored.standard is not None
+        and scored.floor is not None
+        and not _better(improvement, scored.standard.value, scored.floor.value)
+    ):
+        yield (
+            f"metric {m}: standard {scored.standard.value:g} must be better than floor "
+            f"{scored.floor.value:g} ({better} is better): bookends the wrong way round"
+        )
+    bounds = [b.bound.value for b in scored.brackets if b.bound is not None]
+    if any(not _better(improvement, a, b) for a, b in zip(bounds, bounds[1:], strict=False)):
+        shown = ", ".join(f"{v:g}" for v in bounds)
+        yield (
+            f"metric {m}: bracket bounds {shown} must get worse bracket by bracket "
+            f"({better} is better)"
+        )
+
+
+def _rule_sets(s: Sources) -> Iterator[Problem]:
+    """Rule sets name known metrics that have a better direction, bookends the right way."""
+    metrics = s.tables["metrics"]
+    for rule_id, rule_set in s.tables["rule_sets"].items():
+        for metric_id in rule_set.metric_ids:
+            if not s.known("metrics", metric_id):
+                yield s.problem("rule_sets", rule_id, f"unknown metric {metric_id!r}")
+        for scored in rule_set.metrics:
+            metric = metrics.get(scored.metric)
+            if metric is None:
+                continue
+            for reason in _scored_metric_problems(scored, metric.improvement):
+                yield s.problem("rule_sets", rule_id, reason)
+
+
 def check_references(
     s: Sources,
     max_national_targets: int,
@@ -292,4 +337,5 @@ def check_references(
         *_collections(s),
         *_targets(s, max_national_targets, protected_domains),
         *_cqc(s),
+        *_rule_sets(s),
     ]
