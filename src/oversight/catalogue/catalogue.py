@@ -109,8 +109,12 @@ class Catalogue:
     def rule_set_for(self, org_type: str, quarter: Period) -> RuleSet | None:
         """The rule set in force for an organisation type in a quarter (the highest version of
         the latest to come into force), or None when none is."""
-        live = [r for r in self.rule_sets.values() if r.org_type == org_type and r.in_force(quarter)]
-        return max(live, key=lambda r: (Period.parse_quarter(r.in_force_from), r.version), default=None)
+        live = [
+            r for r in self.rule_sets.values() if r.org_type == org_type and r.in_force(quarter)
+        ]
+        return max(
+            live, key=lambda r: (Period.parse_quarter(r.in_force_from), r.version), default=None
+        )
 
     def metrics_for(self, collection_id: str) -> list[Metric]:
         """Metrics that use items of a collection."""

@@ -21,7 +21,6 @@ from oversight.catalogue.models import (
     Provider,
     QualityStatement,
     Region,
-    RuleSet,
     ScoreBand,
     Target,
 )
@@ -144,7 +143,9 @@ def read_rule_sets(directory: Path) -> tuple[list[RawEntry], list[Problem]]:
             problems.append(Problem(name, "-", f"not valid YAML: {exc}"))
             continue
         if not isinstance(doc, dict) or not isinstance(doc.get(RULE_SET_KEY), dict):
-            problems.append(Problem(name, "-", f"top level must be a mapping with {RULE_SET_KEY!r}"))
+            problems.append(
+                Problem(name, "-", f"top level must be a mapping with {RULE_SET_KEY!r}")
+            )
             continue
         if doc.get("schema_version") != SCHEMA_VERSION:
             problems.append(
@@ -157,7 +158,8 @@ def read_rule_sets(directory: Path) -> tuple[list[RawEntry], list[Problem]]:
         data = doc[RULE_SET_KEY]
         entry_id = str(data.get("id", path.stem))
         if entry_id != path.stem:
-            problems.append(Problem(name, entry_id, f"file name must be the rule set id ({entry_id}.yaml)"))
+            problems.append(
+                Problem(name, entry_id, f"file name must be the rule set id ({entry_id}.yaml)")
+            )
         entries.append(RawEntry(name, entry_id, data))
     return entries, problems
-

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -301,7 +302,7 @@ def _scored_metric_problems(scored: Any, improvement: str) -> Iterator[str]:
             f"{scored.floor.value:g} ({better} is better): bookends the wrong way round"
         )
     bounds = [b.bound.value for b in scored.brackets if b.bound is not None]
-    if any(not _better(improvement, a, b) for a, b in zip(bounds, bounds[1:], strict=False)):
+    if any(not _better(improvement, a, b) for a, b in itertools.pairwise(bounds)):
         shown = ", ".join(f"{v:g}" for v in bounds)
         yield (
             f"metric {m}: bracket bounds {shown} must get worse bracket by bracket "

@@ -10,6 +10,7 @@ it decides is marked provisional. A changed number is a new `version` of the rul
 
 from __future__ import annotations
 
+import itertools
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field, model_validator
@@ -77,7 +78,7 @@ class ScoredMetric(Entry):
             if self.brackets[-1].bound is not None:
                 raise ValueError(f"{self.metric}: the last bracket takes the rest: no bound")
             scores = [b.score for b in self.brackets]
-            if any(a >= b for a, b in zip(scores, scores[1:], strict=False)):
+            if any(a >= b for a, b in itertools.pairwise(scores)):
                 raise ValueError(f"{self.metric}: bracket scores must rise from best to worst")
         return self
 
@@ -99,7 +100,7 @@ class Cut(Entry):
         if self.kind == "thresholds":
             if len(values) != 3:
                 raise ValueError(f"a threshold cut needs 3 thresholds, got {len(values)}")
-            if any(a >= b for a, b in zip(values, values[1:], strict=False)):
+            if any(a >= b for a, b in itertools.pairwise(values)):
                 shown = ", ".join(f"{v:g}" for v in values)
                 raise ValueError(f"thresholds out of order: {shown} (each must exceed the last)")
             if values[0] <= 1 or values[-1] >= 4:
@@ -151,8 +152,8 @@ class Proposal(Entry):
         segs = [s.segment for s in self.steps]
         if not mins or mins[0] != 0:
             raise ValueError("the first proposal step must start at min_themes 0")
-        if any(a >= b for a, b in zip(mins, mins[1:], strict=False)) or any(
-            a >= b for a, b in zip(segs, segs[1:], strict=False)
+        if any(a >= b for a, b in itertools.pairwise(mins)) or any(
+            a >= b for a, b in itertools.pairwise(segs)
         ):
             raise ValueError("proposal steps must rise in both min_themes and segment")
         return self

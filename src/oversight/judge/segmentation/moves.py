@@ -1,0 +1,273 @@
+"""What would move an organisation to each adjacent segment: computed by search, never written.
+
+For a scored rule set, for each metric the organisation has a value on, the segment as a
+function of that one value (every other organisation's values held fixed) is a step function:
+it changes only where the value crosses another organisation's value, the standard, the floor
+or a bracket bound, and it never gets worse as the value gets better (an organisation passing
+another also lowers the other's percentile). So the candidates are those breakpoints: reached
+exactly when improving (a tie takes the best score of its cluster, meeting a bookend counts),
+passed strictly when worsening. Bisection over the candidates, ordered by distance, finds the
+nearest one that reaches the target segment, recomputing the whole quarter each time. Moves
+are ordered by size in standard deviations of the metric across the type; the three smallest
+per direction are kept. Overrides that could be removed or added (leaving deficit support, a
+capability review) are moves too, checked the same way.
+"""
+
+from __future__ import annotations
+
+import itertools
+import statistics
+from collections.abc import Callable, Mapping, Sequence
+
+from oversight.catalogue.models import Metric, RuleSet
+from oversight.judge.segmentation import compute
+from oversight.judge.segmentation.inputs import (
+    CapabilityReview,
+    FinancialStatus,
+    Inputs,
+    replace_inputs,
+)
+from oversight.judge.segmentation.result import Move, OrgSegment
+from oversight.judge.segmentation.scoring import better, no_worse
+from oversight.judge.segmentation.words import safe_round, shown
+
+KEEP = 3
+"""Metric moves kept per adjacent segment (the smallest)."""
+
+HYPOTHETICAL = "hypothetical"
+
+
+def final_segment(
+    rule_set: RuleSet, metrics: Mapping[str, Metric], inputs: Inputs, org: str
+) -> int | None:
+    """The organisation's final segment for these inputs (a full recompute of the quarter)."""
+    if rule_set.method == "flags":
+        return compute.assemble_flags(rule_set, inputs)[org].segment
+    scores = compute.score_all(rule_set, metrics, inputs)
+    return compute.final_segment(rule_set, inputs, scores, org)
+
+
+def _breakpoints(rule_set: RuleSet, inputs: Inputs, org: str, metric: str) -> list[float]:
+    scored = rule_set.scored(metric)
+    points = [v for o, v in inputs.metric_values(metric).items() if o != org]
+    points += [n.value for n in (scored.standard, scored.floor) if n is not None]
+    points += [b.bound.value for b in scored.brackets if b.bound is not None]
+    return points
+
+
+def _nudge(points: Sequence[float], value: float) -> float:
+    """A step smaller than any gap between breakpoints, to pass one strictly."""
+    distinct = sorted(set(points) | {value})
+    gaps = [b - a for a, b in itertools.pairwise(distinct) if b > a]
+    return min([g / 2 for g in gaps] + [1e-6 * max(1.0, abs(value))])
+
+
+def _first(candidates: Sequence[float], reaches: Callable[[float], bool]) -> int | None:
+    """Index of the nearest candidate that reaches the target (reaching is monotone)."""
+    if not candidates or not reaches(candidates[-1]):
+        return None
+    low, high = 0, len(candidates) - 1
+    while low < high:
+        mid = (low + high) // 2
+        if reaches(candidates[mid]):
+            high = mid
+        else:
+            low = mid + 1
+    return low
+
+
+def _metric_move(
+    rule_set: RuleSet,
+    metrics: Mapping[str, Metric],
+    inputs: Inputs,
+    org: str,
+    metric: str,
+    target: int,
+    base: compute.Scores,
+    current: int,
+) -> Move | None:
+    value = inputs.value(org, metric)
+    if value is None:
+        return None
+    info = metrics[metric]
+    imp = info.improvement
+    improving = target < current
+    points = _breakpoints(rule_set, inputs, org, metric)
+    step = _nudge(points, value)
+    if improving:
+        cands = sorted({p for p in points if better(imp, p, value)}, key=lambda p: abs(p - value))
+    else:
+        wider = {p for p in [*points, value] if no_worse(imp, value, p)}
+        cands = sorted(wider, key=lambda p: abs(p - value))
+        sign = -1.0 if imp == "increase" else 1.0
+        cands = [p + sign * step for p in cands]
+
+    column = {o: inputs.value(o, metric) for o in inputs.orgs}
+
+    def segment_at(v: float) -> int | None:
+        scores = dict(base)
+        scores[metric] = compute.score_one(rule_set, metrics, inputs, metric, {**column, org: v})
+        return compute.final_segment(rule_set, inputs, scores, org)
+
+    def reaches(v: float) -> bool:
+        seg = segment_at(v)
+        return seg is not None and (seg <= target if improving else seg >= target)
+
+    index = _first(cands, reaches)
+    if index is None:
+        return None
+    to_value = cands[index]
+    spread = statistics.pstdev(inputs.metric_values(metric).values()) or 1.0
+    size = abs(to_value - value) / spread
+    reached = segment_at(to_value)
+    if improving:
+        up = imp == "increase"
+        verb = "raise" if up else "lower"
+        bound = "at least" if up else "at most"
+        target_text = shown(info, safe_round(to_value, up=up))
+        sentence = (
+            f"To reach segment {reached}: {verb} {info.title} from {shown(info, value)} to "
+            f"{bound} {target_text}."
+        )
+        return Move(target, reached, sentence, metric, value, to_value, False, None, size)
+    edge = to_value - (-step if imp == "increase" else step)
+    falls = "fell below" if imp == "increase" else "rose above"
+    edge_text = shown(info, safe_round(edge, up=imp != "increase"))
+    sentence = (
+        f"Would fall to segment {target} if {info.title} {falls} {edge_text} "
+        f"(now {shown(info, value)})."
+    )
+    return Move(target, reached, sentence, metric, value, to_value, True, None, size)
+
+
+def _with_finance(inputs: Inputs, org: str, status: FinancialStatus) -> Inputs:
+    finance = dict(inputs.finance)
+    finance[org] = status
+    return _copy(inputs, finance=finance)
+
+
+def _with_review(inputs: Inputs, org: str, review: CapabilityReview | None) -> Inputs:
+    kept = tuple(r for r in inputs.reviews if r.org != org)
+    return _copy(inputs, reviews=kept + ((review,) if review else ()))
+
+
+def _copy(inputs: Inputs, **changes: object) -> Inputs:
+    return replace_inputs(inputs, **changes)
+
+
+def _override_moves(
+    rule_set: RuleSet, metrics: Mapping[str, Metric], inputs: Inputs, result: OrgSegment
+) -> list[Move]:
+    org, seg = result.org, result.segment
+    assert seg is not None
+    found: list[Move] = []
+    cap = rule_set.financial_override
+    if any(o.kind == "financial" for o in result.overrides):
+        reached = final_segment(
+            rule_set, metrics, _with_finance(inputs, org, FinancialStatus()), org
+        )
+        if reached is not None and reached < seg:
+            sentence = f"To reach segment {reached}: leave deficit and deficit support."
+            found.append(Move(seg - 1, reached, sentence, override="financial"))
+    elif cap is not None and seg < cap.value:
+        status = FinancialStatus(in_deficit=True)
+        reached = final_segment(rule_set, metrics, _with_finance(inputs, org, status), org)
+        if reached is not None and reached > seg:
+            sentence = f"Would fall to segment {reached} if it went into deficit."
+            found.append(Move(seg + 1, reached, sentence, override="financial"))
+    entry = rule_set.intensive_support_from
+    if seg == 5:
+        reached = final_segment(rule_set, metrics, _with_review(inputs, org, None), org)
+        sentence = (
+            f"To reach segment {reached}: a capability review that no longer finds intensive "
+            "support needed."
+        )
+        found.append(Move(4, reached, sentence, override="capability_review"))
+    elif entry is not None and seg == int(entry.value):
+        review = CapabilityReview(org, inputs.period, HYPOTHETICAL, HYPOTHETICAL, True)
+        reached = final_segment(rule_set, metrics, _with_review(inputs, org, review), org)
+        sentence = (
+            f"Segment {reached} only if a recorded capability review finds intensive support "
+            "needed; no metric change alone moves it there."
+        )
+        found.append(Move(5, reached, sentence, override="capability_review"))
+    return found
+
+
+def _scored_moves(
+    rule_set: RuleSet, metrics: Mapping[str, Metric], inputs: Inputs, result: OrgSegment
+) -> tuple[Move, ...]:
+    seg = result.segment
+    if seg is None:
+        return ()
+    base = compute.score_all(rule_set, metrics, inputs)
+    moves = _override_moves(rule_set, metrics, inputs, result)
+    targets = [t for t in (seg - 1, seg + 1) if 1 <= t <= 4 and seg <= 4]
+    for target in targets:
+        found = [
+            _metric_move(rule_set, metrics, inputs, result.org, m, target, base, seg)
+            for m in rule_set.metric_ids
+        ]
+        kept = sorted((m for m in found if m is not None), key=lambda m: (m.size, m.metric))
+        moves += kept[:KEEP]
+    return tuple(moves)
+
+
+def _flag_moves(
+    rule_set: RuleSet, metrics: Mapping[str, Metric], inputs: Inputs, result: OrgSegment
+) -> tuple[Move, ...]:
+    """nof-2022: the proposal moves when one metric's flag clears, or a new one appears."""
+    org, proposed = result.org, result.proposed_segment
+    assert proposed is not None and rule_set.proposal is not None
+    moves: list[Move] = []
+    outcomes = dict(inputs.outcomes)
+    flagged = [(t, m) for t in result.themes for m, _ in t.flagged]
+    for theme, metric in flagged:
+        trial = {**outcomes, (org, metric): {}}
+        got = compute.assemble_flags(rule_set, _copy(inputs, outcomes=trial))[org].proposed_segment
+        if got is not None and got < proposed:
+            title = metrics[metric].title
+            sentence = (
+                f"Proposal {got} (from {proposed}) if the flag on {title} cleared, leaving "
+                f"{theme.title.lower()} unflagged."
+            )
+            moves.append(Move(proposed - 1, got, sentence, metric))
+            break
+    condition = rule_set.flag_when[0]
+    for theme in result.themes:
+        if theme.is_flagged or not rule_set.themes:
+            continue
+        spec = next(t for t in rule_set.themes if t.id == theme.theme)
+        if not spec.metrics:
+            continue
+        metric = spec.metrics[0]
+        trial = {**outcomes, (org, metric): {condition.outcome: condition.equals}}
+        got = compute.assemble_flags(rule_set, _copy(inputs, outcomes=trial))[org].proposed_segment
+        if got is not None and got > proposed:
+            sentence = (
+                f"Proposal {got} (from {proposed}) if any metric of {theme.title.lower()} "
+                f"flagged, e.g. {metrics[metric].title} ({condition.outcome} {condition.equals})."
+            )
+            moves.append(Move(proposed + 1, got, sentence, metric))
+            break
+    if result.decision is not None:
+        d = result.decision
+        moves.append(
+            Move(
+                d.segment,
+                d.segment,
+                f"The recorded decision (segment {d.segment}, by {d.decided_by}) stands until "
+                "NHS England records another.",
+                override="decision",
+            )
+        )
+    return tuple(moves)
+
+
+def what_would_move(
+    rule_set: RuleSet, metrics: Mapping[str, Metric], inputs: Inputs, result: OrgSegment
+) -> tuple[Move, ...]:
+    """The computed moves to each adjacent segment for one organisation."""
+    if rule_set.method == "flags":
+        return _flag_moves(rule_set, metrics, inputs, result)
+    return _scored_moves(rule_set, metrics, inputs, result)
