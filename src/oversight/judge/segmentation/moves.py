@@ -94,14 +94,18 @@ def _metric_move(
     improving = target < current
     points = _breakpoints(rule_set, inputs, org, metric)
     step = _nudge(points, value)
+    toward_better = 1.0 if (imp == "increase") == improving else -1.0
     if improving:
-        cands = sorted({p for p in points if better(imp, p, value)}, key=lambda p: abs(p - value))
+        edges = {p for p in points if better(imp, p, value)}
     else:
-        wider = {p for p in [*points, value] if no_worse(imp, value, p)}
-        cands = sorted(wider, key=lambda p: abs(p - value))
-        sign = -1.0 if imp == "increase" else 1.0
-        cands = [p + sign * step for p in cands]
-
+        edges = {p for p in [*points, value] if no_worse(imp, value, p)}
+    # Each breakpoint twice: reached (a tie; it changes the other organisation's score too)
+    # and passed by a step smaller than any gap.
+    cands = sorted(
+        [(p, p, False) for p in edges if p != value]
+        + [(p + toward_better * step, p, True) for p in edges],
+        key=lambda c: abs(c[0] - value),
+    )
     column = {o: inputs.value(o, metric) for o in inputs.orgs}
 
     def segment_at(v: float) -> int | None:
@@ -113,31 +117,31 @@ def _metric_move(
         seg = segment_at(v)
         return seg is not None and (seg <= target if improving else seg >= target)
 
-    index = _first(cands, reaches)
+    index = _first([c[0] for c in cands], reaches)
     if index is None:
         return None
-    to_value = cands[index]
+    to_value, edge, beyond = cands[index]
     spread = statistics.pstdev(inputs.metric_values(metric).values()) or 1.0
     size = abs(to_value - value) / spread
     reached = segment_at(to_value)
+    up = imp == "increase"
+    # The shown figure is rounded so that acting on it still makes the move.
+    safe = safe_round(edge, up=up if improving else not up)
+    edge_text = shown(info, safe)
+    now = shown(info, value)
     if improving:
-        up = imp == "increase"
         verb = "raise" if up else "lower"
-        bound = "at least" if up else "at most"
-        target_text = shown(info, safe_round(to_value, up=up))
+        how = ("above " if up else "below ") if beyond else ("at least " if up else "at most ")
         sentence = (
-            f"To reach segment {reached}: {verb} {info.title} from {shown(info, value)} to "
-            f"{bound} {target_text}."
+            f"To reach segment {reached}: {verb} {info.title} from {now} to {how}{edge_text}."
         )
-        return Move(target, reached, sentence, metric, value, to_value, False, None, size)
-    edge = to_value - (-step if imp == "increase" else step)
-    falls = "fell below" if imp == "increase" else "rose above"
-    edge_text = shown(info, safe_round(edge, up=imp != "increase"))
-    sentence = (
-        f"Would fall to segment {target} if {info.title} {falls} {edge_text} "
-        f"(now {shown(info, value)})."
-    )
-    return Move(target, reached, sentence, metric, value, to_value, True, None, size)
+    else:
+        if beyond:
+            how = f"{'fell below' if up else 'rose above'} {edge_text}"
+        else:
+            how = f"{'fell' if up else 'rose'} to {edge_text} or {'below' if up else 'above'}"
+        sentence = f"Would fall to segment {reached} if {info.title} {how} (now {now})."
+    return Move(target, reached, sentence, metric, value, to_value, beyond, None, size, edge, safe)
 
 
 def _with_finance(inputs: Inputs, org: str, status: FinancialStatus) -> Inputs:

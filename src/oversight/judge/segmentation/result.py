@@ -16,8 +16,10 @@ from oversight.period import Period
 class Move:
     """A computed change that moves the organisation to `to_segment` (checked by recompute).
 
-    A metric move sets `metric` to `to_value` (to at least as good as it when improving; to
-    strictly worse than it, `beyond`, when worsening); an override move names the override.
+    A metric move sets `metric` to `to_value`: a breakpoint reached (a tie with another
+    organisation, a bookend, a bracket bound) or, with `beyond`, passed by a small step; the
+    sentence shows `shown_value`, the breakpoint rounded on the safe side. An override move
+    names the override instead.
     """
 
     to_segment: int
@@ -30,6 +32,10 @@ class Move:
     override: str | None = None
     size: float = 0.0
     """The change in standard deviations of the metric across the type (to order moves)."""
+    breakpoint: float | None = None
+    """The other organisation's value, bookend or bracket bound the move reaches or passes."""
+    shown_value: float | None = None
+    """The figure the sentence shows: the breakpoint rounded to 2 decimals on the safe side."""
 
 
 @dataclass(frozen=True)
