@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from oversight.catalogue.models import Metric
-from oversight.period import Period
+from oversight.period import Kind, Period
 
 MONTHS_IN_QUARTER = 3
 
@@ -34,9 +34,11 @@ def quarter_values(
     and optionally `numerator`, `denominator` (as `oversight.metrics` publishes them; one
     breakdown group per organisation, normally the total).
     """
+    if quarter.kind is not Kind.QUARTER:
+        raise ValueError(f"segmentation runs per quarter (like 2025-Q3); got {quarter}")
     if not 1 <= min_months <= MONTHS_IN_QUARTER:
         raise ValueError(f"min_months must be 1 to 3, got {min_months}")
-    starts = [m.start for m in quarter.months]
+    starts = [m.start for m in quarter.months()]
     rows = monthly[pd.to_datetime(monthly["period"]).dt.date.isin(starts)]
     rows = rows[rows["value"].notna() & rows["metric_id"].isin(list(metrics))]
     out = []
