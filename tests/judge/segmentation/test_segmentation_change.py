@@ -7,7 +7,6 @@ import math
 from segmentation_fixtures import Q3, column, metrics, quarter, rule_set
 
 from oversight.judge.segmentation import segment
-
 from oversight.judge.segmentation.change import change_since
 from oversight.judge.segmentation.result import OrgSegment
 from oversight.judge.segmentation.scoring import MetricScore
