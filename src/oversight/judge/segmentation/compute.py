@@ -6,7 +6,7 @@ every other organisation's values held fixed.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 
 from oversight.catalogue.models import Metric, RuleSet
@@ -58,8 +58,10 @@ def _cut(
     """Raw segment, the words for the cut it fell in, and the unconfirmed numbers deciding it."""
     cut = rule_set.cut
     assert cut is not None  # a scored rule set has a cut (the model checks it)
-    rule = (f"{cut.kind} cut of {rule_set.id} ({cut.source})",) if cut.unconfirmed else ()
-    out = {}
+    rule: tuple[str, ...] = (
+        (f"{cut.kind} cut of {rule_set.id} ({cut.source})",) if cut.unconfirmed else ()
+    )
+    out: dict[str, tuple[int, str, tuple[str, ...]]] = {}
     if cut.kind == "quartiles":
         segs, ranks, n = quartile_segments(averages), quartile_ranks(averages), len(averages)
         for org, seg in segs.items():
@@ -170,9 +172,14 @@ def assemble(rule_set: RuleSet, inputs: Inputs, scores: Scores) -> dict[str, Org
     return _ranked(out, lambda r: r.average or 0.0)
 
 
-def _ranked(results: dict[str, OrgSegment], tie_break: object) -> dict[str, OrgSegment]:
-    keyed = {o: (r.segment, tie_break(r)) for o, r in results.items() if r.segment is not None}  # type: ignore[operator]
-    ranks = league_ranks(keyed)  # type: ignore[arg-type]
+def _ranked(
+    results: dict[str, OrgSegment], tie_break: Callable[[OrgSegment], float]
+) -> dict[str, OrgSegment]:
+    """League table within the type: by final segment, then the tie-breaker (lower first)."""
+    keyed = {
+        o: (float(r.segment), tie_break(r)) for o, r in results.items() if r.segment is not None
+    }
+    ranks = league_ranks(keyed)
     return {o: replace(r, rank=ranks.get(o), ranked_of=len(keyed)) for o, r in results.items()}
 
 
@@ -216,4 +223,4 @@ def assemble_flags(rule_set: RuleSet, inputs: Inputs) -> dict[str, OrgSegment]:
             decision=decision,
             provisional_because=because,
         )
-    return _ranked(out, lambda r: sum(1 for t in r.themes if t.is_flagged))
+    return _ranked(out, lambda r: float(sum(1 for t in r.themes if t.is_flagged)))

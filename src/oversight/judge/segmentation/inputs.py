@@ -78,7 +78,7 @@ class SegmentDecision(Recorded):
             raise ValueError(f"segment decision for {self.org} must be 1 to 5, got {self.segment}")
 
 
-def _clean(values: Mapping[Key, float | None]) -> Mapping[Key, float]:
+def _clean(values: Mapping[Key, float | None]) -> Mapping[Key, float | None]:
     """Missing and suppressed values (None, NaN) are simply absent."""
     kept = {k: float(v) for k, v in values.items() if v is not None and not math.isnan(float(v))}
     return MappingProxyType(dict(sorted(kept.items())))
@@ -95,7 +95,8 @@ class Inputs:
 
     period: Period
     orgs: tuple[str, ...]
-    values: Mapping[Key, float] = field(default_factory=dict)
+    values: Mapping[Key, float | None] = field(default_factory=dict)
+    """Stored without the missing ones: every value kept is a float."""
     finance: Mapping[str, FinancialStatus] = field(default_factory=dict)
     reviews: tuple[CapabilityReview, ...] = ()
     decisions: tuple[SegmentDecision, ...] = ()
@@ -119,7 +120,7 @@ class Inputs:
 
     def metric_values(self, metric: str) -> dict[str, float]:
         """Every organisation's value on a metric (only those that have one)."""
-        return {o: v for (o, m), v in self.values.items() if m == metric}
+        return {o: v for (o, m), v in self.values.items() if m == metric and v is not None}
 
     def with_value(self, org: str, metric: str, value: float | None) -> Inputs:
         """The same inputs with one value changed (what "what would move you" tries)."""
