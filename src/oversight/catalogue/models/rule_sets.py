@@ -39,14 +39,6 @@ class Number(Entry):
     unconfirmed: bool = False
 
 
-class Rule(Entry):
-    """A rule of a rule set that is not a single number (e.g. the quartile cut)."""
-
-    description: str = Field(min_length=1)
-    source: str = Field(min_length=1)
-    unconfirmed: bool = False
-
-
 class Bracket(Entry):
     """A discrete bracket: a value at least as good as `bound` scores `score` (the last bracket
     has no bound and takes every value the others do not)."""
