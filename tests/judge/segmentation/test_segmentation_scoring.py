@@ -139,3 +139,18 @@ def test_rounding_is_half_up_on_the_decimal_value() -> None:
 )
 def test_minimum_scored_metrics(share: float, n: int, needed: int) -> None:
     assert minimum_scored(share, n) == needed
+
+
+def test_whole_unit_means_equal_the_decimal_mean() -> None:
+    import random
+    from decimal import ROUND_HALF_UP, Decimal
+
+    from oversight.judge.segmentation.combine import mean_of_units, units
+
+    rng = random.Random(2)
+    for _ in range(2000):
+        scores = [rng.randint(100, 400) / 100 for _ in range(rng.randint(1, 18))]
+        exact = sum(Decimal(repr(s)) for s in scores) / len(scores)
+        expected = float(exact.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+        assert mean_of_units(sum(units(s, 2) for s in scores), len(scores), 2) == expected
+        assert average(scores, 2) == expected

@@ -29,11 +29,21 @@ def average(scores: Iterable[float], decimals: int) -> float | None:
     if all(u > 0 and abs(s * scale - u) < 1e-6 for s, u in zip(given, units, strict=True)):
         # Scores already on the grid of `decimals` (the usual case): exact integer arithmetic,
         # half up, the same answer as the decimal path below and far faster.
-        k = len(units)
-        return ((2 * sum(units) + k) // (2 * k)) / scale
+        return mean_of_units(sum(units), len(units), decimals)
     kept = [Decimal(repr(s)) for s in given]
     mean = sum(kept, Decimal(0)) / len(kept)
     return float(mean.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP))
+
+
+def mean_of_units(total: int, count: int, decimals: int) -> float:
+    """The mean of `count` scores that add up to `total` units of 10^-decimals, rounded half up
+    to `decimals` places in exact integer arithmetic (scores are positive)."""
+    return ((2 * total + count) // (2 * count)) / 10**decimals
+
+
+def units(score: float, decimals: int) -> int:
+    """A score on the grid of `decimals` places as a whole number of units (2.35 → 235)."""
+    return round(score * 10**decimals)
 
 
 def minimum_scored(share: float, n_metrics: int) -> int:

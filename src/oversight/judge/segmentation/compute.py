@@ -10,7 +10,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import replace
 
 from oversight.catalogue.models import Metric, RuleSet
-from oversight.judge.segmentation.combine import average, minimum_scored
+from oversight.judge.segmentation.combine import mean_of_units, minimum_scored, units
 from oversight.judge.segmentation.flags import propose, theme_flags
 from oversight.judge.segmentation.inputs import Inputs
 from oversight.judge.segmentation.overrides import Override, capability, financial
@@ -84,19 +84,36 @@ def _cut(
     return out
 
 
+Totals = dict[str, tuple[int, int]]
+"""Organisation → (sum of its scores in units of 10^-decimals, number of scores)."""
+
+
+def totals(rule_set: RuleSet, scores: Scores, orgs: tuple[str, ...], skip: str = "") -> Totals:
+    """Each organisation's summed scores and count over the rule set's metrics (but `skip`).
+
+    Scores are on the grid of `average_decimals` (score_metric rounds them), so sums of whole
+    units are exact and the averages below equal `combine.average` of the same scores.
+    """
+    d = rule_set.average_decimals
+    out: Totals = dict.fromkeys(orgs, (0, 0))
+    for metric in rule_set.metric_ids:
+        if metric == skip:
+            continue
+        for org, s in scores[metric].items():
+            if s.score is not None:
+                total, count = out[org]
+                out[org] = (total + units(s.score, d), count + 1)
+    return out
+
+
 def _eligible(
-    rule_set: RuleSet, orgs: tuple[str, ...], scores: Scores
+    rule_set: RuleSet, sums: Totals
 ) -> tuple[dict[str, float | None], dict[str, int], dict[str, float]]:
     """Each organisation's average and scored count, and the averages that may be cut."""
-    ids = rule_set.metric_ids
-    required = minimum_scored(rule_set.min_scored_share.value, len(ids))
-    averages: dict[str, float | None] = {}
-    counts: dict[str, int] = {}
-    for org in orgs:
-        got = [scores[m][org].score for m in ids]
-        kept = [g for g in got if g is not None]
-        averages[org] = average(kept, rule_set.average_decimals)
-        counts[org] = len(kept)
+    required = minimum_scored(rule_set.min_scored_share.value, len(rule_set.metric_ids))
+    d = rule_set.average_decimals
+    averages = {o: mean_of_units(t, k, d) if k else None for o, (t, k) in sums.items()}
+    counts = {o: k for o, (_, k) in sums.items()}
     eligible = {o: a for o, a in averages.items() if a is not None and counts[o] >= required}
     return averages, counts, eligible
 
@@ -113,10 +130,10 @@ def _overrides(rule_set: RuleSet, inputs: Inputs, org: str, raw: int) -> list[Ov
     return found
 
 
-def final_segment(rule_set: RuleSet, inputs: Inputs, scores: Scores, org: str) -> int | None:
-    """One organisation's final segment from metric scores: the same steps as `assemble`
+def final_segment(rule_set: RuleSet, inputs: Inputs, sums: Totals, org: str) -> int | None:
+    """One organisation's final segment from summed scores: the same steps as `assemble`
     without the words (what the search for "what would move you" calls many times)."""
-    _, _, eligible = _eligible(rule_set, inputs.orgs, scores)
+    _, _, eligible = _eligible(rule_set, sums)
     if org not in eligible:
         return None
     cut = rule_set.cut
@@ -133,7 +150,7 @@ def assemble(rule_set: RuleSet, inputs: Inputs, scores: Scores) -> dict[str, Org
     """Averages, cut, overrides and league table from metric scores (a scored rule set)."""
     ids = rule_set.metric_ids
     required = minimum_scored(rule_set.min_scored_share.value, len(ids))
-    averages, counts, eligible = _eligible(rule_set, inputs.orgs, scores)
+    averages, counts, eligible = _eligible(rule_set, totals(rule_set, scores, inputs.orgs))
     cuts = _cut(rule_set, eligible) if eligible else {}
     share = rule_set.min_scored_share
     out: dict[str, OrgSegment] = {}

@@ -21,6 +21,7 @@ from collections.abc import Callable, Mapping, Sequence
 
 from oversight.catalogue.models import Metric, RuleSet
 from oversight.judge.segmentation import compute
+from oversight.judge.segmentation.combine import units
 from oversight.judge.segmentation.inputs import (
     CapabilityReview,
     FinancialStatus,
@@ -44,7 +45,9 @@ def final_segment(
     if rule_set.method == "flags":
         return compute.assemble_flags(rule_set, inputs)[org].segment
     scores = compute.score_all(rule_set, metrics, inputs)
-    return compute.final_segment(rule_set, inputs, scores, org)
+    return compute.final_segment(
+        rule_set, inputs, compute.totals(rule_set, scores, inputs.orgs), org
+    )
 
 
 def _breakpoints(rule_set: RuleSet, inputs: Inputs, org: str, metric: str) -> list[float]:
@@ -107,11 +110,17 @@ def _metric_move(
         key=lambda c: abs(c[0] - value),
     )
     column = {o: inputs.value(o, metric) for o in inputs.orgs}
+    rest = compute.totals(rule_set, base, inputs.orgs, skip=metric)
+    d = rule_set.average_decimals
 
     def segment_at(v: float) -> int | None:
-        scores = dict(base)
-        scores[metric] = compute.score_one(rule_set, metrics, inputs, metric, {**column, org: v})
-        return compute.final_segment(rule_set, inputs, scores, org)
+        changed = compute.score_one(rule_set, metrics, inputs, metric, {**column, org: v})
+        sums = dict(rest)
+        for o, s in changed.items():
+            if s.score is not None:
+                total, count = sums[o]
+                sums[o] = (total + units(s.score, d), count + 1)
+        return compute.final_segment(rule_set, inputs, sums, org)
 
     def reaches(v: float) -> bool:
         seg = segment_at(v)

@@ -105,7 +105,8 @@ def score_metric(
     values: Mapping[str, float | None],
     decimals: int = 2,
 ) -> dict[str, MetricScore]:
-    """Every organisation's score on one metric (organisations of one type, one quarter)."""
+    """Every organisation's score on one metric (organisations of one type, one quarter),
+    each rounded to `decimals` places."""
     m = scored.metric
     std = scored.standard.value if scored.standard else None
     flr = scored.floor.value if scored.floor else None
@@ -117,6 +118,7 @@ def score_metric(
             out[org] = MetricScore(m, None, None, "missing", std, flr)
         elif scored.method == "brackets":
             score, labels = _brackets(scored, improvement, value)
+            score = round_half_up(score, decimals)
             out[org] = MetricScore(m, value, score, "bracket", unconfirmed=labels)
         elif std is not None and no_worse(improvement, value, std):
             out[org] = MetricScore(m, value, 1.0, "standard", std, flr, unconfirmed=unconfirmed)
