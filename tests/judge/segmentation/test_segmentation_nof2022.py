@@ -46,6 +46,10 @@ def test_flags_per_theme_and_the_proposal() -> None:
     }
     assert got["B"].themes[2].flagged == (("staff_leaver_rate", ("variation concern",)),)
     assert got["C"].cut == "flags in 3 of 6 themes, so proposed segment 3"
+    assert (
+        "Quality of care, access and outcomes: flagged by A&E: seen within 4 hours (vs_england "
+        "worse); Waiting 18 weeks or less for treatment (national_status missed)."
+    ) in got["C"].reasons
 
 
 def test_a_proposal_without_decision_is_provisional() -> None:

@@ -60,7 +60,7 @@ def _scored(rule_set: RuleSet, metrics: Mapping[str, Metric], r: OrgSegment) -> 
     return out
 
 
-def _flags(r: OrgSegment) -> list[str]:
+def _flags(metrics: Mapping[str, Metric], r: OrgSegment) -> list[str]:
     out = []
     if r.decision is not None:
         d = r.decision
@@ -76,14 +76,14 @@ def _flags(r: OrgSegment) -> list[str]:
     out.append(f"{r.cut[0].upper()}{r.cut[1:]}.")
     for theme in r.themes:
         if theme.is_flagged:
-            listed = "; ".join(f"{m} ({', '.join(why)})" for m, why in theme.flagged)
+            listed = "; ".join(f"{metrics[m].title} ({', '.join(why)})" for m, why in theme.flagged)
             out.append(f"{theme.title}: flagged by {listed}.")
     return out
 
 
 def why(rule_set: RuleSet, metrics: Mapping[str, Metric], r: OrgSegment) -> tuple[str, ...]:
     """Every sentence of "why this segment", in reading order."""
-    out = _flags(r) if rule_set.method == "flags" else _scored(rule_set, metrics, r)
+    out = _flags(metrics, r) if rule_set.method == "flags" else _scored(rule_set, metrics, r)
     for o in r.overrides:
         if o.kind == "decision":
             out.append(f"The decision differs from the proposed segment {o.before}: {o.reason}.")
