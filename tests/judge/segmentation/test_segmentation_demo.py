@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 
-from oversight import config
 from oversight.catalogue import load
+from oversight.home import Home
 from oversight.judge.segmentation import Inputs, OrgSegment, segment
 from oversight.judge.segmentation.inputs import inputs_from_frame
 from oversight.judge.segmentation.quarter import quarter_values
@@ -16,8 +14,8 @@ from oversight.period import Kind, Period
 from oversight.synth import read_manifest
 
 
-def _quarters(home: Path) -> tuple[pd.DataFrame, list[Period]]:
-    frame = results(home=home)
+def _quarters(home: Home) -> tuple[pd.DataFrame, list[Period]]:
+    frame = results(home)
     frame = frame[(frame["org_type"] == "icb") & (frame["group"] == "total")]
     months = sorted({Period.month_of(p) for p in frame["period"]})
     whole = [q for q in {m.to(Kind.QUARTER) for m in months} if set(q.months()) <= set(months)]
@@ -31,11 +29,11 @@ def _run(frame: pd.DataFrame, quarter: Period) -> tuple[Inputs, dict[str, OrgSeg
     return inputs, {r.org: r for r in done}
 
 
-def test_injected_changes_move_the_metric_score_and_the_average(demo_home: Path) -> None:
+def test_injected_changes_move_the_metric_score_and_the_average(demo_home: Home) -> None:
     cat = load()
     rules = cat.rule_sets["nof-2025"]
     frame, quarters = _quarters(demo_home)
-    manifest = read_manifest(config.lake_dir(demo_home))
+    manifest = read_manifest(demo_home.lake_dir)
     checked = 0
     for injection in manifest.injections:
         if injection.kind not in ("step", "trend") or injection.metric_id not in rules.metric_ids:
@@ -63,7 +61,7 @@ def test_injected_changes_move_the_metric_score_and_the_average(demo_home: Path)
     assert checked >= 3  # the A&E steps and the ambulance and RTT trends
 
 
-def test_same_inputs_same_segments_on_the_demo(demo_home: Path) -> None:
+def test_same_inputs_same_segments_on_the_demo(demo_home: Home) -> None:
     frame, quarters = _quarters(demo_home)
     first = _run(frame, quarters[-1])[1]
     again = _run(frame, quarters[-1])[1]

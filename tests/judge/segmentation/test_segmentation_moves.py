@@ -142,3 +142,34 @@ def test_no_metric_move_out_of_the_financial_cap() -> None:
 )
 def test_safe_rounding_never_overstates(value: float, up: bool, shown: float) -> None:
     assert safe_round(value, up=up) == shown
+
+
+def test_says_so_when_no_single_metric_can_move_it() -> None:
+    ids = ("ae_4hr", "rtt_18wk", "cancer_62d", "diagnostics_6wk")
+    rules = rule_set([{"metric": m} for m in ids], thresholds=[1.75, 2.5, 3.25])
+    five = {f"O{i}": float(i) for i in range(1, 6)}
+    inputs = quarter({k: v for m in ids for k, v in column(m, five).items()})
+    best = next(r for r in segment(rules, metrics(), inputs) if r.org == "O5")
+    # all four scores 1.00; the worst one metric can do is 4.00, an average of exactly 1.75
+    assert best.segment == 1 and best.average == 1.0
+    assert final(rules, inputs.with_value("O5", "ae_4hr", 0.0), "O5") == 1
+    assert [m.sentence for m in best.moves if m.metric is None and m.override is None] == [
+        "No change in one metric alone would move it to segment 2."
+    ]
+
+
+def test_bracket_reasons_name_the_bound_reached() -> None:
+    spec = {
+        "metric": "finance_vs_plan",
+        "method": "brackets",
+        "brackets": [{"score": 1, "bound": {"value": 0, "source": "t"}}, {"score": 4}],
+    }
+    inputs = quarter(column("finance_vs_plan", {"A": 10.0, "B": -10.0}))
+    got = {r.org: r for r in segment(rule_set([spec]), metrics(), inputs)}
+    assert (
+        "Financial position against plan: £10k, reaches the bracket bound of £0k: score 1.00."
+        in got["A"].reasons
+    )
+    assert "£-10k, in the last bracket, beyond every bound: score 4.00." in " ".join(
+        got["B"].reasons
+    )

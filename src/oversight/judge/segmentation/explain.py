@@ -28,7 +28,12 @@ def score_sentence(rule_set: RuleSet, metric: Metric, s: MetricScore) -> str:
     elif s.basis == "floor":
         how = f"fails the floor of {shown(metric, s.floor or 0.0)}"
     elif s.basis == "bracket":
-        how = "in the bracket that scores it"
+        bracket = next(b for b in rule_set.scored(s.metric).brackets if b.score == s.score)
+        how = (
+            f"reaches the bracket bound of {shown(metric, bracket.bound.value)}"
+            if bracket.bound is not None
+            else "in the last bracket, beyond every bound"
+        )
     else:
         best, worst = bookends(rule_set.scored(s.metric))
         ends = []

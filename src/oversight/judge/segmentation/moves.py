@@ -223,6 +223,9 @@ def _scored_moves(
         ]
         kept = sorted((m for m in found if m is not None), key=lambda m: (m.size, m.metric))
         moves += kept[:KEEP]
+        if not kept:
+            sentence = f"No change in one metric alone would move it to segment {target}."
+            moves.append(Move(target, None, sentence))
     return tuple(moves)
 
 
