@@ -173,3 +173,10 @@ def test_bracket_reasons_name_the_bound_reached() -> None:
     assert "£-10k, in the last bracket, beyond every bound: score 4.00." in " ".join(
         got["B"].reasons
     )
+
+
+def test_shown_figures_get_the_decimals_to_differ_from_now() -> None:
+    from oversight.judge.segmentation.words import safe_figure
+
+    assert safe_figure(0.8634, 0.8612, up=False) == (0.861, 3)
+    assert safe_figure(71.3, 71.568, up=True) == (71.57, 2)

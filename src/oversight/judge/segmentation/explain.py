@@ -104,6 +104,8 @@ def why(rule_set: RuleSet, metrics: Mapping[str, Metric], r: OrgSegment) -> tupl
         out.append(r.change.sentence)
     if r.provisional:
         out.append(
-            "Provisional: decided by unconfirmed numbers: " + "; ".join(r.provisional_because) + "."
+            f"Provisional ({r.rules} v{r.rules_version}): decided by unconfirmed numbers: "
+            + "; ".join(r.provisional_because)
+            + "."
         )
     return tuple(out)

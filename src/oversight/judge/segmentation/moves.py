@@ -30,7 +30,7 @@ from oversight.judge.segmentation.inputs import (
 )
 from oversight.judge.segmentation.result import Move, OrgSegment
 from oversight.judge.segmentation.scoring import better, no_worse
-from oversight.judge.segmentation.words import safe_round, shown
+from oversight.judge.segmentation.words import safe_figure, shown
 
 KEEP = 3
 """Metric moves kept per adjacent segment (the smallest)."""
@@ -135,9 +135,9 @@ def _metric_move(
     reached = segment_at(to_value)
     up = imp == "increase"
     # The shown figure is rounded so that acting on it still makes the move.
-    safe = safe_round(edge, up=up if improving else not up)
-    edge_text = shown(info, safe)
-    now = shown(info, value)
+    safe, decimals = safe_figure(value, edge, up=up if improving else not up)
+    edge_text = shown(info, safe, decimals)
+    now = shown(info, value, decimals)
     if improving:
         verb = "raise" if up else "lower"
         how = ("above " if up else "below ") if beyond else ("at least " if up else "at most ")

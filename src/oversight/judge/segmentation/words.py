@@ -7,9 +7,9 @@ import math
 from oversight.catalogue.models import Metric
 
 
-def number(value: float, unit: str) -> str:
+def number(value: float, unit: str, decimals: int = 2) -> str:
     """71.23 percent → '71.23%'; 18.5 minutes → '18.5 minutes'; -5000 gbp_k → '£-5,000k'."""
-    text = f"{value:,.2f}".rstrip("0").rstrip(".")
+    text = f"{value:,.{decimals}f}".rstrip("0").rstrip(".")
     if unit == "percent":
         return f"{text}%"
     if unit == "gbp_k":
@@ -19,8 +19,18 @@ def number(value: float, unit: str) -> str:
     return f"{text} {unit.replace('_', ' ')}"
 
 
-def shown(metric: Metric, value: float) -> str:
-    return number(value, metric.unit)
+def shown(metric: Metric, value: float, decimals: int = 2) -> str:
+    return number(value, metric.unit, decimals)
+
+
+def safe_figure(now: float, edge: float, up: bool, most: int = 6) -> tuple[float, int]:
+    """The edge rounded on the safe side (`up` or down) to the fewest decimals (2 or more)
+    that still show it apart from the current value."""
+    for decimals in range(2, most + 1):
+        safe = safe_round(edge, up=up, decimals=decimals)
+        if f"{safe:.{decimals}f}" != f"{now:.{decimals}f}":
+            return safe, decimals
+    return safe_round(edge, up=up, decimals=most), most
 
 
 def safe_round(value: float, up: bool, decimals: int = 2) -> float:
