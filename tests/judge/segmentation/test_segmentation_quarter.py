@@ -66,3 +66,27 @@ def test_a_quarter_missing_a_month_has_no_value_by_default() -> None:
         quarter_values(monthly, metrics(), Q3, min_months=4)
     with pytest.raises(ValueError, match="per quarter"):
         quarter_values(monthly, metrics(), Period.parse_month("2025-07"))
+
+
+def test_quarter_outcomes_are_the_last_month_with_a_figure() -> None:
+    from oversight.judge.segmentation.quarter import quarter_outcomes
+
+    assessed = pd.DataFrame(
+        [
+            ("A", "ae_4hr", JUL, "total", "worse", "concern", "missed"),
+            ("A", "ae_4hr", AUG, "total", "similar", "common cause", "met"),
+            ("A", "ae_4hr", SEP, "total", "no data", "no data", "no data"),  # no figure
+            ("A", "ae_4hr", SEP, "imd_decile", "worse", "concern", "missed"),  # not the total
+            ("A", "ae_4hr", OCT, "total", "worse", "concern", "missed"),  # next quarter
+        ],
+        columns=["org_code", "metric_id", "period", "breakdown", "vs_england", "variation",
+                 "national_status"],
+    )  # fmt: skip
+    got = quarter_outcomes(assessed, Q3, ("vs_england", "variation", "national_status"))
+    assert got == {
+        ("A", "ae_4hr"): {
+            "vs_england": "similar",
+            "variation": "common cause",
+            "national_status": "met",
+        }
+    }

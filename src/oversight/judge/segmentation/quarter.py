@@ -7,6 +7,8 @@
   numerator or denominator, is the mean of the monthly values.
 - A quarter with fewer than `min_months` monthly values (default all three) has no value: the
   metric is not scored for that organisation, as with missing or suppressed data.
+
+For nof-2022 flags, a quarter's judge outcomes are those of its last month with a figure.
 """
 
 from __future__ import annotations
@@ -64,3 +66,28 @@ def quarter_values(
                 value = float(np.mean(group["value"].to_numpy(float)))
         out.append((str(org), str(metric_id), value, months, pooled))
     return pd.DataFrame(out, columns=["org", "metric", "value", "months", "pooled"])
+
+
+def quarter_outcomes(
+    assessed: pd.DataFrame, quarter: Period, fields: tuple[str, ...]
+) -> dict[tuple[str, str], dict[str, str]]:
+    """The judge outcomes (`fields`, e.g. vs_england, variation, national_status) of each
+    organisation and metric in the quarter's last month that has a figure.
+
+    `assessed`: the judge stage's outcome rows (`oversight.judge.assess.assess`), with
+    `org_code`, `metric_id`, `period`, `breakdown` and the outcome columns; the total only.
+    """
+    if quarter.kind is not Kind.QUARTER:
+        raise ValueError(f"segmentation runs per quarter (like 2025-Q3); got {quarter}")
+    starts = [m.start for m in quarter.months()]
+    rows = assessed[pd.to_datetime(assessed["period"]).dt.date.isin(starts)]
+    if "breakdown" in rows:
+        rows = rows[rows["breakdown"] == "total"]
+    if "variation" in rows:
+        rows = rows[rows["variation"] != "no data"]
+    last = rows.sort_values("period", kind="stable").groupby(["org_code", "metric_id"]).tail(1)
+    present = [f for f in fields if f in last.columns]
+    return {
+        (str(r["org_code"]), str(r["metric_id"])): {f: str(r[f]) for f in present}
+        for r in last.to_dict("records")
+    }
