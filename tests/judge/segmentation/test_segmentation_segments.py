@@ -231,3 +231,10 @@ def test_why_sentences_name_scores_average_cut_and_overrides() -> None:
     assert "Override: in deficit, so no better than segment 3; segment 1 became 3." in text
     low = "\n".join(got["O1"].reasons)
     assert "A&E: seen within 4 hours: 1%, percentile rank 0, spread between 2 and 4" in low
+
+
+def test_a_rule_set_built_outside_the_catalogue_is_checked() -> None:
+    with pytest.raises(ValueError, match="names unknown metrics: ae_four_hour"):
+        segment(rule_set([{"metric": "ae_four_hour"}]), metrics(), quarter({}))
+    with pytest.raises(ValueError, match="scores ae_attendances, where neither higher nor lower"):
+        segment(rule_set([{"metric": "ae_attendances"}]), metrics(), quarter({}))

@@ -28,9 +28,16 @@ Scores = dict[str, dict[str, MetricScore]]
 
 
 def check(rule_set: RuleSet, metrics: Mapping[str, Metric]) -> None:
+    """The catalogue check's rules again, for a rule set built outside the catalogue."""
     unknown = [m for m in rule_set.metric_ids if m not in metrics]
     if unknown:
         raise ValueError(f"rule set {rule_set.id} names unknown metrics: {', '.join(unknown)}")
+    neutral = [m.metric for m in rule_set.metrics if metrics[m.metric].improvement == "neutral"]
+    if neutral:
+        raise ValueError(
+            f"rule set {rule_set.id} scores {', '.join(neutral)}, where neither higher nor lower "
+            "is better"
+        )
 
 
 def score_one(
