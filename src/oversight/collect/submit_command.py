@@ -208,6 +208,10 @@ def token_create(
     name: Annotated[str, typer.Option(help="Who or what the token is for.")],
     org: Annotated[str | None, typer.Option(help="Organisation it may submit for.")] = None,
     admin: Annotated[bool, typer.Option("--admin", help="National token: any org.")] = False,
+    role: Annotated[
+        str | None,
+        typer.Option(help="submitter (an ICB), nhse (national oversight) or admin."),
+    ] = None,
     home: HomeOption = None,
 ) -> None:
     """Create a token and print it (the only time it is shown). An organisation the
@@ -216,7 +220,9 @@ def token_create(
     from oversight.collect import tokens
 
     catalogue = load()
-    role = "admin" if admin else "submitter"
+    if admin and role not in (None, "admin"):
+        raise _usage(f"--admin and --role {role} disagree; give one of them")
+    role = "admin" if admin else role or "submitter"
     try:
         notice = check_token_org(catalogue, org, dt.date.today()) if org is not None else None
         text = tokens.create(

@@ -4,7 +4,9 @@ A token looks like `ovs_<id>_<secret>`: the id finds the row, the secret is chec
 the digest in constant time. A submitter token is scoped to one organisation (its ICB);
 an admin token (national teams) may act for any. A collection NHS England itself sends
 (`submitter: nhse` in the catalogue, e.g. `gp_appointments_return`) is sent with an admin
-token only: an ICB may not replace NHS England's figures, even its own.
+token only: an ICB may not replace NHS England's figures, even its own. An nhse token
+(national oversight: national targets, national peer groups) has no organisation and submits
+nothing; see oversight.judge.authority for what each role may change in the target register.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from oversight.store import database
 from oversight.store.models import AuditEvent, Token, utcnow
 
 PREFIX = "ovs"
-ROLES = ("submitter", "admin")
+ROLES = ("submitter", "nhse", "admin")
 
 
 @dataclass(frozen=True)
@@ -82,6 +84,8 @@ def create(
         raise ValueError(f"role must be one of {', '.join(ROLES)}, not {role!r}")
     if role == "submitter" and not org:
         raise ValueError("a submitter token needs the organisation it submits for")
+    if role == "nhse" and org:
+        raise ValueError("an nhse token is national: it has no organisation")
     if org is not None:
         organisations.find(catalogue if catalogue is not None else _catalogue(), org)
     token_id = uuid.uuid4().hex[:16]
