@@ -52,7 +52,10 @@ def peer_group_refusal(actor: Actor, owner_org: str | None) -> str | None:
     if owner_org is None:
         if actor.role == "nhse":
             return None
-        return "national peer groups belong to NHS England: only an nhse or admin token may change them"
+        return (
+            "national peer groups belong to NHS England: only an nhse or admin token may "
+            "change them"
+        )
     if actor.role == "submitter" and actor.org_code == owner_org:
         return None
     return f"this peer group belongs to {owner_org}; this token may not change it"

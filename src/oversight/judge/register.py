@@ -213,11 +213,15 @@ def _locked(s: Session, target_id: str) -> RegisterTarget:
         select(RegisterTarget).where(RegisterTarget.id == target_id).with_for_update()
     ).one_or_none()
     if row is None:
-        raise RegisterError(f"no target {target_id!r} in the register (see `oversight target list`)")
+        raise RegisterError(
+            f"no target {target_id!r} in the register (see `oversight target list`)"
+        )
     return row
 
 
-def _step(engine: Engine, target_id: str, step: str, actor: Actor, reason: str | None) -> TargetRecord:
+def _step(
+    engine: Engine, target_id: str, step: str, actor: Actor, reason: str | None
+) -> TargetRecord:
     why = _reason(reason, step)
     with database.session(engine) as s:
         row = _locked(s, target_id)

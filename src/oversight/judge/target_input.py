@@ -7,6 +7,7 @@ target is never stored, in part or whole.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import math
 import re
 from collections.abc import Sequence
@@ -228,7 +229,7 @@ def _trajectory(
         _value_fits(f"the trajectory value for {month}", value, unit)
         months.append((month, float(value)))
     months.sort(key=lambda p: p[0])
-    for (before, _), (after, _) in zip(months, months[1:], strict=False):
+    for (before, _), (after, _) in itertools.pairwise(months):
         if after == before:
             raise TargetInputError(f"the trajectory gives {after} twice")
         if after - before > 1:
