@@ -63,6 +63,13 @@ from oversight.publish.serve import serve_command  # noqa: E402
 app.command("demo")(demo_command)
 app.command("serve")(serve_command)
 
+from oversight.judge.target_command import target_app  # noqa: E402
+
+app.add_typer(target_app, name="target")
+from oversight.judge.peer_group_command import peer_group_app  # noqa: E402
+
+app.add_typer(peer_group_app, name="peer-group")
+
 
 if __name__ == "__main__":  # pragma: no cover
     app()

@@ -192,8 +192,8 @@ def add(
 ) -> TargetRecord:
     """Store a new target as a draft (version 1). TargetInputError for bad input, RegisterError
     when the actor may not set it or the id is taken; nothing is stored then."""
+    _allowed(actor, spec.scope, spec.icb_code)  # who may, before what is wrong with it
     checked = check(spec, catalogue)
-    _allowed(actor, checked.scope, checked.icb_code)
     new_id = target_id or default_id(checked)
     with database.session(engine) as s:
         if s.get(RegisterTarget, new_id) is not None:

@@ -252,7 +252,7 @@ def _accountable(spec: TargetSpec, catalogue: Any, icb_code: str | None) -> tupl
     if body == "nhs_england":
         return body, name or "NHS England board"
     if body == "icb_board":
-        return body, name or f"{catalogue.organisation(icb_code).name} board"
+        return body, name or f"Board of {catalogue.organisation(icb_code).name}"
     if body == "place":
         if not name:
             raise TargetInputError("an accountable place needs its name")
