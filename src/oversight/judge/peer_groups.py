@@ -212,9 +212,7 @@ def groups_on(engine: Engine, on: dt.date, *, owner: str | None = None) -> list[
     """The custom groups valid on `on` (optionally only `owner`'s: an ICB code, or "nhse")."""
     wanted = None if owner is None else (None if owner == NATIONAL_OWNER else owner)
     return [
-        g
-        for g in listing(engine)
-        if g.valid_on(on) and (owner is None or g.owner_org == wanted)
+        g for g in listing(engine) if g.valid_on(on) and (owner is None or g.owner_org == wanted)
     ]
 
 

@@ -304,10 +304,10 @@ def revise(
 def _plain(value: Any) -> Any:
     if isinstance(value, dt.date):
         return value.isoformat()
-    if isinstance(value, tuple):
-        return [_plain(v) for v in value]
     if isinstance(value, TrajectoryPoint):
         return [f"{value.period:%Y-%m}", value.value]
+    if isinstance(value, tuple):
+        return [_plain(v) for v in value]
     return value
 
 

@@ -190,8 +190,7 @@ def _value_fits(what: str, value: Any, unit: str) -> None:
 def _dates(spec: TargetSpec, year: Period) -> None:
     if spec.deadline < year.start:
         raise TargetInputError(
-            f"the deadline {spec.deadline} is before the planning year {year} starts "
-            f"({year.start})"
+            f"the deadline {spec.deadline} is before the planning year {year} starts ({year.start})"
         )
     if spec.date_set > year.end:
         raise TargetInputError(
