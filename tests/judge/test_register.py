@@ -290,3 +290,15 @@ def test_accountability_and_metric_coverage(engine, catalogue) -> None:  # type:
     assert rows["QOP-falls_per_1000-2025-26-v1"].accountable_name == "Bolton"
     assert rows["2025-26-ae_4hr-v1"].owner == "National Director of Urgent and Emergency Care"
     assert len(rows) == 5
+
+
+def test_a_later_revision_keeps_the_plan_from_its_own_month(engine, catalogue) -> None:  # type: ignore[no-untyped-def]
+    v1 = register.add(engine, local_spec(), QOP, catalogue)
+    v2 = register.revise(
+        engine, v1.id, QOP, catalogue, "Lower ambition", value=76.0, date_set=dt.date(2025, 10, 9)
+    )
+    assert [f"{p.period:%Y-%m}" for p in v2.trajectory] == [
+        "2025-10", "2025-11", "2025-12", "2026-01", "2026-02", "2026-03",
+    ]  # fmt: skip
+    assert v2.trajectory == v1.trajectory[6:]
+    assert len(register.get(engine, v1.id).trajectory) == 12

@@ -84,6 +84,11 @@ BAD = [
     ({"trajectory": [("2025-04", 70.0), ("2025-04", 71.0)]}, "the trajectory gives 2025-04 twice"),
     ({"trajectory": [("2025-03", 70.0)]}, "the trajectory month 2025-03 is outside"),
     (
+        {"date_set": dt.date(2025, 6, 3)},
+        "the trajectory month 2025-04 is outside the target's months (2025-06 to 2026-03)",
+    ),
+    ({"comparison": "<="}, "comparison <= contradicts the metric: for ae_4hr higher is better"),
+    (
         {"trajectory": [("2026-03", 70.0), ("2026-04", 71.0)]},
         "the trajectory month 2026-04 is outside the target's months (2025-04 to 2026-03)",
     ),
@@ -124,4 +129,5 @@ def test_bad_national_input_is_refused(catalogue, changes, message) -> None:  # 
 
 def test_a_count_cannot_be_negative(catalogue) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(TargetInputError, match="in count: it cannot be negative"):
-        check(local_spec(metric_id="ae_12hr_waits", value=-3.0, trajectory=()), catalogue)
+        spec = local_spec(metric_id="ae_12hr_waits", comparison="<=", value=-3.0, trajectory=())
+        check(spec, catalogue)

@@ -275,7 +275,7 @@ def revise(
         if later is not None:
             raise RegisterError(f"target {target_id} was revised as {later}; change that one")
         base = _record(old)
-        spec = _spec_of(base, changes)
+        spec = _spec_of(base, _carried_trajectory(base, changes))
         checked = check(spec, catalogue)
         version = old.version + 1
         new_id = _next_id(target_id, old.version, version)
@@ -299,6 +299,16 @@ def revise(
         }
         _audit(s, actor, "target.revise", new_id, reason=why, supersedes=target_id, changes=diff)
     return record
+
+
+def _carried_trajectory(base: TargetRecord, changes: dict[str, Any]) -> dict[str, Any]:
+    """A revision agreed later than its predecessor plans from its own month: without a new
+    trajectory it keeps the old plan's points from that month on."""
+    if "trajectory" in changes or "date_set" not in changes:
+        return changes
+    first = changes["date_set"].replace(day=1)
+    kept = [(p.period, p.value) for p in base.trajectory if p.period >= first]
+    return {**changes, "trajectory": kept}
 
 
 def _plain(value: Any) -> Any:

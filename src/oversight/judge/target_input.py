@@ -97,8 +97,10 @@ def check(spec: TargetSpec, catalogue: Any) -> CheckedTarget:
             f"comparison must be one of {', '.join(COMPARISONS)}, not {spec.comparison!r}"
         )
     _value_fits("the target value", spec.value, unit)
+    _direction(spec, catalogue)
     _dates(spec, year)
-    trajectory = _trajectory(spec.trajectory, year, spec.deadline, unit)
+    first = max(year.start, Period.of(spec.date_set).start)
+    trajectory = _trajectory(spec.trajectory, first, spec.deadline, unit)
     body, name = _accountable(spec, catalogue, icb_code)
     owner = (spec.owner or "").strip()
     rationale = (spec.rationale or "").strip()
@@ -187,6 +189,21 @@ def _value_fits(what: str, value: Any, unit: str) -> None:
         raise TargetInputError(f"{what} {value:g} is in {unit}: it cannot be negative")
 
 
+def _direction(spec: TargetSpec, catalogue: Any) -> None:
+    """A '>=' target on a metric where lower is better (or the reverse) is a slip; the
+    catalogue check refuses the same in the YAML."""
+    metric = catalogue.metrics.get(spec.metric_id)
+    improvement = getattr(metric, "improvement", None)
+    if (improvement == "increase" and spec.comparison in ("<", "<=")) or (
+        improvement == "decrease" and spec.comparison in (">", ">=")
+    ):
+        better = "higher" if improvement == "increase" else "lower"
+        raise TargetInputError(
+            f"comparison {spec.comparison} contradicts the metric: for {spec.metric_id} "
+            f"{better} is better"
+        )
+
+
 def _dates(spec: TargetSpec, year: Period) -> None:
     if spec.deadline < year.start:
         raise TargetInputError(
@@ -212,18 +229,18 @@ def _month(value: Any) -> Period:
 
 
 def _trajectory(
-    points: Sequence[tuple[Any, float]], year: Period, deadline: dt.date, unit: str
+    points: Sequence[tuple[Any, float]], first: dt.date, deadline: dt.date, unit: str
 ) -> tuple[tuple[str, float], ...]:
-    """Monthly points, in order, from the planning year's first month to the deadline's (a
-    target's years: a national deadline may fall in a later year), with no gap."""
+    """Monthly points, in order, with no gap, from `first` (the planning year's first month,
+    or the month the target was set if later) to the deadline's month (a national deadline
+    may fall in a later year)."""
     months: list[tuple[Period, float]] = []
-    last = Period.of(deadline)
+    start, last = Period.of(first), Period.of(deadline)
     for when, value in points:
         month = _month(when)
-        if not (year.start <= month.start and month <= last):
+        if not start <= month <= last:
             raise TargetInputError(
-                f"the trajectory month {month} is outside the target's months "
-                f"({Period.of(year.start)} to {last})"
+                f"the trajectory month {month} is outside the target's months ({start} to {last})"
             )
         _value_fits(f"the trajectory value for {month}", value, unit)
         months.append((month, float(value)))
