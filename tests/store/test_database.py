@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 import sqlalchemy as sa
+from alembic.script import ScriptDirectory
 from sqlalchemy.exc import IntegrityError
 
 from oversight.store import database
@@ -33,9 +34,12 @@ def test_connect_creates_every_table_at_head(database_url: str) -> None:
     engine = database.connect(database_url)
     tables = set(sa.inspect(engine).get_table_names())
     assert {"revisions", "submissions", "tokens", "audit_log", "alembic_version"} <= tables
+    assert {"register_targets", "peer_groups"} <= tables
     with engine.connect() as conn:
         version = conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar_one()
-    assert version == "0001_collection"
+    # the one head of a linear chain (get_current_head refuses a branched one)
+    head = ScriptDirectory.from_config(database.alembic_config(engine)).get_current_head()
+    assert version == head
 
 
 def test_connect_is_idempotent_and_cached(database_url: str) -> None:
