@@ -4,6 +4,7 @@ role checks, refused input storing nothing, seeding and the targets handed to th
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -233,11 +234,23 @@ def test_bad_input_stores_nothing(engine, catalogue, changes, message) -> None: 
     assert _counts(engine) == (0, 0)
 
 
-def test_an_id_is_used_once(engine, catalogue) -> None:  # type: ignore[no-untyped-def]
-    register.add(engine, local_spec(), QOP, catalogue)
+def test_one_live_target_per_metric_year_and_icb(engine, catalogue) -> None:  # type: ignore[no-untyped-def]
+    first = register.add(engine, local_spec(), QOP, catalogue)
+    message = "QOP already has a target on ae_4hr for 2025/26: QOP-ae_4hr-2025-26-v1 (draft)"
+    with pytest.raises(register.RegisterError, match=re.escape(message)):
+        register.add(engine, local_spec(value=80.0), QOP, catalogue)
+    national = register.add(engine, national_spec(), NHSE, catalogue)
+    with pytest.raises(register.RegisterError, match="there is already a national target"):
+        register.add(engine, national_spec(), NHSE, catalogue, target_id="2025-26-UEC9")
+    assert _counts(engine) == (2, 2)
+    # another ICB, or after retiring, is fine; an id is still used once
+    register.add(engine, local_spec(icb_code="QHL"), QHL, catalogue)
+    register.publish(engine, first.id, QOP, "ok")
+    register.retire(engine, first.id, QOP, "replaced")
     with pytest.raises(register.RegisterError, match="already exists; change it with"):
         register.add(engine, local_spec(value=80.0), QOP, catalogue)
-    assert _counts(engine) == (1, 1)
+    assert register.add(engine, local_spec(value=80.0), QOP, catalogue, target_id="QOP-ae-b").id
+    assert national.status == "draft"
 
 
 def test_seeding_copies_the_catalogue_once(engine, catalogue) -> None:  # type: ignore[no-untyped-def]

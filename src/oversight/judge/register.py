@@ -196,6 +196,17 @@ def add(
     checked = check(spec, catalogue)
     new_id = target_id or default_id(checked)
     with database.session(engine) as s:
+        live = _live_twin(s, checked)
+        if live is not None:
+            whose = (
+                "there is already a national target"
+                if checked.scope == "national"
+                else (f"{checked.icb_code} already has a target")
+            )
+            raise RegisterError(
+                f"{whose} on {checked.metric_id} for {checked.planning_year}: {live.id} "
+                f"({live.status}); revise or retire it instead"
+            )
         if s.get(RegisterTarget, new_id) is not None:
             raise RegisterError(
                 f"target {new_id} already exists; change it with `oversight target revise`"
@@ -206,6 +217,20 @@ def add(
         record = _record(row)
         _audit(s, actor, "target.add", new_id, target=record.to_dict())
     return record
+
+
+def _live_twin(s: Session, target: CheckedTarget) -> RegisterTarget | None:
+    """A draft or published target on the same metric, year and ICB: two would contend to
+    stand, so a second one is a revision of the first, not a new target."""
+    query = select(RegisterTarget).where(
+        RegisterTarget.scope == target.scope,
+        RegisterTarget.metric_id == target.metric_id,
+        RegisterTarget.planning_year == target.planning_year,
+        RegisterTarget.status != "retired",
+    )
+    if target.icb_code is not None:
+        query = query.where(RegisterTarget.icb_code == target.icb_code)
+    return s.scalars(query.order_by(RegisterTarget.version.desc())).first()
 
 
 def _locked(s: Session, target_id: str) -> RegisterTarget:

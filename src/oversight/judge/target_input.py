@@ -28,7 +28,6 @@ trust board (named by its ODS code) or a place (named in words)."""
 PERCENT_UNITS = ("percent",)
 NON_NEGATIVE_UNITS = ("count", "minutes", "bed_days", "days", "hours", "rate")
 _SNAKE = re.compile(r"[a-z][a-z0-9_]{0,99}")
-_SHOWN_METRICS = 12
 
 
 class TargetInputError(ValueError):
@@ -160,8 +159,7 @@ def _metric(spec: TargetSpec, catalogue: Any) -> tuple[str | None, str]:
     metrics = catalogue.metrics
     if spec.metric_id in metrics:
         return None, metrics[spec.metric_id].unit
-    known = sorted(metrics)
-    listed = ", ".join(known[:_SHOWN_METRICS]) + (" ..." if len(known) > _SHOWN_METRICS else "")
+    listed = ", ".join(sorted(metrics))
     if spec.scope == "national":
         raise TargetInputError(
             f"unknown metric {spec.metric_id!r}: a national target uses a catalogue metric "
