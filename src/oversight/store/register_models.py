@@ -40,9 +40,7 @@ class RegisterTarget(Base):
     deadline: Mapped[dt.date] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(12))  # draft | published | retired
     version: Mapped[int] = mapped_column(Integer)
-    supersedes: Mapped[str | None] = mapped_column(
-        ForeignKey("register_targets.id"), nullable=True
-    )
+    supersedes: Mapped[str | None] = mapped_column(ForeignKey("register_targets.id"), nullable=True)
     headline: Mapped[bool] = mapped_column(Boolean, default=False)
     objective_id: Mapped[str | None] = mapped_column(String(30), nullable=True)
     source: Mapped[str] = mapped_column(String(2000))
