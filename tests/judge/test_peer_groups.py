@@ -83,6 +83,9 @@ def test_groups_valid_on_a_date(engine, catalogue) -> None:  # type: ignore[no-u
         after.id
     ]
     assert peer_groups.groups_on(engine, dt.date(2026, 5, 1), owner="QOP") == []
+    assert peer_groups.peers_on(engine, "QKK", dt.date(2025, 12, 1)) == {before.id: ("QMJ", "QRV")}
+    assert peer_groups.peers_on(engine, "QKK", dt.date(2026, 5, 1)) == {after.id: ("Z9B2Z",)}
+    assert peer_groups.peers_on(engine, "QOP", dt.date(2026, 5, 1)) == {}
     retired = peer_groups.retire(
         engine, after.id, NHSE, reason="Regions redrawn", on=dt.date(2026, 9, 1)
     )

@@ -315,3 +315,14 @@ def test_a_later_revision_keeps_the_plan_from_its_own_month(engine, catalogue) -
     ]  # fmt: skip
     assert v2.trajectory == v1.trajectory[6:]
     assert len(register.get(engine, v1.id).trajectory) == 12
+
+
+def test_a_revision_must_change_something(engine, catalogue) -> None:  # type: ignore[no-untyped-def]
+    target = register.add(engine, local_spec(), QOP, catalogue)
+    with pytest.raises(register.RegisterError, match="nothing to change"):
+        register.revise(engine, target.id, QOP, catalogue, "why")
+    with pytest.raises(register.RegisterError, match="no target 'QOP-nope'"):
+        register.revise(engine, "QOP-nope", QOP, catalogue, "why", value=1.0)
+    with pytest.raises(register.RegisterError, match="no target 'QOP-nope'"):
+        register.publish(engine, "QOP-nope", QOP, "why")
+    assert _counts(engine) == (1, 1)

@@ -216,11 +216,18 @@ def groups_on(engine: Engine, on: dt.date, *, owner: str | None = None) -> list[
     ]
 
 
+def peers_on(engine: Engine, code: str, on: dt.date) -> dict[str, tuple[str, ...]]:
+    """For one ICB, each custom group valid on `on` that it belongs to (by id) with the other
+    members: the same shape as the computed groups' `groups[code]`, one entry per group."""
+    return {g.id: g.peers_of(code) for g in groups_on(engine, on) if code in g.members}
+
+
 __all__ = [
     "PeerGroup",
     "PeerGroupError",
     "add",
     "groups_on",
     "listing",
+    "peers_on",
     "retire",
 ]
