@@ -46,6 +46,16 @@ def _loaded_after(argv: list[str]) -> list[str]:
     return list(json.loads(done.stdout.strip().splitlines()[-1]))
 
 
-@pytest.mark.parametrize("argv", [[], ["--help"], ["version"], ["compute", "--help"]])
+@pytest.mark.parametrize(
+    "argv",
+    [
+        [],
+        ["--help"],
+        ["version"],
+        ["compute", "--help"],
+        ["target", "--help"],
+        ["peer-group", "--help"],
+    ],
+)
 def test_the_command_line_starts_without_heavy_libraries(argv: list[str]) -> None:
     assert _loaded_after(argv) == []
