@@ -57,6 +57,10 @@ from oversight.metrics.command import compute_command  # noqa: E402
 
 app.command("compute")(compute_command)
 
+from oversight.judge.segment_command import segment_command  # noqa: E402
+
+app.command("segment")(segment_command)
+
 from oversight.demo import demo_command  # noqa: E402
 from oversight.publish.serve import serve_command  # noqa: E402
 

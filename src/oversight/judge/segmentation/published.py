@@ -36,7 +36,8 @@ if TYPE_CHECKING:
     from oversight.home import Home
 
 Progress = Callable[[str, int, int], None]
-"""(description, done, total), as `oversight.metrics.compute` reports."""
+"""(description, done, total), as `oversight.metrics.compute` reports; total 0 while the
+amount of work is not known yet."""
 
 
 class SegmentationChoiceError(ValueError):
@@ -91,9 +92,7 @@ def _quarter(text: Period | str | None, complete: list[Period], frame: pd.DataFr
     if quarter not in complete:
         held = sorted({str(Period.month_of(p)) for p in frame["period"].unique()})
         have = [m for m in held if Period.month_of(m) in quarter]
-        what = (
-            f"only {', '.join(have)} of its three months" if have else "none of its months"
-        )
+        what = f"only {', '.join(have)} of its three months" if have else "none of its months"
         raise SegmentationChoiceError(
             "period",
             f"{quarter} has no complete data in the published results ({what}); complete "
@@ -152,8 +151,13 @@ def _inputs(
     from oversight.judge.segmentation.quarter import quarter_values
 
     orgs = _orgs(cat, frame, rule_set.org_type, quarter)
-    monthly = frame[(frame["org_type"] == rule_set.org_type) & frame["org_code"].isin(orgs)]
     metrics = {m: cat.metrics[m] for m in rule_set.metric_ids}
+    monthly = frame[
+        (frame["org_type"] == rule_set.org_type)
+        & frame["org_code"].isin(orgs)
+        & frame["metric_id"].isin(list(metrics))
+        & frame["period"].isin([m.start for m in quarter.months()])
+    ]
     values = quarter_values(monthly, metrics, quarter)
     outcomes = _outcomes(cat, rule_set, frame, quarter) if rule_set.method == "flags" else {}
     return inputs_from_frame(
@@ -212,6 +216,11 @@ def segment_published(
     """
     from oversight.catalogue import load
 
+    def step(description: str, done: int = 0, total: int = 0) -> None:
+        if progress is not None:
+            progress(description, done, total)
+
+    step("reading the published results")
     cat = catalogue or load()
     if rules is not None and rules not in cat.rule_sets:
         every = sorted(cat.rule_sets)
@@ -230,10 +239,12 @@ def segment_published(
             f"no {rule_set.org_type.upper()} {org!r} in {quarter}; choose one of {_listed(orgs)}",
             orgs,
         )
+    step(f"segmenting {quarter} under {rule_set.id}")
     recorded = (finance or {}, reviews, decisions)
     inputs = _inputs(cat, rule_set, frame, quarter, *recorded)
     previous = None
-    if quarter.previous() in complete:
+    if rule_set.method == "scored" and quarter.previous() in complete:
+        # The change compares average scores, which only a scored rule set has.
         before = _inputs(cat, rule_set, frame, quarter.previous(), *recorded)
         done = segment(rule_set, cat.metrics, before, explain_moves=False)
         previous = {r.org: r for r in done}
@@ -241,11 +252,9 @@ def segment_published(
     chosen = [r for r in results if org is None or r.org == org]
     out = []
     for i, result in enumerate(chosen):
-        if progress is not None:
-            progress(f"what would move {result.org}", i, len(chosen))
+        step(f"what would move {result.org}", i, len(chosen))
         found = what_would_move(rule_set, cat.metrics, inputs, result)
         notes = not_recorded(rule_set, inputs, result.org)
         out.append(replace(result, moves=found, reasons=result.reasons + notes))
-    if progress is not None:
-        progress("done", len(chosen), len(chosen))
+    step("done", len(chosen), len(chosen))
     return out

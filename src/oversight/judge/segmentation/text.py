@@ -1,0 +1,77 @@
+"""`oversight segment`'s readable output: a summary table, then each organisation's reasons
+and what would move it. Pure: results (and organisation names) in, text out."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from oversight.judge.segmentation.result import OrgSegment
+
+
+def _segment(r: OrgSegment) -> str:
+    return "not segmented" if r.segment is None else str(r.segment)
+
+
+def _average(r: OrgSegment) -> str:
+    return "-" if r.method != "scored" or r.average is None else f"{r.average:.2f}"
+
+
+def _rank(r: OrgSegment) -> str:
+    return "-" if r.rank is None else f"{r.rank}/{r.ranked_of}"
+
+
+def summary(results: Sequence[OrgSegment], names: Mapping[str, str]) -> list[str]:
+    """One line per organisation: segment, average score, rank, provisional or not."""
+    rows = [("Org", "Name", "Segment", "Average", "Rank", "")]
+    rows += [
+        (
+            r.org,
+            names.get(r.org, ""),
+            _segment(r),
+            _average(r),
+            _rank(r),
+            "provisional" if r.provisional else "",
+        )
+        for r in results
+    ]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return [
+        "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in rows
+    ]
+
+
+def detail(r: OrgSegment, name: str = "") -> list[str]:
+    """One organisation: its head line, why it is in its segment, what would move it."""
+    title = f"{r.org} {name}".strip()
+    head = f"{title}: segment {_segment(r)}"
+    if r.method == "scored":
+        head += f", average score {_average(r)}"
+    if r.rank is not None:
+        head += f", rank {r.rank} of {r.ranked_of}"
+    if r.provisional:
+        head += " (provisional: unconfirmed numbers decided it, see the reasons)"
+    lines = [head, "  Why:"]
+    lines += [f"    - {s}" for s in r.reasons]
+    lines.append("  What would move it:")
+    moves = [m.sentence for m in r.moves] or ["Nothing computed would move it."]
+    lines += [f"    - {s}" for s in moves]
+    return lines
+
+
+def render(results: Sequence[OrgSegment], names: Mapping[str, str] | None = None) -> str:
+    """The whole readable output for one quarter and rule set."""
+    names = names or {}
+    if not results:
+        return "No organisation to segment."
+    first = results[0]
+    head = (
+        f"{first.rules} v{first.rules_version}, {first.period}: "
+        f"{len(results)} {first.org_type.upper()}{'s' if len(results) != 1 else ''}"
+    )
+    provisional = sum(1 for r in results if r.provisional)
+    if provisional:
+        head += f", {provisional} provisional (an unconfirmed number decided the segment)"
+    lines = [head, "", *summary(results, names)]
+    for r in results:
+        lines += ["", *detail(r, names.get(r.org, ""))]
+    return "\n".join(lines)
