@@ -233,6 +233,7 @@ def segment_published(
     quarter = _quarter(period, complete, frame)
     rule_set = _rule_set(cat, rules, quarter, org_type)
     orgs = _orgs(cat, frame, rule_set.org_type, quarter)
+    org = org.strip().upper() if org is not None else None
     if org is not None and org not in orgs:
         raise SegmentationChoiceError(
             "org",
