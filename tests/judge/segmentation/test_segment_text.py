@@ -39,8 +39,7 @@ def test_detail_has_reasons_and_moves_and_says_provisional_only_when_it_is() -> 
 def test_render_heads_with_the_rules_quarter_and_count() -> None:
     text = render(_results(unconfirmed_cut=True))
     assert text.splitlines()[0] == (
-        "test-rules v1, 2025-Q3: 5 ICBs, 4 provisional (an unconfirmed number decided the "
-        "segment)"
+        "test-rules v1, 2025-Q3: 5 ICBs, 4 provisional (an unconfirmed number decided the segment)"
     )
     assert "E: segment not segmented" in text
     assert render([]) == "No organisation to segment."
