@@ -19,7 +19,8 @@ BAR_AFTER_SECONDS = 1.0
 
 
 class _LateBar:
-    """A progress callback that shows a rich bar (on stderr) once the work takes a while."""
+    """A progress callback that shows a rich bar (on a terminal's stderr) once the work takes
+    a while."""
 
     def __init__(self, console: Console, after: float = BAR_AFTER_SECONDS) -> None:
         self.console, self.after = console, after
@@ -29,6 +30,8 @@ class _LateBar:
 
     def __call__(self, description: str, done: int, total: int) -> None:
         if self.bar is None:
+            if not self.console.is_terminal:
+                return  # a pipe or a file: no bar, and no stray lines on stderr
             if time.perf_counter() - self.started < self.after:
                 return
             from rich.progress import (
