@@ -67,6 +67,10 @@ def test_the_cli_json_is_the_python_api(demo_home: Home) -> None:
     assert isinstance(one["average_score"], float)
     assert one["scores"] and all({"metric", "value", "score"} <= set(s) for s in one["scores"])
     assert one["reasons"] and one["what_would_move"]
+    assert one["reasons"][-1] == (
+        "nof-2025 was not in force in 2024-Q1 (in force 2025-Q2 to 2026-Q1); it was applied as "
+        "asked, so this is not the segment of record."
+    )
     assert all(isinstance(s, str) for s in one["reasons"] + one["what_would_move"])
 
 
@@ -78,6 +82,7 @@ def test_defaults_are_the_latest_complete_quarter_and_the_rule_set_in_force(
     assert one["average_score"] is None and one["scores"] == []
     assert one["segment"] == one["proposed_segment"]
     assert any("no store for them yet" in r for r in one["reasons"])
+    assert not any("not in force" in r for r in one["reasons"])
 
 
 def test_nof_2022_flags_come_from_the_judge_outcomes(demo_home: Home) -> None:

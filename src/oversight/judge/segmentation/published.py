@@ -194,6 +194,17 @@ def not_recorded(rule_set: RuleSet, inputs: Inputs, org: str) -> tuple[str, ...]
     return tuple(out)
 
 
+def out_of_force(rule_set: RuleSet, quarter: Period) -> tuple[str, ...]:
+    """A sentence when the rule set was asked for a quarter it was not in force in."""
+    if rule_set.in_force(quarter):
+        return ()
+    until = f" to {rule_set.in_force_until}" if rule_set.in_force_until else ""
+    return (
+        f"{rule_set.id} was not in force in {quarter} (in force {rule_set.in_force_from}"
+        f"{until}); it was applied as asked, so this is not the segment of record.",
+    )
+
+
 def segment_published(
     home: Home,
     rules: str | None = None,
@@ -255,7 +266,7 @@ def segment_published(
     for i, result in enumerate(chosen):
         step(f"what would move {result.org}", i, len(chosen))
         found = what_would_move(rule_set, cat.metrics, inputs, result)
-        notes = not_recorded(rule_set, inputs, result.org)
+        notes = not_recorded(rule_set, inputs, result.org) + out_of_force(rule_set, quarter)
         out.append(replace(result, moves=found, reasons=result.reasons + notes))
     step("done", len(chosen), len(chosen))
     return out
