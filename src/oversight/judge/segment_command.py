@@ -12,7 +12,7 @@ from oversight.options import HomeOption, resolve_home
 
 if TYPE_CHECKING:
     from rich.console import Console
-    from rich.progress import Progress
+    from rich.progress import Progress, TaskID
 
 BAR_AFTER_SECONDS = 1.0
 """Show the progress bar only once the work has taken this long."""
@@ -26,7 +26,7 @@ class _LateBar:
         self.console, self.after = console, after
         self.started = time.perf_counter()
         self.bar: Progress | None = None
-        self.task = 0
+        self.task: TaskID | None = None
 
     def __call__(self, description: str, done: int, total: int) -> None:
         if self.bar is None:
@@ -51,6 +51,7 @@ class _LateBar:
             self.bar = Progress(*columns, console=self.console, transient=True)
             self.bar.start()
             self.task = self.bar.add_task(description, total=None)
+        assert self.task is not None
         self.bar.update(self.task, description=description, completed=done, total=total or None)
 
     def close(self) -> None:

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from segmentation_fixtures import column, metrics, quarter, rule_set
 
-from oversight.judge.segmentation import segment
+from oversight.judge.segmentation import OrgSegment, segment
 from oversight.judge.segmentation.text import detail, render, summary
 
 SCORED = [{"metric": "ae_4hr"}]
 
 
-def _results(**kw: object) -> tuple:  # type: ignore[type-arg]
+def _results(unconfirmed_cut: bool = False) -> tuple[OrgSegment, ...]:
     values = column("ae_4hr", {"A": 90.0, "B": 80.0, "C": 70.0, "D": 60.0, "E": None})
-    return segment(rule_set(SCORED, **kw), metrics(), quarter(values))
+    rules = rule_set(SCORED, unconfirmed_cut=unconfirmed_cut)
+    return segment(rules, metrics(), quarter(values))
 
 
 def test_summary_lines_up_segment_average_rank_and_provisional() -> None:
