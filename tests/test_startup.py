@@ -55,6 +55,7 @@ def _loaded_after(argv: list[str]) -> list[str]:
         ["compute", "--help"],
         ["target", "--help"],
         ["peer-group", "--help"],
+        ["segment", "--help"],
     ],
 )
 def test_the_command_line_starts_without_heavy_libraries(argv: list[str]) -> None:
