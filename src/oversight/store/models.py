@@ -6,10 +6,21 @@ their own Alembic revisions; nothing here needs to know about them.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Boolean, DateTime, ForeignKey, Index, Integer, String
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -100,3 +111,53 @@ class AuditEvent(Base):
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
     __table_args__ = (Index("ix_audit_log_at", "at"),)
+
+
+class EscalationCase(Base):
+    """An intervention or escalation case on one organisation (oversight.judge.escalation).
+
+    Every change to it, its actions or its exit criteria is an AuditEvent (subject: its id)
+    whose detail carries the mandatory reason."""
+
+    __tablename__ = "escalation_cases"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    org_code: Mapped[str] = mapped_column(String(10))
+    state: Mapped[str] = mapped_column(String(30))  # oversight.judge.escalation.states.STATES
+    owner: Mapped[str] = mapped_column(String(200))
+    summary: Mapped[str] = mapped_column(String(2000))  # the public summary
+    triggers: Mapped[list[Any]] = mapped_column(JSON, default=list)  # [{"kind", "detail"}]
+    opened_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    opened_by: Mapped[str] = mapped_column(String(200))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    __table_args__ = (Index("ix_escalation_cases_org", "org_code", "state"),)
+
+
+class CaseAction(Base):
+    """An agreed action on a case: what, who, by when, and whether it is done."""
+
+    __tablename__ = "case_actions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("escalation_cases.id"), index=True)
+    text: Mapped[str] = mapped_column(String(2000))
+    owner: Mapped[str] = mapped_column(String(200))
+    due: Mapped[date] = mapped_column(Date)
+    done: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class CaseExitCriterion(Base):
+    """An exit criterion of a case, with the outcome of its latest evaluation."""
+
+    __tablename__ = "case_exit_criteria"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("escalation_cases.id"), index=True)
+    metric_id: Mapped[str] = mapped_column(String(100))
+    comparison: Mapped[str] = mapped_column(String(2))
+    threshold: Mapped[float] = mapped_column(Float)
+    periods: Mapped[int] = mapped_column(Integer)
+    run: Mapped[int | None] = mapped_column(Integer, nullable=True)  # months met, last evaluation
+    through: Mapped[str | None] = mapped_column(String(7), nullable=True)  # its last month
+    evaluated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
