@@ -36,7 +36,9 @@ class ExitCriterion:
                 f"the comparison must be one of {', '.join(COMPARISONS)}, not {self.comparison!r}"
             )
         if self.periods < 1:
-            raise ValueError(f"the number of consecutive periods must be 1 or more, not {self.periods}")
+            raise ValueError(
+                f"the number of consecutive periods must be 1 or more, not {self.periods}"
+            )
         if not math.isfinite(self.threshold):
             raise ValueError("the threshold must be a number")
 
@@ -53,7 +55,7 @@ class ExitCriterion:
     @classmethod
     def parse(cls, text: str) -> ExitCriterion:
         """`ae_4hr>=78x3`: metric, comparison, threshold, `x`, consecutive months."""
-        body, sep, count = text.strip().rpartition("x")
+        body, _, count = text.strip().rpartition("x")
         for symbol in sorted(COMPARISONS, key=len, reverse=True):
             metric, found, threshold = body.partition(symbol)
             if found and metric.strip():
