@@ -74,6 +74,9 @@ from oversight.judge.peer_group_command import peer_group_app  # noqa: E402
 
 app.add_typer(peer_group_app, name="peer-group")
 
+from oversight.judge.escalation.command import case_app  # noqa: E402
+
+app.add_typer(case_app, name="case")
 
 if __name__ == "__main__":  # pragma: no cover
     app()
