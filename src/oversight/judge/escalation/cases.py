@@ -262,7 +262,7 @@ def set_action_done(
         if action is None or action.case_id != case_id:
             raise CaseError(f"case {case_id} has no action {action_id}")
         action.done = done
-        _audit(s, actor, "case.action", case_id, why, action=action_id, done=done)
+        _audit(s, actor, "case.action", case_id, why, action_id=action_id, done=done)
     return show(engine, actor, case_id)
 
 
@@ -283,7 +283,7 @@ def _view(s: Session, row: EscalationCase, with_audit: bool) -> CaseView:
             .order_by(AuditEvent.at, AuditEvent.id)
         )
         audit = [
-            {"at": e.at.isoformat(), "actor": e.actor, "action": e.action, **e.detail}
+            {**e.detail, "at": e.at.isoformat(), "actor": e.actor, "action": e.action}
             for e in events
         ]
     return CaseView(
