@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from case_support import ADMIN, NHSE, QHL, QOP, audit_count, open_qop, publish_results
 from sqlalchemy import select
 
 from oversight.home import Home
@@ -13,8 +14,6 @@ from oversight.judge.escalation import cases, states
 from oversight.judge.escalation.evaluation import evaluate
 from oversight.store import database
 from oversight.store.models import AuditEvent, EscalationCase
-
-from case_support import ADMIN, NHSE, QHL, QOP, audit_count, open_qop, publish_results
 
 FORWARD = ["diagnostic", "support offered", "intervention", "exit criteria met", "closed"]
 

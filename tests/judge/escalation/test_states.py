@@ -72,7 +72,7 @@ def test_a_closed_case_has_no_next_state() -> None:
 
 @pytest.mark.parametrize("bad", ["open", "Closed", ""])
 def test_an_unknown_state_names_the_states(bad: str) -> None:
-    with pytest.raises(states.TransitionError, match="is not a case state.*'identified'"):
+    with pytest.raises(states.TransitionError, match=r"is not a case state.*'identified'"):
         states.check("identified", bad)
     with pytest.raises(states.TransitionError, match="is not a case state"):
         states.allowed(bad)
