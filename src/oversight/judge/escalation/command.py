@@ -288,6 +288,17 @@ def evaluate_command(token: TokenOption = None, home: HomeOption = None) -> None
     out.print(f"{len(done)} open case(s) evaluated, {sum(e.moved for e in done)} moved")
 
 
+def _known_org(code: str) -> bool:
+    from oversight.catalogue import load
+    from oversight.collect.organisations import OrganisationError, find
+
+    try:
+        find(load(), code)
+    except OrganisationError:
+        return False
+    return True
+
+
 @case_app.command("propose")
 def propose_command(
     segments: Annotated[
@@ -335,6 +346,9 @@ def propose_command(
         )
     except InputError as error:
         raise refuse(str(error)) from None
+    unknown = sorted(p.org for p in proposals if not _known_org(p.org))
+    if unknown:
+        raise refuse(f"the catalogue knows no organisation {', '.join(unknown)}")
     already = cases.open_org_cases(engine)
     fresh = [p for p in proposals if p.org not in already]
     opened: dict[str, str] = {}
