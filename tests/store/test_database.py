@@ -35,6 +35,7 @@ def test_connect_creates_every_table_at_head(database_url: str) -> None:
     tables = set(sa.inspect(engine).get_table_names())
     assert {"revisions", "submissions", "tokens", "audit_log", "alembic_version"} <= tables
     assert {"register_targets", "peer_groups"} <= tables
+    assert {"escalation_cases", "case_actions", "case_exit_criteria"} <= tables
     with engine.connect() as conn:
         version = conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar_one()
     # the one head of a linear chain (get_current_head refuses a branched one)
