@@ -76,3 +76,18 @@ def compute_command(
         f"Published results {version.id}: {version.row_count:,} rows, {version.how}, "
         f"{version.engine}, {took:.1f} s"
     )
+    _evaluate_cases(where, console)
+
+
+def _evaluate_cases(where: Home, console: Console) -> None:
+    """Every recompute re-checks the open escalation cases' exit criteria (judge.escalation)."""
+    from oversight.judge.escalation.evaluation import evaluate
+
+    outcomes = evaluate(where) or []
+    moved = [e for e in outcomes if e.moved]
+    if outcomes:
+        console.print(
+            f"Escalation cases: {len(outcomes)} evaluated, {len(moved)} now meet their exit "
+            "criteria" + (f" ({', '.join(e.case_id for e in moved)})" if moved else ""),
+            soft_wrap=True,
+        )

@@ -219,3 +219,25 @@ def test_propose_lists_by_default_and_opens_when_asked(
     bad.write_text(json.dumps([{"org": "NOPE1", "segment": 5}]))
     unknown = run(home, toks["nhse"], "propose", "--segments", str(bad))
     assert unknown.exit_code == 2 and "no organisation NOPE1" in unknown.output
+
+
+def test_every_recompute_evaluates_the_cases(
+    home: Home, toks: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from oversight.metrics import command
+    from oversight.metrics.results import current
+
+    case = open_case(home, toks["nhse"])
+    for _ in range(3):
+        run(home, toks["nhse"], "advance", case, "--reason", "agreed")
+
+    def fake_compute(where: Home, console: object, **options: object):  # type: ignore[no-untyped-def]
+        publish_results(where, {("QOP", "ae_4hr"): [80.0, 80.0, 80.0]})
+        return current(where)
+
+    monkeypatch.setattr(command, "compute_with_bar", fake_compute)
+    done = runner.invoke(app, ["compute", "--full", "--home", str(home.root)])
+    assert done.exit_code == 0, done.output
+    assert f"1 evaluated, 1 now meet their exit criteria ({case})" in done.stdout
+    shown = json.loads(run(home, toks["nhse"], "show", case, "--json").stdout)
+    assert shown["state"] == "exit criteria met"
