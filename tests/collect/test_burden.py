@@ -208,3 +208,44 @@ def test_shipped_catalogue_overlaps_are_counted() -> None:
     agg_dups = [i for i in r.duplicated_items if cat.data_items[i].grain == "icb_month"]
     assert agg_dups and not set(agg_dups) & set(r.derivable_items)
     assert r.missing == r.expected_returns > 0
+
+
+RELAXABLE = ("ae_sitrep", "rtt_monthly", "regional_assurance_pack")
+
+
+def test_the_shipped_catalogue_marks_the_repeating_returns_relaxable() -> None:
+    assert tuple(c.id for c in load().collections.values() if c.relaxable) == RELAXABLE
+
+
+@pytest.mark.parametrize("month", [4, 5, 7, 8, 10, 11, 1, 2])
+def test_earned_autonomy_spares_relaxable_returns_outside_quarter_ends(month: int) -> None:
+    catalogue = load()
+    period = dt.date(2025 if month >= 4 else 2026, month, 1)
+    plain = burden(catalogue, [], org="QMJ", periods=[period]).rows[0]
+    light = burden(catalogue, [], org="QMJ", periods=[period], autonomous={"QMJ"}).rows[0]
+    assert (plain.earned_autonomy, plain.relaxed) == (False, ())
+    assert light.earned_autonomy and light.relaxed == RELAXABLE
+    assert set(plain.collections) - set(light.collections) == set(RELAXABLE)
+    assert light.expected_returns == plain.expected_returns - 3  # each is one ICB return
+    assert light.items_requested <= plain.items_requested
+    assert not {"ae_sitrep", "rtt_monthly"} & set(light.derivable_items)
+
+
+@pytest.mark.parametrize("month", [6, 9, 12, 3])
+def test_relaxable_returns_stay_due_for_the_last_month_of_each_quarter(month: int) -> None:
+    catalogue = load()
+    period = dt.date(2025 if month >= 4 else 2026, month, 1)
+    plain = burden(catalogue, [], org="QMJ", periods=[period]).rows[0]
+    light = burden(catalogue, [], org="QMJ", periods=[period], autonomous={"QMJ"}).rows[0]
+    assert light.earned_autonomy and light.relaxed == ()
+    assert light.collections == plain.collections
+    assert light.expected_returns == plain.expected_returns
+
+
+def test_earned_autonomy_is_per_icb() -> None:
+    report = burden(load(), [], periods=[MAY], autonomous={"QMJ"})
+    by_icb = {r.icb_code: r for r in report.rows}
+    assert by_icb["QMJ"].relaxed == RELAXABLE
+    assert all(r.relaxed == () and not r.earned_autonomy for c, r in by_icb.items() if c != "QMJ")
+    statuses = {(s.collection, s.org) for s in report.returns}
+    assert ("ae_sitrep", "QMJ") not in statuses and ("ae_sitrep", "QOP") in statuses

@@ -80,3 +80,34 @@ def test_table_output_and_unknown_org(home: Home) -> None:
     assert "QMJ" in table.output and "2024-06" in table.output
     bad = runner.invoke(app, ["burden", "--org", "NOPE", *where])
     assert bad.exit_code == 2 and "not an ICB code" in bad.output
+
+
+def test_segments_give_segment_1_icbs_the_lighter_schedule(home: Home, tmp_path: Path) -> None:
+    segments = tmp_path / "segments.json"
+    segments.write_text(json.dumps([{"org": "QMJ", "segment": 1}, {"org": "QOP", "segment": 2}]))
+    runner = CliRunner()
+    where = ["--home", str(home.root), "--from", "2024-05", "--to", "2024-06", "--json"]
+
+    def rows(org: str, *extra: str) -> list[dict[str, object]]:
+        done = runner.invoke(app, ["burden", "--org", org, *where, *extra])
+        assert done.exit_code == 0, done.output
+        return list(json.loads(done.output)["rows"])
+
+    may, june = rows("QMJ", "--segments", str(segments))
+    assert may["earned_autonomy"] and may["relaxed"] == [
+        "ae_sitrep",
+        "rtt_monthly",
+        "regional_assurance_pack",
+    ]
+    assert june["relaxed"] == []  # the quarter's last month: due as before
+    plain_may, _ = rows("QMJ")
+    assert not plain_may["earned_autonomy"]
+    assert may["expected_returns"] == plain_may["expected_returns"] - 3
+    (qop_may, _) = rows("QOP", "--segments", str(segments))
+    assert not qop_may["earned_autonomy"] and qop_may["relaxed"] == []
+    table = runner.invoke(app, ["burden", "--org", "QMJ", "--segments", str(segments), *where[:-1]])
+    assert table.exit_code == 0 and "relaxed" in table.output
+    bad = tmp_path / "bad.json"
+    bad.write_text("{not json")
+    refused = runner.invoke(app, ["burden", "--segments", str(bad), *where])
+    assert refused.exit_code == 2 and "org and segment" in refused.output

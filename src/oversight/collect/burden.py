@@ -12,7 +12,10 @@ Per ICB and period (definitions in docs/burden.md):
   `deadline` working days after the period's month end, weekends and England and Wales bank
   holidays excluded), late, missing, or pending (not received and not yet due at `as_of`);
 * completeness: received ÷ expected returns, and items present ÷ items asked for in the
-  returns received.
+  returns received;
+* earned autonomy: from an ICB with earned autonomy (segment 1), a collection marked
+  `relaxable` is due quarterly (for the last month of each quarter) instead of monthly; the
+  months it is not due list it as `relaxed`.
 
 `burden()` is pure: the catalogue and the received returns in, a `BurdenReport` out.
 """
@@ -144,6 +147,8 @@ class IcbPeriodBurden:
     pending: int
     returns_completeness: float | None
     items_completeness: float | None
+    earned_autonomy: bool = False
+    relaxed: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -186,6 +191,13 @@ def _signature(item: DataItem) -> tuple[Any, ...]:
         item.max_days,
         conditions,
     )
+
+
+def relaxed_this_month(collection: Collection, period: dt.date, autonomous: bool) -> bool:
+    """Whether an ICB with earned autonomy is spared `collection` this month: a relaxable
+    collection is due only for the last month of each quarter (June, September, December,
+    March)."""
+    return autonomous and collection.relaxable and Period.of(period).start.month % 3 != 0
 
 
 def requested_collections(catalogue: Catalogue, icb_code: str, period: dt.date) -> list[Collection]:
@@ -251,8 +263,11 @@ def burden(
     org: str | None = None,
     periods: Sequence[dt.date] | None = None,
     as_of: dt.date | None = None,
+    autonomous: Iterable[str] = (),
 ) -> BurdenReport:
-    """The burden of every ICB (or `org` only) in each period (default: months of `returns`)."""
+    """The burden of every ICB (or `org` only) in each period (default: months of `returns`);
+    `autonomous`: the ICBs with earned autonomy (segment 1), on the lighter schedule."""
+    lighter = frozenset(autonomous)
     received = list(returns)
     if periods is None:
         seen = [r.period for r in received]
@@ -267,7 +282,7 @@ def burden(
         if org is not None:
             icbs = [c for c in icbs if c == org]
         for icb in icbs:
-            row, statuses = _icb_period(catalogue, icb, period, by_key, as_of)
+            row, statuses = _icb_period(catalogue, icb, period, by_key, as_of, icb in lighter)
             rows.append(row)
             details.extend(statuses)
     return BurdenReport(rows=tuple(rows), returns=tuple(details))
@@ -279,8 +294,11 @@ def _icb_period(
     period: dt.date,
     by_key: dict[tuple[str, str, dt.date], list[ReceivedReturn]],
     as_of: dt.date | None,
+    autonomous: bool = False,
 ) -> tuple[IcbPeriodBurden, list[ReturnStatus]]:
-    collections = requested_collections(catalogue, icb, period)
+    every = requested_collections(catalogue, icb, period)
+    relaxed = tuple(c.id for c in every if relaxed_this_month(c, period, autonomous))
+    collections = [c for c in every if c.id not in relaxed]
     requested, asks, duplicated, derivable = item_burden(catalogue, collections)
     statuses: list[ReturnStatus] = []
     present = asked = 0
@@ -316,5 +334,7 @@ def _icb_period(
         pending=count["pending"],
         returns_completeness=(count["on_time"] + count["late"]) / expected if expected else None,
         items_completeness=present / asked if asked else None,
+        earned_autonomy=autonomous,
+        relaxed=relaxed,
     )
     return row, statuses

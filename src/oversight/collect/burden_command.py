@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -43,6 +44,24 @@ def returns_from_store(engine: Engine) -> list[ReceivedReturn]:
     return out
 
 
+EARNED_AUTONOMY_SEGMENT = 1
+"""The segment whose ICBs get the lighter schedule (oversight.md §4)."""
+
+
+def earned_autonomy(path: Path) -> set[str]:
+    """ICBs in segment 1 in a JSON list of objects with `org` and `segment` (the shape of
+    `oversight segment --json`); exit 2 naming the file when it cannot be read."""
+    try:
+        rows = json.loads(path.read_text(encoding="utf-8"))
+        return {str(r["org"]) for r in rows if int(r["segment"]) == EARNED_AUTONOMY_SEGMENT}
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        typer.echo(
+            f"error: {path}: expected a JSON list of objects with org and segment ({error})",
+            err=True,
+        )
+        raise typer.Exit(2) from None
+
+
 def _pct(value: float | None) -> str:
     return "–" if value is None else f"{100 * value:.0f}%"
 
@@ -54,7 +73,8 @@ def _print(report: BurdenReport) -> None:
     table = Table(
         title="Data collection burden per ICB and period",
         caption="items requested; dup = asked by 2+ collections; deriv = derivable from "
-        "record-level data held; returns expected: ok (on time), late, miss, pend (not yet due)",
+        "record-level data held; returns expected: ok (on time), late, miss, pend (not yet due); "
+        "relaxed = collections not due this month under earned autonomy (– without it)",
     )
     heads = [
         "ICB",
@@ -69,6 +89,7 @@ def _print(report: BurdenReport) -> None:
         "pend",
         "ret%",
         "items%",
+        "relaxed",
     ]
     for head in heads:
         left = head in ("ICB", "period")
@@ -87,6 +108,7 @@ def _print(report: BurdenReport) -> None:
             str(r.pending),
             _pct(r.returns_completeness),
             _pct(r.items_completeness),
+            str(len(r.relaxed)) if r.earned_autonomy else "–",
         )
     console = Console()
     console.width = max(console.width, 110)  # the table is 12 columns: never truncate a code
@@ -104,6 +126,13 @@ def burden_command(
         Period | None,
         typer.Option("--to", parser=month_option, metavar=MONTH_METAVAR, help="Last month."),
     ] = None,
+    segments: Annotated[
+        Path | None,
+        typer.Option(
+            help="JSON list of objects with org and segment: ICBs in segment 1 have earned "
+            "autonomy (relaxable collections due quarterly).",
+        ),
+    ] = None,
     home: HomeOption = None,
 ) -> None:
     """Items requested, duplicated and derivable, timeliness and completeness, per ICB and month."""
@@ -120,7 +149,10 @@ def burden_command(
     end = last or (max(seen) if seen else Period.of(today).previous())
     start = first or (min(seen) if seen else end)
     periods = [m.start for m in start.through(end)]
-    report = burden(catalogue, received, org=org, periods=periods, as_of=today)
+    autonomous = earned_autonomy(segments) if segments is not None else set()
+    report = burden(
+        catalogue, received, org=org, periods=periods, as_of=today, autonomous=autonomous
+    )
     if as_json:
         typer.echo(json.dumps(report.to_json(), indent=2))
     else:

@@ -42,5 +42,9 @@ class Collection(Entry):
     requested_by: tuple[str, ...] = Field(min_length=1)
     deadline: int = Field(ge=0, le=60, description="working days after month end")
     frequency: Literal["monthly"] = "monthly"
+    relaxable: bool = Field(
+        False,
+        description="due quarterly instead of monthly from an ICB with earned autonomy (segment 1)",
+    )
     metrics: tuple[SnakeId, ...] = ()
     limits: UploadLimits = UploadLimits()
