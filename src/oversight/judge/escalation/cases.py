@@ -144,8 +144,10 @@ def _audit(s: Session, actor: Actor, action: str, case_id: str, reason: str, **d
     )
 
 
-def _get(s: Session, case_id: str) -> EscalationCase:
-    row = s.get(EscalationCase, case_id)
+def _get(s: Session, case_id: str, lock: bool = False) -> EscalationCase:
+    """The case row; `lock` holds it (PostgreSQL FOR UPDATE) so two changes cannot both start
+    from the same state."""
+    row = s.get(EscalationCase, case_id, with_for_update=lock)
     if row is None:
         raise CaseError(f"there is no case {case_id!r} (oversight case list shows them)")
     return row
@@ -222,7 +224,7 @@ def move(engine: Engine, actor: Actor, case_id: str, to: str, *, reason: str) ->
     _may_change(actor)
     why = _reason(reason)
     with database.session(engine) as s:
-        transition(s, actor, _get(s, case_id), to, why)
+        transition(s, actor, _get(s, case_id, lock=True), to, why)
     return show(engine, actor, case_id)
 
 

@@ -57,6 +57,7 @@ def evaluate(home: Home, engine: Engine | None = None) -> list[Evaluated] | None
             select(EscalationCase)
             .where(EscalationCase.state != states.CLOSED)
             .order_by(EscalationCase.opened_at, EscalationCase.id)
+            .with_for_update()  # PostgreSQL: no person moves a case while it is evaluated
         ).all()
         for row in rows:
             crits = s.scalars(
