@@ -1,7 +1,7 @@
 """Intervention and escalation cases, their actions and exit criteria.
 
 Revision ID: 0003_escalation_cases
-Revises: 0001_collection
+Revises: 0002_target_register
 Create Date: 2026-12-06
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0003_escalation_cases"
-down_revision = "0001_collection"
+down_revision = "0002_target_register"
 branch_labels = None
 depends_on = None
 
