@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-NATIONAL_ROLES = ("nhse", "admin")
+from oversight.judge.authority import NATIONAL_ROLES  # the target register's national roles
 
 
 class Actor(Protocol):
