@@ -45,7 +45,7 @@ def national_target_metrics() -> set[str]:
 
 
 def national_concerns(home: Home, months: int) -> dict[tuple[str, str], int]:
-    """(org, metric) -> months of special-cause concern ending at the latest month, for
+    """(ICB, metric) -> months of special-cause concern ending at the latest month, for
     national-target metrics in the published results; empty before the first compute."""
     from oversight.metrics.results import current
 
@@ -55,5 +55,6 @@ def national_concerns(home: Home, months: int) -> dict[tuple[str, str], int]:
     rows = version.rows()
     if "spc_point_type" not in rows.columns:
         return {}
-    rows = rows[rows["group"] == "total"]
+    # cases are on the organisations under oversight: ICBs, not regions or England
+    rows = rows[(rows["group"] == "total") & (rows["org_type"] == "icb")]
     return concern_runs(rows, national_target_metrics(), months)
