@@ -250,3 +250,33 @@ def test_evaluate_moves_only_cases_in_intervention(database_url: str, tmp_path) 
 
 def test_evaluate_before_any_results(database_url: str, tmp_path) -> None:  # type: ignore[no-untyped-def]
     assert evaluate(Home.at(tmp_path, database_url), database.connect(database_url)) is None
+
+
+@pytest.mark.parametrize("current", states.STATES)
+def test_the_store_allows_exactly_the_legal_moves_from_each_state(
+    database_url: str, current: str
+) -> None:
+    engine = database.connect(database_url)
+    legal = {
+        "identified": {"diagnostic", "closed"},
+        "diagnostic": {"support offered", "closed"},
+        "support offered": {"intervention"},
+        "intervention": {"exit criteria met"},
+        "exit criteria met": {"closed"},
+        "closed": set(),
+    }[current]
+    for target in states.STATES:
+        case = open_qop(engine)
+        with database.session(engine) as s:  # put it in `current` without the lifecycle
+            row = s.get(EscalationCase, case.id)
+            assert row is not None
+            row.state = current
+        before = audit_count(engine)
+        if target in legal:
+            assert cases.move(engine, NHSE, case.id, target, reason="r").state == target
+            assert audit_count(engine) == before + 1
+        else:
+            with pytest.raises(states.TransitionError):
+                cases.move(engine, NHSE, case.id, target, reason="r")
+            assert cases.show(engine, NHSE, case.id).state == current
+            assert audit_count(engine) == before
