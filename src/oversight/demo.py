@@ -46,9 +46,8 @@ def _prepare_home(home: Home) -> None:
     home.root.mkdir(parents=True, exist_ok=True)
 
 
-def build_demo(
-    home: Home, *, scale: float, months: int, start: Period | str, seed: int, progress: bool = True
-) -> None:
+def build_demo(home: Home, *, scale: float, months: int, start: Period | str, seed: int,
+               progress: bool = True) -> None:
     """Write the synthetic lake into `home`, register it and compute every metric over it."""
     from oversight.metrics import compute
     from oversight.metrics.command import compute_with_bar
@@ -56,7 +55,8 @@ def build_demo(
     from oversight.synth.register import register_lake
 
     _prepare_home(home)
-    generate(home.lake_dir, scale=scale, months=months, start=start, seed=seed, progress=progress)
+    generate(home.lake_dir, scale=scale, months=months, start=start, seed=seed,
+             progress=progress)
     register_lake(home, progress=progress)  # lineage and the burden report see the returns
     if progress:
         compute_with_bar(home, full=True, engine="duckdb")

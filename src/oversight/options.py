@@ -13,8 +13,7 @@ from oversight.home import Home
 HomeOption = Annotated[
     Path | None,
     typer.Option(
-        "--home",
-        help="Home folder (default: $OVERSIGHT_HOME, else ~/.oversight).",
+        "--home", help="Home folder (default: $OVERSIGHT_HOME, else ~/.oversight).",
         show_default=False,
     ),
 ]

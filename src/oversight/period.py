@@ -174,7 +174,9 @@ class Period:
 
     def months(self) -> tuple[Period, ...]:
         """Its months, in order."""
-        return tuple(Period(Kind.MONTH, self.ordinal + i) for i in range(_LENGTH[self.kind]))
+        return tuple(
+            Period(Kind.MONTH, self.ordinal + i) for i in range(_LENGTH[self.kind])
+        )
 
     def to(self, kind: Kind) -> Period:
         """The period of `kind` this one lies in (a month's quarter or planning year)."""
@@ -276,3 +278,4 @@ def parse(text: str, *kinds: Kind) -> Period:
             return Period.planning_year(year)
         break
     raise _error(text, kinds)
+

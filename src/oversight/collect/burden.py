@@ -274,7 +274,9 @@ def burden(
         periods = [m.start for m in Period.of(min(seen)).through(Period.of(max(seen)))]
     by_key: dict[tuple[str, str, dt.date], list[ReceivedReturn]] = {}
     for r in received:
-        by_key.setdefault((r.collection, r.org, Period.of(r.period).start), []).append(r)
+        by_key.setdefault(
+            (r.collection, r.org, Period.of(r.period).start), []
+        ).append(r)
     rows: list[IcbPeriodBurden] = []
     details: list[ReturnStatus] = []
     for period in (Period.of(p).start for p in periods):

@@ -22,7 +22,8 @@ def compute_with_bar(home: Home, console: Console | None = None, **options: Any)
 
     from oversight.metrics.stage import compute
 
-    columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn())
+    columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
+               TimeElapsedColumn())
     with Progress(*columns, console=console) as bar:
         task = bar.add_task("computing", total=None)
 

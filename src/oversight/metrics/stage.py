@@ -77,15 +77,8 @@ def compute(
                 if progress:
                     progress(f"computing {name}", done, total)
 
-            comp = run(
-                home.lake_dir,
-                metrics,
-                catalogue.data_items,
-                tree,
-                eng,
-                progress=step,
-                targets=targets,
-            )
+            comp = run(home.lake_dir, metrics, catalogue.data_items, tree, eng, progress=step,
+                       targets=targets)
             if progress:
                 progress("computing", total, total)
             how = "full"
@@ -99,9 +92,8 @@ def compute(
             for n, change in enumerate(changes):
                 if progress:
                     progress("recomputing changed ICB-months", n, len(changes))
-                comp = apply_changes(
-                    comp, [change], home.lake_dir, metrics, catalogue.data_items, tree, eng, targets
-                )
+                comp = apply_changes(comp, [change], home.lake_dir, metrics,
+                                     catalogue.data_items, tree, eng, targets)
             if progress:
                 progress("recomputing changed ICB-months", len(changes), len(changes))
             how = f"incremental ({len(changes)} ICB-months)"

@@ -59,52 +59,37 @@ def series_spec(
     x = {"field": "period", "type": "temporal", "title": None, "axis": {"format": "%b %Y"}}
     y_title = unit
     layers: list[dict[str, Any]] = []
-    for field, colour, dash in (
-        ("mean", NHS_GREY, []),
-        ("lpl", NHS_GREY, [4, 4]),
-        ("upl", NHS_GREY, [4, 4]),
-    ):
+    for field, colour, dash in (("mean", NHS_GREY, []), ("lpl", NHS_GREY, [4, 4]),
+                                ("upl", NHS_GREY, [4, 4])):
         if any(r[field] is not None for r in rows):
-            layers.append(
-                {
-                    "mark": {"type": "line", "color": colour, "strokeDash": dash, "strokeWidth": 1},
-                    "encoding": {"x": x, "y": {"field": field, "type": "quantitative"}},
-                }
-            )
-    layers.append(
-        {
-            "mark": {"type": "line", "color": NHS_BLUE, "point": {"filled": True, "size": 30}},
-            "encoding": {
-                "x": x,
-                "y": {
-                    "field": "value",
-                    "type": "quantitative",
-                    "title": y_title,
-                    "scale": {"zero": False},
-                },
-                "tooltip": [
-                    {"field": "period", "type": "temporal", "format": "%B %Y", "title": "Month"},
-                    {"field": "value", "type": "quantitative", "format": ".1f", "title": title},
-                ],
-            },
-        }
-    )
+            layers.append({
+                "mark": {"type": "line", "color": colour, "strokeDash": dash, "strokeWidth": 1},
+                "encoding": {"x": x, "y": {"field": field, "type": "quantitative"}},
+            })
+    layers.append({
+        "mark": {"type": "line", "color": NHS_BLUE, "point": {"filled": True, "size": 30}},
+        "encoding": {
+            "x": x,
+            "y": {"field": "value", "type": "quantitative", "title": y_title,
+                  "scale": {"zero": False}},
+            "tooltip": [
+                {"field": "period", "type": "temporal", "format": "%B %Y", "title": "Month"},
+                {"field": "value", "type": "quantitative", "format": ".1f", "title": title},
+            ],
+        },
+    })
     if any(r["special_cause"] for r in rows):
-        layers.append(
-            {
-                "transform": [{"filter": "datum.special_cause"}],
-                "mark": {"type": "point", "filled": True, "size": 60, "color": NHS_ORANGE},
-                "encoding": {"x": x, "y": {"field": "value", "type": "quantitative"}},
-            }
-        )
+        layers.append({
+            "transform": [{"filter": "datum.special_cause"}],
+            "mark": {"type": "point", "filled": True, "size": 60, "color": NHS_ORANGE},
+            "encoding": {"x": x, "y": {"field": "value", "type": "quantitative"}},
+        })
     if target is not None:
-        layers.append(
-            {
-                "data": {"values": [{"target": target}]},
-                "mark": {"type": "rule", "color": NHS_RED, "strokeDash": [6, 3]},
-                "encoding": {"y": {"field": "target", "type": "quantitative"}},
-            }
-        )
+        layers.append({
+            "data": {"values": [{"target": target}]},
+            "mark": {"type": "rule", "color": NHS_RED, "strokeDash": [6, 3]},
+            "encoding": {"y": {"field": "target", "type": "quantitative"}},
+        })
     return {
         "$schema": VEGA_LITE_SCHEMA,
         "description": title,

@@ -30,8 +30,7 @@ def serve_command(
     """Serve the portal over an existing home (after `oversight demo` or `oversight compute`)."""
     where = resolve_home(home)
     if not where.root.exists():
-        typer.echo(
-            f"error: home folder {where.root} does not exist; run `oversight demo` first", err=True
-        )
+        typer.echo(f"error: home folder {where.root} does not exist; run `oversight demo` first",
+                   err=True)
         raise typer.Exit(2)
     run_server(where, host=host, port=port)

@@ -19,13 +19,8 @@ def create_app(home: Home) -> FastAPI:
     the home from `app.state.home`."""
     if not (STATIC_DIR / "build" / "portal.css").exists():
         raise RuntimeError(f"the portal's stylesheet is missing: {ASSETS_HINT}")
-    app = FastAPI(
-        title="ics-oversight",
-        version=__version__,
-        docs_url="/api/docs",
-        openapi_url="/api/openapi.json",
-        lifespan=submissions.expire_at_startup,
-    )
+    app = FastAPI(title="ics-oversight", version=__version__, docs_url="/api/docs",
+                  openapi_url="/api/openapi.json", lifespan=submissions.expire_at_startup)
     app.state.home = home
     app.state.waiting = config.waiting_policy()
     app.state.templates = make_templates()

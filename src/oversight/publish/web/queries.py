@@ -70,9 +70,8 @@ def national_target(metric_id: str, period: date) -> NationalTargetRef | None:
     best = load_catalogue().standing_national_target(metric_id, period)
     if best is None:
         return None
-    return NationalTargetRef(
-        best.id, float(best.value), best.comparison, best.planning_year, best.deadline
-    )
+    return NationalTargetRef(best.id, float(best.value), best.comparison, best.planning_year,
+                             best.deadline)
 
 
 def judge_against(value: float | None, target: NationalTargetRef | None) -> TargetJudgement | None:

@@ -33,6 +33,5 @@ ROUTES: list[Route] = [
 def mount(app: FastAPI, routes: Sequence[Route]) -> None:
     """Add `routes` to `app`; API routes appear in its OpenAPI schema, pages do not."""
     for method, path, endpoint, name in routes:
-        app.add_api_route(
-            path, endpoint, methods=[method], name=name, include_in_schema=path.startswith("/api/")
-        )
+        app.add_api_route(path, endpoint, methods=[method], name=name,
+                          include_in_schema=path.startswith("/api/"))

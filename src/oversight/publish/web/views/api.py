@@ -30,19 +30,13 @@ async def latest(request: Request, metric_id: str) -> dict[str, Any]:
     return {
         "metric": page.metric.id,
         "period": _clean(page.latest_period),
-        "target": None
-        if page.target is None
-        else {
-            "id": page.target.id,
-            "value": page.target.value,
-            "comparison": page.target.comparison,
-            "planning_year": page.target.planning_year,
+        "target": None if page.target is None else {
+            "id": page.target.id, "value": page.target.value,
+            "comparison": page.target.comparison, "planning_year": page.target.planning_year,
         },
         "organisations": [
             {
-                "code": row.code,
-                "name": row.name,
-                "region": row.region,
+                "code": row.code, "name": row.name, "region": row.region,
                 "value": row.value,
                 "status": None if row.judgement is None else str(row.judgement.status),
             }

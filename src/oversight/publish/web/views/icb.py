@@ -56,9 +56,8 @@ def icb_page(home: Home, code: str, metric_id: str) -> IcbPage:
     ]
     chart = ""
     if points:
-        spec = series_spec(
-            points, title=metric.title, unit=metric.unit, target=target.value if target else None
-        )
+        spec = series_spec(points, title=metric.title, unit=metric.unit,
+                           target=target.value if target else None)
         chart = render_svg(spec)
     last = rows[-1][1] if rows else None
     lineage_key = text(last, "revisions") if last is not None else None

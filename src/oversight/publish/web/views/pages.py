@@ -15,7 +15,9 @@ async def national(request: Request, metric: str = DEFAULT_METRIC) -> HTMLRespon
         page = national_page(request.app.state.home, metric)
     except LookupError as exc:
         raise HTTPException(status_code=404, detail=str(exc)) from exc
-    return request.app.state.templates.TemplateResponse(request, "national.html", {"page": page})
+    return request.app.state.templates.TemplateResponse(
+        request, "national.html", {"page": page}
+    )
 
 
 async def icb(request: Request, code: str, metric: str = DEFAULT_METRIC) -> HTMLResponse:
