@@ -17,7 +17,7 @@ from typing import Any
 import pyarrow.parquet as pq
 import pytest
 import sqlalchemy as sa
-from ingest_support import SchemaValidator, ae_rows, write_csv
+from tests.collect.ingest_support import SchemaValidator, ae_rows, write_csv
 
 from oversight.catalogue import load
 from oversight.collect import recovery

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from ingest_support import SchemaValidator, gp_rows, write_csv
+from tests.collect.ingest_support import SchemaValidator, gp_rows, write_csv
 
 from oversight.catalogue import load
 from oversight.collect import recovery

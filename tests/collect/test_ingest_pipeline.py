@@ -11,7 +11,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
-from ingest_support import ae_rows, write_csv
+from tests.collect.ingest_support import ae_rows, write_csv
 
 from oversight.catalogue import load
 from oversight.collect.formats import TypedReadFailed, read_batches
@@ -118,7 +118,7 @@ def test_formula_check_reads_first_bytes_including_an_empty_last_cell() -> None:
 def test_history_of_revisions_without_saved_totals_is_read_from_their_files(
     tmp_path, catalogue
 ) -> None:
-    from ingest_support import SchemaValidator, gp_rows
+    from tests.collect.ingest_support import SchemaValidator, gp_rows
 
     from oversight.collect.history import previous_months, submitter_history
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import pyarrow.parquet as pq
 import pytest
-from ingest_support import SchemaValidator, gp_rows, write_csv
+from tests.collect.ingest_support import SchemaValidator, gp_rows, write_csv
 
 from oversight.catalogue import load
 from oversight.collect import recovery, revisions

@@ -209,7 +209,7 @@ def test_a_month_in_line_with_the_history_needs_no_confirm(home: Path) -> None:
 def test_shipped_collections_ingest_end_to_end(home: Path) -> None:
     """An aggregate return as CSV and a record-level extract as Parquet, through the CLI."""
     import pyarrow.parquet as pq
-    from ingest_support import ae_rows
+    from tests.collect.ingest_support import ae_rows
 
     from oversight.catalogue import load
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from validation_catalogue import ae_row, found, validate, write_rows
+from tests.collect.validation_catalogue import ae_row, found, validate, write_rows
 
 
 def test_unknown_icb_and_provider_codes(tmp_path: Path) -> None:

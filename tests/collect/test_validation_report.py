@@ -11,7 +11,7 @@ import openpyxl
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from validation_catalogue import ae_row, found, validate, write_rows
+from tests.collect.validation_catalogue import ae_row, found, validate, write_rows
 
 import oversight.collect.validation as validation
 from oversight.collect.validation.report import ISSUE_CAP

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from validation_catalogue import ae_row, found, validate, write_rows
+from tests.collect.validation_catalogue import ae_row, found, validate, write_rows
 
 
 def _gp(path: Path, rows: list[tuple[str, str, str, str]]) -> Path:

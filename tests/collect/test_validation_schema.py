@@ -6,7 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 import pyarrow as pa
-from validation_catalogue import ae_row, found, validate, write_rows
+from tests.collect.validation_catalogue import ae_row, found, validate, write_rows
 
 
 def test_clean_file_passes_and_is_typed(tmp_path: Path) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from judge_fixtures import LOCAL, change, judgement, missing, subject, target
+from tests.judge.judge_fixtures import LOCAL, change, judgement, missing, subject, target
 
 from oversight.judge.attainment import TargetCheck
 from oversight.judge.outcomes import Assurance, Attainment, Trajectory, Variation

@@ -9,7 +9,7 @@ from __future__ import annotations
 import itertools
 
 import pytest
-from judge_fixtures import (
+from tests.judge.judge_fixtures import (
     LOCAL,
     change,
     judgement,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from judge_fixtures import catalogue_target
+from tests.judge.judge_fixtures import catalogue_target
 
 from oversight.catalogue import load
 from oversight.judge.standing import local_target, national_target, standing, trajectory_value

@@ -6,8 +6,8 @@ import os
 import shutil
 from pathlib import Path
 
-import metrics_fixtures as fixtures
 import pytest
+from tests.metrics import metrics_fixtures as fixtures
 
 from oversight.metrics.computation import Computation, compute
 from oversight.metrics.engines import DuckDBEngine

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
-from metrics_fixtures import JAN, _item, _metric, _person, _write
+from tests.metrics.metrics_fixtures import JAN, _item, _metric, _person, _write
 
 from oversight.metrics.computation import compute
 from oversight.metrics.engines import DuckDBEngine

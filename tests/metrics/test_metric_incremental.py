@@ -5,11 +5,11 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-import metrics_fixtures as fx
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
+from tests.metrics import metrics_fixtures as fx
 
 from oversight.metrics.engines import DuckDBEngine
 from oversight.metrics.incremental import apply_changes, detect_changes

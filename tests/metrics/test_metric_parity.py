@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import metrics_fixtures as fixtures
 import pandas as pd
 import pytest
+from tests.metrics import metrics_fixtures as fixtures
 
 from oversight.metrics.computation import Computation, compute
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from metrics_fixtures import METRICS, REGIONS
+from tests.metrics.metrics_fixtures import METRICS, REGIONS
 
 from oversight.metrics.computation import Computation
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-import metrics_fixtures as fixtures
 import numpy as np
 import pandas as pd
 import pytest
+from tests.metrics import metrics_fixtures as fixtures
 
 from oversight.metrics import statistics
 from oversight.metrics.computation import Computation

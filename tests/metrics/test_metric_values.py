@@ -6,7 +6,7 @@ import math
 
 import pandas as pd
 import pytest
-from metrics_fixtures import FEB, JAN, QMJ_AE_WAITS, QMJ_C2_SECONDS
+from tests.metrics.metrics_fixtures import FEB, JAN, QMJ_AE_WAITS, QMJ_C2_SECONDS
 
 from oversight.metrics.computation import Computation
 
