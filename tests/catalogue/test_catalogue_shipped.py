@@ -10,7 +10,7 @@ from pathlib import Path
 import pydantic
 import pytest
 
-from oversight.catalogue import CatalogueError, load
+from oversight.catalogue import CatalogueError, Provider, load
 from oversight.catalogue.compile import compile_catalogue
 from oversight.catalogue.files import DEFAULT_DIR
 
@@ -110,10 +110,11 @@ def test_every_icb_has_synthetic_acute_community_and_mental_health_providers() -
         assert kinds.count("community") == 1 and kinds.count("mental_health") == 1
     assert all(p.synthetic and "(synthetic)" in p.name for p in cat.providers.values())
     ambulance = [p for p in cat.providers.values() if p.kind == "ambulance"]
-    assert sorted(p.region_code for p in ambulance) == sorted(cat.regions)
+    assert sorted(p.region_code or "" for p in ambulance) == sorted(cat.regions)
     for service in ambulance:
         assert cat.icbs[service.icb_code].region_code == service.region_code
-    assert cat.organisation("QMJ-A1").icb_code == "QMJ"
+    provider = cat.organisation("QMJ-A1")
+    assert isinstance(provider, Provider) and provider.icb_code == "QMJ"
     assert cat.organisation("Y56").name == "London"
 
 

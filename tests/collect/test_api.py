@@ -59,7 +59,8 @@ def test_multipart_submission_is_stored_and_readable_by_id(setup) -> None:
     body = response.json()
     assert body["status"] == "accepted" and body["created_revision"]
     rev_id = body["revision"]["id"]
-    assert revisions.get(rev_id, setup["svc"].engine).submitter == "token:qmj-bi"
+    stored = revisions.get(rev_id, setup["svc"].engine)
+    assert stored is not None and stored.submitter == "token:qmj-bi"
     got = client.get(f"/api/v1/submissions/{body['submission_id']}", headers=setup["qmj"])
     assert got.status_code == 200
     assert got.json()["status"] == "accepted" and got.json()["revision_id"] == rev_id
@@ -133,7 +134,8 @@ def test_tokens_are_stored_only_hashed(setup) -> None:
     secret = text.split("_", 2)[2]
     stored = next(t for t in tokens.listing(engine) if t.name == "audit-me")
     assert secret not in (stored.digest, stored.salt) and len(stored.digest) == 64
-    assert tokens.authenticate(text, engine).org_code == "QMJ"
+    principal = tokens.authenticate(text, engine)
+    assert principal is not None and principal.org_code == "QMJ"
     assert tokens.authenticate(text[:-1] + ("A" if text[-1] != "A" else "B"), engine) is None
 
 

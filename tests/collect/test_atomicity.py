@@ -79,7 +79,7 @@ def test_kill_minus_nine_leaves_whole_revisions_or_nothing(
     catalogue = load()
     lake = Lake(tmp_path / "lake")
     engine = database.connect(database_url)
-    files = []
+    files: list[tuple[Path, str, str]] = []
     for variant in range(2):
         for org, period in JOBS:
             table = ae_rows(org, period, 3000, seed=variant * 10 + len(files))

@@ -9,6 +9,8 @@ from dataclasses import replace
 import pytest
 
 from oversight.catalogue import ICB, Catalogue, Collection, DataItem, Provider, load
+from oversight.catalogue.models.collections import Submitter
+from oversight.catalogue.models.datasets import Grain
 from oversight.collect.burden import (
     ReceivedReturn,
     bank_holidays,
@@ -27,11 +29,17 @@ def _icb(code: str) -> ICB:
 
 
 def _item(id: str, grain: str, dataset: str, **kw: object) -> DataItem:
-    return DataItem(id=id, description=id, unit="count", grain=grain, dataset=dataset, **kw)
+    fields = {"id": id, "description": id, "unit": "count", "grain": grain, "dataset": dataset}
+    return DataItem.model_validate(fields | kw)
 
 
 def _collection(
-    id: str, grain: str, submitter: str, items: list[str], deadline: int, dataset: str | None = None
+    id: str,
+    grain: Grain,
+    submitter: Submitter,
+    items: list[str],
+    deadline: int,
+    dataset: str | None = None,
 ) -> Collection:
     return Collection(
         id=id,

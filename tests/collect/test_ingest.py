@@ -112,6 +112,7 @@ def test_every_stored_submission_is_audited(store, tmp_path) -> None:
 
 def test_recovery_finishes_an_unpublished_revision(store, tmp_path) -> None:
     result = ingest(write_csv(gp_rows(), tmp_path / "a.csv"), **store)
+    assert result.revision is not None
     lake, engine = store["lake"], store["engine"]
     current = lake.path("gp_appointments", "2024-06", "QMJ")
     current.unlink()  # as if the crash came after the commit, before publishing

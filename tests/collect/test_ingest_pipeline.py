@@ -63,6 +63,7 @@ def test_typed_csv_and_text_json_of_the_same_rows_are_one_revision(store, tmp_pa
     records.write_text(json.dumps(table.to_pylist()))
     again = ingest(records, **store)
     assert again.status == "accepted" and not again.created_revision
+    assert again.revision is not None and first.revision is not None
     assert again.revision.id == first.revision.id
 
 

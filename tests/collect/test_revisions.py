@@ -103,10 +103,12 @@ def test_later_revision_supersedes_and_history_stays_queryable(store, tmp_path) 
         b.id,
         c.id,
     ]
-    assert revisions.as_of(COLLECTION, "QMJ", "2024-06", between, engine).id == a.id
+    then = revisions.as_of(COLLECTION, "QMJ", "2024-06", between, engine)
+    assert then is not None and then.id == a.id
     before = a.created_at - dt.timedelta(seconds=1)
     assert revisions.as_of(COLLECTION, "QMJ", "2024-06", before, engine) is None
-    assert revisions.latest("gp_appointments", "QMJ", "2024-06", engine).id == c.id
+    now = revisions.latest("gp_appointments", "QMJ", "2024-06", engine)
+    assert now is not None and now.id == c.id
     # computation reads the newest; the old revision files are still there
     current = pq.read_table(store["lake"].path("gp_appointments", "2024-06", "QMJ"))
     assert current.column("revision_id").to_pylist() == [c.id]

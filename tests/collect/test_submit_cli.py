@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,7 @@ ARGS = ["--collection", "gp_appointments_return", "--org", "QMJ", "--period", "2
 
 
 @pytest.fixture
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     monkeypatch.setenv("OVERSIGHT_HOME", str(tmp_path / "home"))
     monkeypatch.delenv("OVERSIGHT_DATABASE_URL", raising=False)
     monkeypatch.delenv("OVERSIGHT_TOKEN", raising=False)

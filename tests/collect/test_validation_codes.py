@@ -97,7 +97,9 @@ def test_every_collection_refuses_another_icbs_rows_whoever_sends_it(
     from oversight.catalogue import load
 
     catalogue = load()
-    dataset = catalogue.datasets[catalogue.collections[collection].dataset]
+    dataset_id = catalogue.collections[collection].dataset
+    assert dataset_id is not None
+    dataset = catalogue.datasets[dataset_id]
     names = [c.name for c in dataset.columns if not c.set_by_platform]
     row = {n: "" for n in names} | {"icb_code": "QMF", "period": "2024-06-01"}
     path = write_rows(tmp_path / "data.csv", [row])

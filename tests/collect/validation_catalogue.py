@@ -12,7 +12,19 @@ from types import SimpleNamespace
 from typing import Any
 
 from oversight.catalogue.files import DEFAULT_DIR, FILES, read_entries
-from oversight.catalogue.models import ICB, Collection, DataItem, Dataset, Metric, Provider, Region
+from oversight.catalogue.models import (
+    ICB,
+    Collection,
+    Condition,
+    DataItem,
+    Dataset,
+    Metric,
+    Provider,
+    Region,
+)
+from oversight.catalogue.models.collections import Submitter
+from oversight.catalogue.models.datasets import Grain
+from oversight.catalogue.models.measures import Aggregation
 
 PERIOD = "2024-06"
 
@@ -37,7 +49,7 @@ def _icb(code: str, ons: str, region: str, valid_to: dt.date | None = None) -> I
 
 
 def _collection(
-    cid: str, dataset: str, grain: str, items: tuple[str, ...], submitter: str = "icb"
+    cid: str, dataset: str, grain: Grain, items: tuple[str, ...], submitter: Submitter = "icb"
 ) -> Collection:
     return Collection(
         id=cid,
@@ -55,8 +67,8 @@ def _collection(
 def _item(
     iid: str,
     dataset: str,
-    grain: str,
-    agg: str,
+    grain: Grain,
+    agg: Aggregation,
     column: str | None = None,
     filter: tuple[dict[str, Any], ...] = (),
 ) -> DataItem:
@@ -68,7 +80,7 @@ def _item(
         dataset=dataset,
         aggregation=agg,
         column=column,
-        filter=filter,
+        filter=tuple(Condition(**c) for c in filter),
     )
 
 

@@ -9,7 +9,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from oversight.catalogue import Condition, DataItem, Metric, Target
+from oversight.catalogue import DataItem, Metric, Target
 from oversight.metrics.organisations import OrgTree
 
 JAN, FEB = dt.date(2024, 1, 1), dt.date(2024, 2, 1)
@@ -38,31 +38,33 @@ def tree() -> OrgTree:
 
 def _item(id: str, dataset: str, aggregation: str, **kw: object) -> DataItem:
     grain = "icb_month" if dataset == "beds" else "record"
-    filt = tuple(Condition(**c) for c in kw.pop("filter", ()))  # type: ignore[arg-type]
-    return DataItem(
-        id=id,
-        description=id,
-        unit="count",
-        grain=grain,
-        dataset=dataset,
-        aggregation=aggregation,
-        filter=filt,
-        **kw,  # type: ignore[arg-type]
+    return DataItem.model_validate(
+        {
+            "id": id,
+            "description": id,
+            "unit": "count",
+            "grain": grain,
+            "dataset": dataset,
+            "aggregation": aggregation,
+            **kw,
+        }
     )
 
 
 def _metric(id: str, kind: str, num: str, den: str | None = None, **kw: object) -> Metric:
-    base = dict(
-        title=id,
-        description=id,
-        unit="percent",
-        improvement="increase",
-        statistic="proportion",
-        source="test",
-        method_notes="test",
+    fields: dict[str, object] = {
+        "title": id,
+        "description": id,
+        "unit": "percent",
+        "improvement": "increase",
+        "statistic": "proportion",
+        "source": "test",
+        "method_notes": "test",
+    }
+    fields.update(kw)
+    return Metric.model_validate(
+        {"id": id, "kind": kind, "numerator": num, "denominator": den, **fields}
     )
-    base.update(kw)
-    return Metric(id=id, kind=kind, numerator=num, denominator=den, **base)  # type: ignore[arg-type]
 
 
 ALL_BREAKDOWNS = ("imd_decile", "imd_quintile", "ethnicity_group", "age_band", "sex")

@@ -73,5 +73,6 @@ def test_incremental_equals_full(tiny_lake: Path, tmp_path: Path) -> None:
     _same(stepped.lineage, full.lineage)
     _same(stepped.presence, full.presence)
     _same(stepped.statistics, full.statistics)
+    assert full.statistics is not None
     assert full.statistics.assurance_icon.notna().any()
     engine.close()

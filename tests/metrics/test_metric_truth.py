@@ -394,6 +394,7 @@ def test_deprivation_gradients_give_the_sii(truth: TruthRun) -> None:
         if inj.breakdown not in ("imd_decile", "imd_quintile"):
             continue
         fit = _gap_fit(truth, inj)
+        assert inj.group_low and inj.group_high
         part = fit.pooled.loc[inj.icb_code].sort_index(key=lambda g: g.astype(int))
         groups = part.index.astype(int).to_numpy(dtype=float)
         span = int(inj.group_high) - int(inj.group_low)

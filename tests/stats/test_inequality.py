@@ -103,9 +103,10 @@ def test_monte_carlo_interval_matches_analytic_normal_interval() -> None:
 
 
 def test_small_run_agrees_with_large_run_within_two_percent_of_width() -> None:
-    kw = {"se": QUINTILE_SE, "confidence": (0.95, 0.998)}
-    small = sii(QUINTILE_VALUES, QUINTILE_POP, repetitions=100_000, seed=5, **kw)
-    large = sii(QUINTILE_VALUES, QUINTILE_POP, repetitions=1_000_000, seed=6, **kw)
+    conf = (0.95, 0.998)
+    se = QUINTILE_SE
+    small = sii(QUINTILE_VALUES, QUINTILE_POP, se=se, confidence=conf, repetitions=100_000, seed=5)
+    large = sii(QUINTILE_VALUES, QUINTILE_POP, se=se, confidence=conf, repetitions=10**6, seed=6)
     width = large["sii_upper95_0cl"][0] - large["sii_lower95_0cl"][0]
     for col in ("sii_lower95_0cl", "sii_upper95_0cl"):
         assert abs(small[col][0] - large[col][0]) < 0.02 * width

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -9,11 +10,17 @@ from oversight.store.models import Revision
 
 
 class ReportLike(Protocol):
-    """The part of collect.validation's ValidationReport that ingest relies on."""
+    """The part of collect.validation's ValidationReport that ingest relies on (read-only, so a
+    report may compute them as properties)."""
 
-    ok: bool
-    errors: list[Any]
-    warnings: list[Any]
+    @property
+    def ok(self) -> bool: ...
+
+    @property
+    def errors(self) -> Sequence[object]: ...
+
+    @property
+    def warnings(self) -> Sequence[object]: ...
 
     def to_dict(self) -> dict[str, Any]: ...
 

@@ -62,7 +62,7 @@ def get(revision: str, engine: Engine) -> Revision | None:
 
 def _key_query(
     dataset: str | None, collection: str | None, org: str | None, period: MonthLike | None
-) -> Select[tuple[Revision]]:
+) -> Select[Revision]:
     query = select(Revision)
     if dataset is not None:
         query = query.where(Revision.dataset == dataset)

@@ -34,4 +34,4 @@ def default_validator_factory(
     own monthly history of each data item for the outlier rule."""
     from oversight.collect.validation import Validator
 
-    return Validator(catalogue, collection, org, period, file_name=file_name, history=history)  # type: ignore[no-any-return]
+    return Validator(catalogue, collection, org, period, file_name=file_name, history=history)

@@ -132,7 +132,8 @@ class Inputs:
             pres = self.presence.loc[self.presence["dataset"] == item.dataset]
             there = set(_keys(pres, ["icb_code", "period"]))
             present = np.array([k in there for k in self.icb_month], dtype=bool)
-            why = np.where(present, None, f"no {item.dataset} submission").astype(object)
+            why = np.full(len(present), None, dtype=object)
+            why[~present] = f"no {item.dataset} submission"
             if key == item.id:
                 gaps = {self.org_labels[c][1:] for c in np.unique(self.row_org[blank])}
                 gap = np.array([k in gaps for k in self.icb_month], dtype=bool)
