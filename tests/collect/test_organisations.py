@@ -3,12 +3,12 @@ dates: shape, existence, kind for the collection, and mergers (naming the succes
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-from typing import Any
 
 import pytest
 
-from oversight.catalogue import load
+from oversight.catalogue import Catalogue, load
 from oversight.collect.organisations import (
     OrganisationError,
     check_submission_org,
@@ -17,7 +17,7 @@ from oversight.collect.organisations import (
 
 
 @pytest.fixture(scope="module")
-def catalogue() -> Any:
+def catalogue() -> Catalogue:
     return load()
 
 
@@ -95,16 +95,13 @@ def test_a_split_icb_names_every_successor(catalogue) -> None:
     )
 
 
-def test_an_icb_that_closed_without_successor_says_so() -> None:
-    from types import SimpleNamespace
-
-    gone = SimpleNamespace(valid_from=dt.date(2022, 7, 1), valid_to=dt.date(2024, 3, 31))
-    small = SimpleNamespace(
-        icbs={"QOQ": gone},
-        collections={"c": SimpleNamespace(submitter="icb")},
+def test_an_icb_that_closed_without_successor_says_so(catalogue: Catalogue) -> None:
+    gone = catalogue.icbs["QMJ"].model_copy(
+        update={"code": "QOQ", "valid_to": dt.date(2024, 3, 31), "successor_code": None}
     )
+    small = dataclasses.replace(catalogue, icbs={"QOQ": gone}, merged_icbs={})
     with pytest.raises(OrganisationError, match=r"^QOQ closed on 2024-04-01$"):
-        check_submission_org(small, "QOQ", "c", "2024-06")
+        check_submission_org(small, "QOQ", "community_ucr_return", "2024-06")
     assert check_token_org(small, "QOQ", dt.date(2025, 1, 1)) == (
         "QOQ closed on 2024-04-01; a token for QOQ can submit only periods before 2024-04"
     )

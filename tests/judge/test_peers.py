@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from types import SimpleNamespace
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -84,8 +84,17 @@ DECILES = pd.DataFrame(
 )
 
 
-def _icb(code: str, population: float, predecessors: tuple[str, ...] = ()) -> SimpleNamespace:
-    return SimpleNamespace(code=code, population=population, predecessor_codes=predecessors)
+@dataclass(frozen=True)
+class _ICB:
+    """The facts icb_features reads, without the catalogue's code-shape rules."""
+
+    code: str
+    population: float
+    predecessor_codes: tuple[str, ...]
+
+
+def _icb(code: str, population: float, predecessors: tuple[str, ...] = ()) -> _ICB:
+    return _ICB(code, population, predecessors)
 
 
 def test_quintiles_from_deciles() -> None:

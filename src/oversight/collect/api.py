@@ -19,7 +19,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import Depends, FastAPI, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
@@ -36,6 +36,9 @@ from oversight.store import database
 from oversight.store.lake import Lake
 from oversight.store.models import Submission
 
+if TYPE_CHECKING:
+    from oversight.catalogue import Catalogue
+
 log = logging.getLogger(__name__)
 
 
@@ -45,13 +48,13 @@ class Services:
 
     engine: Engine
     lake: Lake
-    catalogue: Any
+    catalogue: Catalogue
     incoming: Path
     waiting: waiting.WaitingPolicy = field(default_factory=waiting.WaitingPolicy)
 
 
 @lru_cache(maxsize=1)
-def _catalogue() -> Any:
+def _catalogue() -> Catalogue:
     from oversight.catalogue import load
 
     return load()

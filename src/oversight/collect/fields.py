@@ -5,10 +5,13 @@ odd value quoted only in part. Used by the HTTP API and `oversight submit`."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from oversight.collect.organisations import OrganisationError, check_submission_org, shown
 from oversight.period import Period, PeriodError
+
+if TYPE_CHECKING:
+    from oversight.catalogue import Catalogue
 
 
 class FieldError(ValueError):
@@ -33,7 +36,7 @@ def check_period(value: object) -> str:
         raise FieldError(str(error)) from error
 
 
-def check_collection(catalogue: Any, value: object) -> str:
+def check_collection(catalogue: Catalogue, value: object) -> str:
     """The id of a catalogue collection that stores a dataset, else FieldError."""
     from oversight.collect.ingest import not_stored_message
 
@@ -44,7 +47,7 @@ def check_collection(catalogue: Any, value: object) -> str:
     return value
 
 
-def check_fields(catalogue: Any, collection: object, org: object, period: object) -> Fields:
+def check_fields(catalogue: Catalogue, collection: object, org: object, period: object) -> Fields:
     """All three fields, in the order a person would fix them; FieldError for the first
     that is wrong (an organisation that merged names its successor)."""
     month = check_period(period)

@@ -8,7 +8,7 @@ with the validator's own item definitions, so both ways agree.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 import pyarrow.parquet as pq
 from sqlalchemy import Engine, select
@@ -18,6 +18,9 @@ from oversight.period import Period
 from oversight.store import database
 from oversight.store.lake import Lake
 from oversight.store.models import Revision, Submission
+
+if TYPE_CHECKING:
+    from oversight.catalogue import Catalogue
 
 HISTORY_MONTHS = 12
 
@@ -29,7 +32,7 @@ def previous_months(period: str, count: int = HISTORY_MONTHS) -> list[str]:
 
 
 def submitter_history(
-    catalogue: Any, collection: str, org: str, period: str, engine: Engine, lake: Lake
+    catalogue: Catalogue, collection: str, org: str, period: str, engine: Engine, lake: Lake
 ) -> dict[str, list[float]]:
     """data item id → values of the previous months that have a revision, oldest first."""
     revisions = latest_by_period(collection, org, previous_months(period), engine)
@@ -56,7 +59,7 @@ def _saved_totals(ids: list[str], engine: Engine) -> dict[str, dict[str, float]]
 
 
 def _totals_from_file(
-    catalogue: Any, collection: str, rev: Revision, lake: Lake
+    catalogue: Catalogue, collection: str, rev: Revision, lake: Lake
 ) -> dict[str, float]:
     from oversight.collect.validation.outliers import ItemTotals
     from oversight.collect.validation.spec import build_spec

@@ -20,7 +20,7 @@ from concurrent.futures import Future, wait
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 from sqlalchemy import Engine
@@ -33,11 +33,18 @@ from oversight.collect.organisations import check_submission_org
 from oversight.collect.outcome import IngestResult, ReportLike, empty_report, format_failure
 from oversight.collect.revision_writer import RevisionWriter
 from oversight.collect.validation.spec import ARROW_TYPES
-from oversight.collect.validator_port import ValidatorFactory, default_validator_factory
+from oversight.collect.validator_port import (
+    BatchValidator,
+    ValidatorFactory,
+    default_validator_factory,
+)
 from oversight.period import Period
 from oversight.store import database
 from oversight.store.lake import Lake
 from oversight.store.models import AuditEvent, Revision, Submission, utcnow
+
+if TYPE_CHECKING:
+    from oversight.catalogue import Catalogue, Dataset
 
 Progress = Callable[[int, int | None], None]
 PLATFORM_COLUMNS = ("icb_code", "period", "revision_id")
@@ -59,7 +66,7 @@ class ConcurrentSubmissionError(RuntimeError):
 @dataclass
 class _Context:
     collection: str
-    dataset: Any  # catalogue Dataset
+    dataset: Dataset  # catalogue Dataset
     org: str
     period: str
     submitter: str
@@ -80,7 +87,7 @@ def ingest(
     file_name: str | None = None,
     dry_run: bool = False,
     confirm: bool = False,
-    catalogue: Any = None,
+    catalogue: Catalogue | None = None,
     lake: Lake,
     engine: Engine,
     progress: Progress | None = None,
@@ -181,8 +188,8 @@ class SourceHash:
 
 
 def _validators(
-    ctx: _Context, catalogue: Any, factory: ValidatorFactory | None
-) -> Callable[[], Any]:
+    ctx: _Context, catalogue: Catalogue, factory: ValidatorFactory | None
+) -> Callable[[], BatchValidator]:
     """Makes a fresh validator (the typed pass and a text re-read each need one). The default
     validator gets the submitter's own history for the outlier rule; a custom factory is
     called as the ValidatorFactory protocol says."""
@@ -203,7 +210,7 @@ Streamed = tuple[ReportLike, ContentHasher] | dict[str, Any]
 def _typed_then_text(
     path: str | Path,
     ctx: _Context,
-    new_validator: Callable[[], Any],
+    new_validator: Callable[[], BatchValidator],
     source: SourceHash,
     temp: Path | None,
     progress: Progress | None,
@@ -225,7 +232,7 @@ def _typed_then_text(
     return outcome
 
 
-def _csv_types(path: str | Path, validator: Any) -> dict[str, pa.DataType] | None:
+def _csv_types(path: str | Path, validator: BatchValidator) -> dict[str, pa.DataType] | None:
     """The validator's non-text column types when `path` is a CSV file, else None."""
     from oversight.collect.formats import FormatError, detect_format
 
@@ -241,7 +248,7 @@ def _csv_types(path: str | Path, validator: Any) -> dict[str, pa.DataType] | Non
 def _stream(
     path: str | Path,
     ctx: _Context,
-    validator: Any,
+    validator: BatchValidator,
     source: SourceHash,
     temp: Path | None,
     progress: Progress | None,
@@ -279,7 +286,7 @@ def _stream(
 
 
 def complete(
-    batch: pa.RecordBatch, dataset: Any, org: str, period: str, rid: str
+    batch: pa.RecordBatch, dataset: Dataset, org: str, period: str, rid: str
 ) -> pa.RecordBatch:
     """The batch in the dataset's column order with the platform's columns set: icb_code and
     period when the submission left them out, and always revision_id (lineage)."""

@@ -12,9 +12,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from oversight.period import MonthLike, Period
+
+if TYPE_CHECKING:
+    from oversight.catalogue import ICB, Catalogue, Provider, Region
 
 MAX_CODE_LENGTH = 16
 _SHAPE = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]*")
@@ -29,11 +32,12 @@ class OrganisationError(ValueError):
 class Organisation:
     code: str
     kind: str  # "icb", "region" or "provider"
-    entry: Any
+    entry: Region | ICB | Provider
 
 
-def overlaps(entry: Any, start: dt.date, end: dt.date) -> bool:
-    """An organisation with valid_from/valid_to (inclusive) exists on some day of the month."""
+def overlaps(entry: object, start: dt.date, end: dt.date) -> bool:
+    """An organisation with valid_from/valid_to (inclusive) exists on some day of the month;
+    an entry without them (a region) always exists."""
     valid_from = getattr(entry, "valid_from", None)
     valid_to = getattr(entry, "valid_to", None)
     return (valid_from is None or valid_from <= end) and (valid_to is None or valid_to >= start)
@@ -45,7 +49,7 @@ def shown(value: object) -> str:
     return text if len(text) <= _SHOWN else f"{text[:_SHOWN]}...' ({len(str(value)):,} characters)"
 
 
-def find(catalogue: Any, code: object) -> Organisation:
+def find(catalogue: Catalogue, code: object) -> Organisation:
     """The catalogue's organisation with this code; OrganisationError if it is not one code
     of plain letters, digits and hyphens, or the catalogue does not know it."""
     if code is None or code == "":
@@ -73,7 +77,9 @@ def find(catalogue: Any, code: object) -> Organisation:
     )
 
 
-def check_submission_org(catalogue: Any, code: object, collection: str, period: MonthLike) -> str:
+def check_submission_org(
+    catalogue: Catalogue, code: object, collection: str, period: MonthLike
+) -> str:
     """The code, when it may send `collection` for the month `period` (a month Period, a day
     in it, or its text), else OrganisationError saying why."""
     org = find(catalogue, code)
@@ -88,7 +94,7 @@ def check_submission_org(catalogue: Any, code: object, collection: str, period: 
     return org.code
 
 
-def check_token_org(catalogue: Any, code: object, today: dt.date) -> str | None:
+def check_token_org(catalogue: Catalogue, code: object, today: dt.date) -> str | None:
     """Refuses a code the catalogue does not know (OrganisationError); a warning when the
     organisation no longer exists `today` (its token can still send earlier periods)."""
     org = find(catalogue, code)
@@ -104,7 +110,7 @@ def check_token_org(catalogue: Any, code: object, today: dt.date) -> str | None:
     )
 
 
-def _not_in_period(catalogue: Any, org: Organisation, start: dt.date) -> str:
+def _not_in_period(catalogue: Catalogue, org: Organisation, start: dt.date) -> str:
     valid_from = getattr(org.entry, "valid_from", None)
     valid_to = getattr(org.entry, "valid_to", None)
     if valid_to is not None and valid_to < start:
@@ -121,7 +127,7 @@ def _not_in_period(catalogue: Any, org: Organisation, start: dt.date) -> str:
     return f"{org.code} did not exist in {start:%Y-%m} ({formed})"
 
 
-def _successors(catalogue: Any, org: Organisation) -> tuple[str, ...]:
+def _successors(catalogue: Catalogue, org: Organisation) -> tuple[str, ...]:
     """The ICB(s) that took over a retired ICB: its successor, or those formed from it."""
     named = getattr(org.entry, "successor_code", None)
     if named:

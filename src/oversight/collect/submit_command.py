@@ -24,6 +24,7 @@ from oversight.period import Period
 from oversight.period_cli import MONTH_METAVAR, month_option
 
 if TYPE_CHECKING:
+    from oversight.catalogue import Catalogue
     from oversight.collect.outcome import IngestResult
 
 console = Console(stderr=True)
@@ -111,7 +112,7 @@ def _run(
     submitter: str,
     dry_run: bool,
     confirm: bool,
-    catalogue: Any,
+    catalogue: Catalogue,
     home: Home,
 ) -> IngestResult:
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn

@@ -16,13 +16,16 @@ import hmac
 import secrets
 import uuid
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, select
 
 from oversight.collect import organisations
 from oversight.store import database
 from oversight.store.models import AuditEvent, Token, utcnow
+
+if TYPE_CHECKING:
+    from oversight.catalogue import Catalogue
 
 PREFIX = "ovs"
 ROLES = ("submitter", "nhse", "admin")
@@ -60,7 +63,7 @@ class Principal:
         return f"token:{self.name}"
 
 
-def _catalogue() -> Any:
+def _catalogue() -> Catalogue:
     from oversight.catalogue import load
 
     return load()
@@ -76,7 +79,7 @@ def create(
     role: str = "submitter",
     *,
     engine: Engine,
-    catalogue: Any = None,
+    catalogue: Catalogue | None = None,
 ) -> str:
     """Store a new token and return its full text (the only time it is ever visible).
     ValueError for an unknown role or an organisation code the catalogue does not know."""

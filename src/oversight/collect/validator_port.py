@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import pyarrow as pa
 
 from oversight.collect.outcome import ReportLike
+
+if TYPE_CHECKING:
+    from oversight.catalogue import Catalogue
 
 
 class BatchValidator(Protocol):
@@ -17,12 +20,12 @@ class BatchValidator(Protocol):
 
 class ValidatorFactory(Protocol):
     def __call__(
-        self, catalogue: Any, collection: str, org: str, period: str, *, file_name: str
+        self, catalogue: Catalogue, collection: str, org: str, period: str, *, file_name: str
     ) -> BatchValidator: ...
 
 
 def default_validator_factory(
-    catalogue: Any,
+    catalogue: Catalogue,
     collection: str,
     org: str,
     period: str,

@@ -10,7 +10,7 @@ demand, so the words can never disagree with the stored outcomes.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -33,6 +33,9 @@ from oversight.judge.position import Position
 from oversight.judge.standing import StandingTarget, local_target, national_target, standing
 from oversight.judge.subject import Subject
 from oversight.metrics.statistics import FUNNEL_TYPES
+
+if TYPE_CHECKING:
+    from oversight.catalogue import Metric, Target
 
 KEYS = ["metric_id", "org_type", "org_code", "period", "breakdown", "group"]
 FIGURE = ["metric_id", "period", "breakdown", "group"]
@@ -70,7 +73,7 @@ def _target_row(target: StandingTarget | None) -> tuple[Any, ...]:
     return (target.id, target.value, target.comparison, planned)
 
 
-def national_targets(pairs: pd.DataFrame, targets: Sequence[Any]) -> pd.DataFrame:
+def national_targets(pairs: pd.DataFrame, targets: Sequence[Target]) -> pd.DataFrame:
     """The national target standing for each (metric_id, period) of `pairs`."""
     rows = [
         (m, p, *_target_row(standing(national_target(targets, m, p), p)))
@@ -79,7 +82,7 @@ def national_targets(pairs: pd.DataFrame, targets: Sequence[Any]) -> pd.DataFram
     return _targets_frame(rows, NATIONAL, ["metric_id", "period"])
 
 
-def local_targets(icb_rows: pd.DataFrame, targets: Sequence[Any]) -> pd.DataFrame:
+def local_targets(icb_rows: pd.DataFrame, targets: Sequence[Target]) -> pd.DataFrame:
     """The ICB's own target standing for each (org_code, metric_id, period) that has one."""
     local = [t for t in targets if t.scope == "local"]
     owned = {(t.icb_code, t.metric_id) for t in local}
@@ -101,8 +104,8 @@ def _floats(frame: pd.DataFrame, col: str) -> np.ndarray:
 
 def assess(
     results: pd.DataFrame,
-    metrics: Mapping[str, Any],
-    targets: Sequence[Any] = (),
+    metrics: Mapping[str, Metric],
+    targets: Sequence[Target] = (),
     *,
     peers: pd.DataFrame | None = None,
     members: pd.DataFrame | None = None,
@@ -220,7 +223,7 @@ def _int(x: Any) -> int | None:
     return None if x is None or (isinstance(x, float) and np.isnan(x)) else int(x)
 
 
-def judgement_of(row: Mapping[str, Any], metric: Any, name: str | None = None) -> Judgement:
+def judgement_of(row: Mapping[str, Any], metric: Metric, name: str | None = None) -> Judgement:
     """One row of `assess` as a Judgement (`name`: the organisation's name for sentences)."""
     national = _target([row[c] for c in NATIONAL], "national")
     local = _target([row[c] for c in LOCAL], "local")
@@ -275,7 +278,7 @@ def judgement_of(row: Mapping[str, Any], metric: Any, name: str | None = None) -
 
 
 def judgements(
-    frame: pd.DataFrame, metrics: Mapping[str, Any], names: Mapping[str, str] | None = None
+    frame: pd.DataFrame, metrics: Mapping[str, Metric], names: Mapping[str, str] | None = None
 ) -> list[Judgement]:
     """Every row of an `assess` frame as a Judgement (sentences are computed when read).
 

@@ -11,12 +11,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from oversight.metrics.organisations import ICB, OrgTree
+
+if TYPE_CHECKING:
+    from oversight.catalogue import Catalogue
 
 
 def _plural(n: int, noun: str) -> str:
@@ -138,7 +141,7 @@ def coverage_frame(
     return out
 
 
-def members_frame(catalogue: Any, periods: Iterable[dt.date]) -> pd.DataFrame:
+def members_frame(catalogue: Catalogue, periods: Iterable[dt.date]) -> pd.DataFrame:
     """Who an aggregate figure is over, per month: England → every ICB existing on the date,
     a region → its ICBs on the date (mergers and region moves change both)."""
     orgs = OrgTree.from_catalogue(catalogue, periods).orgs()

@@ -17,13 +17,26 @@ of its predecessors' for the same reason.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Protocol
 
 import numpy as np
 import pandas as pd
 
 QUINTILES = [f"imd_q{q}_share" for q in range(1, 6)]
 FEATURES = ["log_population", *QUINTILES]
+
+
+class ICBFacts(Protocol):
+    """What the features read of an ICB (the catalogue's ICB has them)."""
+
+    @property
+    def code(self) -> str: ...
+
+    @property
+    def population(self) -> float: ...
+
+    @property
+    def predecessor_codes(self) -> tuple[str, ...]: ...
 
 
 def quintile_populations(deciles: pd.DataFrame) -> pd.DataFrame:
@@ -36,7 +49,7 @@ def quintile_populations(deciles: pd.DataFrame) -> pd.DataFrame:
     return table.reindex(columns=range(1, 6), fill_value=0.0).astype(float)
 
 
-def _origins(code: str, icbs: Mapping[str, Any], known: pd.Index) -> list[str]:
+def _origins(code: str, icbs: Mapping[str, ICBFacts], known: pd.Index) -> list[str]:
     """The 2019-file ICBs an ICB's area comes from: itself, or its predecessors' origins."""
     if code in known:
         return [code]
@@ -50,7 +63,9 @@ def _origins(code: str, icbs: Mapping[str, Any], known: pd.Index) -> list[str]:
 
 
 def icb_features(
-    icbs: Iterable[Any], quintiles: pd.DataFrame, every_icb: Mapping[str, Any] | None = None
+    icbs: Iterable[ICBFacts],
+    quintiles: pd.DataFrame,
+    every_icb: Mapping[str, ICBFacts] | None = None,
 ) -> pd.DataFrame:
     """The features (columns FEATURES) of each ICB (index: code, in the order given).
 

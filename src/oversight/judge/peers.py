@@ -12,12 +12,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from oversight.judge.peer_features import icb_features
+
+if TYPE_CHECKING:
+    from oversight.catalogue import Catalogue
 
 DEFAULT_K = 7
 
@@ -88,7 +91,7 @@ def peer_groups(features: pd.DataFrame, k: int = DEFAULT_K) -> PeerGroups:
 
 
 def groups_on(
-    catalogue: Any, periods: Iterable[dt.date], quintiles: pd.DataFrame, k: int = DEFAULT_K
+    catalogue: Catalogue, periods: Iterable[dt.date], quintiles: pd.DataFrame, k: int = DEFAULT_K
 ) -> dict[dt.date, PeerGroups]:
     """Peer groups for each month, among the ICBs existing on it (computed once per set)."""
     every = {**catalogue.icbs, **catalogue.merged_icbs}

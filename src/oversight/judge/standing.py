@@ -15,9 +15,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from oversight.catalogue.models.targets import standing_national_target
+
+if TYPE_CHECKING:
+    from oversight.catalogue import Target
 
 
 @dataclass(frozen=True)
@@ -33,7 +36,7 @@ class StandingTarget:
     """The trajectory's planned value for the month, if it has one."""
 
 
-def trajectory_value(target: Any, period: dt.date) -> float | None:
+def trajectory_value(target: Target, period: dt.date) -> float | None:
     """The target's planned value for a month (None when its trajectory has no such point)."""
     for point in target.trajectory:
         if point.period == period:
@@ -41,7 +44,7 @@ def trajectory_value(target: Any, period: dt.date) -> float | None:
     return None
 
 
-def standing(target: Any | None, period: dt.date) -> StandingTarget | None:
+def standing(target: Target | None, period: dt.date) -> StandingTarget | None:
     """A catalogue target as it stands in one month."""
     if target is None:
         return None
@@ -54,14 +57,14 @@ def standing(target: Any | None, period: dt.date) -> StandingTarget | None:
     )
 
 
-def national_target(targets: Iterable[Any], metric_id: str, period: dt.date) -> Any | None:
+def national_target(targets: Iterable[Target], metric_id: str, period: dt.date) -> Target | None:
     """The national target standing for a metric in a month (the catalogue's rule)."""
     return standing_national_target(targets, metric_id, period)
 
 
 def local_target(
-    targets: Iterable[Any], icb_code: str, metric_id: str, period: dt.date
-) -> Any | None:
+    targets: Iterable[Target], icb_code: str, metric_id: str, period: dt.date
+) -> Target | None:
     """The ICS's own published target standing for a metric in a month, or None."""
     month = period.replace(day=1)
     candidates = [

@@ -13,7 +13,7 @@ output frame is built once from the concatenated arrays.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -22,6 +22,9 @@ from oversight.metrics.breakdowns import GROUPS, TOTAL
 from oversight.metrics.lineage import Lineage
 from oversight.metrics.organisations import ICB
 from oversight.metrics.rollup import text_array
+
+if TYPE_CHECKING:
+    from oversight.catalogue import DataItem, Metric
 
 ORG_KEYS = ["org_type", "org_code", "period"]
 ROW_KEYS = [*ORG_KEYS, "breakdown", "group"]
@@ -119,7 +122,7 @@ class Inputs:
             self._seen[item_id] = {self.bg_labels[c] for c in codes}
         return self._seen[item_id]
 
-    def status(self, item: Any) -> np.ndarray:
+    def status(self, item: DataItem) -> np.ndarray:
         """Why the item is missing at each org-period (None when complete), in org_periods order.
 
         Only `sum` items can be blank in a present file; the others share their dataset's.
@@ -159,7 +162,7 @@ class Inputs:
         return out
 
 
-def _groups(metric: Any, used: Sequence[Any], inputs: Inputs) -> np.ndarray:
+def _groups(metric: Metric, used: Sequence[DataItem], inputs: Inputs) -> np.ndarray:
     """The metric's (breakdown, group) codes in result order: expected groups and any seen."""
     seen = set().union(*(inputs.seen(i.id) for i in used))
     rows = {(TOTAL, TOTAL)}
@@ -200,7 +203,7 @@ def _value_of(agg: str, v: np.ndarray, n: np.ndarray) -> np.ndarray:
 class Rows:
     """One metric's rows as arrays: org-period and group codes, measures, reason, lineage."""
 
-    def __init__(self, metric: Any, item_defs: Mapping[str, Any], inputs: Inputs) -> None:
+    def __init__(self, metric: Metric, item_defs: Mapping[str, DataItem], inputs: Inputs) -> None:
         num = item_defs[metric.numerator]
         den = item_defs[metric.denominator] if metric.denominator else None
         used = [num] + ([den] if den is not None else [])
@@ -258,7 +261,7 @@ class Rows:
 
 
 def metric_rows(
-    metric: Any, item_defs: Mapping[str, Any], inputs: Inputs
+    metric: Metric, item_defs: Mapping[str, DataItem], inputs: Inputs
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Tidy result rows for one metric (sorted), and the lineage table so far (sorted)."""
     rows = Rows(metric, item_defs, inputs)
@@ -296,8 +299,8 @@ def _empty_lineage() -> pd.DataFrame:
 
 
 def assemble(
-    metrics: Sequence[Any],
-    item_defs: Mapping[str, Any],
+    metrics: Sequence[Metric],
+    item_defs: Mapping[str, DataItem],
     items: pd.DataFrame,
     orgs: pd.DataFrame,
     presence: pd.DataFrame,

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING
 
 import ibis
 import ibis.expr.types as ir
@@ -40,6 +40,9 @@ from oversight.metrics.breakdowns import (
     dimension_keys,
 )
 from oversight.metrics.organisations import ENGLAND, ENGLAND_CODE, ICB, REGION
+
+if TYPE_CHECKING:
+    from oversight.catalogue import Condition, DataItem
 
 ADDITIVE = ("count", "sum", "mean")
 KEYS = ("icb_code", "period")
@@ -57,7 +60,7 @@ def squares_col(item_id: str) -> str:
     return f"{item_id}__ss"
 
 
-def measure_columns(items: Sequence[Any]) -> list[str]:
+def measure_columns(items: Sequence[DataItem]) -> list[str]:
     """The additive measure columns the items of one dataset produce, in a stable order."""
     cols: list[str] = []
     for item in items:
@@ -69,7 +72,7 @@ def measure_columns(items: Sequence[Any]) -> list[str]:
     return cols
 
 
-def condition(table: ir.Table, cond: Any) -> ir.BooleanValue:
+def condition(table: ir.Table, cond: Condition) -> ir.BooleanValue:
     """One catalogue filter condition ({column, op, value}) as an Ibis boolean."""
     col = table[cond.column]
     op, value = cond.op, cond.value
@@ -78,6 +81,7 @@ def condition(table: ir.Table, cond: Any) -> ir.BooleanValue:
     if op == "not_null":
         return col.notnull()
     if op == "in":
+        assert isinstance(value, tuple)  # Condition requires a list for 'in'
         return col.isin(list(value))
     compare = {
         "==": col.__eq__,
@@ -92,7 +96,7 @@ def condition(table: ir.Table, cond: Any) -> ir.BooleanValue:
     return compare[op](value)
 
 
-def item_filter(table: ir.Table, item: Any) -> ir.BooleanValue:
+def item_filter(table: ir.Table, item: DataItem) -> ir.BooleanValue:
     """The item's conditions ANDed; a null comparison counts as false (no conditions: all rows).
 
     Always a column expression (never a scalar), so conditional sums work on every backend.
@@ -111,7 +115,7 @@ def _count_if(keep: ir.BooleanValue) -> ir.Scalar:
     return ibis.ifelse(keep, 1, 0).cast("int64").sum()
 
 
-def _additive_measures(table: ir.Table, items: Sequence[Any]) -> dict[str, ir.Scalar]:
+def _additive_measures(table: ir.Table, items: Sequence[DataItem]) -> dict[str, ir.Scalar]:
     out: dict[str, ir.Scalar] = {}
     for item in items:
         keep = item_filter(table, item)
@@ -129,7 +133,7 @@ def _additive_measures(table: ir.Table, items: Sequence[Any]) -> dict[str, ir.Sc
     return out
 
 
-def _stopped_within(table: ir.Table, item: Any) -> ir.BooleanValue:
+def _stopped_within(table: ir.Table, item: DataItem) -> ir.BooleanValue:
     """A `count` item with day bounds (docs/data-model.md): only rows whose stop_column is set
     and whose days from start to stop satisfy min_days < days <= max_days."""
     start = table[item.start_column].cast("date")
@@ -143,7 +147,7 @@ def _stopped_within(table: ir.Table, item: Any) -> ir.BooleanValue:
 
 
 def partials(
-    table: ir.Table, items: Sequence[Any], record_level: bool, periods: Sequence[dt.date]
+    table: ir.Table, items: Sequence[DataItem], record_level: bool, periods: Sequence[dt.date]
 ) -> ir.Table:
     """count/sum/mean items grouped by ICB, period, revision (and raw person columns)."""
     source = table.filter(table.period.isin(list(periods)))
@@ -169,7 +173,7 @@ _NEVER = 1 << 30
 """A month index later than any snapshot: a record that never counts for an item."""
 
 
-def _open_run(source: ir.Table, item: Any, origin: dt.date) -> tuple[ir.Value, ir.Value]:
+def _open_run(source: ir.Table, item: DataItem, origin: dt.date) -> tuple[ir.Value, ir.Value]:
     """The snapshot indices [lo, hi] at which a record counts for an open item.
 
     At month-end E of month index p a record counts when its filter holds, start + min_days + 1
@@ -190,7 +194,7 @@ def _open_run(source: ir.Table, item: Any, origin: dt.date) -> tuple[ir.Value, i
 
 
 def _loose_run(
-    source: ir.Table, items: Sequence[Any], origin: dt.date
+    source: ir.Table, items: Sequence[DataItem], origin: dt.date
 ) -> tuple[ir.Value, ir.Value]:
     """The months [lo, hi] a record is open under the loosest of the items' conditions (started,
     not stopped): the (ICB, person, month) rows it makes present even when no item counts it."""
@@ -204,7 +208,9 @@ def _loose_run(
     return first, last
 
 
-def open_partials(table: ir.Table, items: Sequence[Any], periods: Sequence[dt.date]) -> ir.Table:
+def open_partials(
+    table: ir.Table, items: Sequence[DataItem], periods: Sequence[dt.date]
+) -> ir.Table:
     """Rows open at each period end per ICB and person columns, in one scan.
 
     Per record, the month indices [lo, hi] of each item's run (_open_run) and of the loosest
@@ -262,7 +268,7 @@ def _quantile_keep(k: int) -> str:
 
 
 def quantile_source(
-    table: ir.Table, items: Sequence[Any], membership: ir.Table, periods: Sequence[dt.date]
+    table: ir.Table, items: Sequence[DataItem], membership: ir.Table, periods: Sequence[dt.date]
 ) -> ir.Table:
     """The records quantiles need (any item's filter), with region and breakdown keys.
 
@@ -280,7 +286,7 @@ def quantile_source(
     return source.select("icb_code", "region_code", "period", *DIMENSIONS, *keeps, *values)
 
 
-def quantiles(source: ir.Table, items: Sequence[Any]) -> ir.Table:
+def quantiles(source: ir.Table, items: Sequence[DataItem]) -> ir.Table:
     """Exact quantiles (and record counts) for every level x breakdown group, from the records.
 
     One grouping per level, breakdown and item over that item's records only (a WHERE, not an

@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import ibis
 import pandas as pd
@@ -24,6 +24,9 @@ from oversight.metrics.engines import Engine
 from oversight.metrics.lakefiles import LakeFile, lake_periods, list_files
 from oversight.metrics.organisations import OrgTree
 from oversight.metrics.rollup import rollup
+
+if TYPE_CHECKING:
+    from oversight.catalogue import DataItem, Metric
 
 Progress = Callable[[str], None]
 
@@ -42,13 +45,15 @@ class Computation:
     extras: dict[str, pd.DataFrame] = field(default_factory=dict)
 
 
-def used_items(metrics: Iterable[Any], data_items: Mapping[str, Any]) -> dict[str, list[Any]]:
+def used_items(
+    metrics: Iterable[Metric], data_items: Mapping[str, DataItem]
+) -> dict[str, list[DataItem]]:
     """The data items the metrics need, by dataset, in a stable order."""
     ids = sorted({i for m in metrics for i in m.data_item_ids})
     missing = [i for i in ids if i not in data_items]
     if missing:
         raise KeyError(f"metrics refer to unknown data items: {', '.join(missing)}")
-    by_ds: dict[str, list[Any]] = defaultdict(list)
+    by_ds: dict[str, list[DataItem]] = defaultdict(list)
     for i in ids:
         by_ds[data_items[i].dataset].append(data_items[i])
     return dict(sorted(by_ds.items()))
@@ -61,7 +66,7 @@ def membership_table(tree: OrgTree) -> Any:
     )
 
 
-def to_long(wide: pd.DataFrame, items: Sequence[Any]) -> pd.DataFrame:
+def to_long(wide: pd.DataFrame, items: Sequence[DataItem]) -> pd.DataFrame:
     """Wide item columns (`<id>__v`, `__n`, `__ss`) -> one row per item."""
     frames = []
     for item in items:
@@ -94,7 +99,7 @@ def _dates(frame: pd.DataFrame) -> pd.DataFrame:
 def scan(
     engine: Engine,
     files: Sequence[LakeFile],
-    items: Sequence[Any],
+    items: Sequence[DataItem],
     record_level: bool,
     periods: Sequence[dt.date],
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -116,7 +121,11 @@ def scan(
 
 
 def roll_up(
-    engine: Engine, partial: pd.DataFrame, items: Sequence[Any], record_level: bool, tree: OrgTree
+    engine: Engine,
+    partial: pd.DataFrame,
+    items: Sequence[DataItem],
+    record_level: bool,
+    tree: OrgTree,
 ) -> pd.DataFrame:
     """Partials -> every level x breakdown (in memory: the partials are small)."""
     del engine  # the roll-up is engine-independent; kept for a uniform signature
@@ -129,7 +138,7 @@ def roll_up(
 def quantile_values(
     engine: Engine,
     files: Sequence[LakeFile],
-    items: Sequence[Any],
+    items: Sequence[DataItem],
     tree: OrgTree,
     periods: Sequence[dt.date],
 ) -> pd.DataFrame:
@@ -147,7 +156,7 @@ def dataset_values(
     engine: Engine,
     lake: Path,
     dataset: str,
-    items: Sequence[Any],
+    items: Sequence[DataItem],
     tree: OrgTree,
     periods: Sequence[dt.date],
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
@@ -166,14 +175,14 @@ def dataset_values(
     return pd.concat(long, ignore_index=True), part, presence.assign(dataset=dataset)
 
 
-def _non_quantile(items: Sequence[Any]) -> list[Any]:
+def _non_quantile(items: Sequence[DataItem]) -> list[DataItem]:
     return [i for i in items if i.aggregation != "quantile"]
 
 
 def compute(
     lake: Path,
-    metrics: Sequence[Any],
-    data_items: Mapping[str, Any],
+    metrics: Sequence[Metric],
+    data_items: Mapping[str, DataItem],
     tree: OrgTree,
     engine: Engine,
     periods: Sequence[dt.date] | None = None,

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -31,11 +31,16 @@ from oversight.metrics.engines import Engine
 from oversight.metrics.lakefiles import list_files
 from oversight.metrics.organisations import ENGLAND_CODE, ICB, OrgTree
 
+if TYPE_CHECKING:
+    from oversight.catalogue import DataItem, Metric, Target
+
 Change = tuple[str, str, dt.date]
 """(dataset, icb_code, period) of one changed ICB-month."""
 
 
-def _affected_periods(items: Sequence[Any], period: dt.date, periods: Sequence[dt.date]) -> list:
+def _affected_periods(
+    items: Sequence[DataItem], period: dt.date, periods: Sequence[dt.date]
+) -> list:
     if any(i.aggregation == "open_at_period_end" for i in items):
         return [p for p in periods if p >= period]
     return [period] if period in periods else []
@@ -100,11 +105,11 @@ def apply_change(
     comp: Computation,
     change: Change,
     lake: Path,
-    metrics: Sequence[Any],
-    data_items: Mapping[str, Any],
+    metrics: Sequence[Metric],
+    data_items: Mapping[str, DataItem],
     tree: OrgTree,
     engine: Engine,
-    targets: Sequence[Any] = (),
+    targets: Sequence[Target] = (),
 ) -> Computation:
     """A new Computation with one ICB-month recomputed (the input is not modified).
 
@@ -204,10 +209,10 @@ def _relink(
 def _restat(
     old: pd.DataFrame,
     table: pd.DataFrame,
-    affected: Sequence[Any],
+    affected: Sequence[Metric],
     codes: set[str],
     periods: Sequence[dt.date],
-    targets: Sequence[Any],
+    targets: Sequence[Target],
 ) -> pd.DataFrame:
     """Statistics again for the affected series (whole series) and the affected funnels.
 
@@ -240,11 +245,11 @@ def apply_changes(
     comp: Computation,
     changes: Iterable[Change],
     lake: Path,
-    metrics: Sequence[Any],
-    data_items: Mapping[str, Any],
+    metrics: Sequence[Metric],
+    data_items: Mapping[str, DataItem],
     tree: OrgTree,
     engine: Engine,
-    targets: Sequence[Any] = (),
+    targets: Sequence[Target] = (),
 ) -> Computation:
     for change in changes:
         comp = apply_change(comp, change, lake, metrics, data_items, tree, engine, targets)

@@ -9,9 +9,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 import pandas as pd
+
+if TYPE_CHECKING:
+    from oversight.catalogue import Catalogue
 
 ICB = "icb"
 REGION = "region"
@@ -34,7 +37,7 @@ class OrgTree:
         return cls(pd.DataFrame(rows, columns=["icb_code", "period", "region_code"]))
 
     @classmethod
-    def from_catalogue(cls, cat: Any, periods: Iterable[dt.date]) -> OrgTree:
+    def from_catalogue(cls, cat: Catalogue, periods: Iterable[dt.date]) -> OrgTree:
         """Membership from the catalogue: the ICBs in being at each period and their region."""
         rows = []
         for p in periods:

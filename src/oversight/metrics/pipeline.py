@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from oversight.metrics import statistics
 from oversight.metrics.assemble import ROW_KEYS
 from oversight.metrics.computation import Computation, Progress, compute
 from oversight.metrics.engines import Engine
 from oversight.metrics.organisations import OrgTree
+
+if TYPE_CHECKING:
+    from oversight.catalogue import DataItem, Metric, Target
 
 
 def canonical(comp: Computation) -> Computation:
@@ -29,13 +32,13 @@ def canonical(comp: Computation) -> Computation:
 
 def run(
     lake: Path,
-    metrics: Sequence[Any],
-    data_items: Mapping[str, Any],
+    metrics: Sequence[Metric],
+    data_items: Mapping[str, DataItem],
     tree: OrgTree,
     engine: Engine,
     with_statistics: bool = True,
     progress: Progress | None = None,
-    targets: Sequence[Any] = (),
+    targets: Sequence[Target] = (),
 ) -> Computation:
     """Metrics, then statistics (assurance against the national ones among `targets`)."""
     comp = compute(lake, metrics, data_items, tree, engine, progress=progress)

@@ -8,7 +8,7 @@ the published results it starts from; it writes one new version under `home.resu
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING
 
 from oversight.home import Home
 from oversight.metrics.computation import used_items
@@ -27,6 +27,9 @@ from oversight.metrics.results import (
 from oversight.metrics.results import load as load_results
 from oversight.metrics.since import Change, UnknownRevision, changes_since
 
+if TYPE_CHECKING:
+    from oversight.catalogue import Catalogue
+
 Progress = Callable[[str, int, int], None]
 """(what is being done, steps done, steps in all)."""
 
@@ -41,7 +44,7 @@ def compute(
     full: bool = False,
     since: str | None = None,
     engine: str | Engine = "duckdb",
-    catalogue: Any = None,
+    catalogue: Catalogue | None = None,
     progress: Progress | None = None,
 ) -> ResultsVersion:
     """Compute every metric for every ICB, region and England, with their statistics, and

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from oversight.catalogue import ICB, Provider
 
 #: Provider kinds each record-level dataset prefers, in order of preference.
 PREFERRED_KINDS: dict[str, tuple[str, ...]] = {
@@ -24,9 +27,9 @@ class CatalogueLike(Protocol):
     """The part of the catalogue the generator reads."""
 
     @property
-    def icbs(self) -> Mapping[str, Any]: ...
+    def icbs(self) -> Mapping[str, ICB]: ...
 
-    def providers_of(self, icb_code: str) -> Iterable[Any]: ...
+    def providers_of(self, icb_code: str) -> Iterable[Provider]: ...
 
 
 @dataclass(frozen=True)

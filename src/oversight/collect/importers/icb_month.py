@@ -21,12 +21,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from oversight.collect.organisations import overlaps
 from oversight.period import Period
+
+if TYPE_CHECKING:
+    from oversight.catalogue import Catalogue
 
 NO_ICB = "no ICB for provider"
 NOT_IN_CONFIGURATION = "ICB not in configuration"
@@ -47,7 +50,7 @@ def to_icb_month(
     icb_codes: Collection[str] | None = None,
     predecessors: Mapping[str, Sequence[str]] | None = None,
     code_column: str = "org_code",
-    catalogue: Any = None,
+    catalogue: Catalogue | None = None,
 ) -> IcbMonth:
     """Sum `items` (output column ← input column, or the same names) per ICB and month.
 
@@ -89,7 +92,7 @@ def to_icb_month(
     )
 
 
-def _catalogue_icbs(catalogue: Any, icb: pd.Series, period: pd.Series) -> pd.Series:
+def _catalogue_icbs(catalogue: Catalogue, icb: pd.Series, period: pd.Series) -> pd.Series:
     """Each row's ICB as the catalogue has it in the row's month: itself, or the one
     predecessor of an ICB not yet formed; null when the catalogue has no such ICB then."""
     every = {**getattr(catalogue, "icbs", {}), **getattr(catalogue, "merged_icbs", {})}

@@ -4,7 +4,7 @@ and belong to the organisation that submitted the file."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -12,6 +12,9 @@ import pyarrow.compute as pc
 from oversight.collect.organisations import overlaps
 from oversight.collect.validation.sink import IssueSink
 from oversight.collect.validation.spec import Spec
+
+if TYPE_CHECKING:
+    from oversight.catalogue import Catalogue
 
 UNKNOWN = "codes.unknown"
 NOT_VALID = "codes.not_valid_in_period"
@@ -32,7 +35,7 @@ class CodeSets:
     """Codes the submitter may report for (absent = any)."""
 
 
-def _tables(catalogue: Any) -> dict[str, dict[str, Any]]:
+def _tables(catalogue: Catalogue) -> dict[str, dict[str, Any]]:
     icbs = {**getattr(catalogue, "icbs", {}), **getattr(catalogue, "merged_icbs", {})}
     return {
         "icb_code": icbs,
@@ -53,7 +56,7 @@ def _region_icbs(icbs: dict[str, Any], region: str, spec: Spec) -> list[str]:
     return out
 
 
-def build_code_sets(sink: IssueSink, catalogue: Any, spec: Spec, org_code: str) -> CodeSets:
+def build_code_sets(sink: IssueSink, catalogue: Catalogue, spec: Spec, org_code: str) -> CodeSets:
     """Resolve code sets once; a submitter the catalogue does not know is a file-level error.
 
     Every row must belong to the organisation the submission is for, whoever sends the

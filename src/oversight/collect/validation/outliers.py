@@ -11,13 +11,16 @@ from __future__ import annotations
 import math
 import statistics
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from oversight.collect.validation.sink import IssueSink
 from oversight.collect.validation.spec import Spec
+
+if TYPE_CHECKING:
+    from oversight.catalogue import Condition, DataItem
 
 OUTLIER = "outliers.history"
 HISTORY_WINDOW = 12
@@ -51,7 +54,7 @@ def normalise_history(history: Any) -> dict[str, list[float]]:
     return {str(k): [float(v) for v in g["value"]] for k, g in frame.groupby(key, sort=False)}
 
 
-def _condition(typed: dict[str, pa.Array], cond: Any) -> pa.Array | None:
+def _condition(typed: dict[str, pa.Array], cond: Condition) -> pa.Array | None:
     values = typed.get(cond.column)
     if values is None:
         return None
@@ -60,6 +63,7 @@ def _condition(typed: dict[str, pa.Array], cond: Any) -> pa.Array | None:
     if cond.op == "not_null":
         return pc.is_valid(values)
     if cond.op == "in":
+        assert isinstance(cond.value, tuple)  # Condition requires a list for 'in'
         return pc.is_in(values, pa.array(list(cond.value)).cast(values.type))
     return _OPS[cond.op](values, pa.scalar(cond.value).cast(values.type))
 
@@ -89,7 +93,7 @@ class ItemTotals:
                 n = len(next(iter(typed.values())))
                 self.sums[item.id] += n if mask is None else (pc.sum(mask).as_py() or 0)
                 continue
-            col = typed.get(item.column)
+            col = typed.get(item.column) if item.column is not None else None
             if col is None:
                 self.usable.discard(item.id)
                 continue
@@ -106,7 +110,7 @@ class ItemTotals:
                 out[item.id] = float(value)
         return out
 
-    def value(self, item: Any) -> float | None:
+    def value(self, item: DataItem) -> float | None:
         if item.aggregation == "mean":
             n = self.counts[item.id]
             return self.sums[item.id] / n if n else None

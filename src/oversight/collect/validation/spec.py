@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 import pyarrow as pa
 
 from oversight.period import MonthLike, Period
+
+if TYPE_CHECKING:
+    from oversight.catalogue import Catalogue, Collection, Column, DataItem
 
 ARROW_TYPES: dict[str, pa.DataType] = {
     "string": pa.string(),
@@ -43,19 +46,19 @@ class Spec:
     collection_id: str
     dataset_id: str
     grain: str
-    columns: tuple[Any, ...]
+    columns: tuple[Column, ...]
     schema: pa.Schema
     period_column: str
     period_start: dt.date
     period_end: dt.date
     ratio_pairs: tuple[RatioPair, ...]
-    data_items: tuple[Any, ...]
+    data_items: tuple[DataItem, ...]
 
     @property
     def names(self) -> tuple[str, ...]:
         return tuple(c.name for c in self.columns)
 
-    def column(self, name: str) -> Any | None:
+    def column(self, name: str) -> Column | None:
         return next((c for c in self.columns if c.name == name), None)
 
     @property
@@ -66,7 +69,9 @@ class Spec:
         return ("icb_code", self.period_column)
 
 
-def _ratio_pairs(catalogue: Any, collection: Any, dataset_id: str) -> tuple[RatioPair, ...]:
+def _ratio_pairs(
+    catalogue: Catalogue, collection: Collection, dataset_id: str
+) -> tuple[RatioPair, ...]:
     """Ratio metrics whose numerator and denominator are both summed columns of this return."""
     items = getattr(catalogue, "data_items", {})
     wanted = set(collection.data_items)
@@ -85,7 +90,7 @@ def _ratio_pairs(catalogue: Any, collection: Any, dataset_id: str) -> tuple[Rati
     return tuple(dict.fromkeys(pairs))
 
 
-def build_spec(catalogue: Any, collection_id: str, period: MonthLike) -> Spec:
+def build_spec(catalogue: Catalogue, collection_id: str, period: MonthLike) -> Spec:
     """Resolve a collection to its dataset's submitted columns; ValueError if there is none."""
     collection = catalogue.collections.get(collection_id)
     if collection is None:

@@ -13,7 +13,7 @@ Usage (what ingest does):
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 
@@ -26,7 +26,10 @@ from oversight.collect.validation.ranges import check_ranges
 from oversight.collect.validation.report import ValidationReport
 from oversight.collect.validation.schema import check_cells, check_columns
 from oversight.collect.validation.sink import IssueSink
-from oversight.collect.validation.spec import Spec, build_spec
+from oversight.collect.validation.spec import RatioPair, Spec, build_spec
+
+if TYPE_CHECKING:
+    from oversight.catalogue import Catalogue
 
 
 class Validator:
@@ -38,7 +41,7 @@ class Validator:
 
     def __init__(
         self,
-        catalogue: Any,
+        catalogue: Catalogue,
         collection_id: str,
         org_code: str,
         period: str | dt.date,
@@ -99,7 +102,7 @@ class Validator:
         return report
 
 
-def _replace_pairs(spec: Spec, pairs: tuple[Any, ...]) -> Spec:
+def _replace_pairs(spec: Spec, pairs: tuple[RatioPair, ...]) -> Spec:
     from dataclasses import replace
 
     return replace(spec, ratio_pairs=pairs)
