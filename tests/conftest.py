@@ -15,7 +15,7 @@ SERVICE_MARKERS = ("postgres", "spark", "browser")
 
 
 @pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  # type: ignore[no-untyped-def]
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):
     outcome = yield
     report = outcome.get_result()
     if not os.environ.get("OVERSIGHT_REQUIRE_ALL") or not report.skipped:
@@ -30,7 +30,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  
 
 
 @pytest.fixture(scope="session")
-def demo_home(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+def demo_home(tmp_path_factory: pytest.TempPathFactory):
     """A small demo home (synthetic lake + computed results), built once per test session.
 
     13 months from April 2023, so the latest month falls in planning year 2024/25.

@@ -176,7 +176,7 @@ def test_national_targets_2023_24_match_the_objectives_file(reference_dir: Path)
     targets = cat.national_targets("2023/24")
     assert len(targets) >= 10
     for target in targets:
-        row = rows[target.objective_id]  # type: ignore[index]
+        row = rows[target.objective_id]
         assert target.value == float(row["target_value"])
         assert target.deadline.isoformat() == row["deadline"][:10] or row["deadline"] == "ongoing"
         assert row["source"] in target.source
@@ -201,7 +201,7 @@ def test_catalogue_is_immutable() -> None:
     with pytest.raises(TypeError):
         cat.metrics["x"] = cat.metrics["ae_4hr"]  # type: ignore[index]
     with pytest.raises(pydantic.ValidationError):
-        cat.metrics["ae_4hr"].unit = "count"  # type: ignore[misc]
+        cat.metrics["ae_4hr"].unit = "count"  # type: ignore[misc]  # frozen: the point of the test
     with pytest.raises(dataclasses.FrozenInstanceError):
         cat.metrics = {}  # type: ignore[misc]
 

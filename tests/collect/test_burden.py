@@ -91,7 +91,7 @@ def crafted() -> Catalogue:
     )
 
 
-def row(report, icb: str):  # type: ignore[no-untyped-def]
+def row(report, icb: str):
     (only,) = [r for r in report.rows if r.icb_code == icb]
     return only
 

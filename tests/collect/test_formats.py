@@ -149,7 +149,7 @@ def test_xlsx_via_openpyxl_fallback(tmp_path: Path) -> None:
     assert [{k: r[k] for k in ("icb_code", "appointments", "admitted")} for r in rows] == (
         EXPECTED_XLSX
     )
-    assert rows[0]["period"].startswith("2024-06-01")  # type: ignore[union-attr]
+    assert rows[0]["period"].startswith("2024-06-01")
 
 
 def test_xlsx_formula_cells_surface_as_their_formula_text(tmp_path: Path) -> None:

@@ -55,7 +55,7 @@ def portal_url(demo_home: Home) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def browser():  # type: ignore[no-untyped-def]
+def browser():
     if not CHROMIUM.exists():
         pytest.skip("Chromium is not installed at /usr/bin/chromium (apt-get install chromium)")
     from playwright.sync_api import sync_playwright
@@ -66,7 +66,7 @@ def browser():  # type: ignore[no-untyped-def]
         b.close()
 
 
-def test_national_page_to_icb_page_offline(browser, portal_url: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_national_page_to_icb_page_offline(browser, portal_url: str, tmp_path: Path) -> None:
     page = browser.new_page()
     elsewhere: list[str] = []
     failed: list[str] = []

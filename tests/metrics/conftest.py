@@ -28,7 +28,7 @@ def tiny(tiny_lake: Path) -> Computation:
 
 
 @pytest.fixture(scope="session")
-def spark_engine():  # type: ignore[no-untyped-def]
+def spark_engine():
     """One local Spark session for the whole test run (local[2], one shuffle partition)."""
     pytest.importorskip("pyspark")
     if not shutil.which("java") and not os.environ.get("JAVA_HOME"):

@@ -193,7 +193,7 @@ def target(metric_id: str, year: str, value: float, comparison: str, **kw: objec
         "source": "test",
         "verification": "synthetic",
     }
-    return Target(**{**fields, **kw})  # type: ignore[arg-type]
+    return Target.model_validate({**fields, **kw})
 
 
 # national targets on two fixture metrics in the fixtures' planning year (Jan/Feb 2024: 2023/24)

@@ -16,7 +16,7 @@ from oversight.metrics.incremental import apply_changes, detect_changes
 from oversight.metrics.pipeline import run
 
 
-def _resubmit(path: Path, revision: str, mutate) -> None:  # type: ignore[no-untyped-def]
+def _resubmit(path: Path, revision: str, mutate) -> None:
     table = mutate(pq.read_table(path))
     table = table.set_column(
         table.schema.get_field_index("revision_id"),

@@ -15,7 +15,7 @@ from oversight.metrics.computation import Computation, compute
 @pytest.mark.slow
 def test_every_metric_row_matches_on_duckdb_and_spark(
     tiny: Computation, tiny_lake: Path, spark_engine
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     on_spark = compute(
         tiny_lake, fixtures.METRICS, fixtures.DATA_ITEMS, fixtures.tree(), spark_engine
     )

@@ -69,7 +69,7 @@ def test_injected_ambulance_trend_lengthens_category_2(lake: tuple[Path, Manifes
     assert slope == pytest.approx(1.0, abs=0.35)
 
 
-def _month(label: str):  # type: ignore[no-untyped-def]
+def _month(label: str):
     from oversight.synth.calendar import months
 
     return months(label, 1)[0]

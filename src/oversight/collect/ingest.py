@@ -66,7 +66,7 @@ class ConcurrentSubmissionError(RuntimeError):
 @dataclass
 class _Context:
     collection: str
-    dataset: Dataset  # catalogue Dataset
+    dataset: Dataset
     org: str
     period: str
     submitter: str

@@ -119,7 +119,7 @@ class RevisionWriter:
                 rid = self.revision_id
                 if isinstance(rid, Future):
                     rid = rid.result()
-                full = self.complete(item, rid)  # type: ignore[arg-type]
+                full = self.complete(item, rid)
                 self.hasher.update(full)
                 pending.append(full)
                 pending_rows += full.num_rows

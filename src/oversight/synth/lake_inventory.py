@@ -170,7 +170,7 @@ def named(files: list[LakeFile], seed: int | None) -> list[LakeFile]:
             f = replace(f, revision_id=expected)
         elif expected and f.revision_id.startswith("synth-") and f.revision_id != expected:
             raise RegistrationError(f"{f.relative}: revision id {f.revision_id}, not {expected}")
-        if len(f.revision_id or "") > Revision.id.type.length:  # type: ignore[attr-defined]
+        if len(f.revision_id or "") > Revision.id.type.length:
             raise RegistrationError(f"{f.relative}: revision id {f.revision_id} is too long")
         out.append(f)
     return out

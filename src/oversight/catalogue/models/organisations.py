@@ -16,7 +16,7 @@ _ONS = re.compile(r"^E(40|54)[0-9]{6}$")
 _PROVIDER = re.compile(r"^[A-Z0-9]{3,5}(-[A-Z0-9]{1,4})?$")
 
 
-def _shape(pattern: re.Pattern[str], what: str):  # type: ignore[no-untyped-def]
+def _shape(pattern: re.Pattern[str], what: str):
     def check(value: str) -> str:
         if not pattern.match(value):
             raise ValueError(f"{value!r} is not a valid {what}")

@@ -67,7 +67,7 @@ def starts_like_formula(text: pa.Array) -> pa.Array:
         return pa.array([], pa.bool_())
     offsets_type = np.int64 if pa.types.is_large_string(text.type) else np.int32
     _, offsets_buf, data_buf = text.buffers()
-    whole: npt.NDArray[np.signedinteger[Any]] = np.frombuffer(offsets_buf, offsets_type)  # type: ignore[assignment]
+    whole: npt.NDArray[np.signedinteger[Any]] = np.frombuffer(offsets_buf, offsets_type)
     offsets = whole[text.offset : text.offset + len(text) + 1]
     starts = offsets[:-1]
     nonempty = offsets[1:] > starts
