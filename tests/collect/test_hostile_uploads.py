@@ -13,7 +13,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import select, update
-from test_limits import FIELDS, csv_bytes, form, post_parts
+from tests.collect.test_limits import FIELDS, csv_bytes, form, post_parts
 from typer.testing import CliRunner
 
 from oversight import config
@@ -205,7 +205,7 @@ def test_each_submit_expires_old_waiting_submissions(setup) -> None:
     _age(setup, sid, 14.5)
     post_parts(setup["client"], setup["qmj"], form("gp.csv", csv_bytes(1)))
     with database.session(setup["svc"].engine) as s:
-        assert s.get(Submission, sid).status == "expired"
+        assert s.get_one(Submission, sid).status == "expired"
     assert not waiting.held_dir(setup["svc"].incoming, sid).exists()
 
 
@@ -218,7 +218,7 @@ def test_the_api_expires_waiting_submissions_at_startup(setup) -> None:
     with TestClient(setup["app"]):  # runs the lifespan: startup
         pass
     with database.session(setup["svc"].engine) as s:
-        assert s.get(Submission, sid).status == "expired"
+        assert s.get_one(Submission, sid).status == "expired"
     assert not waiting.held_dir(setup["svc"].incoming, sid).exists()
     assert not orphan.exists()
 
@@ -235,7 +235,7 @@ def test_the_portal_expires_waiting_submissions_when_it_starts(tmp_path, catalog
     with TestClient(create_app(home)):
         pass
     with database.session(setup["svc"].engine) as s:
-        assert s.get(Submission, sid).status == "expired"
+        assert s.get_one(Submission, sid).status == "expired"
     assert not waiting.held_dir(home.incoming_dir, sid).exists()
 
 
@@ -269,7 +269,7 @@ def test_an_operator_expires_waiting_submissions_from_the_command_line(
     assert result.exit_code == 0, result.output
     assert f"expired {sid}" in result.output
     with database.session(setup["svc"].engine) as s:
-        assert s.get(Submission, sid).status == "expired"
+        assert s.get_one(Submission, sid).status == "expired"
         actors = s.scalars(select(AuditEvent.actor).where(AuditEvent.subject == sid)).all()
     assert any(a.startswith("cli:") for a in actors)
     assert not waiting.held_dir(home / "incoming", sid).exists()
@@ -279,7 +279,9 @@ def test_an_operator_expires_waiting_submissions_from_the_command_line(
 def test_a_full_quota_of_waiting_files_is_413_naming_it(tmp_path, database_url, catalogue):
     setup = build(tmp_path, database_url, catalogue, quota_mb=0.0002)  # ~210 bytes
     first = _make_waiting(setup)
-    held = waiting.held_file(setup["svc"].incoming, first).stat().st_size
+    path = waiting.held_file(setup["svc"].incoming, first)
+    assert path is not None
+    held = path.stat().st_size
     assert held < 210 < 2 * held
     again = setup["client"].post(
         "/api/v1/submissions", json=_records("2024-06", 9000), headers=setup["qmj"]
@@ -317,7 +319,7 @@ def test_concurrent_confirms_of_one_waiting_submission_give_one_201_and_409s(set
         t.join()
     assert sorted(codes) == [201, 409, 409, 409]
     with database.session(setup["svc"].engine) as s:
-        assert s.get(Submission, sid).status == "confirmed"
+        assert s.get_one(Submission, sid).status == "confirmed"
         stored = s.scalars(
             select(Submission).where(Submission.period == "2024-06", Submission.created_revision)
         ).all()
@@ -332,7 +334,7 @@ def test_a_confirm_that_died_mid_way_expires_instead_of_blocking_for_good(setup)
     _age(setup, sid, 15)
     assert waiting.expire(svc.engine, svc.incoming, svc.waiting) == [sid]
     with database.session(svc.engine) as s:
-        assert s.get(Submission, sid).status == "expired"
+        assert s.get_one(Submission, sid).status == "expired"
     assert not waiting.held_dir(svc.incoming, sid).exists()
 
 
@@ -347,7 +349,7 @@ def test_an_icb_token_may_not_confirm_a_waiting_national_return(setup) -> None:
     assert confirm.status_code == 403
     assert "sent by NHS England" in confirm.json()["detail"]
     with database.session(setup["svc"].engine) as s:
-        assert s.get(Submission, sid).status == "pending_confirmation"
+        assert s.get_one(Submission, sid).status == "pending_confirmation"
 
 
 def test_a_format_failure_names_the_file_as_the_submitter_named_it(setup) -> None:

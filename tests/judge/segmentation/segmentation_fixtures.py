@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from oversight.catalogue import load
@@ -63,10 +64,12 @@ def rule_set(
     return RuleSet.model_validate(data)
 
 
-def quarter(values: dict[tuple[str, str], float | None], **kw: Any) -> Inputs:
+def quarter(values: Mapping[tuple[str, str], float | None], **kw: Any) -> Inputs:
     orgs = tuple(sorted({o for o, _ in values}))
     return Inputs(period=Q3, orgs=kw.pop("orgs", orgs), values=values, **kw)
 
 
-def column(metric: str, by_org: dict[str, float | None]) -> dict[tuple[str, str], float | None]:
+def column(
+    metric: str, by_org: Mapping[str, float | None]
+) -> dict[tuple[str, str], float | None]:
     return {(org, metric): v for org, v in by_org.items()}

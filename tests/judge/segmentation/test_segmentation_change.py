@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from segmentation_fixtures import Q3, column, metrics, quarter, rule_set
+from tests.judge.segmentation.segmentation_fixtures import Q3, column, metrics, quarter, rule_set
 
 from oversight.judge.segmentation import segment
 from oversight.judge.segmentation.change import change_since
@@ -12,7 +12,7 @@ from oversight.judge.segmentation.result import OrgSegment
 from oversight.judge.segmentation.scoring import MetricScore
 
 
-def result(period, scores: list[float], seg: int) -> OrgSegment:  # type: ignore[no-untyped-def]
+def result(period, scores: list[float], seg: int) -> OrgSegment:
     got = tuple(MetricScore(f"m{i}", 0.0, s, "percentile") for i, s in enumerate(scores))
     return OrgSegment(
         org="A", org_type="icb", rules="r", rules_version=1, method="scored", period=period,

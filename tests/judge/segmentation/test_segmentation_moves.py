@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 
 import pytest
-from segmentation_fixtures import Q3, column, metrics, quarter, rule_set
+from tests.judge.segmentation.segmentation_fixtures import Q3, column, metrics, quarter, rule_set
 
 from oversight.catalogue import load
 from oversight.judge.segmentation import CapabilityReview, FinancialStatus, Inputs, segment
@@ -36,7 +36,7 @@ def random_quarter(rule_ids: tuple[str, ...], seed: int, n: int = 14) -> Inputs:
     return Inputs(Q3, tuple(f"O{i:02}" for i in range(n)), values, finance=finance)
 
 
-def final(rules, inputs: Inputs, org: str) -> int | None:  # type: ignore[no-untyped-def]
+def final(rules, inputs: Inputs, org: str) -> int | None:
     results = segment(rules, metrics(), inputs, explain_moves=False)
     return next(r.segment for r in results if r.org == org)
 

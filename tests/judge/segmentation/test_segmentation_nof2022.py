@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from segmentation_fixtures import Q3, metrics
+from tests.judge.segmentation.segmentation_fixtures import Q3, metrics
 
 from oversight.catalogue import load
 from oversight.judge.segmentation import Inputs, SegmentDecision, segment
@@ -30,7 +30,7 @@ def quarter(**kw: object) -> Inputs:
     return Inputs(Q3, ("A", "B", "C", "D"), outcomes=outcomes, **kw)  # type: ignore[arg-type]
 
 
-def run(inputs: Inputs) -> dict:  # type: ignore[type-arg]
+def run(inputs: Inputs) -> dict:
     rules = load().rule_sets["nof-2022"]
     return {r.org: r for r in segment(rules, metrics(), inputs)}
 

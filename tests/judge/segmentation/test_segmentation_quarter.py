@@ -6,7 +6,7 @@ import datetime as dt
 
 import pandas as pd
 import pytest
-from segmentation_fixtures import Q3, metrics
+from tests.judge.segmentation.segmentation_fixtures import Q3, metrics
 
 from oversight.judge.segmentation.inputs import inputs_from_frame
 from oversight.judge.segmentation.quarter import quarter_values
@@ -15,7 +15,7 @@ from oversight.period import Period
 JUL, AUG, SEP, OCT = (dt.date(2025, m, 1) for m in (7, 8, 9, 10))
 
 
-def rows(*data: tuple) -> pd.DataFrame:  # type: ignore[type-arg]
+def rows(*data: tuple) -> pd.DataFrame:
     cols = ["org_code", "metric_id", "period", "value", "numerator", "denominator"]
     return pd.DataFrame(list(data), columns=cols)
 

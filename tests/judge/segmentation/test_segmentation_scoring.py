@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import pytest
-from segmentation_fixtures import number
+from tests.judge.segmentation.segmentation_fixtures import number
 
 from oversight.catalogue.models import ScoredMetric
 from oversight.judge.segmentation.combine import average, minimum_scored, round_half_up
@@ -11,7 +14,7 @@ from oversight.judge.segmentation.scoring import percentile_ranks, score_metric
 
 
 def scores(
-    spec: dict, improvement: str, values: dict[str, float | None]
+    spec: dict, improvement: str, values: Mapping[str, float | None]
 ) -> dict[str, float | None]:
     result = score_metric(ScoredMetric.model_validate(spec), improvement, values)
     return {org: s.score for org, s in result.items()}
@@ -78,7 +81,7 @@ def test_metric_scores_are_rounded_to_2_decimals() -> None:
     assert got["B"] == 3.57  # 4 - 3 × 1/7 = 3.5714…
 
 
-BRACKETS = {
+BRACKETS: dict[str, Any] = {
     "metric": "finance_vs_plan",
     "method": "brackets",
     "brackets": [
@@ -150,7 +153,7 @@ def test_whole_unit_means_equal_the_decimal_mean() -> None:
     rng = random.Random(2)
     for _ in range(2000):
         scores = [rng.randint(100, 400) / 100 for _ in range(rng.randint(1, 18))]
-        exact = sum(Decimal(repr(s)) for s in scores) / len(scores)
+        exact = sum((Decimal(repr(s)) for s in scores), Decimal(0)) / len(scores)
         expected = float(exact.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
         assert mean_of_units(sum(units(s, 2) for s in scores), len(scores), 2) == expected
         assert average(scores, 2) == expected

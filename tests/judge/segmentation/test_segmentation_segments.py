@@ -5,9 +5,17 @@ from __future__ import annotations
 
 import json
 import random
+from typing import Any
 
 import pytest
-from segmentation_fixtures import Q3, column, metrics, number, quarter, rule_set
+from tests.judge.segmentation.segmentation_fixtures import (
+    Q3,
+    column,
+    metrics,
+    number,
+    quarter,
+    rule_set,
+)
 
 from oversight.judge.segmentation import (
     CapabilityReview,
@@ -29,7 +37,7 @@ def by_org(results: tuple[OrgSegment, ...]) -> dict[str, OrgSegment]:
     return {r.org: r for r in results}
 
 
-def run(rules, inputs, **kw):  # type: ignore[no-untyped-def]
+def run(rules, inputs, **kw):
     return by_org(segment(rules, metrics(), inputs, explain_moves=kw.pop("moves", False), **kw))
 
 
@@ -164,7 +172,10 @@ def test_league_table_by_segment_then_average() -> None:
 
 
 def test_provisional_only_where_an_unconfirmed_number_decided() -> None:
-    spec = [{"metric": "ae_4hr", "standard": number(6, unconfirmed=True)}, {"metric": "rtt_18wk"}]
+    spec: list[dict[str, Any]] = [
+        {"metric": "ae_4hr", "standard": number(6, unconfirmed=True)},
+        {"metric": "rtt_18wk"},
+    ]
     values = {**column("ae_4hr", EIGHT), **column("rtt_18wk", EIGHT)}
     confirmed = run(rule_set([{"metric": "ae_4hr"}]), quarter(column("ae_4hr", EIGHT)))
     assert not any(r.provisional for r in confirmed.values())
@@ -221,7 +232,10 @@ def test_to_dict_has_the_issue_11_shape() -> None:
 
 
 def test_why_sentences_name_scores_average_cut_and_overrides() -> None:
-    spec = [{"metric": "ae_4hr", "standard": number(7)}, {"metric": "rtt_18wk"}]
+    spec: list[dict[str, Any]] = [
+        {"metric": "ae_4hr", "standard": number(7)},
+        {"metric": "rtt_18wk"},
+    ]
     values = {**column("ae_4hr", EIGHT), **column("rtt_18wk", EIGHT)}
     got = run(rule_set(spec), quarter(values, finance={"O8": FinancialStatus(in_deficit=True)}))
     text = "\n".join(got["O8"].reasons)
