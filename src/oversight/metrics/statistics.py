@@ -17,15 +17,12 @@ oversight.stats (pure, vectorised); this module only selects the rows each metho
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from oversight.catalogue.models.targets import standing_national_target
-
-if TYPE_CHECKING:
-    from oversight.catalogue import Metric, Target
 
 try:
     from oversight.stats.funnel import funnel
@@ -72,7 +69,7 @@ def series_codes(frame: pd.DataFrame) -> np.ndarray:
 
 
 def series_targets(
-    ok: pd.DataFrame, metrics: Mapping[str, Metric], targets: Sequence[Target]
+    ok: pd.DataFrame, metrics: Mapping[str, Any], targets: Sequence[Any]
 ) -> pd.DataFrame:
     """Per series (index: the `series` code): the id and value of the national target standing
     at its latest point; series with none are left out."""
@@ -95,7 +92,7 @@ def series_targets(
 
 
 def spc(
-    rows: pd.DataFrame, metrics: Mapping[str, Metric], targets: Sequence[Target] = ()
+    rows: pd.DataFrame, metrics: Mapping[str, Any], targets: Sequence[Any] = ()
 ) -> pd.DataFrame:
     """SPC point fields, the series' variation icon and (against a standing national target)
     its assurance icon, for every non-missing point."""
@@ -148,7 +145,7 @@ def _floats(rows: pd.DataFrame, col: str) -> np.ndarray:
     return rows[col].to_numpy(dtype="float64", na_value=np.nan)
 
 
-def intervals(rows: pd.DataFrame, metrics: Mapping[str, Metric]) -> pd.DataFrame:
+def intervals(rows: pd.DataFrame, metrics: Mapping[str, Any]) -> pd.DataFrame:
     """95% confidence interval for each row whose statistic has one."""
     n = len(rows)
     lower, upper = np.full(n, np.nan), np.full(n, np.nan)
@@ -192,7 +189,7 @@ FUNNEL_TYPES = {"proportion": "PR", "rate": "RC"}
 """FunnelPlotR data types by metric statistic: proportions, and rates as ratios of counts."""
 
 
-def funnels(rows: pd.DataFrame, metrics: Mapping[str, Metric]) -> pd.DataFrame:
+def funnels(rows: pd.DataFrame, metrics: Mapping[str, Any]) -> pd.DataFrame:
     """Funnel position of each ICB among the ICBs, per proportion or rate metric and period."""
     kinds = {
         m: FUNNEL_TYPES[d.statistic] for m, d in metrics.items() if d.statistic in FUNNEL_TYPES
@@ -242,7 +239,7 @@ def funnels(rows: pd.DataFrame, metrics: Mapping[str, Metric]) -> pd.DataFrame:
 
 
 def attach(
-    rows: pd.DataFrame, metrics: Mapping[str, Metric], targets: Sequence[Target] = ()
+    rows: pd.DataFrame, metrics: Mapping[str, Any], targets: Sequence[Any] = ()
 ) -> pd.DataFrame:
     """The statistics table: one row per result row, keyed like it.
 
