@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import pyarrow as pa
 
@@ -10,6 +10,7 @@ from oversight.collect.outcome import ReportLike
 
 if TYPE_CHECKING:
     from oversight.catalogue import Catalogue
+    from oversight.collect.validation.outliers import HistoryInput
 
 
 class BatchValidator(Protocol):
@@ -31,7 +32,7 @@ def default_validator_factory(
     period: str,
     *,
     file_name: str,
-    history: Any = None,
+    history: HistoryInput = None,
 ) -> BatchValidator:
     """collect.validation's Validator (every rule of the catalogue), with the submitter's
     own monthly history of each data item for the outlier rule."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import statistics
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, TypeAlias
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -20,7 +20,13 @@ from oversight.collect.validation.sink import IssueSink
 from oversight.collect.validation.spec import Spec
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from oversight.catalogue import Condition, DataItem
+
+    HistoryInput: TypeAlias = Mapping[str, Sequence[float | None]] | pd.DataFrame | None
+    """What a validator is given as history: a mapping as below (None values skipped), or a
+    frame with item (or data_item) and value columns."""
 
 OUTLIER = "outliers.history"
 HISTORY_WINDOW = 12
@@ -41,7 +47,7 @@ _OPS = {
 }
 
 
-def normalise_history(history: Any) -> dict[str, list[float]]:
+def normalise_history(history: HistoryInput) -> dict[str, list[float]]:
     """Accept a mapping, or a DataFrame with item (or data_item) and value columns in order."""
     if history is None:
         return {}

@@ -13,7 +13,7 @@ Usage (what ingest does):
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pyarrow as pa
 
@@ -30,6 +30,7 @@ from oversight.collect.validation.spec import RatioPair, Spec, build_spec
 
 if TYPE_CHECKING:
     from oversight.catalogue import Catalogue
+    from oversight.collect.validation.outliers import HistoryInput
 
 
 class Validator:
@@ -47,7 +48,7 @@ class Validator:
         period: str | dt.date,
         *,
         file_name: str,
-        history: Any = None,
+        history: HistoryInput = None,
         as_of: dt.datetime | None = None,
     ) -> None:
         self.spec: Spec = build_spec(catalogue, collection_id, period)
