@@ -16,6 +16,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
+from oversight.catalogue import Catalogue
 from oversight.collect.ingest import ARROW_TYPES
 
 
@@ -45,8 +46,12 @@ class SchemaValidator:
     """Casts to the dataset's types; a value that does not cast, a null in a required column
     or a value outside allowed_values is an error; a negative `appointments` a warning."""
 
-    def __init__(self, catalogue: Any, collection: str, org: str, period: str, *, file_name: str):
-        self.dataset = catalogue.datasets[catalogue.collections[collection].dataset]
+    def __init__(
+        self, catalogue: Catalogue, collection: str, org: str, period: str, *, file_name: str
+    ) -> None:
+        dataset = catalogue.collections[collection].dataset
+        assert dataset is not None, f"collection {collection} names no dataset"
+        self.dataset = catalogue.datasets[dataset]
         self.report = Report(file_name)
 
     def _issue(self, row: int | None, column: str, rule: str, value: Any, sev: str) -> None:

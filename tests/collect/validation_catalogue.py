@@ -8,9 +8,9 @@ import datetime as dt
 import functools
 import io
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
+from oversight.catalogue import Catalogue
 from oversight.catalogue.files import DEFAULT_DIR, FILES, read_entries
 from oversight.catalogue.models import (
     ICB,
@@ -85,7 +85,7 @@ def _item(
 
 
 @functools.cache
-def make_catalogue() -> Any:
+def make_catalogue() -> Catalogue:
     regions = {
         "Y56": Region(code="Y56", ons_code="E40000003", name="London"),
         "Y63": Region(code="Y63", ons_code="E40000012", name="North East and Yorkshire"),
@@ -174,7 +174,7 @@ def make_catalogue() -> Any:
             _collection("rtt", "rtt_pathways", "record", ("rtt_pathways",), submitter="provider"),
         )
     }
-    return SimpleNamespace(
+    return Catalogue(
         regions=regions,
         icbs=icbs,
         merged_icbs={},
@@ -183,6 +183,12 @@ def make_catalogue() -> Any:
         data_items=items,
         metrics=metrics,
         collections=collections,
+        targets={},
+        cqc_themes={},
+        cqc_quality_statements={},
+        cqc_evidence_categories={},
+        cqc_score_bands={},
+        cqc_limiter_rules={},
     )
 
 
