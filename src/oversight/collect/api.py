@@ -275,7 +275,7 @@ def get_submission(submission_id: str, who: PrincipalDep, svc: ServicesDep) -> d
 
 
 async def _receive(
-    request: Request, scratch: Path, catalogue: Any
+    request: Request, scratch: Path, catalogue: Catalogue
 ) -> tuple[dict[str, Any], Path, str]:
     """The form fields or JSON members, the data saved to a file in `scratch` under a name the
     platform chose, and the client's file name (metadata only). 400 for a body that is not a

@@ -8,10 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from oversight.collect.formats.bounds import MB, ReadLimits, mb
 from oversight.collect.formats.errors import LimitExceeded
+
+if TYPE_CHECKING:
+    from oversight.catalogue import Catalogue, Collection
 
 __all__ = ["ByteCap", "LimitExceeded", "check_file_size", "read_limits", "upload_cap"]
 
@@ -34,11 +37,11 @@ class ByteCap:
             raise self.refusal()
 
 
-def _collection(catalogue: Any, collection: str | None) -> Any:
+def _collection(catalogue: Catalogue, collection: str | None) -> Collection | None:
     return catalogue.collections.get(collection) if collection else None
 
 
-def upload_cap(catalogue: Any, collection: str | None) -> ByteCap:
+def upload_cap(catalogue: Catalogue, collection: str | None) -> ByteCap:
     """The upload limit of `collection`, or the largest of any collection while it is not
     known yet (a multipart form may send the file before the `collection` field)."""
     coll = _collection(catalogue, collection)
@@ -48,7 +51,7 @@ def upload_cap(catalogue: Any, collection: str | None) -> ByteCap:
     return ByteCap(largest * MB, ANY_COLLECTION)
 
 
-def json_body_cap(catalogue: Any, collection: str | None) -> ByteCap:
+def json_body_cap(catalogue: Catalogue, collection: str | None) -> ByteCap:
     """A JSON body is parsed whole, so it has the smaller JSON-document limit as well."""
     coll = _collection(catalogue, collection)
     if coll is not None:
@@ -61,7 +64,7 @@ def json_body_cap(catalogue: Any, collection: str | None) -> ByteCap:
     return ByteCap(largest * MB, ANY_COLLECTION, "JSON body is larger")
 
 
-def read_limits(catalogue: Any, collection: str) -> ReadLimits:
+def read_limits(catalogue: Catalogue, collection: str) -> ReadLimits:
     """What the readers may read for one submission of `collection`."""
     limits = catalogue.collections[collection].limits
     return ReadLimits(
@@ -73,6 +76,6 @@ def read_limits(catalogue: Any, collection: str) -> ReadLimits:
     )
 
 
-def check_file_size(path: str | Path, catalogue: Any, collection: str) -> None:
+def check_file_size(path: str | Path, catalogue: Catalogue, collection: str) -> None:
     """Refuse a file over the collection's upload limit before reading any of it."""
     upload_cap(catalogue, collection).check(Path(path).stat().st_size)

@@ -21,7 +21,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -29,7 +29,7 @@ from oversight.collect.organisations import overlaps
 from oversight.period import Period
 
 if TYPE_CHECKING:
-    from oversight.catalogue import Catalogue
+    from oversight.catalogue import ICB, Catalogue
 
 NO_ICB = "no ICB for provider"
 NOT_IN_CONFIGURATION = "ICB not in configuration"
@@ -109,7 +109,7 @@ def _catalogue_icbs(catalogue: Catalogue, icb: pd.Series, period: pd.Series) -> 
     return pd.Series(resolved, index=icb.index, dtype="string")
 
 
-def _in_month(every: Mapping[str, Any], code: str, start: dt.date, end: dt.date) -> str | None:
+def _in_month(every: Mapping[str, ICB], code: str, start: dt.date, end: dt.date) -> str | None:
     entry = every.get(code)
     if entry is None:
         return None
