@@ -6,6 +6,7 @@ import datetime as dt
 import json
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -88,7 +89,7 @@ def test_segments_give_segment_1_icbs_the_lighter_schedule(home: Home, tmp_path:
     runner = CliRunner()
     where = ["--home", str(home.root), "--from", "2024-05", "--to", "2024-06", "--json"]
 
-    def rows(org: str, *extra: str) -> list[dict[str, object]]:
+    def rows(org: str, *extra: str) -> list[dict[str, Any]]:
         done = runner.invoke(app, ["burden", "--org", org, *where, *extra])
         assert done.exit_code == 0, done.output
         return list(json.loads(done.output)["rows"])

@@ -10,8 +10,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from register_support import ADMIN, NHSE, QHL, QOP
 from sqlalchemy import Engine, func, select
+from tests.judge.register_support import ADMIN, NHSE, QHL, QOP
 from typer.testing import CliRunner
 
 from oversight import config
@@ -30,7 +30,7 @@ APRIL_2025 = dt.date(2025, 4, 1)
 
 
 @pytest.fixture(scope="module")
-def catalogue():  # type: ignore[no-untyped-def]
+def catalogue():
     return load()
 
 
@@ -46,7 +46,7 @@ def _counts(engine: Engine) -> tuple[int, int]:
     return int(groups or 0), int(events or 0)
 
 
-def test_an_icb_group_is_stored_dated_and_audited(engine, catalogue) -> None:  # type: ignore[no-untyped-def]
+def test_an_icb_group_is_stored_dated_and_audited(engine, catalogue) -> None:
     group = peer_groups.add(
         engine, "Big conurbations", ["QOP", "QHL", "QWE", "QOP"], APRIL_2025, QOP, catalogue,
         reason="Compare with other conurbations", description="Urban ICBs",
@@ -68,7 +68,7 @@ def test_an_icb_group_is_stored_dated_and_audited(engine, catalogue) -> None:  #
     assert event.detail["members"] == ["QOP", "QHL", "QWE"]
 
 
-def test_groups_valid_on_a_date(engine, catalogue) -> None:  # type: ignore[no-untyped-def]
+def test_groups_valid_on_a_date(engine, catalogue) -> None:
     # before the 2026 mergers: QMJ and QRV exist; after: their successor Z9B2Z does
     before = peer_groups.add(engine, "London", ["QMJ", "QRV", "QKK"], APRIL_2025, NHSE, catalogue,
                              reason="London systems", valid_to=dt.date(2026, 3, 31))  # fmt: skip
@@ -124,13 +124,13 @@ def test_groups_valid_on_a_date(engine, catalogue) -> None:  # type: ignore[no-u
         ),
     ],
 )
-def test_bad_members_store_nothing(engine, catalogue, members, start, end, message) -> None:  # type: ignore[no-untyped-def]
+def test_bad_members_store_nothing(engine, catalogue, members, start, end, message) -> None:
     with pytest.raises(peer_groups.PeerGroupError, match=re.escape(message)):
         peer_groups.add(engine, "G", members, start, QOP, catalogue, reason="r", valid_to=end)
     assert _counts(engine) == (0, 0)
 
 
-def test_a_reason_and_a_name_are_required(engine, catalogue) -> None:  # type: ignore[no-untyped-def]
+def test_a_reason_and_a_name_are_required(engine, catalogue) -> None:
     with pytest.raises(peer_groups.PeerGroupError, match="a reason is required to add"):
         peer_groups.add(engine, "G", ["QOP", "QHL"], APRIL_2025, QOP, catalogue, reason=" ")
     with pytest.raises(peer_groups.PeerGroupError, match="needs a name"):
@@ -152,7 +152,7 @@ def test_a_reason_and_a_name_are_required(engine, catalogue) -> None:  # type: i
         (NHSE, NHSE, None),
     ],
 )
-def test_only_the_owner_retires_a_group(engine, catalogue, owner, actor, refusal) -> None:  # type: ignore[no-untyped-def]
+def test_only_the_owner_retires_a_group(engine, catalogue, owner, actor, refusal) -> None:
     group = peer_groups.add(engine, "G", ["QOP", "QHL"], APRIL_2025, owner, catalogue, reason="r")
     if refusal is None:
         assert peer_groups.retire(engine, group.id, actor, reason="done", on=APRIL_2025).retired_on
@@ -162,7 +162,7 @@ def test_only_the_owner_retires_a_group(engine, catalogue, owner, actor, refusal
     assert peer_groups.listing(engine)[0].retired_on is None
 
 
-def test_peer_group_command_line(database_url, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_peer_group_command_line(database_url, tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setenv("OVERSIGHT_DATABASE_URL", database_url)
     monkeypatch.delenv("OVERSIGHT_TOKEN", raising=False)
     home = tmp_path / "home"
@@ -170,7 +170,7 @@ def test_peer_group_command_line(database_url, tmp_path: Path, monkeypatch) -> N
     qop = tokens.create("gm", "QOP", engine=engine)
     qhl = tokens.create("bsol", "QHL", engine=engine)
 
-    def run(*args: str):  # type: ignore[no-untyped-def]
+    def run(*args: str):
         return CliRunner().invoke(app, ["peer-group", *args, "--home", str(home)])
 
     add = ["add", "Conurbations", "--member", "QOP", "--member", "QHL", "--from", "2025-04-01"]

@@ -8,8 +8,8 @@ import re
 from collections.abc import Iterator
 
 import pytest
-from register_support import ADMIN, NHSE, QHL, QOP, local_spec, national_spec
 from sqlalchemy import Engine, func, select
+from tests.judge.register_support import ADMIN, NHSE, QHL, QOP, local_spec, national_spec
 
 from oversight.catalogue import load
 from oversight.judge import register
@@ -24,7 +24,7 @@ __all__ = ["database_url"]
 
 
 @pytest.fixture(scope="module")
-def catalogue():  # type: ignore[no-untyped-def]
+def catalogue():
     return load()
 
 
@@ -40,7 +40,7 @@ def _counts(engine: Engine) -> tuple[int, int]:
     return int(targets or 0), int(events or 0)
 
 
-def test_lifecycle_draft_published_retired_is_audited(engine, catalogue) -> None:  # type: ignore[no-untyped-def]
+def test_lifecycle_draft_published_retired_is_audited(engine, catalogue) -> None:
     added = register.add(engine, local_spec(), QOP, catalogue)
     assert (added.id, added.status, added.version) == ("QOP-ae_4hr-2025-26-v1", "draft", 1)
     assert register.publish(engine, added.id, QOP, "Agreed at the May board").status == "published"
@@ -70,7 +70,7 @@ def test_lifecycle_draft_published_retired_is_audited(engine, catalogue) -> None
         (["publish", "retire"], "retire", "is retired: no further step is allowed"),
     ],
 )
-def test_only_legal_transitions(engine, catalogue, steps, step, message) -> None:  # type: ignore[no-untyped-def]
+def test_only_legal_transitions(engine, catalogue, steps, step, message) -> None:
     target = register.add(engine, local_spec(), QOP, catalogue)
     for done in steps:
         getattr(register, done)(engine, target.id, QOP, "ok")
@@ -83,7 +83,7 @@ def test_only_legal_transitions(engine, catalogue, steps, step, message) -> None
 
 
 @pytest.mark.parametrize("reason", [None, "", "   "])
-def test_publish_retire_and_change_need_a_reason(engine, catalogue, reason) -> None:  # type: ignore[no-untyped-def]
+def test_publish_retire_and_change_need_a_reason(engine, catalogue, reason) -> None:
     target = register.add(engine, local_spec(), QOP, catalogue)
     counts = _counts(engine)
     with pytest.raises(register.RegisterError, match="a reason is required to publish"):
@@ -98,7 +98,7 @@ def test_publish_retire_and_change_need_a_reason(engine, catalogue, reason) -> N
     assert register.get(engine, target.id).status == "published"
 
 
-def test_a_change_is_a_new_version_and_the_old_one_is_kept(engine, catalogue) -> None:  # type: ignore[no-untyped-def]
+def test_a_change_is_a_new_version_and_the_old_one_is_kept(engine, catalogue) -> None:
     v1 = register.add(engine, local_spec(), QOP, catalogue)
     register.publish(engine, v1.id, QOP, "Agreed")
     winter = [(f"2025-{m:02d}", 72.0 + (m - 10)) for m in range(10, 13)] + [
@@ -137,11 +137,13 @@ def test_a_change_is_a_new_version_and_the_old_one_is_kept(engine, catalogue) ->
     targets = register.standing_targets(engine)
     before = local_target(targets, "QOP", "ae_4hr", dt.date(2025, 9, 1))
     after = local_target(targets, "QOP", "ae_4hr", dt.date(2025, 11, 1))
+    assert before is not None and after is not None
     assert (before.id, after.id) == (v1.id, v2.id)
-    assert standing(after, dt.date(2025, 11, 1)).trajectory == 73.0
+    now = standing(after, dt.date(2025, 11, 1))
+    assert now is not None and now.trajectory == 73.0
 
 
-def test_a_retired_target_cannot_change(engine, catalogue) -> None:  # type: ignore[no-untyped-def]
+def test_a_retired_target_cannot_change(engine, catalogue) -> None:
     target = register.add(engine, local_spec(), QOP, catalogue)
     register.publish(engine, target.id, QOP, "ok")
     register.retire(engine, target.id, QOP, "withdrawn")
@@ -149,7 +151,7 @@ def test_a_retired_target_cannot_change(engine, catalogue) -> None:  # type: ign
         register.revise(engine, target.id, QOP, catalogue, "why", value=70.0)
 
 
-def test_standing_targets_hold_only_published_ones_that_can_stand(engine, catalogue) -> None:  # type: ignore[no-untyped-def]
+def test_standing_targets_hold_only_published_ones_that_can_stand(engine, catalogue) -> None:
     published = register.add(engine, local_spec(), QOP, catalogue)
     register.publish(engine, published.id, QOP, "ok")
     register.add(engine, local_spec(icb_code="QHL"), QHL, catalogue)  # a draft stands nowhere
@@ -166,7 +168,8 @@ def test_standing_targets_hold_only_published_ones_that_can_stand(engine, catalo
     # a national target stands until replaced, so it is handed on for later years
     later = register.standing_targets(engine, Period.parse_month("2026-06"))
     assert [t.id for t in later] == [national.id]
-    assert national_target(later, "ae_4hr", dt.date(2026, 6, 1)).id == national.id
+    stands = national_target(later, "ae_4hr", dt.date(2026, 6, 1))
+    assert stands is not None and stands.id == national.id
 
 
 ROLE_CASES = [
@@ -182,7 +185,7 @@ ROLE_CASES = [
 
 
 @pytest.mark.parametrize(("actor", "scope", "icb", "allowed", "refusal"), ROLE_CASES)
-def test_who_may_add_a_target(engine, catalogue, actor, scope, icb, allowed, refusal) -> None:  # type: ignore[no-untyped-def]
+def test_who_may_add_a_target(engine, catalogue, actor, scope, icb, allowed, refusal) -> None:
     spec = national_spec() if scope == "national" else local_spec(icb_code=icb)
     if allowed:
         assert register.add(engine, spec, actor, catalogue).status == "draft"
@@ -196,7 +199,7 @@ def test_who_may_add_a_target(engine, catalogue, actor, scope, icb, allowed, ref
 @pytest.mark.parametrize(("actor", "scope", "icb", "allowed", "refusal"), ROLE_CASES)
 def test_who_may_publish_and_change_a_target(
     engine, catalogue, actor, scope, icb, allowed, refusal
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     spec = national_spec() if scope == "national" else local_spec(icb_code=icb)
     target = register.add(engine, spec, ADMIN, catalogue)
     if allowed:
@@ -228,13 +231,13 @@ BAD = [
 
 
 @pytest.mark.parametrize(("changes", "message"), BAD, ids=[m for _, m in BAD])
-def test_bad_input_stores_nothing(engine, catalogue, changes, message) -> None:  # type: ignore[no-untyped-def]
+def test_bad_input_stores_nothing(engine, catalogue, changes, message) -> None:
     with pytest.raises(register.TargetInputError, match=message):
         register.add(engine, local_spec(**changes), ADMIN, catalogue)
     assert _counts(engine) == (0, 0)
 
 
-def test_one_live_target_per_metric_year_and_icb(engine, catalogue) -> None:  # type: ignore[no-untyped-def]
+def test_one_live_target_per_metric_year_and_icb(engine, catalogue) -> None:
     first = register.add(engine, local_spec(), QOP, catalogue)
     message = "QOP already has a target on ae_4hr for 2025/26: QOP-ae_4hr-2025-26-v1 (draft)"
     with pytest.raises(register.RegisterError, match=re.escape(message)):
@@ -253,7 +256,7 @@ def test_one_live_target_per_metric_year_and_icb(engine, catalogue) -> None:  # 
     assert national.status == "draft"
 
 
-def test_seeding_copies_the_catalogue_once(engine, catalogue) -> None:  # type: ignore[no-untyped-def]
+def test_seeding_copies_the_catalogue_once(engine, catalogue) -> None:
     added = register.seed(engine, catalogue)
     assert sorted(added) == sorted(catalogue.targets)
     stored = {t.id: t for t in register.listing(engine)}
@@ -266,7 +269,7 @@ def test_seeding_copies_the_catalogue_once(engine, catalogue) -> None:  # type: 
     assert _counts(engine) == (len(catalogue.targets), len(catalogue.targets) + 1)
 
 
-def test_accountability_and_metric_coverage(engine, catalogue) -> None:  # type: ignore[no-untyped-def]
+def test_accountability_and_metric_coverage(engine, catalogue) -> None:
     for actor, icb in ((QOP, "QOP"), (QHL, "QHL")):
         t = register.add(engine, local_spec(icb_code=icb), actor, catalogue)
         register.publish(engine, t.id, actor, "ok")
@@ -305,7 +308,7 @@ def test_accountability_and_metric_coverage(engine, catalogue) -> None:  # type:
     assert len(rows) == 5
 
 
-def test_a_later_revision_keeps_the_plan_from_its_own_month(engine, catalogue) -> None:  # type: ignore[no-untyped-def]
+def test_a_later_revision_keeps_the_plan_from_its_own_month(engine, catalogue) -> None:
     v1 = register.add(engine, local_spec(), QOP, catalogue)
     v2 = register.revise(
         engine, v1.id, QOP, catalogue, "Lower ambition", value=76.0, date_set=dt.date(2025, 10, 9)
@@ -317,7 +320,7 @@ def test_a_later_revision_keeps_the_plan_from_its_own_month(engine, catalogue) -
     assert len(register.get(engine, v1.id).trajectory) == 12
 
 
-def test_a_revision_must_change_something(engine, catalogue) -> None:  # type: ignore[no-untyped-def]
+def test_a_revision_must_change_something(engine, catalogue) -> None:
     target = register.add(engine, local_spec(), QOP, catalogue)
     with pytest.raises(register.RegisterError, match="nothing to change"):
         register.revise(engine, target.id, QOP, catalogue, "why")

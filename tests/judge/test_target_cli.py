@@ -41,23 +41,23 @@ def keys(home: Path) -> dict[str, str]:
     }
 
 
-def _engine(home: Path):  # type: ignore[no-untyped-def]
+def _engine(home: Path):
     from oversight import config
 
     return config.home(home).database()
 
 
-def run(home: Path, *args: str):  # type: ignore[no-untyped-def]
+def run(home: Path, *args: str):
     return CliRunner().invoke(app, [*args, "--home", str(home)])
 
 
-def stored(home: Path) -> list[dict]:  # type: ignore[type-arg]
+def stored(home: Path) -> list[dict]:
     done = run(home, "target", "list", "--json")
     assert done.exit_code == 0, done.output
     return json.loads(done.stdout)
 
 
-def add_local(home: Path, token: str, icb: str, *extra: str):  # type: ignore[no-untyped-def]
+def add_local(home: Path, token: str, icb: str, *extra: str):
     return run(home, "target", "add", "--scope", "local", "--icb", icb, *LOCAL, *extra,
                "--token", token)  # fmt: skip
 
@@ -74,7 +74,7 @@ def add_local(home: Path, token: str, icb: str, *extra: str):  # type: ignore[no
         ("admin", "national", None, None),
     ],
 )
-def test_who_may_add_targets(home, keys, who, scope, icb, refusal) -> None:  # type: ignore[no-untyped-def]
+def test_who_may_add_targets(home, keys, who, scope, icb, refusal) -> None:
     if scope == "national":
         done = run(home, "target", "add", *NATIONAL, "--token", keys[who])
     else:
@@ -97,7 +97,7 @@ def test_who_may_add_targets(home, keys, who, scope, icb, refusal) -> None:  # t
         ("nhse", "an nhse token may not change QOP's local targets"),
     ],
 )
-def test_only_the_icb_changes_its_local_target(home, keys, who, refusal) -> None:  # type: ignore[no-untyped-def]
+def test_only_the_icb_changes_its_local_target(home, keys, who, refusal) -> None:
     assert add_local(home, keys["QOP"], "QOP").exit_code == 0
     target = "QOP-ae_4hr-2025-26-v1"
     for args in (
@@ -115,7 +115,7 @@ def test_only_the_icb_changes_its_local_target(home, keys, who, refusal) -> None
     assert [t["status"] for t in stored(home)] == ["published"]
 
 
-def test_national_targets_only_by_nhs_england(home, keys) -> None:  # type: ignore[no-untyped-def]
+def test_national_targets_only_by_nhs_england(home, keys) -> None:
     assert run(home, "target", "add", *NATIONAL, "--token", keys["nhse"]).exit_code == 0
     done = run(
         home, "target", "publish", "2025-26-ae_4hr-v1", "--reason", "ok", "--token", keys["QOP"]
@@ -134,7 +134,7 @@ def test_national_targets_only_by_nhs_england(home, keys) -> None:  # type: igno
     assert done.exit_code == 0 and "is now published" in done.stdout
 
 
-def test_a_change_needs_a_valid_token(home, keys, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_a_change_needs_a_valid_token(home, keys, monkeypatch) -> None:
     done = add_local(home, "", "QOP")
     assert done.exit_code == 2 and "a token is needed" in done.output
     done = add_local(home, "ovs_nope_nope", "QOP")
@@ -167,7 +167,7 @@ def test_a_change_needs_a_valid_token(home, keys, monkeypatch) -> None:  # type:
         (["--date-set", "2026-05-01"], "the date set 2026-05-01 is after the planning year"),
     ],
 )
-def test_bad_input_exits_2_and_stores_nothing(home, keys, extra, message) -> None:  # type: ignore[no-untyped-def]
+def test_bad_input_exits_2_and_stores_nothing(home, keys, extra, message) -> None:
     done = run(home, "target", "add", "--scope", "local", "--icb", "QOP", *LOCAL, *extra,
                "--token", keys["admin"])  # fmt: skip
     assert done.exit_code == 2
@@ -176,7 +176,7 @@ def test_bad_input_exits_2_and_stores_nothing(home, keys, extra, message) -> Non
     assert stored(home) == []
 
 
-def test_lifecycle_and_history_from_the_command_line(home, keys) -> None:  # type: ignore[no-untyped-def]
+def test_lifecycle_and_history_from_the_command_line(home, keys) -> None:
     qop = keys["QOP"]
     partners = ["--partner", "Salford Royal", "--partner", "GM Mental Health"]
     done = add_local(home, qop, "QOP", "--trajectory", "2025-04:70,2025-05:71", *partners)
@@ -204,7 +204,7 @@ def test_lifecycle_and_history_from_the_command_line(home, keys) -> None:  # typ
     assert [t["status"] for t in stored(home)] == ["published", "draft"]
 
 
-def test_seed_then_accountability_and_metric_coverage(home, keys) -> None:  # type: ignore[no-untyped-def]
+def test_seed_then_accountability_and_metric_coverage(home, keys) -> None:
     done = run(home, "target", "seed", "--token", keys["nhse"])
     assert done.exit_code == 2 and "only an admin token may seed" in done.output
     done = run(home, "target", "seed", "--token", keys["admin"])
@@ -238,7 +238,7 @@ def test_seed_then_accountability_and_metric_coverage(home, keys) -> None:  # ty
     assert done.exit_code == 2 and "period must look like 2025/26" in done.output
 
 
-def test_token_create_knows_the_nhse_role(home) -> None:  # type: ignore[no-untyped-def]
+def test_token_create_knows_the_nhse_role(home) -> None:
     done = run(home, "token", "create", "--name", "oversight", "--role", "nhse")
     assert done.exit_code == 0, done.output
     assert [t.role for t in tokens.listing(_engine(home))] == ["nhse"]

@@ -5,18 +5,18 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from register_support import local_spec, national_spec
+from tests.judge.register_support import local_spec, national_spec
 
 from oversight.catalogue import load
 from oversight.judge.target_input import TargetInputError, check
 
 
 @pytest.fixture(scope="module")
-def catalogue():  # type: ignore[no-untyped-def]
+def catalogue():
     return load()
 
 
-def test_a_valid_local_target_is_normalised(catalogue) -> None:  # type: ignore[no-untyped-def]
+def test_a_valid_local_target_is_normalised(catalogue) -> None:
     checked = check(local_spec(), catalogue)
     assert checked.unit == "percent"
     assert checked.accountable_body == "icb_board"
@@ -25,7 +25,7 @@ def test_a_valid_local_target_is_normalised(catalogue) -> None:  # type: ignore[
     assert len(checked.trajectory) == 12
 
 
-def test_a_national_target_answers_to_nhs_england(catalogue) -> None:  # type: ignore[no-untyped-def]
+def test_a_national_target_answers_to_nhs_england(catalogue) -> None:
     checked = check(national_spec(), catalogue)
     assert (checked.accountable_body, checked.accountable_name) == (
         "nhs_england",
@@ -33,7 +33,7 @@ def test_a_national_target_answers_to_nhs_england(catalogue) -> None:  # type: i
     )
 
 
-def test_a_new_local_metric_needs_name_and_unit(catalogue) -> None:  # type: ignore[no-untyped-def]
+def test_a_new_local_metric_needs_name_and_unit(catalogue) -> None:
     checked = check(
         local_spec(metric_id="falls_per_1000", metric_name="Falls", unit="rate", trajectory=()),
         catalogue,
@@ -45,7 +45,7 @@ def test_a_new_local_metric_needs_name_and_unit(catalogue) -> None:  # type: ign
     )
 
 
-def test_a_trust_board_is_named_by_a_trust_of_the_system(catalogue) -> None:  # type: ignore[no-untyped-def]
+def test_a_trust_board_is_named_by_a_trust_of_the_system(catalogue) -> None:
     trust = next(p for p in catalogue.providers.values() if p.icb_code == "QOP")
     checked = check(
         local_spec(accountable_body="trust_board", accountable_name=trust.code), catalogue
@@ -53,12 +53,12 @@ def test_a_trust_board_is_named_by_a_trust_of_the_system(catalogue) -> None:  # 
     assert checked.accountable_name == trust.code
 
 
-def test_a_trajectory_may_be_given_in_any_order(catalogue) -> None:  # type: ignore[no-untyped-def]
+def test_a_trajectory_may_be_given_in_any_order(catalogue) -> None:
     spec = local_spec(trajectory=[("2025-05", 71.0), ("2025-04", 70.0)])
     assert check(spec, catalogue).trajectory == (("2025-04", 70.0), ("2025-05", 71.0))
 
 
-def test_a_national_deadline_may_fall_in_a_later_year(catalogue) -> None:  # type: ignore[no-untyped-def]
+def test_a_national_deadline_may_fall_in_a_later_year(catalogue) -> None:
     # 2023/24's diagnostics target was due by March 2025
     assert check(national_spec(deadline=dt.date(2027, 3, 31)), catalogue).deadline.year == 2027
 
@@ -107,7 +107,7 @@ BAD = [
 
 
 @pytest.mark.parametrize(("changes", "message"), BAD, ids=[m for _, m in BAD])
-def test_bad_local_input_is_refused_with_a_clear_message(catalogue, changes, message) -> None:  # type: ignore[no-untyped-def]
+def test_bad_local_input_is_refused_with_a_clear_message(catalogue, changes, message) -> None:
     with pytest.raises(TargetInputError) as error:
         check(local_spec(**changes), catalogue)
     assert message in str(error.value)
@@ -121,13 +121,13 @@ def test_bad_local_input_is_refused_with_a_clear_message(catalogue, changes, mes
         ({"accountable_body": "icb_board"}, "accountable body is nhs_england"),
     ],
 )
-def test_bad_national_input_is_refused(catalogue, changes, message) -> None:  # type: ignore[no-untyped-def]
+def test_bad_national_input_is_refused(catalogue, changes, message) -> None:
     with pytest.raises(TargetInputError) as error:
         check(national_spec(**changes), catalogue)
     assert message in str(error.value)
 
 
-def test_a_count_cannot_be_negative(catalogue) -> None:  # type: ignore[no-untyped-def]
+def test_a_count_cannot_be_negative(catalogue) -> None:
     with pytest.raises(TargetInputError, match="in count: it cannot be negative"):
         spec = local_spec(metric_id="ae_12hr_waits", comparison="<=", value=-3.0, trajectory=())
         check(spec, catalogue)

@@ -11,7 +11,8 @@ from oversight.store.models import Base
 
 
 def test_migrations_match_the_models(database_url: str) -> None:
-    assert register_models.RegisterTarget.__table__.metadata is Base.metadata
+    table = register_models.RegisterTarget.__tablename__
+    assert Base.metadata.tables[table] is register_models.RegisterTarget.__table__
     engine = database.connect(database_url)
     with engine.connect() as conn:
         assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []

@@ -15,12 +15,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
-from oversight.catalogue.models.targets import standing_national_target
-
-if TYPE_CHECKING:
-    from oversight.catalogue import Target
+from oversight.catalogue.models.targets import TargetLike, TargetT, standing_national_target
 
 
 @dataclass(frozen=True)
@@ -36,7 +32,7 @@ class StandingTarget:
     """The trajectory's planned value for the month, if it has one."""
 
 
-def trajectory_value(target: Target, period: dt.date) -> float | None:
+def trajectory_value(target: TargetLike, period: dt.date) -> float | None:
     """The target's planned value for a month (None when its trajectory has no such point)."""
     for point in target.trajectory:
         if point.period == period:
@@ -44,7 +40,7 @@ def trajectory_value(target: Target, period: dt.date) -> float | None:
     return None
 
 
-def standing(target: Target | None, period: dt.date) -> StandingTarget | None:
+def standing(target: TargetLike | None, period: dt.date) -> StandingTarget | None:
     """A catalogue target as it stands in one month."""
     if target is None:
         return None
@@ -57,14 +53,14 @@ def standing(target: Target | None, period: dt.date) -> StandingTarget | None:
     )
 
 
-def national_target(targets: Iterable[Target], metric_id: str, period: dt.date) -> Target | None:
+def national_target(targets: Iterable[TargetT], metric_id: str, period: dt.date) -> TargetT | None:
     """The national target standing for a metric in a month (the catalogue's rule)."""
     return standing_national_target(targets, metric_id, period)
 
 
 def local_target(
-    targets: Iterable[Target], icb_code: str, metric_id: str, period: dt.date
-) -> Target | None:
+    targets: Iterable[TargetT], icb_code: str, metric_id: str, period: dt.date
+) -> TargetT | None:
     """The ICS's own published target standing for a metric in a month, or None."""
     month = period.replace(day=1)
     candidates = [

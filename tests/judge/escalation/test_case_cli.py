@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
-from case_support import audit_count, publish_results
+from tests.judge.escalation.case_support import audit_count, publish_results
 from typer.testing import CliRunner
 
 from oversight.cli import app
@@ -36,7 +36,7 @@ def toks(home: Home) -> dict[str, str]:
     }
 
 
-def run(home: Home, token: str | None, *args: str):  # type: ignore[no-untyped-def]
+def run(home: Home, token: str | None, *args: str):
     argv = ["case", *args, "--home", str(home.root)]
     if token is not None:
         argv += ["--token", token]
@@ -231,7 +231,7 @@ def test_every_recompute_evaluates_the_cases(
     for _ in range(3):
         run(home, toks["nhse"], "advance", case, "--reason", "agreed")
 
-    def fake_compute(where: Home, console: object, **options: object):  # type: ignore[no-untyped-def]
+    def fake_compute(where: Home, console: object, **options: object):
         publish_results(where, {("QOP", "ae_4hr"): [80.0, 80.0, 80.0]})
         return current(where)
 

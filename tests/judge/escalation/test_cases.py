@@ -6,8 +6,16 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from case_support import ADMIN, NHSE, QHL, QOP, audit_count, open_qop, publish_results
 from sqlalchemy import select
+from tests.judge.escalation.case_support import (
+    ADMIN,
+    NHSE,
+    QHL,
+    QOP,
+    audit_count,
+    open_qop,
+    publish_results,
+)
 
 from oversight.home import Home
 from oversight.judge.escalation import cases, states
@@ -161,14 +169,14 @@ def test_action_text_parses() -> None:
         cases.Action.parse("Recovery plan|2027-03-31")
 
 
-def _to_intervention(engine, case_id: str) -> None:  # type: ignore[no-untyped-def]
+def _to_intervention(engine, case_id: str) -> None:
     for _ in range(3):
         cases.advance(engine, NHSE, case_id, reason="agreed")
 
 
 def test_evaluate_moves_a_case_only_when_every_criterion_held_long_enough(
     database_url: str, tmp_path
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     home = Home.at(tmp_path, database_url)
     engine = database.connect(database_url)
     case = open_qop(engine)
@@ -209,7 +217,7 @@ def test_evaluate_moves_a_case_only_when_every_criterion_held_long_enough(
     assert cases.show(engine, NHSE, case.id).audit == shown.audit
 
 
-def test_no_data_never_counts_as_met(database_url: str, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_no_data_never_counts_as_met(database_url: str, tmp_path) -> None:
     home = Home.at(tmp_path, database_url)
     engine = database.connect(database_url)
     case = open_qop(engine)
@@ -228,7 +236,7 @@ def test_no_data_never_counts_as_met(database_url: str, tmp_path) -> None:  # ty
     assert cases.show(engine, NHSE, case.id).state == "intervention"
 
 
-def test_evaluate_moves_only_cases_in_intervention(database_url: str, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_evaluate_moves_only_cases_in_intervention(database_url: str, tmp_path) -> None:
     home = Home.at(tmp_path, database_url)
     engine = database.connect(database_url)
     waiting = open_qop(engine)  # identified: criteria evaluated, state kept
@@ -248,7 +256,7 @@ def test_evaluate_moves_only_cases_in_intervention(database_url: str, tmp_path) 
         assert not s.scalars(select(AuditEvent).where(AuditEvent.actor == "system")).all()
 
 
-def test_evaluate_before_any_results(database_url: str, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_evaluate_before_any_results(database_url: str, tmp_path) -> None:
     assert evaluate(Home.at(tmp_path, database_url), database.connect(database_url)) is None
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from segmentation_fixtures import column, metrics, quarter, rule_set
+from tests.judge.segmentation.segmentation_fixtures import column, metrics, quarter, rule_set
 
 from oversight.judge.segmentation import OrgSegment, segment
 from oversight.judge.segmentation.text import detail, render, summary

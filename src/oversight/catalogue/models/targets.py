@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Annotated, Any, Literal, NamedTuple
+from typing import Annotated, Any, Literal, NamedTuple, Protocol, TypeVar
 
 from pydantic import AfterValidator, Field, field_validator, model_validator
 
@@ -88,9 +88,42 @@ class Target(Entry):
         return ops[self.comparison]
 
 
+class TargetLike(Protocol):
+    """What the judge reads of a target: the catalogue's Target has it, and so does a target
+    register's stored version."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def scope(self) -> str: ...
+    @property
+    def metric_id(self) -> str: ...
+    @property
+    def icb_code(self) -> str | None: ...
+    @property
+    def planning_year(self) -> str: ...
+    @property
+    def value(self) -> float: ...
+    @property
+    def comparison(self) -> str: ...
+    @property
+    def trajectory(self) -> tuple[TrajectoryPoint, ...]: ...
+    @property
+    def date_set(self) -> dt.date: ...
+    @property
+    def deadline(self) -> dt.date: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def version(self) -> int: ...
+
+
+TargetT = TypeVar("TargetT", bound=TargetLike)
+
+
 def standing_national_target(
-    targets: Iterable[Target], metric_id: str, on: dt.date
-) -> Target | None:
+    targets: Iterable[TargetT], metric_id: str, on: dt.date
+) -> TargetT | None:
     """The national target on a metric that stands on a date: the one set for that planning
     year, else the latest earlier one (a target stands until the guidance replaces it); the
     highest version wins within a year. None when no planning year up to then set one."""
