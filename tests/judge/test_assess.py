@@ -1,5 +1,5 @@
-"""Judging a whole results frame: each outcome on a hand-made frame, agreement with the metrics
-stage's own assurance icon, and the rows read back as Judgements."""
+"""Judging a whole results frame: each outcome on a hand-made frame, agreement with SPC's own
+assurance icon against the standing target, and the rows read back as Judgements."""
 
 from __future__ import annotations
 
@@ -11,7 +11,9 @@ import pytest
 
 from oversight.catalogue import load
 from oversight.judge.assess import assess, judgements
+from oversight.judge.standing import national_target
 from oversight.metrics.statistics import attach
+from oversight.stats.spc import spc
 
 CAT = load()
 TARGETS = list(CAT.targets.values())
@@ -184,9 +186,9 @@ def test_breakdowns_are_left_out_unless_asked_for() -> None:
     assert set(female["vs_england"]) == {"worse", "better", "not applicable"}
 
 
-def test_latest_assurance_agrees_with_the_metrics_stage() -> None:
-    """The metrics stage's assurance icon (latest point, target standing then) and the judge's
-    own assurance for the latest month are the same decision."""
+def test_latest_assurance_agrees_with_spc_against_the_standing_target() -> None:
+    """The judge's assurance for the latest month is the Making Data Count assurance icon of the
+    whole series (oversight.stats.spc) against the national target standing in that month."""
     rng = np.random.default_rng(7)
     months = [dt.date(2023 + (m + 3) // 12, (m + 3) % 12 + 1, 1) for m in range(15)]
     rows = []
@@ -211,18 +213,26 @@ def test_latest_assurance_agrees_with_the_metrics_stage() -> None:
         ],
     ).assign(breakdown="total", group="total", sd=NAN, missing_reason=None)
     metrics = {m: METRICS[m] for m in ("ae_4hr", "ambulance_c2_mean")}
-    stats = attach(metric_rows, metrics, TARGETS)
+    stats = attach(metric_rows, metrics)
     merged = metric_rows.merge(
         stats, on=["metric_id", "org_type", "org_code", "period", "breakdown", "group"]
     )
     judged = assess(merged, metrics, TARGETS)
     last = judged["period"] == max(months)
-    icon = merged.loc[merged["period"] == max(months)].set_index(["metric_id", "org_code"])
-    mine = judged.loc[last].set_index(["metric_id", "org_code"])
+    mine = judged.loc[last].set_index(["metric_id", "org_code"]).sort_index()
     words = {"pass": "pass", "fail": "fail", "inconsistent": "hit and miss", None: "none"}
-    expected = icon["assurance_icon"].map(lambda x: words[x])
-    assert mine["assurance"].sort_index().tolist() == expected.sort_index().tolist()
-    assert (mine["target_id"] == icon["assurance_target_id"]).all()
+    for (metric, org), row in mine.iterrows():
+        standing = national_target(TARGETS, metric, max(months))
+        part = metric_rows[(metric_rows.metric_id == metric) & (metric_rows.org_code == org)]
+        ref = spc(
+            part.value,
+            part.period,
+            target=None if standing is None else float(standing.value),
+            improvement=METRICS[metric].improvement,
+        )
+        icon = ref.assurance_icon
+        assert row["assurance"] == words[icon], icon
+        assert row["target_id"] == (None if standing is None else standing.id)
     assert set(mine["assurance"]) - {"none"}, "the example should exercise real icons"
 
 

@@ -32,7 +32,7 @@ from oversight.metrics.lakefiles import list_files
 from oversight.metrics.organisations import ENGLAND_CODE, ICB, OrgTree
 
 if TYPE_CHECKING:
-    from oversight.catalogue import DataItem, Metric, Target
+    from oversight.catalogue import DataItem, Metric
 
 Change = tuple[str, str, dt.date]
 """(dataset, icb_code, period) of one changed ICB-month."""
@@ -109,12 +109,10 @@ def apply_change(
     data_items: Mapping[str, DataItem],
     tree: OrgTree,
     engine: Engine,
-    targets: Sequence[Target] = (),
 ) -> Computation:
     """A new Computation with one ICB-month recomputed (the input is not modified).
 
-    The input must be in canonical order (pipeline.canonical); so is the output. `targets`: the
-    catalogue targets the statistics were attached with (pipeline.run), for assurance icons.
+    The input must be in canonical order (pipeline.canonical); so is the output.
     """
     dataset, icb, period = change
     by_ds = used_items(metrics, data_items)
@@ -184,7 +182,7 @@ def apply_change(
         comp.periods,
     )
     if comp.statistics is not None:
-        new.statistics = _restat(comp.statistics, table, affected, codes, periods, targets)
+        new.statistics = _restat(comp.statistics, table, affected, codes, periods)
     return new
 
 
@@ -212,7 +210,6 @@ def _restat(
     affected: Sequence[Metric],
     codes: set[str],
     periods: Sequence[dt.date],
-    targets: Sequence[Target],
 ) -> pd.DataFrame:
     """Statistics again for the affected series (whole series) and the affected funnels.
 
@@ -222,7 +219,7 @@ def _restat(
     keys = statistics.KEYS
     in_metrics = table["metric_id"].isin(list(defs)).to_numpy()
     series = in_metrics & table["org_code"].isin(codes).to_numpy()
-    fresh = statistics.attach(table[series], defs, targets)
+    fresh = statistics.attach(table[series], defs)
     if len(old) != len(table):  # the grid changed shape: realign on the keys first
         old = table[keys].merge(old, on=keys, how="left")
     stats = _swap(old, fresh, series, keys)
@@ -249,10 +246,9 @@ def apply_changes(
     data_items: Mapping[str, DataItem],
     tree: OrgTree,
     engine: Engine,
-    targets: Sequence[Target] = (),
 ) -> Computation:
     for change in changes:
-        comp = apply_change(comp, change, lake, metrics, data_items, tree, engine, targets)
+        comp = apply_change(comp, change, lake, metrics, data_items, tree, engine)
     return comp
 
 

@@ -13,7 +13,7 @@ from oversight.metrics.engines import Engine
 from oversight.metrics.organisations import OrgTree
 
 if TYPE_CHECKING:
-    from oversight.catalogue import DataItem, Metric, Target
+    from oversight.catalogue import DataItem, Metric
 
 
 def canonical(comp: Computation) -> Computation:
@@ -38,12 +38,11 @@ def run(
     engine: Engine,
     with_statistics: bool = True,
     progress: Progress | None = None,
-    targets: Sequence[Target] = (),
 ) -> Computation:
-    """Metrics, then statistics (assurance against the national ones among `targets`)."""
+    """Metrics, then statistics (SPC, intervals, funnels; no targets: the judge reads those)."""
     comp = compute(lake, metrics, data_items, tree, engine, progress=progress)
     if with_statistics:
         if progress:
             progress("statistics")
-        comp.statistics = statistics.attach(comp.metrics, {m.id: m for m in metrics}, targets)
+        comp.statistics = statistics.attach(comp.metrics, {m.id: m for m in metrics})
     return canonical(comp)

@@ -61,7 +61,6 @@ def compute(
         catalogue = load()
     metrics = list(catalogue.metrics.values())
     datasets = list(used_items(metrics, catalogue.data_items))
-    targets = list(catalogue.targets.values())
     base_name, changes = None, None
     incremental = not full and bool(since or current_version(home))
     if incremental:
@@ -80,8 +79,7 @@ def compute(
                 if progress:
                     progress(f"computing {name}", done, total)
 
-            comp = run(home.lake_dir, metrics, catalogue.data_items, tree, eng, progress=step,
-                       targets=targets)
+            comp = run(home.lake_dir, metrics, catalogue.data_items, tree, eng, progress=step)
             if progress:
                 progress("computing", total, total)
             how = "full"
@@ -96,7 +94,7 @@ def compute(
                 if progress:
                     progress("recomputing changed ICB-months", n, len(changes))
                 comp = apply_changes(comp, [change], home.lake_dir, metrics,
-                                     catalogue.data_items, tree, eng, targets)
+                                     catalogue.data_items, tree, eng)
             if progress:
                 progress("recomputing changed ICB-months", len(changes), len(changes))
             how = f"incremental ({len(changes)} ICB-months)"

@@ -2,12 +2,10 @@
 
 A series is one metric x organisation x breakdown group over the periods. The numerics live in
 oversight.stats (pure, vectorised); this module only selects the rows each method applies to:
-- SPC (Making Data Count XmR) on every series, over its non-missing points, with its variation
-  icon and, where a national target stands at the series' latest point (the one set for that
-  planning year, else the latest earlier one), its assurance icon against that target: the
-  latest process limits against the target now in force, as a Making Data Count chart with a
-  target line is read. The same target applies to ICBs, regions, England and every breakdown
-  group (a national target is for everyone);
+- SPC (Making Data Count XmR) on every series, over its non-missing points: mean, process
+  limits, special-cause rules and the variation icon. Which target stands and what the limits
+  say against it (the assurance icon) is the judge stage's decision (oversight.judge.stage),
+  not this one's;
 - confidence intervals by the metric's `statistic`: proportion -> Wilson, rate and count ->
   exact/Byar, mean -> Student t (from sum, count and sd); duration percentiles get none;
 - funnel position among the ICBs for proportion metrics (data_type "PR") and rate metrics
@@ -16,13 +14,11 @@ oversight.stats (pure, vectorised); this module only selects the rows each metho
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 import pandas as pd
-
-from oversight.catalogue.models.targets import standing_national_target
 
 try:
     from oversight.stats.funnel import funnel
@@ -45,9 +41,6 @@ COLUMNS = [
     "spc_special_cause",
     "spc_point_type",
     "variation_icon",
-    "assurance_icon",
-    "assurance_target_id",
-    "assurance_target",
     "ci_lower",
     "ci_upper",
     "ci_method",
@@ -68,59 +61,21 @@ def series_codes(frame: pd.DataFrame) -> np.ndarray:
     return pd.factorize(key)[0].astype(np.int64)
 
 
-def series_targets(
-    ok: pd.DataFrame, metrics: Mapping[str, Any], targets: Sequence[Any]
-) -> pd.DataFrame:
-    """Per series (index: the `series` code): the id and value of the national target standing
-    at its latest point; series with none are left out."""
-    last = ok.groupby("series", sort=False).agg(metric_id=("metric_id", "first"), at=("x", "max"))
-    pairs = last.drop_duplicates()
-    chosen = {
-        (m, at): standing_national_target(targets, m, at.date())
-        for m, at in zip(pairs["metric_id"], pairs["at"], strict=True)
-        if m in metrics
-    }
-    found = [chosen.get((m, at)) for m, at in zip(last["metric_id"], last["at"], strict=True)]
-    out = pd.DataFrame(
-        {
-            "assurance_target_id": [t.id if t else None for t in found],
-            "assurance_target": [float(t.value) if t else np.nan for t in found],
-        },
-        index=last.index,
-    )
-    return out[out["assurance_target_id"].notna()]
-
-
-def spc(
-    rows: pd.DataFrame, metrics: Mapping[str, Any], targets: Sequence[Any] = ()
-) -> pd.DataFrame:
-    """SPC point fields, the series' variation icon and (against a standing national target)
-    its assurance icon, for every non-missing point."""
+def spc(rows: pd.DataFrame, metrics: Mapping[str, Any]) -> pd.DataFrame:
+    """SPC point fields and the series' variation icon, for every non-missing point."""
     value = rows["value"].to_numpy(dtype="float64", na_value=np.nan)
     ok = rows.loc[np.isfinite(value), [*KEYS, "value"]]
     ok = ok.assign(series=series_codes(ok), x=pd.to_datetime(ok["period"]))
-    aimed = series_targets(ok, metrics, targets)
     frames = []
     improvement = ok["metric_id"].map({m: d.improvement for m, d in metrics.items()})
     for imp, part in ok.groupby(improvement, sort=True):
-        goal = aimed["assurance_target"].reindex(part["series"].unique()).dropna()
-        res = spc_many(
-            part,
-            by="series",
-            date="x",
-            value="value",
-            improvement=str(imp),
-            target=goal.to_dict() if len(goal) else None,
-        )
+        res = spc_many(part, by="series", date="x", value="value", improvement=str(imp))
         pts = res.points[["f", "x", *SPC_POINT]].rename(columns={"f": "series"})
-        icons = res.summary[["variation_icon", "assurance_icon"]].astype(object)
-        # a series with no target in force has no assurance (spc_many would say "inconsistent")
-        icons.loc[~icons.index.isin(goal.index), "assurance_icon"] = None
-        icons = icons.join(aimed, how="left")
+        icons = res.summary[["variation_icon"]].astype(object)
         pts = pts.merge(icons, left_on="series", right_index=True, how="left")
         frames.append(part[[*KEYS, "series", "x"]].merge(pts, on=["series", "x"], how="left"))
     if not frames:
-        return pd.DataFrame(columns=[*KEYS, *COLUMNS[6:15]])
+        return pd.DataFrame(columns=[*KEYS, *COLUMNS[6:12]])
     out = pd.concat(frames, ignore_index=True)
     return out.rename(
         columns={
@@ -238,15 +193,10 @@ def funnels(rows: pd.DataFrame, metrics: Mapping[str, Any]) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
-def attach(
-    rows: pd.DataFrame, metrics: Mapping[str, Any], targets: Sequence[Any] = ()
-) -> pd.DataFrame:
-    """The statistics table: one row per result row, keyed like it.
-
-    `targets`: the catalogue's targets (national ones are used for the assurance icon).
-    """
+def attach(rows: pd.DataFrame, metrics: Mapping[str, Any]) -> pd.DataFrame:
+    """The statistics table: one row per result row, keyed like it."""
     out = intervals(rows, metrics)
-    out = out.merge(spc(rows, metrics, targets), on=KEYS, how="left")
+    out = out.merge(spc(rows, metrics), on=KEYS, how="left")
     fun = funnels(rows, metrics).assign(org_type="icb", breakdown="total", group="total")
     out = out.merge(fun, on=KEYS, how="left")
     return normalise(out[COLUMNS])
@@ -256,8 +206,6 @@ TEXT = [
     "spc_special_cause",
     "spc_point_type",
     "variation_icon",
-    "assurance_icon",
-    "assurance_target_id",
     "ci_method",
     "funnel_position",
 ]
