@@ -23,6 +23,8 @@ TOKEN_ENV = "OVERSIGHT_TOKEN"
 SPARK_LOCAL_IP_ENV = "SPARK_LOCAL_IP"
 WAITING_DAYS_ENV = "OVERSIGHT_WAITING_DAYS"
 WAITING_QUOTA_ENV = "OVERSIGHT_WAITING_QUOTA_MB"
+DEPRIVATION_ENV = "OVERSIGHT_DEPRIVATION_FILE"
+"""The ICB population-by-IMD-decile file (or its folder) the judge builds peer groups from."""
 DEFAULT_HOME = Path.home() / ".oversight"
 ENGINES = ("duckdb", "spark")
 
@@ -43,6 +45,15 @@ def engine_name(override: str | None = None) -> str:
     if name not in ENGINES:
         raise ValueError(f"the engine must be 'duckdb' or 'spark', not {name!r}")
     return name
+
+
+def deprivation_file(override: str | Path | None = None) -> Path | None:
+    """The population-by-deprivation file for peer groups: `override` (an option), else
+    $OVERSIGHT_DEPRIVATION_FILE, else None (the judge then looks in the home's reference/)."""
+    if override is not None:
+        return Path(override)
+    env = os.environ.get(DEPRIVATION_ENV)
+    return Path(env) if env else None
 
 
 def keep_spark_on_loopback() -> None:

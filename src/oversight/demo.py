@@ -38,7 +38,7 @@ def _prepare_home(home: Home) -> None:
         raise NotADemoHome(
             f"{home.root} holds a lake that is not synthetic demo data; choose another home"
         )
-    for sub in (lake, home.results_dir, home.incoming_dir):
+    for sub in (lake, home.results_dir, home.judgements_dir, home.incoming_dir):
         if sub.exists():
             shutil.rmtree(sub)
     if home.database_file is not None:
@@ -48,9 +48,11 @@ def _prepare_home(home: Home) -> None:
 
 def build_demo(home: Home, *, scale: float, months: int, start: Period | str, seed: int,
                progress: bool = True) -> None:
-    """Write the synthetic lake into `home`, register it and compute every metric over it."""
-    from oversight.metrics import compute
+    """Write the synthetic lake into `home`, register it, compute every metric over it and
+    judge the results."""
+    from oversight import config
     from oversight.metrics.command import compute_with_bar
+    from oversight.pipeline import compute_and_judge
     from oversight.synth import generate
     from oversight.synth.register import register_lake
 
@@ -61,7 +63,7 @@ def build_demo(home: Home, *, scale: float, months: int, start: Period | str, se
     if progress:
         compute_with_bar(home, full=True, engine="duckdb")
     else:
-        compute(home, full=True, engine="duckdb")
+        compute_and_judge(home, full=True, engine="duckdb", deciles=config.deprivation_file())
 
 
 def demo_command(

@@ -53,6 +53,12 @@ class Home:
         return self.root / "judgements"
 
     @property
+    def reference_dir(self) -> Path:
+        """Reference files a stage reads from the home (e.g. the judge's population by
+        deprivation decile, imd2019_icb22_population_by_decile.csv, for peer groups)."""
+        return self.root / "reference"
+
+    @property
     def exports_dir(self) -> Path:
         """Files exported for others (open data, packs)."""
         return self.root / "exports"

@@ -17,10 +17,12 @@ if TYPE_CHECKING:
 
 
 def compute_with_bar(home: Home, console: Console | None = None, **options: Any) -> ResultsVersion:
-    """`oversight.metrics.compute(home, **options)` with a progress bar on the console."""
+    """Compute (`oversight.metrics.compute(home, **options)`) and judge the results
+    (oversight.pipeline), with a progress bar on the console."""
     from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-    from oversight.metrics.stage import compute
+    from oversight import config
+    from oversight.pipeline import compute_and_judge
 
     columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
                TimeElapsedColumn())
@@ -30,7 +32,10 @@ def compute_with_bar(home: Home, console: Console | None = None, **options: Any)
         def progress(description: str, done: int, total: int) -> None:
             bar.update(task, description=description, completed=done, total=max(total, 1))
 
-        return compute(home, progress=progress, **options)
+        version, _ = compute_and_judge(
+            home, progress=progress, deciles=config.deprivation_file(), **options
+        )
+        return version
 
 
 def compute_command(

@@ -1,0 +1,35 @@
+"""The stages in order: compute the results, then judge them. Data flows one way.
+
+The faces that change results (`oversight compute`, the demo) call `compute_and_judge`, so every
+published results version, full or incremental, gets its judgements; metrics never imports the
+judge. See docs/architecture.md.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from oversight.home import Home
+    from oversight.judge.stage import Judgements
+    from oversight.metrics.results import ResultsVersion
+
+
+def compute_and_judge(
+    home: Home, *, deciles: str | Path | None = None, catalogue: Any = None, **options: Any
+) -> tuple[ResultsVersion, Judgements]:
+    """`oversight.metrics.compute(home, **options)`, then `oversight.judge.stage.assess` on the
+    version it returns (skipped when that version is already judged: nothing changed)."""
+    from oversight.judge import stage
+    from oversight.metrics.stage import compute
+
+    if catalogue is None:
+        from oversight.catalogue import load
+
+        catalogue = load()
+    version = compute(home, catalogue=catalogue, **options)
+    done = stage.judged(home, version.id)
+    if done is not None:
+        return version, done
+    return version, stage.assess(home, version, catalogue=catalogue, deciles=deciles)
