@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -13,7 +11,6 @@ from oversight.metrics import statistics
 from oversight.metrics.computation import Computation
 from oversight.stats.funnel import funnel
 from oversight.stats.intervals import proportion_ci
-from oversight.stats.spc import spc
 
 METRICS = {m.id: m for m in fixtures.METRICS}
 

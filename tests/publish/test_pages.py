@@ -6,6 +6,7 @@ import re
 
 import pytest
 from fastapi.testclient import TestClient
+from markupsafe import escape
 
 from oversight.catalogue import load
 from oversight.collect import tokens
@@ -69,11 +70,18 @@ def test_icb_page_shows_the_monthly_series_and_chart(client: TestClient, demo_ho
     assert response.text.count('<tr class="nhsuk-table__row">') >= 13
     assert "<svg" in response.text
     assert page.latest_revisions[0] in response.text
-    # assurance: the series' latest limits against the target standing then (2024/25: 78%)
-    assert page.target is not None and page.assurance_icon is not None
-    stats = published(demo_home).rows(metric="ae_4hr", org="QMJ", breakdown="total")
-    assert set(stats["assurance_target_id"]) == {page.target.id} == {"2024-25-UEC1"}
-    assert "assurance: " + page.assurance_icon.replace("_", " ") in response.text
+    # the judge's three judgements of the latest figure, against the target standing then
+    judged = page.judgement
+    assert page.target is not None and judged is not None
+    assert page.target.id == judged.change.target.id == "2024-25-UEC1"  # 2024/25: 78%
+    assert judged.subject.period == page.latest.period
+    for words in (judged.change_sentence, judged.position_sentence, judged.target_sentence,
+                  judged.summary):
+        assert str(escape(words)) in response.text
+    assert f"assurance: {judged.change.assurance}" in response.text
+    assert client.get("/api/v1/organisations/QMJ/metrics/ae_4hr/judgement").json() == (
+        judged.to_dict()
+    )
 
 
 @pytest.mark.parametrize("url", ["/icb/ZZZ", "/?metric=no_such_metric", "/icb/QMJ?metric=nope"])

@@ -1,7 +1,8 @@
-"""What the pages read: published metric results, joined to the catalogue.
+"""What the pages read: published metric results and the judgements made from them.
 
-The portal never computes a statistic itself; it reads the published `ResultsVersion` and the
-catalogue, and asks `oversight.judge` whether a figure meets its target.
+The portal never computes a statistic or a judgement itself: figures come from the published
+`ResultsVersion`, and which target stands, whether it is met, the SPC assurance and the words
+come from the judge stage's persisted `Judgements` (oversight.judge.stage).
 """
 
 from __future__ import annotations
@@ -9,13 +10,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from oversight.catalogue import load as load_catalogue
 from oversight.home import Home
-from oversight.judge.targets import TargetJudgement, judge_value
 from oversight.period import Period
+
+if TYPE_CHECKING:
+    from oversight.judge.judgement import Judgement
 
 
 @dataclass(frozen=True)
@@ -65,17 +69,50 @@ def metric_results(
     return frame
 
 
-def national_target(metric_id: str, period: date) -> NationalTargetRef | None:
-    """The national target in the planning year of `period`, else the latest earlier one."""
-    best = load_catalogue().standing_national_target(metric_id, period)
-    if best is None:
+@lru_cache(maxsize=64)
+def _judged_frame(home: Home, judged_id: str, metric_id: str) -> pd.DataFrame:
+    """One metric's judgements (every organisation and month) of one judged results version;
+    immutable per version, so cached by its id."""
+    from oversight.judge.stage import Judgements
+
+    return Judgements(judged_id, home.judgements_dir / judged_id).frame(metric=metric_id)
+
+
+def judged_rows(home: Home, metric_id: str, period: date | None = None) -> pd.DataFrame:
+    """The judge's outcome rows for a metric (one month if given); empty before judging."""
+    from oversight.judge.stage import latest
+
+    found = latest(home)
+    if found is None:
+        return pd.DataFrame(columns=["org_code", "period", "national_status"])
+    frame = _judged_frame(home, found.id, metric_id)
+    if period is not None:
+        frame = frame[frame["period"] == period]
+    return frame
+
+
+def judgement_of(home: Home, org: str, metric_id: str, period: date) -> Judgement | None:
+    """The judge's three judgements of one organisation's figure for one month, if judged."""
+    from oversight.judge.assess import judgement_of as read_row
+    from oversight.judge.stage import names
+
+    rows = judged_rows(home, metric_id, period)
+    rows = rows[rows["org_code"] == org]
+    if rows.empty:
         return None
+    catalogue = load_catalogue()
+    row = rows.iloc[0].to_dict()
+    return read_row(row, catalogue.metrics[metric_id], names(catalogue).get(org))
+
+
+def standing_target(judged: pd.DataFrame) -> NationalTargetRef | None:
+    """The national target the judge held a month's figures against (from its rows)."""
+    ids = judged["target_id"].dropna().unique() if "target_id" in judged.columns else []
+    if not len(ids):
+        return None
+    best = load_catalogue().targets[str(ids[0])]
     return NationalTargetRef(best.id, float(best.value), best.comparison, best.planning_year,
                              best.deadline)
-
-
-def judge_against(value: float | None, target: NationalTargetRef | None) -> TargetJudgement | None:
-    return None if target is None else judge_value(value, target.value, target.comparison)
 
 
 def revisions_behind(home: Home, lineage_key: str | None) -> list[str]:

@@ -19,6 +19,12 @@ ROUTES: list[Route] = [
     ("GET", "/healthz", pages.healthz, "healthz"),
     ("GET", "/api/v1/metrics/{metric_id}/latest", api.latest, "api_latest"),
     ("GET", "/api/v1/organisations/{code}/metrics/{metric_id}", api.series, "api_series"),
+    (
+        "GET",
+        "/api/v1/organisations/{code}/metrics/{metric_id}/judgement",
+        api.judgement,
+        "api_judgement",
+    ),
     ("POST", "/api/v1/submissions", submissions.submit, "api_submit"),
     ("GET", "/api/v1/submissions/{submission_id}", submissions.get_submission, "api_submission"),
     (

@@ -34,11 +34,13 @@ async def latest(request: Request, metric_id: str) -> dict[str, Any]:
             "id": page.target.id, "value": page.target.value,
             "comparison": page.target.comparison, "planning_year": page.target.planning_year,
         },
+        "coverage": {"reported": page.judged_count, "expected": page.expected_count},
+        "summary": page.target_tally,
         "organisations": [
             {
                 "code": row.code, "name": row.name, "region": row.region,
                 "value": row.value,
-                "status": None if row.judgement is None else str(row.judgement.status),
+                "status": row.status,
             }
             for row in page.icbs
         ],
@@ -61,3 +63,26 @@ async def series(
     frame = metric_results(request.app.state.home, metric_id, org=code.upper(), period=within)
     rows = [{k: _clean(v) for k, v in rec.items()} for rec in frame.to_dict(orient="records")]
     return {"metric": metric_id, "org": code.upper(), "points": rows}
+
+
+async def judgement(
+    request: Request, code: str, metric_id: str, period: str | None = None
+) -> dict[str, Any]:
+    """The judge's three judgements of one organisation's figure (default: its latest month),
+    as `oversight judge --json` prints them; 404 when not judged."""
+    from oversight.publish.web.queries import judgement_of
+
+    home = request.app.state.home
+    try:
+        month = None if period is None else Period.parse(period)
+    except PeriodError as exc:
+        raise HTTPException(status_code=400, detail=str(exc)) from exc
+    try:
+        page = icb_page(home, code, metric_id)
+    except LookupError as exc:
+        raise HTTPException(status_code=404, detail=str(exc)) from exc
+    at = month.start if month is not None else page.latest.period if page.latest else None
+    found = None if at is None else judgement_of(home, page.code, metric_id, at)
+    if found is None:
+        raise HTTPException(status_code=404, detail=f"{page.code} {metric_id} is not judged then")
+    return found.to_dict()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from oversight.judge.targets import TargetJudgement
+from oversight.judge.judgement import Judgement
 from oversight.publish.web.queries import NationalTargetRef
 
 
@@ -25,7 +25,8 @@ class OrgRow:
     region: str
     value: float | None
     period: date | None
-    judgement: TargetJudgement | None
+    status: str | None
+    """The judge's target status: met / missed / no target / no data (None: not judged)."""
     missing_reason: str | None = None
 
 
@@ -40,6 +41,13 @@ class NationalPage:
     icbs: list[OrgRow]
     met_count: int = 0
     judged_count: int = 0
+    """ICBs with a figure for the latest month."""
+    expected_count: int = 0
+    """ICBs existing in the latest month (the count every summary is over)."""
+    target_tally: str = ""
+    """E.g. "3 of 42 ICBs meet it, 0 miss it; 39 have no data." (the coverage rule)."""
+    england_label: str = "England"
+    """ "England", or "England (partial: 3 of 42 ICBs)" when not every ICB reported."""
 
 
 @dataclass(frozen=True)
@@ -48,7 +56,7 @@ class SeriesRow:
     value: float | None
     numerator: float | None
     denominator: float | None
-    judgement: TargetJudgement | None
+    status: str | None
     special_cause: str | None = None
     missing_reason: str | None = None
 
@@ -65,7 +73,7 @@ class IcbPage:
     latest: SeriesRow | None
     series: list[SeriesRow] = field(default_factory=list)
     chart_svg: str = ""
-    variation_icon: str | None = None
-    assurance_icon: str | None = None
+    judgement: Judgement | None = None
+    """The judge's change, position and target judgements of the latest figure, with words."""
     latest_revisions: list[str] = field(default_factory=list)
     """The submission revisions the latest figure was computed from (lineage)."""

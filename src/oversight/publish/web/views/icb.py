@@ -1,4 +1,5 @@
-"""One ICB's page: its monthly series for a metric, with SPC and the national target."""
+"""One ICB's page: its monthly series for a metric, with SPC, the national target and the
+judge's three judgements (change, position, target) of the latest figure in words."""
 
 from __future__ import annotations
 
@@ -6,10 +7,11 @@ from oversight.catalogue import load as load_catalogue
 from oversight.home import Home
 from oversight.publish.charts import SeriesPoint, render_svg, series_spec
 from oversight.publish.web.queries import (
-    judge_against,
+    judged_rows,
+    judgement_of,
     metric_results,
-    national_target,
     revisions_behind,
+    standing_target,
 )
 from oversight.publish.web.views.common import all_metrics, metric_summary, number, text
 from oversight.publish.web.views.context import IcbPage, SeriesRow
@@ -29,7 +31,10 @@ def icb_page(home: Home, code: str, metric_id: str) -> IcbPage:
     frame = metric_results(home, metric_id, org=icb.code)
     rows = list(frame.iterrows())
     latest_period = rows[-1][1]["period"] if rows else None
-    target = national_target(metric_id, latest_period) if latest_period else None
+    judged = judged_rows(home, metric_id)
+    judged = judged[judged["org_code"] == icb.code]
+    status = dict(zip(judged["period"], judged["national_status"], strict=True))
+    target = standing_target(judged[judged["period"] == latest_period])
 
     series = [
         SeriesRow(
@@ -37,7 +42,7 @@ def icb_page(home: Home, code: str, metric_id: str) -> IcbPage:
             value=number(r, "value"),
             numerator=number(r, "numerator"),
             denominator=number(r, "denominator"),
-            judgement=judge_against(number(r, "value"), target),
+            status=status.get(r["period"]),
             special_cause=_signal(text(r, "spc_special_cause")),
             missing_reason=text(r, "missing_reason"),
         )
@@ -72,7 +77,8 @@ def icb_page(home: Home, code: str, metric_id: str) -> IcbPage:
         latest=series[-1] if series else None,
         series=series,
         chart_svg=chart,
-        variation_icon=text(last, "variation_icon") if last is not None else None,
-        assurance_icon=text(last, "assurance_icon") if last is not None else None,
+        judgement=judgement_of(home, icb.code, metric_id, latest_period)
+        if latest_period is not None
+        else None,
         latest_revisions=revisions_behind(home, lineage_key),
     )

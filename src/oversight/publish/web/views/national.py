@@ -1,4 +1,9 @@
-"""The national page: every ICB's latest figure for one metric against the national target."""
+"""The national page: every ICB's latest figure for one metric against the national target.
+
+Figures come from the published results; which target stands, whether each ICB meets it and
+England's coverage come from the judge's judgements. A count over ICBs names how many ICBs there
+are and how many have no data (the coverage rule, oversight.judge.coverage).
+"""
 
 from __future__ import annotations
 
@@ -6,11 +11,13 @@ import pandas as pd
 
 from oversight.catalogue import load as load_catalogue
 from oversight.home import Home
-from oversight.publish.web.queries import judge_against, metric_results, national_target
+from oversight.judge.coverage import Coverage, tally
+from oversight.publish.web.queries import judged_rows, metric_results, standing_target
 from oversight.publish.web.views.common import all_metrics, metric_summary, number, text
 from oversight.publish.web.views.context import NationalPage, OrgRow
 
 ENGLAND = "ENG"  # the metric engine's org_code for England
+TALLY_WORDS = {"met": "meet it", "missed": "miss it"}
 
 
 def _latest_rows(frame: pd.DataFrame) -> dict[str, pd.Series]:
@@ -24,24 +31,37 @@ def _latest_rows(frame: pd.DataFrame) -> dict[str, pd.Series]:
     return {str(r["org_code"]): r for _, r in at.iterrows()}
 
 
+def _england_label(judged: pd.DataFrame) -> str:
+    row = judged[judged["org_code"] == ENGLAND]
+    if row.empty or pd.isna(row["expected"].iloc[0]):
+        return "England"
+    cover = Coverage(int(row["reported"].iloc[0]), int(row["expected"].iloc[0]))
+    return cover.label("England")
+
+
 def national_page(home: Home, metric_id: str) -> NationalPage:
     catalogue = load_catalogue()
     metric = metric_summary(metric_id)
     frame = metric_results(home, metric_id)
     rows = _latest_rows(frame)
     latest_period = next(iter(rows.values()))["period"] if rows else None
-    target = national_target(metric_id, latest_period) if latest_period else None
+    judged = (
+        judged_rows(home, metric_id, latest_period)
+        if latest_period
+        else pd.DataFrame(columns=["org_code", "period", "national_status"])
+    )
+    status = dict(zip(judged["org_code"], judged["national_status"], strict=True))
+    target = standing_target(judged)
 
     def org_row(code: str, name: str, region: str) -> OrgRow:
         r = rows.get(code)
-        value = number(r, "value") if r is not None else None
         return OrgRow(
             code=code,
             name=name,
             region=region,
-            value=value,
+            value=number(r, "value") if r is not None else None,
             period=r["period"] if r is not None else None,
-            judgement=judge_against(value, target),
+            status=status.get(code),
             missing_reason=text(r, "missing_reason") if r is not None else "no results",
         )
 
@@ -52,7 +72,8 @@ def national_page(home: Home, metric_id: str) -> NationalPage:
     ]
     regions = [org_row(r.code, r.name, r.name) for r in catalogue.regions.values()]
     england = org_row(ENGLAND, "England", "") if ENGLAND in rows else None
-    judged = [r for r in icbs if r.judgement is not None and r.judgement.status != "missing"]
+    members = [r.code for r in icbs]
+    counted = tally({r.code: r.status or "no data" for r in icbs}, members)
     return NationalPage(
         metric=metric,
         metrics=all_metrics(),
@@ -61,6 +82,9 @@ def national_page(home: Home, metric_id: str) -> NationalPage:
         england=england,
         regions=regions,
         icbs=icbs,
-        met_count=sum(1 for r in judged if r.judgement and r.judgement.status == "met"),
-        judged_count=len(judged),
+        met_count=counted.counts.get("met", 0),
+        judged_count=counted.coverage.reported,
+        expected_count=counted.coverage.expected,
+        target_tally=counted.sentence(TALLY_WORDS),
+        england_label=_england_label(judged) if len(judged) else "England",
     )
