@@ -61,6 +61,11 @@ from oversight.judge.segment_command import segment_command  # noqa: E402
 
 app.command("segment")(segment_command)
 
+from oversight.judge.command import judge_command, peers_command  # noqa: E402
+
+app.command("judge")(judge_command)
+app.command("peers")(peers_command)
+
 from oversight.demo import demo_command  # noqa: E402
 from oversight.publish.serve import serve_command  # noqa: E402
 
