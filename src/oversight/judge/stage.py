@@ -2,6 +2,9 @@
 
     <home>/judgements/<results version id>/judgements.parquet   one row of outcomes per
                                                                 organisation × metric × month
+                                          /inputs.parquet       the results columns judged
+                                                                (what the next version is
+                                                                compared with)
                                           /manifest.json        what it was judged from
     <home>/judgements/CURRENT                                   the results version judged last
 
@@ -46,6 +49,7 @@ if TYPE_CHECKING:
     from oversight.metrics.results import ResultsVersion
 
 FILE = "judgements.parquet"
+INPUTS_FILE = "inputs.parquet"
 POINTER = "CURRENT"
 METHOD = 1
 """Bumped when the judging method changes, so a parent's judgements are not reused across it."""
@@ -139,17 +143,18 @@ def _restore(frame: pd.DataFrame) -> pd.DataFrame:
     """Parquet's read-back as the judge core wrote it: months as dates, text with None."""
     if len(frame):
         frame["period"] = pd.to_datetime(frame["period"]).dt.date
-    for col in frame.columns:
-        if frame[col].dtype == object or pd.api.types.is_string_dtype(frame[col]):
-            frame[col] = frame[col].astype(object).where(frame[col].notna(), None)
-    return frame.reset_index(drop=True)
+    return _text_as_objects(frame).reset_index(drop=True)
 
 
 def _canonical(frame: pd.DataFrame) -> pd.DataFrame:
     """One row order and one dtype per column, however the frame was built (full or not)."""
     frame = frame.sort_values(ORDER, kind="stable").reset_index(drop=True)
+    return _text_as_objects(frame)
+
+
+def _text_as_objects(frame: pd.DataFrame) -> pd.DataFrame:
     for col in frame.columns:
-        if frame[col].dtype == object:
+        if frame[col].dtype == object or pd.api.types.is_string_dtype(frame[col]):
             frame[col] = frame[col].astype(object).where(frame[col].notna(), None)
     return frame
 
@@ -216,7 +221,19 @@ def judge_rows(
 
 
 def _judged_rows(version: ResultsVersion) -> pd.DataFrame:
-    return version.rows(breakdown="total")
+    """The total-breakdown rows of a version, only the columns the judge reads (what
+    `ResultsVersion.rows` returns, narrowed: reading every column is most of the time)."""
+    total = [("breakdown", "==", "total")]
+    metrics = pd.read_parquet(
+        version.metrics_path, columns=[*ORDER, "value", "missing_reason"], filters=total
+    )
+    if version.statistics_path.exists():
+        wanted = [c for c in INPUTS if c not in metrics.columns]
+        stats = pd.read_parquet(version.statistics_path, columns=[*ORDER, *wanted], filters=total)
+        metrics = metrics.merge(stats, on=ORDER, how="left")
+    if len(metrics):
+        metrics["period"] = pd.to_datetime(metrics["period"]).dt.date
+    return metrics.sort_values(ORDER, kind="stable").reset_index(drop=True)
 
 
 def changed_cells(old: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:
@@ -246,7 +263,13 @@ def changed_cells(old: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:
 # ---- publishing and reading ----
 
 
-def _write(home: Home, version_id: str, frame: pd.DataFrame, manifest: dict[str, Any]) -> None:
+def _write(
+    home: Home,
+    version_id: str,
+    frame: pd.DataFrame,
+    inputs: pd.DataFrame,
+    manifest: dict[str, Any],
+) -> None:
     root = home.judgements_dir
     root.mkdir(parents=True, exist_ok=True)
     final = root / version_id
@@ -255,10 +278,11 @@ def _write(home: Home, version_id: str, frame: pd.DataFrame, manifest: dict[str,
         shutil.rmtree(staging)
     staging.mkdir()
     frame.to_parquet(staging / FILE, index=False)
+    inputs.to_parquet(staging / INPUTS_FILE, index=False)
     (staging / "manifest.json").write_text(json.dumps(manifest, indent=2))
     if final.exists():  # judged again: swap each file atomically (same content when reproducible)
-        os.replace(staging / FILE, final / FILE)
-        os.replace(staging / "manifest.json", final / "manifest.json")
+        for name in (INPUTS_FILE, FILE, "manifest.json"):
+            os.replace(staging / name, final / name)
         shutil.rmtree(staging)
     else:
         os.replace(staging, final)
@@ -311,10 +335,10 @@ def assess(
         frame = judge_rows(new_rows, catalogue, targets, file)
         how = "full"
     else:
-        parent, old_judgements = base
-        cells = changed_cells(_judged_rows(parent), new_rows)
+        parent, old_inputs, old_judgements = base
+        cells = changed_cells(old_inputs, new_rows)
         frame = _patch(old_judgements, new_rows, cells, catalogue, targets, file)
-        how = f"incremental ({len(cells)} metric-months from {parent.id})"
+        how = f"incremental ({len(cells)} metric-months from {parent})"
     manifest = {
         "results_version": results_version.id,
         "created": dt.datetime.now(dt.UTC).isoformat(),
@@ -322,25 +346,25 @@ def assess(
         "rows": len(frame),
         **prints,
     }
-    _write(home, results_version.id, frame, manifest)
+    _write(home, results_version.id, frame, new_rows, manifest)
     return Judgements(results_version.id, home.judgements_dir / results_version.id)
 
 
 def _reusable(
     home: Home, version: ResultsVersion, prints: Mapping[str, Any]
-) -> tuple[ResultsVersion, pd.DataFrame] | None:
-    """The parent results version and its judgements, if judged from the same other inputs."""
-    from oversight.metrics.results import published
-
+) -> tuple[str, pd.DataFrame, pd.DataFrame] | None:
+    """The parent version's id, the results columns it was judged from and its judgements, if
+    it was judged from the same targets, peers and method."""
     parent_id = version.parent
     if parent_id is None or parent_id == version.id:
         return None
     before = judged(home, parent_id)
-    if before is None or not (home.results_dir / parent_id).is_dir():
+    if before is None or not (before.path / INPUTS_FILE).exists():
         return None
     if any(before.manifest.get(k) != v for k, v in prints.items()):
         return None
-    return published(home, parent_id), before.frame()
+    inputs = _restore(pd.read_parquet(before.path / INPUTS_FILE))
+    return parent_id, inputs, before.frame()
 
 
 def _patch(

@@ -1,0 +1,125 @@
+"""The judge stage over a real (small) demo home: compute judges every version it publishes, the
+artefact is read back, an incremental run equals a full one, and judging an old version again
+reproduces its judgements exactly."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from tests.shared_data import real_file
+
+from oversight.catalogue import load
+from oversight.home import Home
+from oversight.judge import judgements as read_judgements
+from oversight.judge import stage
+from oversight.judge.deprivation_file import DECILE_FILE
+from oversight.metrics import published
+from oversight.pipeline import compute_and_judge
+
+pytestmark = pytest.mark.slow
+CAT = load()
+
+
+def _copy(home: Home, tmp_path: Path) -> Home:
+    """A private copy of the session's demo home (lake, results, judgements, database)."""
+    shutil.copytree(home.root, tmp_path / "home")
+    return Home.at(tmp_path / "home")
+
+
+def _full(home: Home, version_id: str, deciles: Path | None = None) -> pd.DataFrame:
+    """The version judged in full, in memory (nothing written)."""
+    rows = published(home, version_id).rows(breakdown="total")
+    targets = stage.target_source.targets(home, CAT)
+    return stage.judge_rows(rows, CAT, targets, deciles)
+
+
+def test_compute_judges_the_version_it_publishes(demo_home: Home) -> None:
+    version = published(demo_home)
+    found = stage.latest(demo_home)
+    assert found is not None and found.id == version.id
+    assert found.path == demo_home.judgements_dir / version.id
+    assert found.manifest["results_version"] == version.id
+    frame = found.frame()
+    # one row per organisation × metric × month of the total breakdown
+    rows = version.rows(breakdown="total")
+    assert len(frame) == len(rows) == found.manifest["rows"]
+    assert set(frame["org_type"]) == {"icb", "region", "england"}
+    pd.testing.assert_frame_equal(frame, _full(demo_home, version.id))
+
+
+def test_read_back_filters_and_sentences(demo_home: Home) -> None:
+    month = stage.latest(demo_home).periods()[-1]  # type: ignore[union-attr]
+    out = read_judgements(demo_home, org="QMJ", metric="ae_4hr", period=month)
+    assert len(out) == 1
+    j = out[0]
+    assert (j.subject.org_code, j.subject.metric_id, j.subject.period) == ("QMJ", "ae_4hr", month)
+    assert j.subject.org_name == CAT.icbs["QMJ"].name
+    assert j.summary.startswith(f"A&E: seen within 4 hours ({CAT.icbs['QMJ'].name})")
+    assert j.to_dict()["change"]["target_id"] == "2024-25-UEC1"
+    every = read_judgements(demo_home, period=month)
+    assert {x.subject.org_code for x in every} >= {"ENG", "QMJ", *CAT.regions}
+    with pytest.raises(FileNotFoundError, match="have not been judged"):
+        read_judgements(demo_home, version="v-none")
+
+
+def test_incremental_judgement_equals_full_and_old_versions_reproduce(
+    demo_home: Home, tmp_path: Path
+) -> None:
+    home = _copy(demo_home, tmp_path)
+    old = published(home)
+    old_frame = stage.judged(home, old.id).frame()  # type: ignore[union-attr]
+    # one ICB-month changes: QMJ withdraws its latest A&E return
+    latest = max(old.periods)
+    (home.lake_dir / "ae_attendances" / f"{latest:%Y-%m}" / "QMJ.parquet").unlink()
+    version, found = compute_and_judge(home)
+    assert version.id != old.id and version.parent == old.id
+    assert found.id == version.id and found.how.startswith("incremental (")
+    assert f"from {old.id}" in found.how
+    frame = found.frame()
+    pd.testing.assert_frame_equal(frame, _full(home, version.id))
+    qmj = frame[(frame.org_code == "QMJ") & (frame.metric_id == "ae_4hr")]
+    assert qmj.loc[qmj.period == latest, "variation"].tolist() == ["no data"]
+    # only the changed metric-months were judged again; the rest are the parent's rows
+    unchanged = frame[frame.metric_id == "rtt_18wk"].reset_index(drop=True)
+    before = old_frame[old_frame.metric_id == "rtt_18wk"].reset_index(drop=True)
+    pd.testing.assert_frame_equal(unchanged, before)
+    # judging the old version again reproduces its judgements exactly, file included
+    saved = (home.judgements_dir / old.id / stage.FILE).read_bytes()
+    again = stage.assess(home, old, incremental=False)
+    pd.testing.assert_frame_equal(again.frame(), old_frame)
+    assert (home.judgements_dir / old.id / stage.FILE).read_bytes() == saved
+    # and the published results' judgements are still the new version's
+    assert stage.latest(home).id == version.id  # type: ignore[union-attr]
+
+
+def test_changed_targets_are_not_patched_from_the_parent(demo_home: Home, tmp_path: Path) -> None:
+    """A parent judged with other targets (or peers) cannot be reused: judged in full."""
+    home = _copy(demo_home, tmp_path)
+    old = published(home)
+    manifest = home.judgements_dir / old.id / "manifest.json"
+    manifest.write_text(manifest.read_text().replace('"targets": "', '"targets": "x'))
+    latest = max(old.periods)
+    (home.lake_dir / "ae_attendances" / f"{latest:%Y-%m}" / "QMF.parquet").unlink()
+    _, found = compute_and_judge(home)
+    assert found.how == "full"
+
+
+def test_peer_ranks_come_from_the_deprivation_file(demo_home: Home, tmp_path: Path) -> None:
+    deciles = real_file(DECILE_FILE)
+    home = _copy(demo_home, tmp_path)
+    version = published(home)
+    without = stage.latest(home).frame()  # type: ignore[union-attr]
+    assert without["peer_rank"].isna().all()
+    found = stage.assess(home, version, deciles=deciles)
+    frame = found.frame()
+    icb = frame[(frame.org_type == "icb") & frame.value.notna() & (frame.metric_id == "ae_4hr")]
+    assert icb["peer_rank"].notna().all() and (icb["peer_size"] == 8).all()
+    assert found.manifest["deciles"] is not None
+    pd.testing.assert_frame_equal(frame, _full(home, version.id, deciles))
+    # the home's reference folder is where the stage looks by default
+    home.reference_dir.mkdir()
+    shutil.copy(deciles, home.reference_dir / DECILE_FILE)
+    assert stage.deciles_file(home) == home.reference_dir / DECILE_FILE
