@@ -1,0 +1,93 @@
+"""Judge stage timing on a demo home; prints ONE JSON object.
+
+    .venv/bin/python bench/judge.py [--home DIR] [--scale 0.005] [--months 36] [--seed 2023]
+                                    [--deciles FILE]
+
+Builds a demo home (or reuses --home if it already holds one), then times, in one process:
+- `compute --full` (oversight.metrics.compute, full=True) and the full judgement of the version
+  it publishes (oversight.judge.stage.assess, incremental=False): target ≤ 10% of the compute;
+- one ICB-month changed (QMJ's latest A&E return withdrawn), the incremental compute, and the
+  incremental judgement of the version it publishes: target ≤ 0.3 s.
+Also reports the load average (the machine is shared) and the demo's injected truths against
+the judgements (oversight.judge.acceptance).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import tempfile
+import time
+from pathlib import Path
+
+from oversight.catalogue import load
+from oversight.demo import DEMO_MONTHS, DEMO_SCALE, DEMO_SEED, DEMO_START
+from oversight.home import Home
+from oversight.judge import acceptance, stage
+from oversight.metrics import compute
+
+
+def _timed(fn, *args, **kwargs):  # type: ignore[no-untyped-def]
+    started = time.perf_counter()
+    out = fn(*args, **kwargs)
+    return out, round(time.perf_counter() - started, 3)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--home", type=Path, default=None)
+    parser.add_argument("--scale", type=float, default=DEMO_SCALE)
+    parser.add_argument("--months", type=int, default=DEMO_MONTHS)
+    parser.add_argument("--seed", type=int, default=DEMO_SEED)
+    parser.add_argument("--deciles", type=Path, default=None)
+    args = parser.parse_args()
+    root = args.home or Path(tempfile.mkdtemp(prefix="bench-judge-"))
+    home = Home.at(root)
+    if not home.synthetic_manifest.exists():
+        from oversight.demo import build_demo
+
+        build_demo(home, scale=args.scale, months=args.months, start=DEMO_START,
+                   seed=args.seed, progress=False)
+    catalogue = load()
+    manifest = json.loads(home.synthetic_manifest.read_text())
+
+    version, compute_full = _timed(compute, home, full=True, catalogue=catalogue)
+    judged, judge_full = _timed(
+        stage.assess, home, version, catalogue=catalogue, deciles=args.deciles, incremental=False
+    )
+    outcomes = judged.frame()
+
+    latest = max(version.periods)
+    (home.lake_dir / "ae_attendances" / f"{latest:%Y-%m}" / "QMJ.parquet").unlink()
+    changed, compute_incr = _timed(compute, home, catalogue=catalogue)
+    again, judge_incr = _timed(
+        stage.assess, home, changed, catalogue=catalogue, deciles=args.deciles
+    )
+    print(
+        json.dumps(
+            {
+                "home": str(root),
+                "scale": manifest["scale"],
+                "months": manifest["months"],
+                "judged_rows": len(outcomes),
+                "compute_full_s": compute_full,
+                "judge_full_s": judge_full,
+                "judge_full_share_of_compute": round(judge_full / compute_full, 4),
+                "target_share": 0.10,
+                "compute_incremental_s": compute_incr,
+                "judge_incremental_s": judge_incr,
+                "judge_incremental_how": again.how,
+                "target_incremental_s": 0.3,
+                "peers": args.deciles is not None,
+                "load_average": [round(x, 2) for x in os.getloadavg()],
+                "cpus": os.cpu_count(),
+                "injections": acceptance.injection_outcomes(outcomes, manifest),
+                "untouched": acceptance.untouched_rates(outcomes, manifest),
+            }
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,68 @@
+"""Acceptance on the synthetic demo (issue 10): the judge sees the injected truths of the demo's
+manifest in the latest month, and not much special cause where nothing was injected.
+
+Measured, not assumed (docs/methodology.md, "Acceptance on the synthetic demo"): on the small
+test demo (scale 0.002, 13 months, seed 7) only the A&E step drop shows at the latest month. The
+others are marked as expected failures, strictly, so that a fix to the generator or the method
+turns them into failures to be un-marked rather than passing quietly.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from oversight.home import Home
+from oversight.judge import acceptance, stage
+
+pytestmark = pytest.mark.slow
+
+NOT_SEEN = {
+    "ae-step-rise": "a 5-point step is within the month-to-month noise of one ICB at scale "
+    "0.002, so no run of 7 or point beyond the limits forms by the latest month",
+    "ambulance-c2-trend": "1 minute a month is small against the noise of a category 2 mean "
+    "from a few hundred incidents; no trend or run rule fires",
+    "rtt-trend": "the injection does not move rtt_18wk at all in the computed results (its "
+    "series is flat), so nothing is there to see; a generator question",
+}
+
+
+def _outcomes(home: Home) -> dict[str, dict[str, object]]:
+    manifest = json.loads(home.synthetic_manifest.read_text())
+    frame = stage.latest(home).frame()  # type: ignore[union-attr]
+    return {o["id"]: o for o in acceptance.injection_outcomes(frame, manifest)}
+
+
+@pytest.mark.parametrize(
+    "injection",
+    [
+        pytest.param(i, marks=pytest.mark.xfail(strict=True, reason=NOT_SEEN[i]))
+        if i in NOT_SEEN
+        else i
+        for i in ("ae-step-drop", "ae-step-rise", "ambulance-c2-trend", "rtt-trend")
+    ],
+)
+def test_injected_change_shows_in_the_latest_month(demo_home: Home, injection: str) -> None:
+    found = _outcomes(demo_home)[injection]
+    assert found["latest"] == found["expected"], found
+
+
+def test_untouched_icbs_spurious_special_cause(demo_home: Home) -> None:
+    """Special-cause concern among ICBs nothing was injected into, on the injected metrics, in
+    the latest month. A stable process of independent months shows concern at its latest point
+    about 1% of the time (bench/spc_false_positives.py); the synthetic series share a seasonal
+    pattern, which runs and trends pick up, so the observed rate is higher (5% here, 7% on the
+    default demo). This guards it from growing."""
+    manifest = json.loads(demo_home.synthetic_manifest.read_text())
+    frame = stage.latest(demo_home).frame()  # type: ignore[union-attr]
+    rates = acceptance.untouched_rates(frame, manifest)
+    assert rates["icb_metric_pairs"] >= 120
+    assert rates["concern_rate"] <= 0.08, rates
+
+
+@pytest.mark.xfail(strict=True, reason="seasonality shared by the synthetic series")
+def test_untouched_icbs_no_more_concern_than_a_stable_process(demo_home: Home) -> None:
+    manifest = json.loads(demo_home.synthetic_manifest.read_text())
+    frame = stage.latest(demo_home).frame()  # type: ignore[union-attr]
+    assert acceptance.untouched_rates(frame, manifest)["concern_rate"] <= 0.02
