@@ -47,7 +47,7 @@ def injection_outcomes(frame: pd.DataFrame, manifest: Mapping[str, Any]) -> list
                 "start": inj["start"],
                 "expected": want,
                 "latest": str(last.iloc[0]) if len(last) else "no data",
-                "months_since": int(len(after)),
+                "months_since": len(after),
                 "share_of_months_flagged": round(float((after["variation"] == want).mean()), 3)
                 if len(after)
                 else 0.0,
@@ -68,13 +68,13 @@ def untouched_rates(frame: pd.DataFrame, manifest: Mapping[str, Any]) -> dict[st
     at = at[keep]
     per = {
         m: {
-            "icbs": int(len(part)),
+            "icbs": len(part),
             "concern": int((part["variation"] == "concern").sum()),
             "improvement": int((part["variation"] == "improvement").sum()),
         }
         for m, part in at.groupby("metric_id")
     }
-    n = int(len(at))
+    n = len(at)
     concern = int((at["variation"] == "concern").sum())
     special = concern + int((at["variation"] == "improvement").sum())
     return {
