@@ -180,7 +180,8 @@ def _digest(data: bytes) -> str:
 
 def fingerprint(targets: list[Any], deciles: Path | None) -> dict[str, Any]:
     """What, besides the results, the judgements depend on (stored in the manifest)."""
-    dumped = json.dumps([t.model_dump(mode="json") for t in targets], sort_keys=True)
+    dumped = json.dumps([target_source.describe(t) for t in targets], sort_keys=True,
+                        default=str)
     return {
         "method": METHOD,
         "targets": _digest(dumped.encode()),
