@@ -47,7 +47,7 @@ def test_spc_and_funnel_fields_present(stats) -> None:
     assert set(funnel.funnel_position) <= {"above", "below", "within"}
 
 
-def test_metrics_attach_no_target_or_assurance(stats) -> None:  # type: ignore[no-untyped-def]
+def test_metrics_attach_no_target_or_assurance(stats) -> None:
     """Which target stands and the assurance icon against it are the judge stage's decision
     (oversight.judge.stage); metrics keeps the SPC limits and rules only."""
     assert not [c for c in stats.columns if "assurance" in c or "target" in c]

@@ -73,6 +73,7 @@ def test_icb_page_shows_the_monthly_series_and_chart(client: TestClient, demo_ho
     # the judge's three judgements of the latest figure, against the target standing then
     judged = page.judgement
     assert page.target is not None and judged is not None
+    assert judged.change.target is not None and page.latest is not None
     assert page.target.id == judged.change.target.id == "2024-25-UEC1"  # 2024/25: 78%
     assert judged.subject.period == page.latest.period
     for words in (judged.change_sentence, judged.position_sentence, judged.target_sentence,
