@@ -51,12 +51,12 @@ def test_config_resolves_the_engine(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_only_config_reads_the_environment() -> None:
-    """No library module finds its home, database or engine on its own (store/testing.py is
-    the tests' PostgreSQL fixture)."""
+    """No library module finds its home, database or engine (or, for the tests' PostgreSQL
+    fixture, its server) on its own."""
     pattern = re.compile(r"os\.environ|getenv|environ\[")
     readers = sorted(
         str(path.relative_to(SRC))
         for path in SRC.rglob("*.py")
         if pattern.search(path.read_text())
     )
-    assert readers == ["config.py", "store/testing.py"]
+    assert readers == ["config.py"]

@@ -24,6 +24,7 @@ SPARK_LOCAL_IP_ENV = "SPARK_LOCAL_IP"
 WAITING_DAYS_ENV = "OVERSIGHT_WAITING_DAYS"
 WAITING_QUOTA_ENV = "OVERSIGHT_WAITING_QUOTA_MB"
 DEPRIVATION_ENV = "OVERSIGHT_DEPRIVATION_FILE"
+TEST_POSTGRES_ENV = "OVERSIGHT_TEST_POSTGRES_URL"
 """The ICB population-by-IMD-decile file (or its folder) the judge builds peer groups from."""
 DEFAULT_HOME = Path.home() / ".oversight"
 ENGINES = ("duckdb", "spark")
@@ -54,6 +55,12 @@ def deprivation_file(override: str | Path | None = None) -> Path | None:
         return Path(override)
     env = os.environ.get(DEPRIVATION_ENV)
     return Path(env) if env else None
+
+
+def test_postgres_url() -> str | None:
+    """The PostgreSQL server the test suite may create schemas in ($OVERSIGHT_TEST_POSTGRES_URL),
+    or None when there is none to test against."""
+    return os.environ.get(TEST_POSTGRES_ENV) or None
 
 
 def keep_spark_on_loopback() -> None:

@@ -6,7 +6,6 @@ OVERSIGHT_TEST_POSTGRES_URL is set (CI sets it); each test gets its own schema, 
 
 from __future__ import annotations
 
-import os
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,9 +15,10 @@ from urllib.parse import quote
 import pytest
 from sqlalchemy import create_engine, text
 
+from oversight import config
 from oversight.store import database
 
-POSTGRES_ENV = "OVERSIGHT_TEST_POSTGRES_URL"
+POSTGRES_ENV = config.TEST_POSTGRES_ENV
 
 
 def schema_url(base: str, schema: str) -> str:
@@ -55,7 +55,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         yield url
         database.dispose(url)
         return
-    base = os.environ.get(POSTGRES_ENV)
+    base = config.test_postgres_url()
     if not base:
         pytest.skip(f"{POSTGRES_ENV} is not set: no PostgreSQL server to test against")
     with postgres_schema(base) as url:
