@@ -145,7 +145,6 @@ def rate_ci(
     v.positive("n", na)
     flat_x, flat_n = xa.ravel(), na.ravel()
     columns: dict[str, object] = {"value": flat_x / flat_n * mult}
-    exact = flat_x < 10
     for level, (lo, hi) in zip(levels, v.ci_names(levels), strict=True):
         lower, upper, exact = count_limits(flat_x, level)
         columns[lo] = lower / flat_n * mult
