@@ -65,6 +65,15 @@ def test_two_of_three_needs_all_three_points_on_one_side() -> None:
     assert labels(y) == [CC] * 25
 
 
+def test_two_of_three_is_broken_by_a_point_on_the_mean() -> None:
+    # mean 60/15 = 4 exactly, AMR 26/14 = 1.857: near line 7.30, limit 8.94. The two 8s are
+    # close, but each window holding both also holds a 4, exactly on the mean: no window
+    # has all three points on one side, so nothing fires (issue 18's mutant "at least 2 on
+    # one side" flagged the 8s).
+    y = [4, 3, 2, 4, 8, 8, 4, 7, 5, 1, 2, 3, 3, 4, 2]
+    assert labels(y) == [CC] * 15
+
+
 def test_two_of_three_below() -> None:
     y = [10, 11] * 10 + [8, 10, 8, 11, 10]
     # mean 257/25 = 10.28, AMR 30/24 = 1.25: near line 8.06, limit 6.96; 10 is below the mean.
