@@ -29,6 +29,14 @@ def test_catalogue_min_and_max(tmp_path: Path) -> None:
     assert found(report, "ranges.above_max") == [(2, "imd_decile", "11"), (3, "imd_decile", "12")]
 
 
+def test_values_exactly_at_the_catalogue_min_and_max_are_accepted(tmp_path: Path) -> None:
+    # imd_decile runs 1..10 inclusive: the bounds themselves are valid deciles.
+    rows = [ae_row(1, imd_decile="1"), ae_row(2, imd_decile="10")]
+    report, _ = validate(write_rows(tmp_path / "ae.csv", rows))
+    assert found(report, "ranges.below_min") == []
+    assert found(report, "ranges.above_max") == []
+
+
 def test_numerator_above_denominator_from_ratio_metric(tmp_path: Path) -> None:
     keys = ("icb_code", "period", "ga_beds_available", "ga_beds_occupied")
     rows = [("QMJ", "2024-06-01", "100", "120")]
