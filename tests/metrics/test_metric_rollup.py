@@ -6,7 +6,9 @@ import pandas as pd
 import pytest
 from tests.metrics.metrics_fixtures import METRICS, REGIONS
 
+from oversight.metrics.breakdowns import UNKNOWN
 from oversight.metrics.computation import Computation
+from oversight.metrics.rollup import breakdown_codes
 
 ADDITIVE = [m.id for m in METRICS if m.id not in ("amb_c2_p90_min",)]
 
@@ -52,3 +54,42 @@ def test_region_and_england_are_sums_of_icbs(tiny: Computation, metric: str) -> 
             pd.testing.assert_series_equal(
                 both.denominator, both.denominator_icbs, check_names=False
             )
+
+
+def test_imd_quintiles_are_one_to_five_each_the_sum_of_its_two_deciles(tiny: Computation) -> None:
+    m = tiny.metrics
+    m = m[m.missing_reason.isna()]
+    deciles = m[m.breakdown == "imd_decile"]
+    quintiles = m[m.breakdown == "imd_quintile"]
+    assert sorted(deciles.group.unique()) == sorted(str(d) for d in range(1, 11))
+    assert sorted(quintiles.group.unique()) == ["1", "2", "3", "4", "5"]
+    keys = ["metric_id", "org_code", "period"]
+    as_quintile = deciles.assign(group=(deciles.group.astype(int) + 1) // 2)
+    expect = as_quintile.groupby([*keys, "group"])[["numerator", "denominator"]].sum(min_count=1)
+    got = quintiles.assign(group=quintiles.group.astype(int))
+    got = got.set_index([*keys, "group"])[["numerator", "denominator"]]
+    both = pd.merge(got, expect, left_index=True, right_index=True, suffixes=("", "_deciles"))
+    assert len(both) == len(got) > 0
+    pd.testing.assert_series_equal(both.numerator, both.numerator_deciles, check_names=False)
+    pd.testing.assert_series_equal(both.denominator, both.denominator_deciles, check_names=False)
+
+
+def test_breakdown_codes_label_quintiles_from_deciles_and_nulls_as_unknown() -> None:
+    partial = pd.DataFrame(
+        {
+            "imd_decile": [1, 2, 3, 10, 9, None],
+            "ethnicity_group": ["White", None, "Asian", "White", "Black", "Asian"],
+            "age_band": ["0-17"] * 6,
+            "sex": ["female", "male", "female", "male", "female", "male"],
+        }
+    )
+    coded = breakdown_codes(partial)
+
+    def labels(dim: str) -> list[str]:
+        codes, groups = coded[dim]
+        return [str(groups[c]) for c in codes]
+
+    assert labels("imd_decile") == ["1", "2", "3", "10", "9", UNKNOWN]
+    assert labels("imd_quintile") == ["1", "1", "2", "5", "5", UNKNOWN]
+    assert labels("ethnicity_group") == ["White", UNKNOWN, "Asian", "White", "Black", "Asian"]
+    assert labels("age_band") == ["0-17"] * 6
