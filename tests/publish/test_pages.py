@@ -13,6 +13,7 @@ from oversight.collect import tokens
 from oversight.home import Home
 from oversight.metrics import published
 from oversight.publish.web.app import create_app
+from oversight.publish.web.templating import format_month, format_value
 from oversight.publish.web.views.context import IcbPage, NationalPage
 from oversight.publish.web.views.icb import icb_page
 from oversight.publish.web.views.national import national_page
@@ -85,6 +86,34 @@ def test_icb_page_shows_the_monthly_series_and_chart(client: TestClient, demo_ho
     )
 
 
+def test_icb_series_table_shows_each_months_published_figures(
+    client: TestClient, demo_home: Path
+) -> None:
+    """Each row's cells are that month's numerator, denominator and value from results()."""
+    html = client.get("/icb/QMJ?metric=ae_4hr").text
+    table = html.split('data-testid="series-table"', 1)[1].split("</table>", 1)[0]
+    body = table.split("<tbody", 1)[1]
+    rows = [
+        [re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<td[^>]*>(.*?)</td>", tr)]
+        for tr in re.findall(r"<tr[^>]*>(.*?)</tr>", body, flags=re.S)
+    ]
+    published = results(metric="ae_4hr", org="QMJ", breakdown="total", home=demo_home)
+    published = published.sort_values("period", ascending=False)
+    expect = [
+        [
+            format_month(p.period),
+            format_value(p.numerator, "count"),
+            format_value(p.denominator, "count"),
+            format_value(p.value, "percent"),
+        ]
+        for p in published.itertuples()
+    ]
+    assert len(rows) == len(expect) == 13
+    assert [r[:4] for r in rows] == expect
+    # the value (a percentage) differs from the numerator (a count) in every month
+    assert all(r[1] != r[3].rstrip("%") for r in rows)
+
+
 @pytest.mark.parametrize("url", ["/icb/ZZZ", "/?metric=no_such_metric", "/icb/QMJ?metric=nope"])
 def test_unknown_organisation_or_metric_is_404(client: TestClient, url: str) -> None:
     assert client.get(url).status_code == 404
@@ -102,6 +131,24 @@ def test_api_latest_matches_published_results(client: TestClient, demo_home: Hom
     got = {o["code"]: o["value"] for o in body["organisations"]}
     assert got == pytest.approx(values)
     assert {o["status"] for o in body["organisations"]} <= {"met", "missed"}
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/metrics/no_such_metric/latest",
+        "/api/v1/organisations/QMJ/metrics/no_such_metric",
+        "/api/v1/organisations/QQQ/metrics/ae_4hr",
+    ],
+)
+def test_api_unknown_metric_or_organisation_is_404_in_plain_words(
+    client: TestClient, url: str
+) -> None:
+    response = client.get(url)
+    assert response.status_code == 404
+    detail = response.json()["detail"]
+    assert "no_such_metric" in detail or "QQQ" in detail
+    assert "Traceback" not in detail and "Error" not in detail
 
 
 def test_api_series_returns_every_month(client: TestClient) -> None:
