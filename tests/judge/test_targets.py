@@ -1,3 +1,4 @@
+import dataclasses
 from datetime import date
 
 import pytest
@@ -14,6 +15,9 @@ from oversight.judge.targets import TargetStatus, judge_value, planning_year
         (30.01, "<=", TargetStatus.MISSED),
         (0.0, "==", TargetStatus.MET),
         (76.0, ">", TargetStatus.MISSED),
+        (76.01, ">", TargetStatus.MET),
+        (75.99, "<", TargetStatus.MET),
+        (76.0, "<", TargetStatus.MISSED),
     ],
 )
 def test_judge_value(value: float, comparison: str, status: TargetStatus) -> None:
@@ -29,6 +33,25 @@ def test_missing_value_is_neither_met_nor_missed(missing: float | None) -> None:
     assert judgement.status is TargetStatus.MISSING
     assert judgement.gap is None
     assert "cannot be judged" in judgement.sentence
+
+
+@pytest.mark.parametrize(
+    ("value", "sentence"),
+    [
+        (76.0, "76 meets the target of >= 76."),
+        (75.5, "75.5 does not meet the target of >= 76."),
+    ],
+)
+def test_judgement_reads_as_a_sentence(value: float, sentence: str) -> None:
+    assert judge_value(value, 76.0, ">=").sentence == sentence
+
+
+def test_a_judgement_is_a_value_that_cannot_be_changed() -> None:
+    judgement = judge_value(80.0, 76.0, ">=")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        judgement.status = TargetStatus.MISSED  # type: ignore[misc]
+    assert judgement == judge_value(80.0, 76.0, ">=")
+    assert len({judgement, judge_value(80.0, 76.0, ">=")}) == 1
 
 
 def test_unknown_comparison_is_rejected() -> None:
