@@ -21,6 +21,7 @@ failure (pytest -x -q -p no:cacheprovider). No test reaching it: it survives unr
 from __future__ import annotations
 
 import argparse
+import contextlib
 import glob
 import json
 import os
@@ -159,11 +160,26 @@ def _trace_tests(root: Path, files: list[str], targets: set[str], out: Path) -> 
 def _fork(target: Any, *args: Any) -> int:
     pid = os.fork()
     if pid == 0:
+        os.setpgid(0, 0)  # its own process group, so a timeout also ends what the tests started
         try:
             target(*args)
         finally:
             os._exit(99)
     return pid
+
+
+def _kill(pid: int) -> None:
+    """End a child and every process it started (its process group)."""
+    try:
+        os.killpg(pid, 9)
+    except ProcessLookupError:
+        os.kill(pid, 9)
+
+
+def _reap_group(pid: int) -> None:
+    """After a child exits: end anything its tests left running."""
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(pid, 9)
 
 
 def _wait(pid: int, timeout: float) -> int | None:
@@ -172,9 +188,10 @@ def _wait(pid: int, timeout: float) -> int | None:
     while True:
         done, status = os.waitpid(pid, os.WNOHANG)
         if done:
+            _reap_group(pid)
             return os.waitstatus_to_exitcode(status)
         if time.monotonic() > end:
-            os.kill(pid, 9)
+            _kill(pid)
             os.waitpid(pid, 0)
             return None
         time.sleep(0.02)
@@ -278,10 +295,11 @@ class Slot:
         done, status = os.waitpid(self.pid, os.WNOHANG)
         elapsed = time.monotonic() - start
         if done:
+            _reap_group(self.pid)
             code = os.waitstatus_to_exitcode(status)
             result = SURVIVED if code == 0 else KILLED if code in (1, 2) or code < 0 else ERROR
         elif elapsed > timeout:
-            os.kill(self.pid, 9)
+            _kill(self.pid)
             os.waitpid(self.pid, 0)
             result = TIMEOUT
         else:
