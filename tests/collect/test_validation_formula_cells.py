@@ -48,3 +48,12 @@ def test_only_text_columns_are_checked_and_numbers_keep_their_sign() -> None:
         (11, "sex", "=cmd"),
         (12, "notes", "+SUM(A1)"),
     ]
+
+
+def test_a_null_cell_is_never_a_formula_whatever_bytes_sit_under_it() -> None:
+    # Arrow lets a null slot keep bytes: offsets [0, 2, 4] over "=a=b", the second slot null
+    validity = pa.py_buffer(bytes([0b01]))
+    offsets = pa.py_buffer(pa.array([0, 2, 4], pa.int32()).buffers()[1].to_pybytes())
+    text = pa.StringArray.from_buffers(2, offsets, pa.py_buffer(b"=a=b"), validity, 1)
+    assert text.to_pylist() == ["=a", None]
+    assert starts_like_formula(text).to_pylist() == [True, False]
