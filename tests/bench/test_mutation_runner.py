@@ -1,0 +1,54 @@
+"""The mutation runner's test selection (bench/mutation.py): who can kill a mutant."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
+import mutation
+
+
+def _mutant(*lines: int) -> mutation.Mutant:
+    return mutation.Mutant("m", "pkg/mod.py", lines[0], lines, "f", "< -> <=", "<", "<=")
+
+
+def _package() -> mutation.Package:
+    package = mutation.Package(
+        "judge", {"source": ["src/oversight/judge"], "tests": ["tests/judge"]}
+    )
+    package.hits = {
+        "pkg/mod.py": {
+            "1": [mutation.COLLECT],
+            "5": ["t::slow"],
+            "6": ["fixture:lake"],
+            "7": ["t::fast", "<between>"],
+        }
+    }
+    package.durations = {"t::slow": 3.0, "t::fast": 0.1, "t::uses_lake": 0.5, "t::other": 0.2}
+    package.fixtures = {
+        "t::slow": [],
+        "t::fast": ["tmp_path"],
+        "t::uses_lake": ["lake", "tmp_path"],
+        "t::other": [],
+    }
+    return package
+
+
+def test_the_package_lists_its_sources_and_test_files() -> None:
+    package = _package()
+    assert package.tests == ["tests/judge"]
+    assert [p.name for p in package.sources] == ["__init__.py", "targets.py"]
+
+
+def test_a_mutant_runs_the_tests_that_reach_any_of_its_lines_fastest_first() -> None:
+    assert _package().reaching(_mutant(5, 7)) == ["t::fast", "t::slow"]
+
+
+def test_a_line_run_by_a_shared_fixture_counts_for_every_test_using_it() -> None:
+    assert _package().reaching(_mutant(6)) == ["t::uses_lake"]
+
+
+def test_a_line_run_at_import_needs_every_test_and_an_unreached_one_none() -> None:
+    assert _package().reaching(_mutant(1, 5)) is None
+    assert _package().reaching(_mutant(9)) == []
