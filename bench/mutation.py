@@ -27,6 +27,7 @@ import json
 import os
 import random
 import shutil
+import signal
 import sys
 import tempfile
 import threading
@@ -315,8 +316,10 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     started = time.perf_counter()
     report: dict[str, Any] = {"command": " ".join(sys.argv), "packages": {}, "survivors": []}
     all_ids: set[str] = set()
-    with tempfile.TemporaryDirectory(prefix="mutation-") as tmp:
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit("mutation: stopped"))
+    with tempfile.TemporaryDirectory(prefix="mutation-") as tmp, contextlib.ExitStack() as stack:
         slots = [Slot(Path(tmp), n) for n in range(args.jobs)]
+        stack.callback(lambda: [_kill(s.pid) for s in slots if s.pid is not None])
         for name in chosen:
             package = packages[name]
             todo = package_mutants(package)
