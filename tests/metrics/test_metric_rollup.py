@@ -8,7 +8,7 @@ from tests.metrics.metrics_fixtures import METRICS, REGIONS
 
 from oversight.metrics.breakdowns import UNKNOWN
 from oversight.metrics.computation import Computation
-from oversight.metrics.rollup import breakdown_codes
+from oversight.metrics.rollup import breakdown_codes, rollup
 
 ADDITIVE = [m.id for m in METRICS if m.id not in ("amb_c2_p90_min",)]
 
@@ -93,3 +93,42 @@ def test_breakdown_codes_label_quintiles_from_deciles_and_nulls_as_unknown() -> 
     assert labels("imd_quintile") == ["1", "1", "2", "5", "5", UNKNOWN]
     assert labels("ethnicity_group") == ["White", UNKNOWN, "Asian", "White", "Black", "Asian"]
     assert labels("age_band") == ["0-17"] * 6
+
+
+def test_rollup_sums_only_cells_with_rows_and_keeps_all_empty_sums_null() -> None:
+    nan = float("nan")
+    partial = pd.DataFrame(
+        {
+            "icb_code": ["QAA", "QAA", "QBB", "QCC"],
+            "period": ["2024-01-01", "2024-01-01", "2024-01-01", "2024-02-01"],
+            "n": [1.0, nan, nan, 5.0],  # QBB's only value is missing
+            "m": [2.0, 3.0, 4.0, 6.0],
+        }
+    )
+    membership = pd.DataFrame(
+        {
+            "icb_code": ["QAA", "QBB", "QCC", "QAA", "QBB", "QCC"],
+            "period": ["2024-01-01"] * 3 + ["2024-02-01"] * 3,
+            "region_code": ["Y56", "Y56", "Y63"] * 2,
+        }
+    )
+    out = rollup(partial, ["n", "m"], False, membership)
+    got = {
+        (r.org_type, r.org_code, r.period): (r.n, r.m)
+        for r in out.itertuples()
+        if r.breakdown == "total"
+    }
+    assert set(got) == {
+        ("icb", "QAA", "2024-01-01"),
+        ("icb", "QBB", "2024-01-01"),
+        ("icb", "QCC", "2024-02-01"),
+        ("region", "Y56", "2024-01-01"),
+        ("region", "Y63", "2024-02-01"),
+        ("england", "ENG", "2024-01-01"),
+        ("england", "ENG", "2024-02-01"),
+    }  # no row for a place and month without partial rows
+    assert got[("icb", "QAA", "2024-01-01")] == (1.0, 5.0)  # the missing value adds nothing
+    n_bbb, m_bbb = got[("icb", "QBB", "2024-01-01")]
+    assert pd.isna(n_bbb) and m_bbb == 4.0  # a sum over nothing but missing values is null
+    assert got[("region", "Y56", "2024-01-01")] == (1.0, 9.0)
+    assert got[("england", "ENG", "2024-02-01")] == (5.0, 6.0)
