@@ -107,9 +107,10 @@ def test_rollup_sums_only_cells_with_rows_and_keeps_all_empty_sums_null() -> Non
     )
     membership = pd.DataFrame(
         {
-            "icb_code": ["QAA", "QBB", "QCC", "QAA", "QBB", "QCC"],
-            "period": ["2024-01-01"] * 3 + ["2024-02-01"] * 3,
-            "region_code": ["Y56", "Y56", "Y63"] * 2,
+            # the last two rows name an ICB and a month the partial does not have: ignored
+            "icb_code": ["QAA", "QBB", "QCC", "QAA", "QBB", "QCC", "QDD", "QAA"],
+            "period": ["2024-01-01"] * 3 + ["2024-02-01"] * 4 + ["2023-12-01"],
+            "region_code": ["Y56", "Y56", "Y63", "Y56", "Y56", "Y63", "Y56", "Y63"],
         }
     )
     out = rollup(partial, ["n", "m"], False, membership)
