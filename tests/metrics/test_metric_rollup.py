@@ -110,7 +110,7 @@ def test_rollup_sums_only_cells_with_rows_and_keeps_all_empty_sums_null() -> Non
             # the last two rows name an ICB and a month the partial does not have: ignored
             "icb_code": ["QAA", "QBB", "QCC", "QAA", "QBB", "QCC", "QDD", "QAA"],
             "period": ["2024-01-01"] * 3 + ["2024-02-01"] * 4 + ["2023-12-01"],
-            "region_code": ["Y56", "Y56", "Y63", "Y56", "Y56", "Y63", "Y56", "Y63"],
+            "region_code": ["Y56", "Y58", "Y63", "Y56", "Y58", "Y63", "Y56", "Y63"],
         }
     )
     out = rollup(partial, ["n", "m"], False, membership)
@@ -124,6 +124,7 @@ def test_rollup_sums_only_cells_with_rows_and_keeps_all_empty_sums_null() -> Non
         ("icb", "QBB", "2024-01-01"),
         ("icb", "QCC", "2024-02-01"),
         ("region", "Y56", "2024-01-01"),
+        ("region", "Y58", "2024-01-01"),
         ("region", "Y63", "2024-02-01"),
         ("england", "ENG", "2024-01-01"),
         ("england", "ENG", "2024-02-01"),
@@ -131,5 +132,8 @@ def test_rollup_sums_only_cells_with_rows_and_keeps_all_empty_sums_null() -> Non
     assert got[("icb", "QAA", "2024-01-01")] == (1.0, 5.0)  # the missing value adds nothing
     n_bbb, m_bbb = got[("icb", "QBB", "2024-01-01")]
     assert pd.isna(n_bbb) and m_bbb == 4.0  # a sum over nothing but missing values is null
-    assert got[("region", "Y56", "2024-01-01")] == (1.0, 9.0)
+    assert got[("region", "Y56", "2024-01-01")] == (1.0, 5.0)
+    n_y58, m_y58 = got[("region", "Y58", "2024-01-01")]  # QBB alone: still null
+    assert pd.isna(n_y58) and m_y58 == 4.0
+    assert got[("england", "ENG", "2024-01-01")] == (1.0, 9.0)
     assert got[("england", "ENG", "2024-02-01")] == (5.0, 6.0)
