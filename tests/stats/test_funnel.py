@@ -241,6 +241,13 @@ def test_multiplier_scales_limits_and_outlier_uses_rr_times_multiplier() -> None
         ({"numerator": [1, 2], "denominator": [3, 3], "data_type": "XX"}, "data_type"),
         ({"numerator": [1, 2], "denominator": [3, 3], "limit": 90}, "limit"),
         ({"numerator": [1, 2], "denominator": [3, 3], "labels": ["a"]}, "labels: length"),
+        ({"numerator": [1, 2], "denominator": [3, 3], "labels": ["a", None]}, "missing label"),
+        ({"numerator": [], "denominator": []}, "numerator: no units given"),
+        ({"numerator": [1, math.inf], "denominator": [3, 3]}, "numerator: value must be finite"),
+        ({"numerator": [1, 2], "denominator": [math.inf, 3]}, "denominator: value must be fin"),
+        ({"numerator": [1, 2], "denominator": [3, 3], "sr_method": "X"}, "sr_method"),
+        ({"numerator": [1, 2], "denominator": [3, 3], "trim_by": 0}, "trim_by"),
+        ({"numerator": [1, 2], "denominator": [3, 3], "trim_by": 0.5}, "trim_by"),
     ],
 )
 def test_bad_funnel_input_is_rejected(kwargs: dict, message: str) -> None:
