@@ -60,3 +60,26 @@ def test_a_result_cannot_be_changed() -> None:
     res = funnel(NUM, DEN, data_type="PR")
     with pytest.raises(dataclasses.FrozenInstanceError):
         res.phi = 2.0  # type: ignore[misc]
+
+
+def test_a_unit_exactly_on_a_limit_is_not_an_outlier() -> None:
+    # at 5 people the PR lower limit is 0 (clipped and guarded): a rate of 0 sits on it;
+    # 5 of 5 is allowed (numerator equal to denominator) and is far above the upper limit
+    num = [0.0, 5.0, 30.0, 60.0, 90.0, 40.0]
+    den = [5.0, 5.0, 300.0, 500.0, 800.0, 350.0]
+    res = funnel(num, den, data_type="PR", limit=95, draw_adjusted=False)
+    assert res.units["LCL95"][0] == 0.0 and res.units["rr"][0] == 0.0
+    assert res.units["outlier"].tolist() == [0, 1, 0, 0, 0, 0]
+
+
+def test_only_shmi_rounds_the_expected_counts() -> None:
+    den = [12.344, 20.001, 6.0]
+    for kwargs in ({"sr_method": "CQC"}, {"data_type": "RC"}, {"shmi_rounding": False}):
+        res = funnel([10.0, 20.0, 5.0], den, **kwargs)  # type: ignore[arg-type]
+        assert res.units["denominator"].tolist() == den, kwargs
+    assert funnel([10.0, 20.0, 5.0], den).units["denominator"].tolist() == [12.34, 20.0, 6.0]
+
+
+def test_an_expected_count_that_rounds_to_zero_is_refused() -> None:
+    with pytest.raises(ValueError, match=r"denominator \(rounded to 2 dp\): value must be greater"):
+        funnel([1.0, 2.0], [0.004, 3.0])
