@@ -151,11 +151,38 @@ def test_several_areas_at_once() -> None:
          "repetitions"),
         ({"values": [0.5, 1.2, 0.5, 0.5, 0.5], "population": [1] * 5, "se": [1] * 5,
           "value_type": 2}, "values: proportion must be inside"),
+        ({"values": [0.5, 0.0, 0.5, 0.5, 0.5], "population": [1] * 5, "se": [1] * 5,
+          "value_type": 2}, r"values: proportion must be inside \(0, 1\) at index 1"),
+        ({"values": [1, 1, 1, 1, 0], "population": [1] * 5, "se": [1] * 5, "value_type": 1},
+         "values: rate must be above 0 for the log scale at index 4"),
+        ({"values": [1] * 5, "population": [1] * 5, "se": [1] * 5, "value_type": 3},
+         "value_type"),
+        ({"values": [1] * 101, "population": [1] * 101, "se": [1] * 101}, "101 quantiles"),
+        ({"values": [[[1] * 5]], "population": [[[1] * 5]], "se": [[[1] * 5]]}, "expected 1-D"),
+        ({"values": [1] * 5, "population": [1] * 5, "se": [1, 1, -1, 1, 1]},
+         "se: negative value at index 2"),
+        ({"values": [1] * 5, "population": [1] * 5, "se": [1] * 4}, "se: shape"),
+        ({"values": [2] * 5, "population": [1] * 5, "se": [1] * 5, "value_type": 1,
+          "transform": True}, "se: must be omitted"),
+        ({"values": [1] * 5, "population": [1] * 5, "lower": [0] * 5}, "lower: give se"),
+        ({"values": [2] * 5, "population": [1] * 5, "lower": [1, 1, 0, 1, 1],
+          "upper": [3] * 5, "value_type": 1}, "lower: rate must be above 0"),
+        ({"values": [2] * 5, "population": [1] * 5, "lower": [1] * 5,
+          "upper": [3, 3, 3, -3, 3], "value_type": 1}, "upper: rate must be above 0"),
+        ({"values": [1] * 5, "population": [1] * 5, "se": [1] * 5, "repetitions": 1000.5},
+         "repetitions"),
     ],
 )  # fmt: skip
 def test_bad_sii_input_is_rejected(kwargs: dict, message: str) -> None:
     with pytest.raises(ValueError, match=message):
         sii(**kwargs)
+
+
+def test_a_hundred_quantiles_and_a_thousand_repetitions_are_enough() -> None:
+    values = np.linspace(10, 20, 100)
+    out = sii(values, [1] * 100, se=[0.5] * 100, repetitions=1000, seed=1)
+    # y rises by 10/99 per quantile, i.e. by 1000/99 over the whole rank range 0..1
+    assert out["sii"][0] == pytest.approx(1000 / 99, rel=1e-9)
 
 
 def test_quintile_gap_newcombe_and_log_ratio() -> None:
