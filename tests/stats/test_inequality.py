@@ -6,6 +6,7 @@ import math
 from statistics import NormalDist
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from oversight.stats.inequality import _order_stat, quintile_gap, sii
@@ -223,3 +224,25 @@ def test_quintile_gap_rates_and_missing_quintile() -> None:
     )
     with pytest.raises(ValueError, match="quintile 5 has no rows"):
         quintile_gap([1, 2], [5.0, 5.0], [10.0, 10.0])
+
+
+@pytest.mark.parametrize(
+    ("value_type", "values"), [(1, [30.0, 25, 20, 18, 12]), (2, [0.3, 0.25, 0.2, 0.18, 0.12])]
+)
+def test_the_link_scale_does_not_move_the_point_estimate(value_type: int, values: list) -> None:
+    # values go to the link scale and back before the fit: the SII is the untransformed one
+    pop = [100, 120, 90, 110, 80]
+    linked = sii(values, pop, se=[0.1] * 5, value_type=value_type, repetitions=1000, seed=3)
+    plain = sii(values, pop, se=[0.1] * 5, repetitions=1000, seed=3)
+    assert linked["sii"][0] == pytest.approx(plain["sii"][0], rel=1e-12)
+
+
+def test_limits_give_the_se_on_the_link_scale() -> None:
+    values = np.array([0.3, 0.25, 0.2, 0.18, 0.12])
+    lower, upper = values - 0.05, values + 0.06
+    logit = np.log(upper / (1 - upper)) - np.log(lower / (1 - lower))
+    pop = [100, 120, 90, 110, 80]
+    kw = {"value_type": 2, "repetitions": 1000, "seed": 5}
+    by_limits = sii(values, pop, lower=lower, upper=upper, **kw)
+    by_se = sii(values, pop, se=logit / (2 * 1.959963984540054), **kw)
+    pd.testing.assert_frame_equal(by_limits, by_se, rtol=1e-12)
