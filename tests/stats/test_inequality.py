@@ -127,6 +127,10 @@ def test_order_statistic_positions_are_r_one_based_rounded() -> None:
     assert _order_stat(draws, 0.95) == (25.0, 976.0)
     draws = np.arange(1.0, 100001.0)  # 100000 × 0.001 = 100; 100000 × 0.999 = 99900
     assert _order_stat(draws, 0.998) == (100.0, 99900.0)
+    draws = np.arange(1.0, 1001.0)  # 1000 × 0.001 = 1: the very first draw
+    assert _order_stat(draws, 0.998) == (1.0, 999.0)
+    draws = np.arange(1.0, 1201.0)  # 1200 × 0.0005 = 0.6 -> 1 (no position 0)
+    assert _order_stat(draws, 0.999)[0] == 1.0
 
 
 def test_several_areas_at_once() -> None:
@@ -152,6 +156,8 @@ def test_several_areas_at_once() -> None:
          "repetitions"),
         ({"values": [0.5, 1.2, 0.5, 0.5, 0.5], "population": [1] * 5, "se": [1] * 5,
           "value_type": 2}, "values: proportion must be inside"),
+        ({"values": [0.5, 0.5, 0.5, 1.0, 0.5], "population": [1] * 5, "se": [1] * 5,
+          "value_type": 2}, r"values: proportion must be inside \(0, 1\) at index 3"),
         ({"values": [0.5, 0.0, 0.5, 0.5, 0.5], "population": [1] * 5, "se": [1] * 5,
           "value_type": 2}, r"values: proportion must be inside \(0, 1\) at index 1"),
         ({"values": [1, 1, 1, 1, 0], "population": [1] * 5, "se": [1] * 5, "value_type": 1},
@@ -246,3 +252,66 @@ def test_limits_give_the_se_on_the_link_scale() -> None:
     by_limits = sii(values, pop, lower=lower, upper=upper, **kw)
     by_se = sii(values, pop, se=logit / (2 * 1.959963984540054), **kw)
     pd.testing.assert_frame_equal(by_limits, by_se, rtol=1e-12)
+
+
+CASES = [
+    (0, False, 1.0),
+    (0, False, -1.0),
+    (1, False, 1.0),
+    (1, False, -100.0),
+    (2, False, 1.0),
+    (1, True, 1.0),
+    (1, True, -1.0),
+    (2, True, 1.0),
+    (2, True, 0.5),
+    (2, True, -1.0),
+]
+RATES = [30.0, 25.0, 20.0, 18.0, 12.0]
+PROPS = [0.3, 0.25, 0.2, 0.18, 0.12]
+
+
+@pytest.mark.parametrize(("value_type", "transform", "mult"), CASES)
+def test_with_no_uncertainty_every_bound_is_the_point_estimate(
+    value_type: int, transform: bool, mult: float
+) -> None:
+    values = PROPS if value_type == 2 else RATES
+    given = (
+        {"lower": [x * 0.999999 for x in values], "upper": [x * 1.000001 for x in values]}
+        if transform
+        else {"se": [1e-9] * 5}
+    )
+    out = sii(values, [100, 120, 90, 110, 80], value_type=value_type, transform=transform,
+              multiplier=mult, rii=True, repetitions=1000, seed=2, **given)  # fmt: skip
+    row = out.iloc[0]
+    suffix = "95_0" if transform else "95_0cl"
+    for stat in ("sii", "rii"):
+        for bound in ("lower", "upper"):
+            assert row[f"{stat}_{bound}{suffix}"] == pytest.approx(row[stat], rel=1e-4), (
+                stat,
+                bound,
+            )
+    assert np.sign(row["sii"]) == np.sign(mult) * np.sign(values[-1] - values[0])
+    assert (row["rii"] > 1) == (mult * (values[-1] - values[0]) > 0)
+
+
+def test_rate_bounds_for_a_multiplier_below_one_invert_the_rii_as_the_reference() -> None:
+    # phe_sii swaps the bounds of log-transformed rates when multiplier < 1 (not < 0)
+    out = sii(RATES, [100, 120, 90, 110, 80], value_type=1, transform=True, multiplier=0.5,
+              lower=[x * 0.999999 for x in RATES], upper=[x * 1.000001 for x in RATES],
+              rii=True, repetitions=1000, seed=2).iloc[0]  # fmt: skip
+    assert out["rii_lower95_0"] == pytest.approx(1 / out["rii"], rel=1e-4)
+    assert out["sii_lower95_0"] == pytest.approx(out["sii"], rel=1e-4)
+
+
+@pytest.mark.parametrize(("value_type", "transform", "mult"), CASES)
+def test_lower_bounds_are_below_upper_bounds(value_type: int, transform: bool, mult: float) -> None:
+    values = PROPS if value_type == 2 else RATES
+    given = (
+        {"lower": [x * 0.8 for x in values], "upper": [x * 1.2 for x in values]}
+        if transform
+        else {"se": [x * 0.1 for x in values] if value_type == 0 else [0.1] * 5}
+    )
+    row = sii(values, [100, 120, 90, 110, 80], value_type=value_type, transform=transform,
+              multiplier=mult, repetitions=2000, seed=4, **given).iloc[0]  # fmt: skip
+    suffix = "95_0" if transform else "95_0cl"
+    assert row[f"sii_lower{suffix}"] < row["sii"] < row[f"sii_upper{suffix}"]
