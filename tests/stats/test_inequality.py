@@ -315,3 +315,10 @@ def test_lower_bounds_are_below_upper_bounds(value_type: int, transform: bool, m
               multiplier=mult, repetitions=2000, seed=4, **given).iloc[0]  # fmt: skip
     suffix = "95_0" if transform else "95_0cl"
     assert row[f"sii_lower{suffix}"] < row["sii"] < row[f"sii_upper{suffix}"]
+
+
+def test_both_levels_may_be_given_as_percentages() -> None:
+    out = sii(RATES, [100, 120, 90, 110, 80], se=[1.0] * 5, confidence=[95, 99.8],
+              repetitions=1000, seed=1)  # fmt: skip
+    assert out.attrs["confidence"] == pytest.approx((0.95, 0.998))
+    assert {"sii_lower95_0cl", "sii_upper99_8cl"} <= set(out.columns)
