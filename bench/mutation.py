@@ -312,7 +312,8 @@ class Slot:
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
     packages, equivalent = load_config(Path(args.config))
-    chosen = args.package or list(packages)
+    previous = json.loads(Path(args.rerun).read_text()) if args.rerun else None
+    chosen = args.package or list(previous["packages"] if previous else packages)
     started = time.perf_counter()
     report: dict[str, Any] = {"command": " ".join(sys.argv), "packages": {}, "survivors": []}
     all_ids: set[str] = set()
@@ -330,6 +331,14 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 todo = random.Random(args.seed).sample(todo, args.sample)
             counts = dict.fromkeys((KILLED, TIMEOUT, SURVIVED, UNREACHED, ERROR), 0)
             counts["equivalent"] = 0
+            measured = len(todo)
+            if previous is not None:  # only last time's survivors; its kills and equivalents stand
+                before = previous["packages"][name]
+                left = {s["id"] for s in previous["survivors"] if s["package"] == name}
+                todo = [(m, t) for m, t in todo if m.id in left]
+                measured = before["mutants"]
+                for key in (KILLED, TIMEOUT, "equivalent"):
+                    counts[key] = before[key]
             t0 = time.perf_counter()
             trace_s = package.trace(slots[0].root)
             for slot in slots[1:]:  # the assertion-rewritten tests compiled by the trace run
@@ -351,15 +360,15 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 if result in (SURVIVED, ERROR):
                     report["survivors"].append(_row(name, m, result))
                     _log(f"  {result}: {m.id} (line {m.line})")
-            total = len(todo) - counts["equivalent"]
+            total = measured - counts["equivalent"]
             caught = counts[KILLED] + counts[TIMEOUT]
             report["packages"][name] = {
                 "score": round(caught / total, 4) if total else None,
-                "mutants": len(todo),
+                "mutants": measured,
                 **counts,
                 "seconds": round(time.perf_counter() - t0, 1),
             }
-    if not args.match and not args.sample and set(chosen) == set(packages):
+    if not (args.match or args.sample or args.rerun) and set(chosen) == set(packages):
         report["stale_equivalents"] = sorted(set(equivalent) - all_ids)
     report["seconds"] = round(time.perf_counter() - started, 1)
     report["jobs"] = args.jobs
@@ -465,6 +474,12 @@ def main() -> None:
     parser.add_argument("--list", action="store_true", help="list the mutants, run nothing")
     parser.add_argument("--show", metavar="ID", help="print one mutant as a diff")
     parser.add_argument("--out", help="also write the JSON report to this file")
+    parser.add_argument(
+        "--rerun",
+        metavar="REPORT",
+        help="run only the survivors of an earlier --out report (after adding tests); its "
+        "killed and equivalent counts are kept, so the source must not have changed since",
+    )
     args = parser.parse_args()
     if args.show:
         print(show(args.show, Path(args.config)))
