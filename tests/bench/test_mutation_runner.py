@@ -52,3 +52,10 @@ def test_a_line_run_by_a_shared_fixture_counts_for_every_test_using_it() -> None
 def test_a_line_run_at_import_needs_every_test_and_an_unreached_one_none() -> None:
     assert _package().reaching(_mutant(1, 5)) is None
     assert _package().reaching(_mutant(9)) == []
+
+
+def test_every_listed_equivalent_mutant_exists_and_says_why() -> None:
+    packages, equivalent = mutation.load_config()
+    ids = {m.id for p in packages.values() for m, _ in mutation.package_mutants(p)}
+    assert sorted(set(equivalent) - ids) == []  # stale ids: the code moved on
+    assert all(len(reason) > 20 for reason in equivalent.values())
