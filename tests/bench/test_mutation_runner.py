@@ -54,8 +54,9 @@ def test_a_line_run_at_import_needs_every_test_and_an_unreached_one_none() -> No
     assert _package().reaching(_mutant(9)) == []
 
 
-def test_every_listed_equivalent_mutant_exists_and_says_why() -> None:
+def test_the_equivalent_mutant_list_loads_and_each_says_why() -> None:
+    # stale ids (the code moved on) are reported by a full run as stale_equivalents
     packages, equivalent = mutation.load_config()
-    ids = {m.id for p in packages.values() for m, _ in mutation.package_mutants(p)}
-    assert sorted(set(equivalent) - ids) == []  # stale ids: the code moved on
+    assert {"stats", "judge", "collect/validation", "metrics/rollup"} <= set(packages)
+    assert all(i.startswith("oversight/") and "::" in i for i in equivalent)
     assert all(len(reason) > 20 for reason in equivalent.values())
