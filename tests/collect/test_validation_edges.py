@@ -87,9 +87,27 @@ def _spec(dataset: str, column: str, **over: object) -> SimpleNamespace:
     return spec
 
 
-@pytest.mark.parametrize(("dataset", "rule"), sorted(EVENT_DATES.items()))
-def test_each_datasets_event_date_falls_in_the_month(dataset: str, rule: tuple[str, bool]) -> None:
-    column, may_be_earlier = rule
+# dataset -> (event column, may it fall before the month?): only an RTT clock may have
+# started before the month it is reported in
+EVENTS = {
+    "ae_attendances": ("arrival_time", False),
+    "ambulance_incidents": ("call_time", False),
+    "cancer_referrals": ("referral_date", False),
+    "rtt_pathways": ("clock_start", True),
+    "talking_therapies_referrals": ("referral_date", False),
+}
+
+
+def test_every_dataset_with_an_event_date_is_checked() -> None:
+    assert EVENT_DATES == EVENTS
+
+
+@pytest.mark.parametrize(
+    ("dataset", "column", "may_be_earlier"), [(d, *r) for d, r in EVENTS.items()]
+)
+def test_each_datasets_event_date_falls_in_the_month(
+    dataset: str, column: str, may_be_earlier: bool
+) -> None:
     days = [(5, 31), (6, 1), (6, 30), (7, 1)]
     dates = pa.array([dt.date(2024, m, d) for m, d in days])
     sink = IssueSink("f.csv")
