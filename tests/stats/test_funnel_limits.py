@@ -83,3 +83,11 @@ def test_only_shmi_rounds_the_expected_counts() -> None:
 def test_an_expected_count_that_rounds_to_zero_is_refused() -> None:
     with pytest.raises(ValueError, match=r"denominator \(rounded to 2 dp\): value must be greater"):
         funnel([1.0, 2.0], [0.004, 3.0])
+
+
+def test_phi_just_above_one_keeps_the_adjusted_limits() -> None:
+    observed = [92.0, 112.8, 100.0, 119.2, 84.0, 106.4, 95.2, 116.0, 88.8, 101.6]
+    res = funnel(observed, [100.0] * 10, sr_method="CQC")
+    assert 1 < res.phi < 1.1
+    assert res.draw_adjusted and not res.draw_unadjusted and res.messages == ()
+    assert res.tau2 > 0
