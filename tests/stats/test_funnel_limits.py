@@ -91,3 +91,11 @@ def test_phi_just_above_one_keeps_the_adjusted_limits() -> None:
     assert 1 < res.phi < 1.1
     assert res.draw_adjusted and not res.draw_unadjusted and res.messages == ()
     assert res.tau2 > 0
+
+
+def test_a_unit_exactly_on_its_upper_limit_is_not_an_outlier() -> None:
+    # target about 0.5: at 3 people the 99.8% upper limit is guarded to 1, where 3 of 3 sits
+    num, den = [3.0, 50.0, 60.0, 45.0, 52.0], [3.0, 100.0, 110.0, 95.0, 105.0]
+    res = funnel(num, den, data_type="PR", limit=99, draw_adjusted=False)
+    assert res.units["UCL99"][0] == 1.0 and res.units["rr"][0] == 1.0
+    assert res.units["outlier"].tolist() == [0, 0, 0, 0, 0]
