@@ -256,6 +256,7 @@ def test_limits_give_the_se_on_the_link_scale() -> None:
 
 CASES = [
     (0, False, 1.0),
+    (0, False, 0.5),
     (0, False, -1.0),
     (1, False, 1.0),
     (1, False, -100.0),
@@ -322,3 +323,57 @@ def test_both_levels_may_be_given_as_percentages() -> None:
               repetitions=1000, seed=1)  # fmt: skip
     assert out.attrs["confidence"] == pytest.approx((0.95, 0.998))
     assert {"sii_lower95_0cl", "sii_upper99_8cl"} <= set(out.columns)
+
+
+@pytest.mark.parametrize(
+    ("args", "kwargs", "message"),
+    [
+        (([1, 5], [1.0], [10.0, 10.0]), {}, "numerators: shape"),
+        (([1, 6], [1.0, 1.0], [10.0, 10.0]), {}, "quintiles: quintile must be 1 to 5 at index 1"),
+        (([1, 5], [1.0, -1.0], [10.0, 10.0]), {}, "numerators: negative value at index 1"),
+        (([1, 5], [1.0, 1.0], [10.0, 0.0]), {}, "denominators: value must be greater"),
+        (([1, 5], [1.0, 11.0], [10.0, 10.0]), {}, "numerators: numerator above denominator"),
+        (([2, 5], [1.0, 1.0], [10.0, 10.0]), {}, "quintile 1 has no rows"),
+        (([1, 5], [1.0, 1.0], [10.0, 10.0]), {"kind": "ratio"}, "kind"),
+    ],
+)
+def test_quintile_gap_refuses(args: tuple, kwargs: dict, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        quintile_gap(*args, **kwargs)
+
+
+def test_quintile_gap_allows_all_events_and_rates_above_one() -> None:
+    out = quintile_gap([1, 5], [10.0, 4.0], [10.0, 8.0])  # every person in quintile 1
+    assert out["q1_value"][0] == 1.0
+    rate = quintile_gap([1, 5], [30.0, 4.0], [10.0, 8.0], kind="rate")  # x > n is fine
+    assert rate["q1_value"][0] == 3.0
+
+
+@pytest.mark.parametrize(("kind", "x5"), [("proportion", 0.0), ("rate", 0.0)])
+def test_relative_gap_bounds_are_nan_when_a_quintile_has_no_events(kind: str, x5: float) -> None:
+    out = quintile_gap([1, 5], [6.0, x5], [50.0, 60.0], kind=kind)
+    assert math.isnan(out["relative_lowercl"][0]) and math.isnan(out["relative_uppercl"][0])
+
+
+def test_one_event_is_enough_for_relative_gap_bounds() -> None:
+    out = quintile_gap([1, 5], [6.0, 1.0], [50.0, 60.0])
+    se = math.sqrt(1 / 6 - 1 / 50 + 1 / 1 - 1 / 60)
+    ratio = (6 / 50) / (1 / 60)
+    assert out["relative_lowercl"][0] == pytest.approx(ratio * math.exp(-Z95 * se), rel=1e-9)
+
+
+def test_transformed_intercept_scales_with_the_multiplier_and_attrs_name_the_scale() -> None:
+    kw = {"lower": [x * 0.9 for x in RATES], "upper": [x * 1.1 for x in RATES]}
+    one = sii(RATES, [100, 120, 90, 110, 80], value_type=1, transform=True, repetitions=1000,
+              seed=1, **kw)  # fmt: skip
+    two = sii(RATES, [100, 120, 90, 110, 80], value_type=1, transform=True, repetitions=1000,
+              seed=1, multiplier=2, **kw)  # fmt: skip
+    assert two["intercept"][0] == pytest.approx(2 * one["intercept"][0], rel=1e-12)
+    assert one.attrs["transform"] == "log"
+    logit = sii(PROPS, [1] * 5, value_type=2, transform=True, repetitions=1000,
+                lower=[x * 0.9 for x in PROPS], upper=[x * 1.1 for x in PROPS])  # fmt: skip
+    assert logit.attrs["transform"] == "logit"
+    assert (
+        sii(PROPS, [1] * 5, value_type=2, se=[0.1] * 5, repetitions=1000).attrs["transform"]
+        == "none"
+    )
