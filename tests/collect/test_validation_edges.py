@@ -172,3 +172,14 @@ def test_issues_are_values_that_cannot_be_changed() -> None:
         issue.row = 2  # type: ignore[misc]
     with pytest.raises(dataclasses.FrozenInstanceError):
         Suppressed("x.y", None, "error", 1).count = 2  # type: ignore[misc]
+
+
+def test_add_mask_says_how_many_rows_failed_and_file_level_issues_come_first() -> None:
+    sink = IssueSink("f.csv", cap=1)
+    values = pa.array(["a", "b", "c"])
+    assert sink.add_mask(pa.array([False, False, None]), "x.y", "c", values, 0, "m") == 0
+    assert sink.add_mask(pa.array([True, False, True]), "x.y", "c", values, 0, "m") == 2
+    sink.add("x.file", None, "whole file")
+    report = sink.report(rows=3)
+    assert [(i.rule, i.row) for i in report.issues] == [("x.file", None), ("x.y", 1)]
+    assert report.suppressed == [Suppressed("x.y", "c", "error", 1)]
