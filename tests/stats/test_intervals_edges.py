@@ -87,3 +87,21 @@ def test_mean_of_two_values_and_of_summaries_with_two_levels() -> None:
     many = mean_ci(total=[10.0, 9.0], count=[2, 3], sd=[1.0, 0.0])
     assert many["value"].tolist() == [5.0, 3.0]
     assert many["lowercl"][1] == many["uppercl"][1] == 3.0
+
+
+def test_the_value_carries_the_multiplier() -> None:
+    assert proportion_ci([1], [4], multiplier=100)["value"][0] == 25.0
+    assert rate_ci([3], [1500], multiplier=1000)["value"][0] == 2.0
+
+
+@pytest.mark.parametrize(
+    ("x", "n", "message"),
+    [
+        ([1, 2], [10], "n: shape"),
+        ([1, -2], [10, 10], "x: negative value at index 1"),
+        ([1, 2], [10, 0], "n: value must be greater than zero at index 1"),
+    ],
+)
+def test_rate_refuses(x: list, n: list, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        rate_ci(x, n)
