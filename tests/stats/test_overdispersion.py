@@ -84,3 +84,19 @@ def test_tau2_by_the_moment_estimator_and_zero_below_the_threshold() -> None:
     assert od.tau2(3, 0.6, s) == 0.0  # 3 × 0.6 < 2
     assert od.tau2(3, 2 / 3, s) == pytest.approx(0.0, abs=1e-15)  # on the threshold
     assert od.tau2(0, 2.0, np.array([])) == 0.0
+
+
+@pytest.mark.parametrize(
+    ("x", "r"),
+    [
+        (5e12 + 0.123, 5000000000000.12),  # 2^42 <= x < 2^43: still digits to spare
+        (4.4e12 + 0.126, 4400000000000.13),
+        (2.0**43 - 0.126, 8796093022207.87),
+        (2.0**43 + 0.126, 2.0**43 + 0.126),  # from 2^43 on: returned as is
+        (9e12 + 0.127, 9e12 + 0.127),
+        (1e13 + 0.125, 1e13 + 0.125),
+    ],
+)
+def test_r_round_returns_values_as_is_from_two_to_the_43(x: float, r: float) -> None:
+    # log10(2)·(½ + logb|x|) + 2 > 15 from logb = 43: R keeps such values unrounded
+    assert od.r_round(np.array([x]), 2)[0] == r
