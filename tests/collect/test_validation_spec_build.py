@@ -1,5 +1,5 @@
-"""Building a validation spec: which ratio metrics become numerator <= denominator checks, the
-period's month, and organisations valid on the month's first or last day."""
+"""Building a validation spec: which ratio metrics become numerator <= denominator checks, and
+organisations valid on the month's first or last day."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ from typing import Any
 import pytest
 from validation_catalogue import make_catalogue
 
-from oversight.collect.validation.spec import RatioPair, build_spec, overlaps, parse_period
+from oversight.collect.organisations import overlaps
+from oversight.collect.validation.spec import RatioPair, build_spec
 
 
 def _item(iid: str, column: str | None, dataset: str = "beds", **kw: Any) -> SimpleNamespace:
@@ -78,20 +79,6 @@ def test_a_collection_without_a_known_dataset_is_refused() -> None:
         catalogue = SimpleNamespace(**{**vars(base), "collections": {"beds": broken}})
         with pytest.raises(ValueError, match="stores no dataset"):
             build_spec(catalogue, "beds", "2024-06")
-
-
-@pytest.mark.parametrize(
-    ("text", "first"),
-    [("2024-01", dt.date(2024, 1, 1)), ("2024-12", dt.date(2024, 12, 1))],
-)
-def test_every_month_of_the_year_is_a_period(text: str, first: dt.date) -> None:
-    assert parse_period(text) == first
-
-
-@pytest.mark.parametrize("text", ["2024-00", "2024-13"])
-def test_months_outside_the_year_are_refused(text: str) -> None:
-    with pytest.raises(ValueError, match="not YYYY-MM"):
-        parse_period(text)
 
 
 @pytest.mark.parametrize(

@@ -87,7 +87,7 @@ def test_icb_page_shows_the_monthly_series_and_chart(client: TestClient, demo_ho
 
 
 def test_icb_series_table_shows_each_months_published_figures(
-    client: TestClient, demo_home: Path
+    client: TestClient, demo_home: Home
 ) -> None:
     """Each row's cells are that month's numerator, denominator and value from results()."""
     html = client.get("/icb/QMJ?metric=ae_4hr").text
@@ -97,8 +97,8 @@ def test_icb_series_table_shows_each_months_published_figures(
         [re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<td[^>]*>(.*?)</td>", tr)]
         for tr in re.findall(r"<tr[^>]*>(.*?)</tr>", body, flags=re.S)
     ]
-    published = results(metric="ae_4hr", org="QMJ", breakdown="total", home=demo_home)
-    published = published.sort_values("period", ascending=False)
+    rows_out = published(demo_home).rows(metric="ae_4hr", org="QMJ", breakdown="total")
+    rows_out = rows_out.sort_values("period", ascending=False)
     expect = [
         [
             format_month(p.period),
@@ -106,7 +106,7 @@ def test_icb_series_table_shows_each_months_published_figures(
             format_value(p.denominator, "count"),
             format_value(p.value, "percent"),
         ]
-        for p in published.itertuples()
+        for p in rows_out.itertuples()
     ]
     assert len(rows) == len(expect) == 13
     assert [r[:4] for r in rows] == expect
