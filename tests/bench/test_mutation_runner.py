@@ -38,7 +38,9 @@ def _package() -> mutation.Package:
 def test_the_package_lists_its_sources_and_test_files() -> None:
     package = _package()
     assert package.tests == ["tests/judge"]
-    assert [p.name for p in package.sources] == ["__init__.py", "targets.py"]
+    names = [str(p.relative_to(mutation.ROOT / "src")) for p in package.sources]
+    assert "oversight/judge/targets.py" in names and names == sorted(names)
+    assert all(n.startswith("oversight/judge/") and n.endswith(".py") for n in names)
 
 
 def test_a_mutant_runs_the_tests_that_reach_any_of_its_lines_fastest_first() -> None:

@@ -82,6 +82,6 @@ def test_a_region_owns_the_icbs_that_are_its_members_in_the_month(
 
 def test_code_sets_cannot_be_changed_once_resolved() -> None:
     spec = build_spec(make_catalogue(), "ae_attendances", "2024-06")
-    sets = build_code_sets(IssueSink("f.csv"), make_catalogue(), spec, "QMJ", "icb")
+    sets = build_code_sets(IssueSink("f.csv"), make_catalogue(), spec, "QMJ")
     with pytest.raises(dataclasses.FrozenInstanceError):
         sets.own = {}  # type: ignore[misc]
