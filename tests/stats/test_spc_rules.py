@@ -120,3 +120,13 @@ def test_point_type_follows_the_improvement_direction() -> None:
     )
     flat = spc([1, 2] * 7, improvement="neutral").points["point_type"].astype(str)
     assert (flat == "common_cause").all()
+
+
+def test_the_frame_flags_points_outside_and_close_to_the_limits() -> None:
+    # the 13s are close, not outside (test_two_of_three_flags_only_the_close_points)
+    close = spc([10, 11] * 10 + [13, 11, 13, 10, 11]).points
+    assert close["close_to_limits"].tolist() == [False] * 20 + [True, False, True, False, False]
+    assert not close["outside_limits"].any()
+    # mean 240/21 = 11.43; the jump to 30 is screened out, AMR 1: upper limit 14.09
+    far = spc([10, 11] * 10 + [30]).points
+    assert far["outside_limits"].tolist() == [False] * 20 + [True]
