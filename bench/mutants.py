@@ -216,7 +216,8 @@ def _edits(site: _Site, src: _Source) -> Iterator[tuple[ast.AST, str, str]]:
         sign = {ast.Not: "not", ast.Invert: "~", ast.USub: "-"}[type(node.op)]
         yield node, f"({seg(node.operand)})", f"drop {sign}"
     elif isinstance(node, ast.Constant) and type(node.value) in (int, float):
-        yield node, repr(node.value + 1), f"{node.value!r} -> {node.value + 1!r}"
+        bumped = node.value + 1  # type: ignore[operator]
+        yield node, repr(bumped), f"{node.value!r} -> {bumped!r}"
     elif isinstance(node, ast.Constant) and isinstance(node.value, bool):
         yield node, repr(not node.value), f"{node.value} -> {not node.value}"
     elif isinstance(node, ast.Call):

@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
-import mutation
+import mutation  # type: ignore[import-not-found]
 
 
 def _mutant(*lines: int) -> mutation.Mutant:

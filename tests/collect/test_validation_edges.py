@@ -10,7 +10,7 @@ from types import SimpleNamespace
 
 import pyarrow as pa
 import pytest
-from validation_catalogue import ae_row, found, validate, write_rows
+from tests.collect.validation_catalogue import ae_row, found, validate, write_rows
 
 from oversight.collect.validation.ranges import EVENT_DATES, check_ranges
 from oversight.collect.validation.report import Issue, Suppressed, ValidationReport

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pyarrow as pa
 import pytest
-from validation_catalogue import make_catalogue
+from tests.collect.validation_catalogue import make_catalogue
 
 from oversight.collect.validation.injection import check_injection, starts_like_formula
 from oversight.collect.validation.sink import IssueSink

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 import pyarrow as pa
 import pytest
@@ -10,7 +11,9 @@ import pytest
 from oversight.collect.validation.parse import parse_column, parse_date
 
 
-def _parse(cells: list[str | None], column_type: str, target: pa.DataType, **kw: bool):  # type: ignore[no-untyped-def]
+def _parse(
+    cells: Sequence[str | None], column_type: str, target: pa.DataType, **kw: bool
+) -> tuple[list, list]:
     typed, bad = parse_column(pa.array(cells, pa.string()), column_type, target, **kw)
     return typed.to_pylist(), bad.to_pylist()
 

@@ -9,7 +9,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from validation_catalogue import ae_row, found, make_catalogue, validate, write_rows
+from tests.collect.validation_catalogue import ae_row, found, make_catalogue, validate, write_rows
 
 from oversight.collect.validation.codes import build_code_sets
 from oversight.collect.validation.sink import IssueSink

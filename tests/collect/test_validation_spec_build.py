@@ -9,7 +9,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from validation_catalogue import make_catalogue
+from tests.collect.validation_catalogue import make_catalogue
 
 from oversight.collect.organisations import overlaps
 from oversight.collect.validation.spec import RatioPair, build_spec
@@ -78,7 +78,7 @@ def test_a_collection_without_a_known_dataset_is_refused() -> None:
         broken = base.collections["beds"].model_copy(update={"dataset": dataset})
         catalogue = SimpleNamespace(**{**vars(base), "collections": {"beds": broken}})
         with pytest.raises(ValueError, match="stores no dataset"):
-            build_spec(catalogue, "beds", "2024-06")
+            build_spec(catalogue, "beds", "2024-06")  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from validation_catalogue import PERIOD, ae_row, found, make_catalogue, validate, write_rows
+from tests.collect.validation_catalogue import (
+    PERIOD,
+    ae_row,
+    found,
+    make_catalogue,
+    validate,
+    write_rows,
+)
 
 from oversight.collect.validation import Validator
 from oversight.collect.validation.spec import build_spec

@@ -77,8 +77,12 @@ def test_icb_page_shows_the_monthly_series_and_chart(client: TestClient, demo_ho
     assert judged.change.target is not None and page.latest is not None
     assert page.target.id == judged.change.target.id == "2024-25-UEC1"  # 2024/25: 78%
     assert judged.subject.period == page.latest.period
-    for words in (judged.change_sentence, judged.position_sentence, judged.target_sentence,
-                  judged.summary):
+    for words in (
+        judged.change_sentence,
+        judged.position_sentence,
+        judged.target_sentence,
+        judged.summary,
+    ):
         assert str(escape(words)) in response.text
     assert f"assurance: {judged.change.assurance}" in response.text
     assert client.get("/api/v1/organisations/QMJ/metrics/ae_4hr/judgement").json() == (

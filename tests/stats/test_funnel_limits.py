@@ -75,7 +75,7 @@ def test_a_unit_exactly_on_a_limit_is_not_an_outlier() -> None:
 def test_only_shmi_rounds_the_expected_counts() -> None:
     den = [12.344, 20.001, 6.0]
     for kwargs in ({"sr_method": "CQC"}, {"data_type": "RC"}, {"shmi_rounding": False}):
-        res = funnel([10.0, 20.0, 5.0], den, **kwargs)  # type: ignore[arg-type]
+        res = funnel([10.0, 20.0, 5.0], den, **kwargs)
         assert res.units["denominator"].tolist() == den, kwargs
     assert funnel([10.0, 20.0, 5.0], den).units["denominator"].tolist() == [12.34, 20.0, 6.0]
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from statistics import NormalDist
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -248,7 +249,7 @@ def test_limits_give_the_se_on_the_link_scale() -> None:
     lower, upper = values - 0.05, values + 0.06
     logit = np.log(upper / (1 - upper)) - np.log(lower / (1 - lower))
     pop = [100, 120, 90, 110, 80]
-    kw = {"value_type": 2, "repetitions": 1000, "seed": 5}
+    kw: dict[str, Any] = {"value_type": 2, "repetitions": 1000, "seed": 5}
     by_limits = sii(values, pop, lower=lower, upper=upper, **kw)
     by_se = sii(values, pop, se=logit / (2 * 1.959963984540054), **kw)
     pd.testing.assert_frame_equal(by_limits, by_se, rtol=1e-12)
@@ -276,7 +277,7 @@ def test_with_no_uncertainty_every_bound_is_the_point_estimate(
     value_type: int, transform: bool, mult: float
 ) -> None:
     values = PROPS if value_type == 2 else RATES
-    given = (
+    given: dict[str, Any] = (
         {"lower": [x * 0.999999 for x in values], "upper": [x * 1.000001 for x in values]}
         if transform
         else {"se": [1e-9] * 5}
@@ -307,7 +308,7 @@ def test_rate_bounds_for_a_multiplier_below_one_invert_the_rii_as_the_reference(
 @pytest.mark.parametrize(("value_type", "transform", "mult"), CASES)
 def test_lower_bounds_are_below_upper_bounds(value_type: int, transform: bool, mult: float) -> None:
     values = PROPS if value_type == 2 else RATES
-    given = (
+    given: dict[str, Any] = (
         {"lower": [x * 0.8 for x in values], "upper": [x * 1.2 for x in values]}
         if transform
         else {"se": [x * 0.1 for x in values] if value_type == 0 else [0.1] * 5}
@@ -363,7 +364,7 @@ def test_one_event_is_enough_for_relative_gap_bounds() -> None:
 
 
 def test_transformed_intercept_scales_with_the_multiplier_and_attrs_name_the_scale() -> None:
-    kw = {"lower": [x * 0.9 for x in RATES], "upper": [x * 1.1 for x in RATES]}
+    kw: dict[str, Any] = {"lower": [x * 0.9 for x in RATES], "upper": [x * 1.1 for x in RATES]}
     one = sii(RATES, [100, 120, 90, 110, 80], value_type=1, transform=True, repetitions=1000,
               seed=1, **kw)  # fmt: skip
     two = sii(RATES, [100, 120, 90, 110, 80], value_type=1, transform=True, repetitions=1000,

@@ -49,7 +49,7 @@ def test_x_equal_to_n_has_an_upper_bound_of_exactly_the_multiplier() -> None:
         (rate_ci, 1000, "rate per 1000"),
     ],
 )
-def test_the_statistic_label(fn, mult: float, label: str) -> None:  # type: ignore[no-untyped-def]
+def test_the_statistic_label(fn, mult: float, label: str) -> None:
     assert fn([1], [10], multiplier=mult).attrs["statistic"] == label
 
 

@@ -67,7 +67,7 @@ REF_X, REF_N = [10, 20, 30, 40], [1000, 1000, 1000, 1000]
         ((X4, N4, REF_X[:3], REF_N), "x_ref: 3 bands, expected 4"),
     ],
 )
-def test_isr_refuses(fn, args: tuple, message: str) -> None:  # type: ignore[no-untyped-def]
+def test_isr_refuses(fn, args: tuple, message: str) -> None:
     with pytest.raises(ValueError, match=message):
         fn(*args)
 
