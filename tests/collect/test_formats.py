@@ -77,10 +77,25 @@ def test_batches_never_exceed_batch_rows_and_keep_order(tmp_path: Path) -> None:
     assert [int(v) for b in batches for v in b.column("n").to_pylist()] == list(range(1000))
 
 
-def test_ragged_csv_names_the_line(tmp_path: Path) -> None:
+@pytest.mark.parametrize("threads", [True, False])
+def test_ragged_csv_names_the_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, threads: bool
+) -> None:
+    """pyarrow gives the bad row's line number when it parses serially and not always when
+    it uses threads; the message must name line and data row either way."""
+    import pyarrow.csv as pacsv
+
+    from oversight.collect.formats import csv as csv_format
+
+    options = pacsv.ReadOptions
+
+    def read_options(**kwargs: object) -> pacsv.ReadOptions:
+        return options(**{**kwargs, "use_threads": threads})
+
+    monkeypatch.setattr(csv_format.pacsv, "ReadOptions", read_options)
     path = tmp_path / "ragged.csv"
     path.write_text("a,b\n1,2\n3,4,5\n")
-    with pytest.raises(FormatError, match=r"ragged\.csv.*line 3 \(data row 2\)"):
+    with pytest.raises(FormatError, match=r"ragged\.csv.*line 3 \(data row 2\) has 3 fields"):
         list(read_batches(path))
 
 

@@ -37,7 +37,10 @@ def read_csv_batches(
     bad_rows: list[str] = []
 
     def on_invalid(row: pacsv.InvalidRow) -> str:
-        where = f"line {row.number}" if row.number is not None else "a line"
+        # pyarrow knows the line number only sometimes (not when parsing blocks in
+        # parallel), so both paths say line and data row the same way.
+        n = row.number
+        where = f"line {n} (data row {n - 1})" if n is not None else "a line"
         bad_rows.append(
             f"{where} has {row.actual_columns} fields, the header has {row.expected_columns}"
         )
