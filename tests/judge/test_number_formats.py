@@ -10,6 +10,14 @@ from oversight.judge.formats import format_month, format_value, ordinal
 from oversight.publish.web import templating
 
 
+def test_the_portal_writes_figures_with_the_same_functions() -> None:
+    assert templating.format_value is format_value
+    assert templating.format_month is format_month
+    templates = templating.make_templates()
+    assert templates.env.filters["value"] is format_value
+    assert templates.env.filters["month"] is format_month
+
+
 @pytest.mark.parametrize("unit", ["percent", "count", "bed_days", "minutes", "gbp_k", ""])
 @pytest.mark.parametrize("value", [72.06, 0.0, 1234567.891, -3.25, None, float("nan")])
 def test_values_match_the_portal(value: float | None, unit: str) -> None:

@@ -1,8 +1,5 @@
-"""Numbers and months in judgement sentences, written exactly as the portal writes them.
-
-These mirror `oversight.publish.web.templating` (one decimal place for percentages and rates,
-thousands separators for counts) without importing the web layer; a test keeps them equal.
-"""
+"""Numbers and months as every sentence and page writes them: the portal's templates use
+these same functions (`oversight.publish.web.templating`), so the two cannot drift."""
 
 from __future__ import annotations
 
