@@ -12,16 +12,8 @@ from typing import Annotated
 
 import typer
 
-from oversight.judge.target_command import (
-    JsonOption,
-    ReasonOption,
-    TokenOption,
-    acting_principal,
-    out,
-    parse_date,
-    refuse,
-)
-from oversight.options import HomeOption, resolve_home
+from oversight.judge.target_command import JsonOption, ReasonOption, out, parse_date
+from oversight.options import HomeOption, TokenOption, acting_principal, refuse, resolve_home
 
 peer_group_app = typer.Typer(help="Custom peer groups chosen by an ICB or NHS England.")
 

@@ -15,45 +15,18 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.console import Console
 
-from oversight import config
-from oversight.options import HomeOption, resolve_home
+from oversight.options import HomeOption, TokenOption, acting_principal, refuse, resolve_home
 
 if TYPE_CHECKING:
-    from sqlalchemy import Engine
 
-    from oversight.collect.tokens import Principal
+    pass
 
-console = Console(stderr=True)
 out = Console()
 
 target_app = typer.Typer(help="The target register: national and local targets.")
 
-TokenOption = Annotated[
-    str | None,
-    typer.Option(envvar=config.TOKEN_ENV, help="Act as this API token (default $OVERSIGHT_TOKEN)."),
-]
 ReasonOption = Annotated[str, typer.Option(help="Why (kept in the audit log).")]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON.")]
-
-
-def refuse(message: str) -> typer.Exit:
-    """A usage error or refusal: the message on stderr, exit 2."""
-    console.print(f"[red]error:[/red] {message}", highlight=False, soft_wrap=True)
-    return typer.Exit(2)
-
-
-def acting_principal(token: str | None, engine: Engine) -> Principal:
-    """Who a changing command acts as; exit 2 without a valid token."""
-    from oversight.collect import tokens
-
-    if not token:
-        raise refuse(
-            f"a token is needed to make this change: pass --token or set {config.TOKEN_ENV}"
-        )
-    who = tokens.authenticate(token, engine)
-    if who is None:
-        raise refuse("the token is not valid (unknown, wrong or revoked)")
-    return who
 
 
 def parse_date(value: str | None, what: str) -> dt.date | None:

@@ -16,44 +16,19 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.console import Console
 
-from oversight import config
-from oversight.options import HomeOption, resolve_home
+from oversight.options import HomeOption, TokenOption, acting_principal, refuse, resolve_home
 
 if TYPE_CHECKING:
-    from sqlalchemy import Engine
 
-    from oversight.collect.tokens import Principal
     from oversight.judge.escalation.cases import CaseView
 
-console = Console(stderr=True)
 out = Console()
 
 case_app = typer.Typer(help="Intervention and escalation cases (NHS England roles change them).")
 
-TokenOption = Annotated[
-    str | None,
-    typer.Option(envvar=config.TOKEN_ENV, help="Act as this API token (default $OVERSIGHT_TOKEN)."),
-]
 ReasonOption = Annotated[str, typer.Option(help="Why (kept in the audit trail).")]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 CaseArg = Annotated[str, typer.Argument(help="The case id (oversight case list shows them).")]
-
-
-def refuse(message: str) -> typer.Exit:
-    """A refusal or bad input: the message on stderr, exit 2."""
-    console.print(f"[red]error:[/red] {message}", highlight=False, soft_wrap=True)
-    return typer.Exit(2)
-
-
-def _principal(token: str | None, engine: Engine) -> Principal:
-    from oversight.collect import tokens
-
-    if not token:
-        raise refuse(f"a token is needed for cases: pass --token or set {config.TOKEN_ENV}")
-    who = tokens.authenticate(token, engine)
-    if who is None:
-        raise refuse("the token is not valid (unknown, wrong or revoked)")
-    return who
 
 
 def _run(action: Any) -> Any:
@@ -130,7 +105,7 @@ def open_command(
     from oversight.judge.escalation.triggers import Trigger
 
     engine = resolve_home(home).database()
-    who = _principal(token, engine)
+    who = acting_principal(token, engine)
     catalogue = load()
     try:
         find(catalogue, org)
@@ -182,7 +157,7 @@ def advance_command(
     from oversight.judge.escalation import cases
 
     engine = resolve_home(home).database()
-    who = _principal(token, engine)
+    who = acting_principal(token, engine)
     view = _run(lambda: cases.advance(engine, who, case, reason=reason, to=to))
     _emit(view, as_json, with_audit=False)
 
@@ -199,7 +174,7 @@ def close_command(
     from oversight.judge.escalation import cases
 
     engine = resolve_home(home).database()
-    who = _principal(token, engine)
+    who = acting_principal(token, engine)
     view = _run(lambda: cases.close(engine, who, case, reason=reason))
     _emit(view, as_json, with_audit=False)
 
@@ -217,7 +192,7 @@ def done_command(
     from oversight.judge.escalation import cases
 
     engine = resolve_home(home).database()
-    who = _principal(token, engine)
+    who = acting_principal(token, engine)
     view = _run(
         lambda: cases.set_action_done(engine, who, case, action, reason=reason, done=not undo)
     )
@@ -236,7 +211,7 @@ def list_command(
     from oversight.judge.escalation import cases
 
     engine = resolve_home(home).database()
-    who = _principal(token, engine)
+    who = acting_principal(token, engine)
     views = _run(lambda: cases.listing(engine, who, org=org, state=state))
     if as_json:
         out.print_json(json.dumps([v.to_json() for v in views]))
@@ -258,7 +233,7 @@ def show_command(
     from oversight.judge.escalation import cases
 
     engine = resolve_home(home).database()
-    who = _principal(token, engine)
+    who = acting_principal(token, engine)
     _emit(_run(lambda: cases.show(engine, who, case)), as_json, with_audit=True)
 
 
@@ -271,7 +246,7 @@ def evaluate_command(token: TokenOption = None, home: HomeOption = None) -> None
 
     where = resolve_home(home)
     engine = where.database()
-    who = _principal(token, engine)
+    who = acting_principal(token, engine)
     refusal = access.change_refusal(who)
     if refusal:
         raise refuse(refusal)
@@ -331,7 +306,7 @@ def propose_command(
 
     where = resolve_home(home)
     engine = where.database()
-    who = _principal(token, engine)
+    who = acting_principal(token, engine)
     if refusal := access.change_refusal(who):
         raise refuse(refusal)
     policy = TriggerPolicy(
