@@ -99,3 +99,15 @@ def test_national_page_to_icb_page_offline(browser, portal_url: str, tmp_path: P
 
     assert elsewhere == [], f"the portal asked for resources elsewhere: {elsewhere}"
     assert failed == [], f"requests failed: {failed}"
+
+
+def test_pages_fit_a_phone_screen(browser, portal_url: str) -> None:
+    """At 390 px wide a page never runs off the right edge: wide tables scroll inside their
+    own container (the national table's last column was cut off)."""
+    page = browser.new_page(viewport={"width": 390, "height": 900})
+    for path in ("/", "/icb/QMJ?metric=ae_4hr"):
+        page.goto(portal_url + path)
+        overflow = page.evaluate(
+            "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 0, f"{path} is {overflow}px wider than a 390px screen"
