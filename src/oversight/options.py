@@ -45,14 +45,14 @@ def refuse(message: str) -> typer.Exit:
     return typer.Exit(2)
 
 
-def acting_principal(token: str | None, engine: Engine) -> Principal:
-    """Who a changing command acts as; exit 2 without a valid token."""
+def acting_principal(
+    token: str | None, engine: Engine, needed_for: str = "to make this change"
+) -> Principal:
+    """Who a command acts as; exit 2 without a valid token, saying what it is `needed_for`."""
     from oversight.collect import tokens
 
     if not token:
-        raise refuse(
-            f"a token is needed to make this change: pass --token or set {config.TOKEN_ENV}"
-        )
+        raise refuse(f"a token is needed {needed_for}: pass --token or set {config.TOKEN_ENV}")
     who = tokens.authenticate(token, engine)
     if who is None:
         raise refuse("the token is not valid (unknown, wrong or revoked)")

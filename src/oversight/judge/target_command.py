@@ -10,16 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 
 from oversight.options import HomeOption, TokenOption, acting_principal, refuse, resolve_home
-
-if TYPE_CHECKING:
-
-    pass
 
 out = Console()
 

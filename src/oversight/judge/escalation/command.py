@@ -19,7 +19,6 @@ from rich.console import Console
 from oversight.options import HomeOption, TokenOption, acting_principal, refuse, resolve_home
 
 if TYPE_CHECKING:
-
     from oversight.judge.escalation.cases import CaseView
 
 out = Console()
@@ -105,7 +104,7 @@ def open_command(
     from oversight.judge.escalation.triggers import Trigger
 
     engine = resolve_home(home).database()
-    who = acting_principal(token, engine)
+    who = acting_principal(token, engine, "for cases")
     catalogue = load()
     try:
         find(catalogue, org)
@@ -157,7 +156,7 @@ def advance_command(
     from oversight.judge.escalation import cases
 
     engine = resolve_home(home).database()
-    who = acting_principal(token, engine)
+    who = acting_principal(token, engine, "for cases")
     view = _run(lambda: cases.advance(engine, who, case, reason=reason, to=to))
     _emit(view, as_json, with_audit=False)
 
@@ -174,7 +173,7 @@ def close_command(
     from oversight.judge.escalation import cases
 
     engine = resolve_home(home).database()
-    who = acting_principal(token, engine)
+    who = acting_principal(token, engine, "for cases")
     view = _run(lambda: cases.close(engine, who, case, reason=reason))
     _emit(view, as_json, with_audit=False)
 
@@ -192,7 +191,7 @@ def done_command(
     from oversight.judge.escalation import cases
 
     engine = resolve_home(home).database()
-    who = acting_principal(token, engine)
+    who = acting_principal(token, engine, "for cases")
     view = _run(
         lambda: cases.set_action_done(engine, who, case, action, reason=reason, done=not undo)
     )
@@ -211,7 +210,7 @@ def list_command(
     from oversight.judge.escalation import cases
 
     engine = resolve_home(home).database()
-    who = acting_principal(token, engine)
+    who = acting_principal(token, engine, "for cases")
     views = _run(lambda: cases.listing(engine, who, org=org, state=state))
     if as_json:
         out.print_json(json.dumps([v.to_json() for v in views]))
@@ -233,7 +232,7 @@ def show_command(
     from oversight.judge.escalation import cases
 
     engine = resolve_home(home).database()
-    who = acting_principal(token, engine)
+    who = acting_principal(token, engine, "for cases")
     _emit(_run(lambda: cases.show(engine, who, case)), as_json, with_audit=True)
 
 
@@ -246,7 +245,7 @@ def evaluate_command(token: TokenOption = None, home: HomeOption = None) -> None
 
     where = resolve_home(home)
     engine = where.database()
-    who = acting_principal(token, engine)
+    who = acting_principal(token, engine, "for cases")
     refusal = access.change_refusal(who)
     if refusal:
         raise refuse(refusal)
@@ -306,7 +305,7 @@ def propose_command(
 
     where = resolve_home(home)
     engine = where.database()
-    who = acting_principal(token, engine)
+    who = acting_principal(token, engine, "for cases")
     if refusal := access.change_refusal(who):
         raise refuse(refusal)
     policy = TriggerPolicy(
