@@ -52,11 +52,15 @@ def _run(read: Callable[..., pd.DataFrame], path: Path, lookups: Path | None) ->
 
 @import_app.command("ae-sitrep")
 def ae_sitrep(path: Path = PATH, out: Path | None = OUT, lookups: Path | None = LOOKUPS) -> None:
-    """A&E monthly sitrep by provider: England all-types 4-hour % per month, unmapped providers."""
+    """A&E monthly sitrep by provider: England all-types 4-hour % per month, unmapped providers.
+
+    PATH is NHS England's monthly CSV as published (Monthly-AE-<Month>-<Year>.csv, or a folder
+    of them) or the long file (or its folder)."""
+    from oversight.collect.importers.ae_monthly import published_layout, read_ae_monthly
     from oversight.collect.importers.ae_sitrep import four_hour_performance, read_ae_sitrep
     from oversight.collect.importers.lookups import unmapped_providers
 
-    tidy = _run(read_ae_sitrep, path, lookups)
+    tidy = _run(read_ae_monthly if published_layout(path) else read_ae_sitrep, path, lookups)
     perf = four_hour_performance(tidy).assign(period=lambda f: f["period"].dt.strftime("%Y-%m"))
     _show("England, all department types", perf)
     missing = unmapped_providers(tidy, weight="attendances")
