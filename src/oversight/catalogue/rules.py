@@ -258,7 +258,8 @@ def _protected_areas(s: Sources, protected: tuple[str, ...]) -> Iterator[Problem
 
 
 def _cqc(s: Sources) -> Iterator[Problem]:
-    """Statements name known themes; each band scale covers 25-100% without gaps or overlaps."""
+    """Statements name known themes; each band scale covers 25-100% without gaps or overlaps;
+    limiter rules name rating bands."""
     for qs_id, statement in s.tables["cqc_quality_statements"].items():
         if statement.theme_id and not s.known("cqc_themes", statement.theme_id):
             yield s.problem(
@@ -278,6 +279,11 @@ def _cqc(s: Sources) -> Iterator[Problem]:
             expected = high + 1
         if ordered and ordered[-1][1] != 100:
             yield s.problem("cqc_score_bands", ordered[-1][2], f"{scale} bands stop short of 100%")
+    ratings = {b.label for _, b in bands if b.scale == "rating"}
+    for rule_id, rule in s.tables["cqc_limiter_rules"].items():
+        for name in (rule.applies_to, rule.limit_to):
+            if name not in ratings:
+                yield s.problem("cqc_limiter_rules", rule_id, f"unknown rating {name!r}")
 
 
 def _better(improvement: str, a: float, b: float) -> bool:

@@ -62,9 +62,20 @@ class ScoreBand(Entry):
 
 
 class LimiterRule(Entry):
-    """A rule that caps a rating regardless of its percentage (recalled, to be verified)."""
+    """A rule that caps a rating regardless of its percentage (recalled, to be verified):
+    a percentage rated `applies_to` with any quality statement scored one of
+    `statement_scores` is rated no better than `limit_to`."""
 
     id: SnakeId
     description: str
+    applies_to: str
+    statement_scores: tuple[int, ...] = Field(min_length=1)
+    limit_to: str
     verification: CQCVerification
     source: str
+
+    @model_validator(mode="after")
+    def _scores(self) -> LimiterRule:
+        if any(not 1 <= s <= 4 for s in self.statement_scores):
+            raise ValueError("statement_scores must be scores 1 to 4")
+        return self
