@@ -170,3 +170,17 @@ def test_a_revision_landing_during_validation_is_a_409_not_a_500(setup, monkeypa
     response = _post(setup, "qmj", UCR.replace(b"1000,800", b"1001,800"))
     assert response.status_code == 409
     assert "was accepted while this one was being validated" in response.json()["detail"]
+
+
+@pytest.mark.parametrize("role", ["dhsc", "cqc", "nhse"])
+def test_a_reading_role_submits_nothing(setup, role) -> None:
+    text = tokens.create(f"{role}-reader", None, role, engine=setup["svc"].engine)
+    response = setup["client"].post(
+        "/api/v1/submissions",
+        data=UCR_FIELDS,
+        files={"file": ("data.csv", UCR, "text/csv")},
+        headers={"Authorization": f"Bearer {text}"},
+    )
+    assert response.status_code == 403, response.text[:300]
+    assert response.json()["detail"] == f"a token of role {role} reads figures; it submits nothing"
+    assert not any(setup["svc"].lake.root.rglob("*.parquet"))

@@ -211,7 +211,9 @@ def token_create(
     admin: Annotated[bool, typer.Option("--admin", help="National token: any org.")] = False,
     role: Annotated[
         str | None,
-        typer.Option(help="submitter (an ICB), nhse (national oversight) or admin."),
+        typer.Option(
+            help="submitter (an ICB), nhse (national oversight), dhsc or cqc (read only), admin."
+        ),
     ] = None,
     home: HomeOption = None,
 ) -> None:

@@ -7,6 +7,8 @@ an admin token (national teams) may act for any. A collection NHS England itself
 token only: an ICB may not replace NHS England's figures, even its own. An nhse token
 (national oversight: national targets, national peer groups) has no organisation and submits
 nothing; see oversight.judge.authority for what each role may change in the target register.
+dhsc and cqc tokens read only: which figures each role sees before their release time is
+oversight.publish.access's rule.
 """
 
 from __future__ import annotations
@@ -28,7 +30,9 @@ if TYPE_CHECKING:
     from oversight.catalogue import Catalogue
 
 PREFIX = "ovs"
-ROLES = ("submitter", "nhse", "admin")
+ROLES = ("submitter", "nhse", "dhsc", "cqc", "admin")
+NATIONAL_READERS = ("nhse", "dhsc", "cqc")
+"""Roles with no organisation; dhsc and cqc read (oversight.publish.access), never submit."""
 
 
 @dataclass(frozen=True)
@@ -49,6 +53,8 @@ class Principal:
         nhse) for `org`, or None when it may. The API answers the reason with 403."""
         if self.role == "admin":
             return None
+        if self.role != "submitter":
+            return f"a token of role {self.role} reads figures; it submits nothing"
         if sent_by == "nhse":
             return (
                 f"collection {collection} is sent by NHS England; only a national (admin) "
@@ -87,8 +93,8 @@ def create(
         raise ValueError(f"role must be one of {', '.join(ROLES)}, not {role!r}")
     if role == "submitter" and not org:
         raise ValueError("a submitter token needs the organisation it submits for")
-    if role == "nhse" and org:
-        raise ValueError("an nhse token is national: it has no organisation")
+    if role in NATIONAL_READERS and org:
+        raise ValueError(f"a token of role {role} is national: it has no organisation")
     if org is not None:
         organisations.find(catalogue if catalogue is not None else _catalogue(), org)
     token_id = uuid.uuid4().hex[:16]

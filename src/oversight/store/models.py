@@ -91,7 +91,7 @@ class Token(Base):
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
     org_code: Mapped[str | None] = mapped_column(String(10), nullable=True)  # None = national
-    role: Mapped[str] = mapped_column(String(30))  # submitter | nhse | admin
+    role: Mapped[str] = mapped_column(String(30))  # submitter | nhse | dhsc | cqc | admin
     salt: Mapped[str] = mapped_column(String(64))
     digest: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

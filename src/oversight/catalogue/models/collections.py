@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Literal
 
 from pydantic import Field
@@ -29,6 +30,15 @@ class UploadLimits(Entry):
     )
 
 
+class Release(Entry):
+    """When a month's figures from a collection become public (the embargo ends): at `time`,
+    UK time, `days_after_period_end` days after the month ends. Before then only the ICB the
+    figures belong to, NHS England and DHSC see them (oversight.publish.access)."""
+
+    days_after_period_end: int = Field(ge=0, le=366)
+    time: dt.time = Field(dt.time(9, 30), description="UK local time of day, e.g. 09:30")
+
+
 class Collection(Entry):
     """A data return; `dataset` is None for a return stored nowhere in the lake (pure burden)."""
 
@@ -48,3 +58,6 @@ class Collection(Entry):
     )
     metrics: tuple[SnakeId, ...] = ()
     limits: UploadLimits = UploadLimits()
+    release: Release | None = Field(
+        None, description="when its figures become public; none = as soon as validated"
+    )

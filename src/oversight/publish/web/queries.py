@@ -17,6 +17,8 @@ import pandas as pd
 from oversight.catalogue import load as load_catalogue
 from oversight.home import Home
 from oversight.period import Period
+from oversight.publish import access
+from oversight.publish.access import PUBLIC, Viewer
 
 if TYPE_CHECKING:
     from oversight.judge.judgement import Judgement
@@ -51,10 +53,15 @@ def _metric_frame(home: Home, version: str, metric_id: str) -> pd.DataFrame:
 
 
 def metric_results(
-    home: Home, metric_id: str, org: str | None = None, period: Period | None = None
+    home: Home,
+    metric_id: str,
+    org: str | None = None,
+    period: Period | None = None,
+    viewer: Viewer = PUBLIC,
 ) -> pd.DataFrame:
     """Total (no breakdown) results of one metric, oldest period first; empty before compute.
-    `period` (a month, quarter or planning year) keeps only the months inside it."""
+    `period` (a month, quarter or planning year) keeps only the months inside it; figures
+    still under embargo for `viewer` (the pages: the public) are left out."""
     from oversight.metrics.results import current_version
 
     version = current_version(home)
@@ -66,7 +73,7 @@ def metric_results(
     if period is not None:
         inside = (frame["period"] >= period.start) & (frame["period"] <= period.end)
         frame = frame[inside].reset_index(drop=True)
-    return frame
+    return access.released(frame, viewer).reset_index(drop=True)
 
 
 @lru_cache(maxsize=64)
@@ -78,8 +85,11 @@ def _judged_frame(home: Home, judged_id: str, metric_id: str) -> pd.DataFrame:
     return Judgements(judged_id, home.judgements_dir / judged_id).frame(metric=metric_id)
 
 
-def judged_rows(home: Home, metric_id: str, period: date | None = None) -> pd.DataFrame:
-    """The judge's outcome rows for a metric (one month if given); empty before judging."""
+def judged_rows(
+    home: Home, metric_id: str, period: date | None = None, viewer: Viewer = PUBLIC
+) -> pd.DataFrame:
+    """The judge's outcome rows for a metric (one month if given) that `viewer` may see;
+    empty before judging."""
     from oversight.judge.stage import latest
 
     found = latest(home)
@@ -88,15 +98,18 @@ def judged_rows(home: Home, metric_id: str, period: date | None = None) -> pd.Da
     frame = _judged_frame(home, found.id, metric_id)
     if period is not None:
         frame = frame[frame["period"] == period]
-    return frame
+    return access.released(frame, viewer)
 
 
-def judgement_of(home: Home, org: str, metric_id: str, period: date) -> Judgement | None:
-    """The judge's three judgements of one organisation's figure for one month, if judged."""
+def judgement_of(
+    home: Home, org: str, metric_id: str, period: date, viewer: Viewer = PUBLIC
+) -> Judgement | None:
+    """The judge's three judgements of one organisation's figure for one month, if judged
+    and `viewer` may see it."""
     from oversight.judge.assess import judgement_of as read_row
     from oversight.judge.stage import names
 
-    rows = judged_rows(home, metric_id, period)
+    rows = judged_rows(home, metric_id, period, viewer)
     rows = rows[rows["org_code"] == org]
     if rows.empty:
         return None
