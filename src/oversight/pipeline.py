@@ -20,7 +20,8 @@ def compute_and_judge(
     home: Home, *, deciles: str | Path | None = None, catalogue: Any = None, **options: Any
 ) -> tuple[ResultsVersion, Judgements]:
     """`oversight.metrics.compute(home, **options)`, then `oversight.judge.stage.assess` on the
-    version it returns (skipped when that version is already judged: nothing changed)."""
+    version it returns (skipped when that version is already judged: nothing changed), then the
+    inequality measures of that version (oversight.judge.assessment.inequality_store)."""
     from oversight.judge import stage
     from oversight.metrics.stage import compute
 
@@ -30,6 +31,15 @@ def compute_and_judge(
         catalogue = load()
     version = compute(home, catalogue=catalogue, **options)
     done = stage.judged(home, version.id)
-    if done is not None:
-        return version, done
-    return version, stage.assess(home, version, catalogue=catalogue, deciles=deciles)
+    if done is None:
+        done = stage.assess(home, version, catalogue=catalogue, deciles=deciles)
+    measure_inequality(home, version, catalogue)
+    return version, done
+
+
+def measure_inequality(home: Home, version: ResultsVersion, catalogue: Any) -> None:
+    """The inequality measures of a judged version, stored with its judgements (once)."""
+    from oversight.judge.assessment import inequality_store
+
+    if not inequality_store.stored(home, version.id):
+        inequality_store.write(home, version, catalogue)

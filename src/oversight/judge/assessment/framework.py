@@ -62,6 +62,7 @@ class Settings(BaseModel):
     percent_rounding: Literal["half_up"]
     percent_rounding_verification: str
     percent_rounding_source: str
+    evidence_metrics: dict[str, tuple[str, ...]] = Field(default_factory=dict)
     overall: Literal["pooled_statements"]
     overall_verification: str
     overall_source: str
