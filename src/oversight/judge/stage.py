@@ -42,6 +42,7 @@ import pandas as pd
 from oversight.home import Home
 from oversight.judge import assess as core
 from oversight.judge import target_source
+from oversight.judge.segmentation import artefact as segments
 from oversight.period import MonthLike, Period
 
 if TYPE_CHECKING:
@@ -332,6 +333,7 @@ def assess(
     prints = fingerprint(targets, file)
     new_rows = _judged_rows(results_version)
     base = _reusable(home, results_version, prints) if incremental else None
+    cells = parent = None
     if base is None:
         frame = judge_rows(new_rows, catalogue, targets, file)
         how = "full"
@@ -348,7 +350,17 @@ def assess(
         **prints,
     }
     _write(home, results_version.id, frame, new_rows, manifest)
-    return Judgements(results_version.id, home.judgements_dir / results_version.id)
+    done = Judgements(results_version.id, home.judgements_dir / results_version.id)
+    segments.build(
+        home,
+        done.path,
+        results_version.metrics_path,
+        frame,
+        catalogue=catalogue,
+        parent_path=None if parent is None else home.judgements_dir / parent,
+        changed=cells,
+    )
+    return done
 
 
 def _reusable(

@@ -222,7 +222,12 @@ def assemble_flags(rule_set: RuleSet, inputs: Inputs) -> dict[str, OrgSegment]:
         if decision is not None and decision.segment != proposed:
             overrides = (
                 Override(
-                    "decision", proposed, decision.segment, decision.reason, decision.decided_by
+                    "decision",
+                    proposed,
+                    decision.segment,
+                    decision.reason,
+                    decision.decided_by,
+                    recorded_on=decision.recorded_on,
                 ),
             )
         if decision is None and proposal.unconfirmed:

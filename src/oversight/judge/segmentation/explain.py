@@ -69,9 +69,10 @@ def _flags(metrics: Mapping[str, Metric], r: OrgSegment) -> list[str]:
     out = []
     if r.decision is not None:
         d = r.decision
+        when = f" on {d.recorded_on.isoformat()}" if d.recorded_on else ""
         out.append(
             f"Segment {r.segment} for {r.period} under {r.rules} v{r.rules_version}, decided by "
-            f"{d.decided_by}: {d.reason}."
+            f"{d.decided_by}{when}: {d.reason}."
         )
     else:
         out.append(
@@ -93,7 +94,7 @@ def why(rule_set: RuleSet, metrics: Mapping[str, Metric], r: OrgSegment) -> tupl
         if o.kind == "decision":
             out.append(f"The decision differs from the proposed segment {o.before}: {o.reason}.")
             continue
-        who = f" (recorded by {o.decided_by})" if o.decided_by else ""
+        who = f" ({o.recorded})" if o.recorded else ""
         out.append(f"Override: {o.reason}{who}; segment {o.before} became {o.after}.")
     if r.rank is not None:
         tie = "average score" if rule_set.method == "scored" else "number of flagged themes"

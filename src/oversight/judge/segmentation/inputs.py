@@ -7,6 +7,7 @@ computed outcomes. Storing and auditing them is the caller's business.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -25,6 +26,10 @@ class FinancialStatus:
 
     in_deficit: bool = False
     deficit_support: bool = False
+    decided_by: str | None = None
+    """Who recorded it (None: not a recorded judgement, e.g. a what-if input)."""
+    reason: str | None = None
+    recorded_on: dt.date | None = None
 
     @property
     def triggers_override(self) -> bool:
@@ -42,6 +47,20 @@ class FinancialStatus:
         ]
         return " and ".join(parts) or "not in deficit"
 
+    @property
+    def recorded(self) -> str:
+        """", recorded by X on D, reason: R" for a recorded status; empty otherwise."""
+        return recorded_words(self.decided_by, self.recorded_on, self.reason)
+
+
+def recorded_words(who: str | None, on: dt.date | None, reason: str | None) -> str:
+    """How a recorded judgement is shown: "recorded by X on 2026-12-06, reason: R"."""
+    if not who:
+        return ""
+    when = f" on {on.isoformat()}" if on is not None else ""
+    why = f", reason: {reason}" if reason else ""
+    return f"recorded by {who}{when}{why}"
+
 
 @dataclass(frozen=True)
 class Recorded:
@@ -51,6 +70,11 @@ class Recorded:
     period: Period
     decided_by: str
     reason: str
+    recorded_on: dt.date | None = None
+
+    @property
+    def recorded(self) -> str:
+        return recorded_words(self.decided_by, self.recorded_on, self.reason)
 
     def __post_init__(self) -> None:
         if not self.decided_by.strip():

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from oversight.catalogue.models.rule_sets import Number, RuleSet
-from oversight.judge.segmentation.inputs import CapabilityReview, FinancialStatus
+from oversight.judge.segmentation.inputs import CapabilityReview, FinancialStatus, recorded_words
 
 
 @dataclass(frozen=True)
@@ -19,6 +20,14 @@ class Override:
     reason: str
     decided_by: str | None = None
     unconfirmed: tuple[str, ...] = ()
+    recorded_on: dt.date | None = None
+    note: str | None = None
+    """The recorder's own reason, where `reason` does not already carry it."""
+
+    @property
+    def recorded(self) -> str:
+        """"recorded by X on D[, reason: R]" for a judgement a person recorded; else empty."""
+        return recorded_words(self.decided_by, self.recorded_on, self.note)
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -27,6 +36,8 @@ class Override:
             "to": self.after,
             "reason": self.reason,
             "decided_by": self.decided_by,
+            "recorded_on": None if self.recorded_on is None else self.recorded_on.isoformat(),
+            "recorded": self.recorded or None,
         }
 
 
@@ -45,7 +56,10 @@ def financial(rule_set: RuleSet, segment: int, status: FinancialStatus) -> Overr
         segment,
         after,
         f"{status.description}, so no better than segment {after}",
+        status.decided_by,
         unconfirmed=_flag("financial override", cap),
+        recorded_on=status.recorded_on,
+        note=status.reason,
     )
 
 
@@ -63,4 +77,5 @@ def capability(rule_set: RuleSet, segment: int, review: CapabilityReview | None)
         f"capability review: {review.reason}",
         review.decided_by,
         _flag("segment 5 entry", entry),
+        recorded_on=review.recorded_on,
     )

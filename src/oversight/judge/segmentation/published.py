@@ -6,8 +6,11 @@ outcomes of the quarter (`judge.assess` over the results' statistics), then segm
 requested rule set (default: the one in force for the quarter), with last quarter's result,
 under the same rules, for the change since then.
 
-Financial status, capability reviews and nof-2022 segment decisions have no store yet: they are
-optional inputs, and where the rule set uses one and none was given the reasons say so.
+When the judge stage has stored the quarter's segmentation (judge.segmentation.artefact), that
+stored result is what is returned, with "what would move you" searched from its stored inputs;
+otherwise the quarter is segmented here the same way. Financial status (the financial
+override), capability assessments and nof-2022 segment decisions are the judgements NHS England
+recorded (judge.segmentation.recorded); a caller may pass its own instead, to ask "what if".
 """
 
 from __future__ import annotations
@@ -16,15 +19,17 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from oversight.judge.segmentation.engine import segment
+from oversight.judge.segmentation.artefact import segment_quarter
 from oversight.judge.segmentation.inputs import (
     CapabilityReview,
     FinancialStatus,
     Inputs,
     SegmentDecision,
-    inputs_from_frame,
+    replace_inputs,
 )
 from oversight.judge.segmentation.moves import what_would_move
+from oversight.judge.segmentation.recorded import Recordings
+from oversight.judge.segmentation.recorded import read as read_recorded
 from oversight.judge.segmentation.result import OrgSegment
 from oversight.period import Kind, Period, PeriodError
 
@@ -116,7 +121,9 @@ def _rule_set(cat: Catalogue, rules: str | None, quarter: Period, org_type: str)
     return found
 
 
-def _orgs(cat: Catalogue, frame: pd.DataFrame, org_type: str, quarter: Period) -> list[str]:
+def organisations(
+    cat: Catalogue, frame: pd.DataFrame, org_type: str, quarter: Period
+) -> list[str]:
     """ICBs in existence at the quarter's end; for other types, those in the results."""
     if org_type == "icb":
         return sorted(icb.code for icb in cat.icbs_on(quarter.end))
@@ -143,32 +150,18 @@ def _inputs(
     cat: Catalogue,
     rule_set: RuleSet,
     frame: pd.DataFrame,
+    judged: pd.DataFrame | None,
     quarter: Period,
-    finance: Mapping[str, FinancialStatus],
-    reviews: Sequence[CapabilityReview],
-    decisions: Sequence[SegmentDecision],
+    recorded: Recordings,
 ) -> Inputs:
-    from oversight.judge.segmentation.quarter import quarter_values
+    """The quarter's inputs; nof-2022 outcomes from the stored judgements when there are
+    some, else by judging the quarter's rows here."""
+    from oversight.judge.segmentation.artefact import quarter_inputs
 
-    orgs = _orgs(cat, frame, rule_set.org_type, quarter)
-    metrics = {m: cat.metrics[m] for m in rule_set.metric_ids}
-    monthly = frame[
-        (frame["org_type"] == rule_set.org_type)
-        & frame["org_code"].isin(orgs)
-        & frame["metric_id"].isin(list(metrics))
-        & frame["period"].isin([m.start for m in quarter.months()])
-    ]
-    values = quarter_values(monthly, metrics, quarter)
-    outcomes = _outcomes(cat, rule_set, frame, quarter) if rule_set.method == "flags" else {}
-    return inputs_from_frame(
-        values,
-        quarter,
-        orgs=orgs,
-        finance=dict(finance),
-        reviews=tuple(r for r in reviews if r.period == quarter),
-        decisions=tuple(d for d in decisions if d.period == quarter),
-        outcomes=outcomes,
-    )
+    if rule_set.method == "flags" and judged is None:
+        found = quarter_inputs(cat, rule_set, frame, None, quarter, recorded)
+        return replace_inputs(found, outcomes=_outcomes(cat, rule_set, frame, quarter))
+    return quarter_inputs(cat, rule_set, frame, judged, quarter, recorded)
 
 
 def not_recorded(rule_set: RuleSet, inputs: Inputs, org: str) -> tuple[str, ...]:
@@ -177,19 +170,18 @@ def not_recorded(rule_set: RuleSet, inputs: Inputs, org: str) -> tuple[str, ...]
     if rule_set.financial_override is not None and org not in inputs.finance:
         cap = int(rule_set.financial_override.value)
         out.append(
-            "No financial status was recorded (there is no store for it yet), so the financial "
-            f"override (no better than segment {cap} in deficit or deficit support) was not "
-            "applied."
+            f"No financial status was recorded for {inputs.period}, so the financial override (no "
+            f"better than segment {cap} in deficit or deficit support) was not applied."
         )
     if rule_set.intensive_support_from is not None and inputs.review_for(org) is None:
         out.append(
-            "No capability review was recorded (there is no store for them yet), so segment 5 "
-            "was not considered."
+            f"No capability assessment was recorded for {inputs.period}, so segment 5 was not "
+            "considered."
         )
     if rule_set.method == "flags" and inputs.decision_for(org) is None:
         out.append(
-            "No NHS England segment decision was recorded (there is no store for them yet): "
-            "the segment shown is the proposal."
+            f"No NHS England segment decision was recorded for {inputs.period}: the segment "
+            "shown is the proposal."
         )
     return tuple(out)
 
@@ -216,14 +208,18 @@ def segment_published(
     decisions: Sequence[SegmentDecision] = (),
     catalogue: Catalogue | None = None,
     progress: Progress | None = None,
+    stored: bool = True,
 ) -> list[OrgSegment]:
     """Each organisation's segment for a quarter of the home's published results.
 
     `rules`: a rule set id (default: the one in force for the quarter). `period`: a quarter
     like 2025-Q3 (default: the latest with three months of values). `org`: one organisation
     (every organisation is still segmented, as segments are relative; only its result, and its
-    "what would move you", is computed in full). Raises SegmentationChoiceError for an unknown
-    rule set, quarter or organisation, FileNotFoundError before the first compute.
+    "what would move you", is given). The stored result (judge.segmentation.artefact) is read
+    when there is one and no `finance`, `reviews` or `decisions` are given ("what if" inputs
+    replace the recorded judgements, so they are segmented here), unless `stored` is False.
+    Raises SegmentationChoiceError for an unknown rule set, quarter or organisation,
+    FileNotFoundError before the first compute.
     """
     from oversight.catalogue import load
 
@@ -239,34 +235,112 @@ def segment_published(
             "rules", f"unknown rule set {rules!r}; choose one of {_listed(every)}", every
         )
     org_type = cat.rule_sets[rules].org_type if rules is not None else "icb"
-    _, frame = _frame(home)
+    org = org.strip().upper() if org is not None else None
+    given = bool(finance or reviews or decisions)
+    if stored and not given:
+        found = _stored(home, cat, rules, period, org, org_type)
+        if found is not None:
+            rule_set, inputs, results = found
+            return _with_moves(rule_set, cat, inputs, results, step)
+    version_id, frame = _frame(home)
     complete = complete_quarters(frame, org_type)
     quarter = _quarter(period, complete, frame)
     rule_set = _rule_set(cat, rules, quarter, org_type)
-    orgs = _orgs(cat, frame, rule_set.org_type, quarter)
-    org = org.strip().upper() if org is not None else None
+    _check_org(organisations(cat, frame, rule_set.org_type, quarter), org, rule_set, quarter)
+    step(f"segmenting {quarter} under {rule_set.id}")
+    judged = _judged(home, version_id)
+
+    def recorded(q: Period) -> Recordings:
+        if not given:
+            return read_recorded(home, q, rule_set.id)
+        return Recordings(
+            dict(finance or {}),
+            tuple(r for r in reviews if r.period == q),
+            tuple(d for d in decisions if d.period == q),
+        )
+
+    inputs = _inputs(cat, rule_set, frame, judged, quarter, recorded(quarter))
+    previous = None
+    if rule_set.method == "scored" and quarter.previous() in complete:
+        # The change compares average scores, which only a scored rule set has.
+        q = quarter.previous()
+        before = _inputs(cat, rule_set, frame, judged, q, recorded(q))
+        previous = segment_quarter(rule_set, cat.metrics, before)
+    results = segment_quarter(rule_set, cat.metrics, inputs, previous)
+    chosen = tuple(r for r in results if org is None or r.org == org)
+    return _with_moves(rule_set, cat, inputs, chosen, step)
+
+
+def _check_org(orgs: Sequence[str], org: str | None, rule_set: RuleSet, quarter: Period) -> None:
     if org is not None and org not in orgs:
         raise SegmentationChoiceError(
             "org",
             f"no {rule_set.org_type.upper()} {org!r} in {quarter}; choose one of {_listed(orgs)}",
-            orgs,
+            list(orgs),
         )
-    step(f"segmenting {quarter} under {rule_set.id}")
-    recorded = (finance or {}, reviews, decisions)
-    inputs = _inputs(cat, rule_set, frame, quarter, *recorded)
-    previous = None
-    if rule_set.method == "scored" and quarter.previous() in complete:
-        # The change compares average scores, which only a scored rule set has.
-        before = _inputs(cat, rule_set, frame, quarter.previous(), *recorded)
-        done = segment(rule_set, cat.metrics, before, explain_moves=False)
-        previous = {r.org: r for r in done}
-    results = segment(rule_set, cat.metrics, inputs, previous, explain_moves=False)
-    chosen = [r for r in results if org is None or r.org == org]
+
+
+def _judged(home: Home, version_id: str) -> pd.DataFrame | None:
+    """The stored judgements of the version (months as dates), None if not judged."""
+    from oversight.judge.stage import judged
+
+    found = judged(home, version_id)
+    return None if found is None else found.frame()
+
+
+def _stored(
+    home: Home,
+    cat: Catalogue,
+    rules: str | None,
+    period: Period | str | None,
+    org: str | None,
+    org_type: str,
+) -> tuple[RuleSet, Inputs, tuple[OrgSegment, ...]] | None:
+    """The stored result asked for, None when it is not stored (the caller segments then,
+    and gives the full message for a quarter that cannot be)."""
+    from oversight.judge.segmentation import artefact
+
+    segments = artefact.current(home)
+    if segments is None:
+        return None
+    ids = [r.id for r in cat.rule_sets.values() if r.org_type == org_type]
+    held = sorted({q for i in ids for q in artefact.quarters(segments, i)})
+    if not held:
+        return None
+    try:
+        quarter = (
+            held[-1]
+            if period is None
+            else period
+            if isinstance(period, Period)
+            else Period.parse_quarter(str(period))
+        )
+    except PeriodError:
+        return None
+    if quarter not in held:
+        return None
+    rule_set = _rule_set(cat, rules, quarter, org_type)
+    found = artefact.read(segments, rule_set.id, quarter)
+    if found is None:
+        return None
+    inputs = found.inputs()
+    _check_org(inputs.orgs, org, rule_set, quarter)
+    results = tuple(r for r in found.results() if org is None or r.org == org)
+    return found.rule_set(), inputs, results
+
+
+def _with_moves(
+    rule_set: RuleSet,
+    cat: Catalogue,
+    inputs: Inputs,
+    results: Sequence[OrgSegment],
+    step: Callable[..., None],
+) -> list[OrgSegment]:
+    """Each result with "what would move you" searched (from the inputs it was made from)."""
     out = []
-    for i, result in enumerate(chosen):
-        step(f"what would move {result.org}", i, len(chosen))
+    for i, result in enumerate(results):
+        step(f"what would move {result.org}", i, len(results))
         found = what_would_move(rule_set, cat.metrics, inputs, result)
-        notes = not_recorded(rule_set, inputs, result.org) + out_of_force(rule_set, quarter)
-        out.append(replace(result, moves=found, reasons=result.reasons + notes))
-    step("done", len(chosen), len(chosen))
+        out.append(replace(result, moves=found))
+    step("done", len(results), len(results))
     return out

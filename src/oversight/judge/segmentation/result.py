@@ -133,6 +133,9 @@ class OrgSegment:
                 "segment": self.decision.segment,
                 "decided_by": self.decision.decided_by,
                 "reason": self.decision.reason,
+                "recorded_on": None
+                if self.decision.recorded_on is None
+                else self.decision.recorded_on.isoformat(),
             },
             "reasons": list(self.reasons),
             "what_would_move": [m.sentence for m in self.moves],

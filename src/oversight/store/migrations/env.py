@@ -5,7 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine
 
-from oversight.store import register_models  # noqa: F401  (its tables join Base.metadata)
+from oversight.store import register_models, segment_models  # noqa: F401  (tables join Base.metadata)
 from oversight.store.models import Base
 
 target_metadata = Base.metadata

@@ -1,0 +1,417 @@
+"""Segments persisted in the judgements artefact: one file per rule set and quarter.
+
+    <home>/judgements/<results version>/segments/<rule set>/<quarter>.json
+
+Written by the judge stage after it judges a results version, for every rule set of the
+catalogue and every quarter whose three months hold values for the rule set's organisation
+type (a rule set applied to a quarter it was not in force in says so in its reasons). Each file
+holds what decided the result, so it can be made again exactly:
+
+- `rule_set`: the rule set as it was applied (its catalogue data, version included);
+- `inputs`: the quarter values, the nof-2022 judge outcomes and the recorded judgements read;
+- `results`: per organisation its metric scores, average, raw segment, overrides with their
+  reasons, final segment, league-table rank, nof-2022 flags per theme, proposed segment and
+  recorded decision, the reasons and the change since the previous quarter (the previous
+  quarter's file of the same rule set). "What would move you" is a search run when asked
+  (oversight segment), from the stored inputs, so it is not stored.
+
+`rerun(stored)` makes the results again from the file alone (its rule set, not the catalogue's
+current one): an old quarter rerun with its old rule set reproduces the stored result. An
+incremental judgement copies a parent's file when neither the quarter nor the quarter before it
+had a changed month and the rule set and recorded judgements are the same.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shutil
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from oversight.judge.segmentation import codec
+from oversight.judge.segmentation.engine import segment
+from oversight.judge.segmentation.inputs import (
+    CapabilityReview,
+    FinancialStatus,
+    Inputs,
+    SegmentDecision,
+)
+from oversight.judge.segmentation.recorded import Recordings
+from oversight.judge.segmentation.result import OrgSegment
+from oversight.period import Period
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from oversight.catalogue.catalogue import Catalogue
+    from oversight.catalogue.models import Metric, RuleSet
+    from oversight.home import Home
+
+DIR = "segments"
+FORMAT = 1
+
+
+@dataclass(frozen=True)
+class Stored:
+    """One stored segmentation: the rule set as applied, its inputs and its results."""
+
+    path: Path
+    data: Mapping[str, Any]
+
+    @property
+    def period(self) -> Period:
+        return Period.parse_quarter(str(self.data["period"]))
+
+    @property
+    def rules(self) -> str:
+        return str(self.data["rules"])
+
+    def rule_set(self) -> RuleSet:
+        from oversight.catalogue.models import RuleSet
+
+        return RuleSet.model_validate(self.data["rule_set"])
+
+    def inputs(self) -> Inputs:
+        return inputs_from_data(self.data["inputs"], self.period)
+
+    def results(self) -> tuple[OrgSegment, ...]:
+        return tuple(codec.load(OrgSegment, r) for r in self.data["results"])
+
+
+# ---- inputs as data ----
+
+
+def inputs_to_data(inputs: Inputs) -> dict[str, Any]:
+    return {
+        "orgs": list(inputs.orgs),
+        "values": [[o, m, v] for (o, m), v in inputs.values.items()],
+        "outcomes": [
+            [o, m, dict(sorted(x.items()))] for (o, m), x in sorted(inputs.outcomes.items())
+        ],
+        "finance": {o: codec.dump(f) for o, f in sorted(inputs.finance.items())},
+        "reviews": [codec.dump(r) for r in inputs.reviews],
+        "decisions": [codec.dump(d) for d in inputs.decisions],
+    }
+
+
+def inputs_from_data(data: Mapping[str, Any], period: Period) -> Inputs:
+    return Inputs(
+        period=period,
+        orgs=tuple(data["orgs"]),
+        values={(str(o), str(m)): float(v) for o, m, v in data["values"]},
+        outcomes={(str(o), str(m)): dict(x) for o, m, x in data["outcomes"]},
+        finance={o: codec.load(FinancialStatus, f) for o, f in data["finance"].items()},
+        reviews=tuple(codec.load(CapabilityReview, r) for r in data["reviews"]),
+        decisions=tuple(codec.load(SegmentDecision, d) for d in data["decisions"]),
+    )
+
+
+def _recorded_data(inputs: Inputs) -> Any:
+    data = inputs_to_data(inputs)
+    return [data["finance"], data["reviews"], data["decisions"]]
+
+
+# ---- segmenting one quarter (shared by the stage, the rerun and oversight segment) ----
+
+
+def segment_quarter(
+    rule_set: RuleSet,
+    metrics: Mapping[str, Metric],
+    inputs: Inputs,
+    previous: Sequence[OrgSegment] | None = None,
+) -> tuple[OrgSegment, ...]:
+    """Every organisation's result with the notes on what was not recorded and whether the rule
+    set was in force (no moves: those are searched when asked)."""
+    from oversight.judge.segmentation.published import not_recorded, out_of_force
+
+    before = {r.org: r for r in previous} if previous and rule_set.method == "scored" else None
+    done = segment(rule_set, metrics, inputs, before, explain_moves=False)
+    return tuple(
+        replace(
+            r,
+            reasons=r.reasons + not_recorded(rule_set, inputs, r.org)
+            + out_of_force(rule_set, inputs.period),
+        )
+        for r in done
+    )
+
+
+def _document(rule_set: RuleSet, inputs: Inputs, results: Iterable[OrgSegment]) -> str:
+    data = {
+        "format": FORMAT,
+        "rules": rule_set.id,
+        "rules_version": rule_set.version,
+        "org_type": rule_set.org_type,
+        "period": str(inputs.period),
+        "in_force": rule_set.in_force(inputs.period),
+        "rule_set": rule_set.model_dump(mode="json"),
+        "inputs": inputs_to_data(inputs),
+        "results": [codec.dump(r) for r in results],
+    }
+    return json.dumps(data, indent=1, sort_keys=False, allow_nan=False) + "\n"
+
+
+def rerun(stored: Stored) -> tuple[OrgSegment, ...]:
+    """The stored quarter segmented again from the file alone (its rule set and inputs; the
+    previous quarter's stored results for the change), under the catalogue's metrics."""
+    from oversight.catalogue import load
+
+    previous = read(stored.path.parent.parent, stored.rules, stored.period.previous())
+    before = previous.results() if previous is not None else None
+    return segment_quarter(stored.rule_set(), load().metrics, stored.inputs(), before)
+
+
+# ---- reading ----
+
+
+def folder(judgements_path: Path) -> Path:
+    return judgements_path / DIR
+
+
+def read(segments: Path, rules: str, quarter: Period) -> Stored | None:
+    """The stored file of a rule set and quarter under a `segments` folder, if there is one."""
+    path = segments / rules / f"{quarter}.json"
+    if not path.exists():
+        return None
+    return Stored(path, json.loads(path.read_text(encoding="utf-8")))
+
+
+def quarters(segments: Path, rules: str) -> list[Period]:
+    """The quarters stored for a rule set, oldest first."""
+    where = segments / rules
+    if not where.is_dir():
+        return []
+    return sorted(Period.parse_quarter(p.stem) for p in where.glob("*.json"))
+
+
+def current(home: Home) -> Path | None:
+    """The segments folder of the published results' judgements, None if not stored."""
+    from oversight.judge.stage import latest
+    from oversight.metrics.results import current_version
+
+    version = current_version(home)
+    if version is None:
+        return None
+    found = latest(home, version)
+    if found is None or not folder(found.path).is_dir():
+        return None
+    return folder(found.path)
+
+
+# ---- building from a results version ----
+
+
+def monthly_rows(metrics_path: Path, org_types: Sequence[str]) -> pd.DataFrame:
+    """The total rows of the organisation types, with numerators and denominators (what
+    quarter values pool), months as dates."""
+    import pandas as pd
+
+    columns = ["metric_id", "org_type", "org_code", "period", "group", "numerator",
+               "denominator", "value"]
+    frame = pd.read_parquet(
+        metrics_path,
+        columns=columns,
+        filters=[("breakdown", "==", "total"), ("org_type", "in", list(org_types))],
+    )
+    frame = frame[frame["group"] == "total"].reset_index(drop=True)
+    if len(frame):
+        frame["period"] = pd.to_datetime(frame["period"]).dt.date
+    return frame
+
+
+def quarter_inputs(
+    cat: Catalogue,
+    rule_set: RuleSet,
+    monthly: pd.DataFrame,
+    judged: pd.DataFrame | None,
+    quarter: Period,
+    recorded: Recordings,
+    values: pd.DataFrame | None = None,
+) -> Inputs:
+    """A quarter's inputs: the quarter values of the rule set's organisations, the nof-2022
+    judge outcomes from the judgements (`judged`), and the recorded judgements. `values`: the
+    quarter values already formed for these organisations (a superset of the metrics)."""
+    import pandas as pd
+
+    from oversight.judge.segmentation.inputs import inputs_from_frame
+    from oversight.judge.segmentation.published import organisations
+    from oversight.judge.segmentation.quarter import quarter_outcomes, quarter_values
+
+    orgs = organisations(cat, monthly, rule_set.org_type, quarter)
+    metrics = {m: cat.metrics[m] for m in rule_set.metric_ids}
+    starts = [m.start for m in quarter.months()]
+    rows = monthly[
+        (monthly["org_type"] == rule_set.org_type)
+        & monthly["org_code"].isin(orgs)
+        & monthly["metric_id"].isin(list(metrics))
+        & monthly["period"].isin(starts)
+    ]
+    outcomes: dict[tuple[str, str], dict[str, str]] = {}
+    if rule_set.method == "flags" and judged is not None:
+        fields = tuple(dict.fromkeys(c.outcome for c in rule_set.flag_when))
+        months = pd.to_datetime(judged["period"]).dt.date
+        mine = judged[
+            (judged["org_type"] == rule_set.org_type)
+            & judged["metric_id"].isin(list(metrics))
+            & months.isin(starts).to_numpy()
+        ]
+        outcomes = quarter_outcomes(mine, quarter, fields)
+    if values is None:
+        values = quarter_values(rows, metrics, quarter)
+    else:
+        values = values[values["org"].isin(orgs) & values["metric"].isin(list(metrics))]
+    return inputs_from_frame(
+        values,
+        quarter,
+        orgs=orgs,
+        finance=dict(recorded.finance),
+        reviews=recorded.reviews,
+        decisions=recorded.decisions,
+        outcomes=outcomes,
+    )
+
+
+def _changed_months(changed: pd.DataFrame | None) -> set[dt.date] | None:
+    if changed is None:
+        return None
+    import pandas as pd
+
+    return {pd.Timestamp(p).date() for p in changed["period"].unique()}
+
+
+def _untouched(quarter: Period, months: set[dt.date] | None) -> bool:
+    if months is None:
+        return False
+    span = [*quarter.previous().months(), *quarter.months()]
+    return not any(m.start in months for m in span)
+
+
+def build(
+    home: Home,
+    version_path: Path,
+    metrics_path: Path,
+    judged: pd.DataFrame,
+    *,
+    catalogue: Catalogue,
+    parent_path: Path | None = None,
+    changed: pd.DataFrame | None = None,
+) -> Path:
+    """Segment every complete quarter under every rule set and store the files in the
+    judgements folder `version_path` (whole, replacing any earlier ones). `parent_path` and
+    `changed` (the metric-months judged again) let unchanged quarters be copied."""
+    from oversight.judge.segmentation import recorded as store
+    from oversight.judge.segmentation.published import complete_quarters
+
+    rule_sets = [catalogue.rule_sets[k] for k in sorted(catalogue.rule_sets)]
+    types = sorted({r.org_type for r in rule_sets})
+    monthly = monthly_rows(metrics_path, types) if rule_sets else None
+    months = _changed_months(changed)
+    parent = folder(parent_path) if parent_path is not None else None
+    formed: dict[tuple[str, Period], pd.DataFrame] = {}
+
+    def values(org_type: str, quarter: Period) -> pd.DataFrame:
+        """Quarter values over every rule set's metrics, formed once per type and quarter."""
+        from oversight.judge.segmentation.quarter import quarter_values
+
+        if (org_type, quarter) not in formed:
+            assert monthly is not None
+            wanted = {m for r in rule_sets for m in r.metric_ids}
+            rows = monthly[(monthly["org_type"] == org_type) & monthly["metric_id"].isin(wanted)]
+            metrics = {m: catalogue.metrics[m] for m in sorted(wanted)}
+            formed[(org_type, quarter)] = quarter_values(rows, metrics, quarter)
+        return formed[(org_type, quarter)]
+
+    staging = version_path / f".{DIR}-{os.getpid()}"
+    if staging.exists():
+        shutil.rmtree(staging)
+    staging.mkdir(parents=True)
+    for rule_set in rule_sets:
+        assert monthly is not None
+        (staging / rule_set.id).mkdir()
+        previous: tuple[OrgSegment, ...] | None = None
+        for quarter in complete_quarters(monthly, rule_set.org_type):
+            recorded = store.read(home, quarter, rule_set.id)
+            target = staging / rule_set.id / f"{quarter}.json"
+            old = read(parent, rule_set.id, quarter) if parent is not None else None
+            if (
+                old is not None
+                and _untouched(quarter, months)
+                and old.data["rule_set"] == rule_set.model_dump(mode="json")
+                and _recorded_data(old.inputs()) == _recorded_of(recorded, quarter)
+            ):
+                shutil.copyfile(old.path, target)
+                previous = old.results()
+                continue
+            inputs = quarter_inputs(
+                catalogue,
+                rule_set,
+                monthly,
+                judged,
+                quarter,
+                recorded,
+                values(rule_set.org_type, quarter),
+            )
+            results = segment_quarter(rule_set, catalogue.metrics, inputs, previous)
+            target.write_text(_document(rule_set, inputs, results), encoding="utf-8")
+            previous = results
+    final = folder(version_path)
+    if final.exists():
+        old_dir = version_path / f".{DIR}-old-{os.getpid()}"
+        os.replace(final, old_dir)
+        os.replace(staging, final)
+        shutil.rmtree(old_dir)
+    else:
+        os.replace(staging, final)
+    return final
+
+
+def _recorded_of(recorded: Recordings, quarter: Period) -> Any:
+    return _recorded_data(
+        Inputs(
+            period=quarter,
+            orgs=(),
+            finance=recorded.finance,
+            reviews=recorded.reviews,
+            decisions=recorded.decisions,
+        )
+    )
+
+
+def refresh(home: Home, quarter: Period) -> list[Path]:
+    """After a judgement is recorded: the stored files of the quarter (every rule set) and of
+    the quarter after it (whose change compares with it) made again with the recordings now
+    in the store, each replaced atomically. Nothing when no segments are stored."""
+    from oversight.catalogue import load
+    from oversight.judge.segmentation import recorded as store
+
+    segments = current(home)
+    if segments is None:
+        return []
+    metrics = load().metrics
+    done: list[Path] = []
+    for rules_dir in sorted(p for p in segments.iterdir() if p.is_dir()):
+        for q in (quarter, quarter.next()):
+            stored = read(segments, rules_dir.name, q)
+            if stored is None:
+                continue
+            rule_set = stored.rule_set()
+            recorded = store.read(home, q, rule_set.id)
+            inputs = replace(
+                stored.inputs(),
+                finance=dict(recorded.finance),
+                reviews=recorded.reviews,
+                decisions=recorded.decisions,
+            )
+            before = read(segments, rules_dir.name, q.previous())
+            results = segment_quarter(
+                rule_set, metrics, inputs, before.results() if before is not None else None
+            )
+            tmp = stored.path.with_suffix(f".json.{os.getpid()}")
+            tmp.write_text(_document(rule_set, inputs, results), encoding="utf-8")
+            os.replace(tmp, stored.path)
+            done.append(stored.path)
+    return done

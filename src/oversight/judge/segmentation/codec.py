@@ -1,0 +1,67 @@
+"""Segmentation results as plain JSON data and back, losslessly (for the stored artefact).
+
+`OrgSegment.to_dict` is the public shape and leaves detail out (the cut's words, each score's
+unconfirmed numbers, the moves); storing needs everything, so these walk the frozen
+dataclasses by their type hints: a value read back is equal to the one written.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import functools
+import types
+import typing
+from typing import Any, TypeVar
+
+from oversight.period import Period
+
+T = TypeVar("T")
+
+
+def dump(value: Any) -> Any:
+    """A dataclass (or tuple, Period, date, primitive) as JSON-able data."""
+    if isinstance(value, Period):
+        return str(value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: dump(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, tuple | list):
+        return [dump(v) for v in value]
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+@functools.cache
+def _hints(cls: type) -> dict[str, Any]:
+    return typing.get_type_hints(cls)
+
+
+def load(cls: type[T], data: Any) -> T:
+    """The dataclass `cls` from what `dump` gave."""
+    return typing.cast(T, _load(cls, data))
+
+
+def _load(hint: Any, data: Any) -> Any:
+    if data is None:
+        return None
+    origin = typing.get_origin(hint)
+    if origin in (typing.Union, types.UnionType):
+        (inner,) = [a for a in typing.get_args(hint) if a is not type(None)]
+        return _load(inner, data)
+    if origin is tuple:
+        args = typing.get_args(hint)
+        if len(args) == 2 and args[1] is Ellipsis:
+            return tuple(_load(args[0], v) for v in data)
+        return tuple(_load(a, v) for a, v in zip(args, data, strict=True))
+    if hint is Period:
+        return Period.parse(str(data))
+    if hint is dt.date:
+        return dt.date.fromisoformat(str(data))
+    if hint is float:
+        return float(data)
+    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
+        hints = _hints(hint)
+        fields = {f.name for f in dataclasses.fields(hint)}
+        return hint(**{k: _load(hints[k], v) for k, v in data.items() if k in fields})
+    return data
