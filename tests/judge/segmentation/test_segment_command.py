@@ -81,7 +81,10 @@ def test_defaults_are_the_latest_complete_quarter_and_the_rule_set_in_force(
     assert one["period"] == LATEST and one["rules"] == "nof-2022"
     assert one["average_score"] is None and one["scores"] == []
     assert one["segment"] == one["proposed_segment"]
-    assert any("no store for them yet" in r for r in one["reasons"])
+    assert (
+        "No NHS England segment decision was recorded for 2024-Q1: the segment shown is the "
+        "proposal."
+    ) in one["reasons"]
     assert not any("not in force" in r for r in one["reasons"])
 
 
@@ -146,7 +149,7 @@ def test_recorded_finance_applies_the_override_and_unrecorded_is_said(
 ) -> None:
     best = next(r for r in nof2026_all if r.segment in (1, 2))
     assert any("No financial status was recorded" in s for s in best.reasons)
-    assert any("No capability review was recorded" in s for s in best.reasons)
+    assert any("No capability assessment was recorded" in s for s in best.reasons)
     (capped,) = segment_published(
         demo_home,
         rules="nof-2026",

@@ -70,7 +70,7 @@ class Recorded:
     period: Period
     decided_by: str
     reason: str
-    recorded_on: dt.date | None = None
+    recorded_on: dt.date | None = field(default=None, kw_only=True)
 
     @property
     def recorded(self) -> str:

@@ -162,7 +162,12 @@ def for_quarter(engine: Engine, period: Period, rules: str | None = None) -> Rec
         on = r.recorded_at.date()
         if r.kind == CAPABILITY:
             reviews[r.org_code] = CapabilityReview(
-                r.org_code, period, r.recorded_by, r.reason, on, bool(r.intensive_support)
+                r.org_code,
+                period,
+                r.recorded_by,
+                r.reason,
+                bool(r.intensive_support),
+                recorded_on=on,
             )
         elif r.kind == OVERRIDE:
             finance[r.org_code] = FinancialStatus(
@@ -170,7 +175,7 @@ def for_quarter(engine: Engine, period: Period, rules: str | None = None) -> Rec
             )
         elif r.kind == DECISION and (rules is None or r.rules == rules):
             decisions[r.org_code] = SegmentDecision(
-                r.org_code, period, r.recorded_by, r.reason, on, int(r.segment or 0)
+                r.org_code, period, r.recorded_by, r.reason, int(r.segment or 0), recorded_on=on
             )
     return Recordings(
         dict(sorted(finance.items())),
