@@ -85,3 +85,7 @@ app.add_typer(case_app, name="case")
 
 if __name__ == "__main__":  # pragma: no cover
     app()
+from oversight.annotations.command import annotate_app, rebase_app  # noqa: E402
+
+app.add_typer(annotate_app, name="annotate")
+app.add_typer(rebase_app, name="rebase")

@@ -13,6 +13,8 @@ from oversight.metrics.engines import Engine
 from oversight.metrics.organisations import OrgTree
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from oversight.catalogue import DataItem, Metric
 
 
@@ -38,11 +40,13 @@ def run(
     engine: Engine,
     with_statistics: bool = True,
     progress: Progress | None = None,
+    rebases: pd.DataFrame | None = None,
 ) -> Computation:
-    """Metrics, then statistics (SPC, intervals, funnels; no targets: the judge reads those)."""
+    """Metrics, then statistics (SPC, intervals, funnels; no targets: the judge reads those);
+    `rebases`: approved SPC rebases (statistics.REBASE_COLUMNS)."""
     comp = compute(lake, metrics, data_items, tree, engine, progress=progress)
     if with_statistics:
         if progress:
             progress("statistics")
-        comp.statistics = statistics.attach(comp.metrics, {m.id: m for m in metrics})
+        comp.statistics = statistics.attach(comp.metrics, {m.id: m for m in metrics}, rebases)
     return canonical(comp)

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from oversight.home import Home
+from oversight.metrics import rebase_input
 from oversight.metrics.computation import used_items
 from oversight.metrics.engines import Engine, connect
 from oversight.metrics.incremental import apply_changes, detect_changes
@@ -24,8 +25,8 @@ from oversight.metrics.results import (
     publish,
     published,
 )
-from oversight.metrics.results import load as load_results
 from oversight.metrics.since import Change, UnknownRevision, changes_since
+from oversight.metrics.statistics import respc
 
 if TYPE_CHECKING:
     from oversight.catalogue import Catalogue
@@ -46,6 +47,7 @@ def compute(
     engine: str | Engine = "duckdb",
     catalogue: Catalogue | None = None,
     progress: Progress | None = None,
+    rebases: rebase_input.Rebases | None = None,
 ) -> ResultsVersion:
     """Compute every metric for every ICB, region and England, with their statistics, and
     publish the result as the home's current version, which is returned.
@@ -54,6 +56,12 @@ def compute(
     them are recomputed (`since`: a results version, 'current', or a revision id, whose ICB-
     months and every later revision's are recomputed). When nothing changed, nothing is
     published and the current version is returned as it is.
+
+    SPC limits start again at every approved rebase (`rebases`; default: the operational
+    store's, oversight.annotations); a rebase approved or reversed since the version it
+    starts from is itself a change (its series' SPC is computed again). The rebases used are
+    recorded in the version's manifest (rebase_input.recorded), so passing them back
+    reproduces a version.
     """
     if catalogue is None:
         from oversight.catalogue import load
@@ -65,6 +73,7 @@ def compute(
     incremental = not full and bool(since or current_version(home))
     if incremental:
         base_name, changes = _since(home, since, datasets)
+    rebases = rebase_input.normal(rebase_input.stored(home) if rebases is None else rebases)
     eng = connect(engine) if isinstance(engine, str) else engine
     try:
         if not incremental:
@@ -79,17 +88,20 @@ def compute(
                 if progress:
                     progress(f"computing {name}", done, total)
 
-            comp = run(home.lake_dir, metrics, catalogue.data_items, tree, eng, progress=step)
+            comp = run(home.lake_dir, metrics, catalogue.data_items, tree, eng, progress=step,
+                       rebases=rebase_input.frame(rebases))
             if progress:
                 progress("computing", total, total)
             how = "full"
         else:
-            comp = load_results(home, base_name)
+            base = published(home, base_name)
+            comp = base.computation()
             tree = OrgTree.from_catalogue(catalogue, comp.periods)
             if changes is None:
                 changes = detect_changes(comp, home.lake_dir, datasets)
-            if not changes:
-                return current(home) or published(home, base_name)
+            moved = rebase_input.changed_series(rebase_input.recorded(base), rebases)
+            if not changes and not moved:
+                return current(home) or base
             for n, change in enumerate(changes):
                 if progress:
                     progress("recomputing changed ICB-months", n, len(changes))
@@ -98,7 +110,16 @@ def compute(
             if progress:
                 progress("recomputing changed ICB-months", len(changes), len(changes))
             how = f"incremental ({len(changes)} ICB-months)"
-        return publish(comp, home, {"engine": eng.name, "how": how})
+            if moved:
+                how = how[:-1] + f", rebases changed on {len(moved)} metric x organisation)"
+            if comp.statistics is not None:
+                again = moved | {(m, o) for m, o, _ in rebases}
+                comp.statistics = respc(comp.statistics, comp.metrics,
+                                        {m.id: m for m in metrics},
+                                        rebase_input.frame(rebases), again)
+        info = {"engine": eng.name, "how": how,
+                rebase_input.MANIFEST_KEY: rebase_input.to_manifest(rebases)}
+        return publish(comp, home, info)
     finally:
         if isinstance(engine, str):
             eng.close()

@@ -61,15 +61,43 @@ def series_codes(frame: pd.DataFrame) -> np.ndarray:
     return pd.factorize(key)[0].astype(np.int64)
 
 
-def spc(rows: pd.DataFrame, metrics: Mapping[str, Any]) -> pd.DataFrame:
-    """SPC point fields and the series' variation icon, for every non-missing point."""
+REBASE_COLUMNS = ["metric_id", "org_code", "starts"]
+"""An approved rebase, as the statistics take it: new limits for every series of the metric x
+organisation (every breakdown group) from its first point on or after `starts`."""
+
+
+def rebase_points(part: pd.DataFrame, rebases: pd.DataFrame | None) -> dict[int, list[Any]]:
+    """Per series code of `part` (columns metric_id, org_code, series, x), the dates of its
+    points that start a new rebase group: the first point on or after each rebase month (a
+    month with no value moves the break to the next point that has one)."""
+    if rebases is None or rebases.empty or part.empty:
+        return {}
+    hits = part[["metric_id", "org_code", "series", "x"]].merge(
+        rebases[REBASE_COLUMNS].assign(starts=pd.to_datetime(rebases["starts"])),
+        on=["metric_id", "org_code"],
+    )
+    hits = hits[hits["x"] >= hits["starts"]]
+    if hits.empty:
+        return {}
+    first = hits.groupby(["series", "starts"], sort=True)["x"].min().reset_index()
+    first = first.drop_duplicates(["series", "x"])
+    return {int(k): list(g["x"]) for k, g in first.groupby("series", sort=True)}
+
+
+def spc(
+    rows: pd.DataFrame, metrics: Mapping[str, Any], rebases: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """SPC point fields and the series' variation icon, for every non-missing point; limits
+    start again at each approved rebase (`rebases`: REBASE_COLUMNS)."""
     value = rows["value"].to_numpy(dtype="float64", na_value=np.nan)
     ok = rows.loc[np.isfinite(value), [*KEYS, "value"]]
     ok = ok.assign(series=series_codes(ok), x=pd.to_datetime(ok["period"]))
     frames = []
     improvement = ok["metric_id"].map({m: d.improvement for m, d in metrics.items()})
     for imp, part in ok.groupby(improvement, sort=True):
-        res = spc_many(part, by="series", date="x", value="value", improvement=str(imp))
+        breaks = rebase_points(part, rebases)
+        res = spc_many(part, by="series", date="x", value="value", improvement=str(imp),
+                       rebase=breaks or None)
         pts = res.points[["f", "x", *SPC_POINT]].rename(columns={"f": "series"})
         icons = res.summary[["variation_icon"]].astype(object)
         pts = pts.merge(icons, left_on="series", right_index=True, how="left")
@@ -193,10 +221,12 @@ def funnels(rows: pd.DataFrame, metrics: Mapping[str, Any]) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
-def attach(rows: pd.DataFrame, metrics: Mapping[str, Any]) -> pd.DataFrame:
+def attach(
+    rows: pd.DataFrame, metrics: Mapping[str, Any], rebases: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """The statistics table: one row per result row, keyed like it."""
     out = intervals(rows, metrics)
-    out = out.merge(spc(rows, metrics), on=KEYS, how="left")
+    out = out.merge(spc(rows, metrics, rebases), on=KEYS, how="left")
     fun = funnels(rows, metrics).assign(org_type="icb", breakdown="total", group="total")
     out = out.merge(fun, on=KEYS, how="left")
     return normalise(out[COLUMNS])
@@ -220,3 +250,35 @@ def normalise(stats: pd.DataFrame) -> pd.DataFrame:
         else:
             stats[col] = stats[col].astype(float)
     return stats
+
+
+SPC_COLUMNS = COLUMNS[len(KEYS) : len(KEYS) + 6]
+"""The statistics columns SPC writes (the rest are intervals and funnels)."""
+
+
+def respc(
+    stats: pd.DataFrame,
+    rows: pd.DataFrame,
+    metrics: Mapping[str, Any],
+    rebases: pd.DataFrame | None,
+    series: set[tuple[str, str]],
+) -> pd.DataFrame:
+    """`stats` with the SPC of every series of the (metric, organisation) pairs in `series`
+    computed again under `rebases`: how a rebase approved or reversed since the results
+    reaches them without recomputing anything else."""
+    if not series:
+        return stats
+    pairs = pd.MultiIndex.from_tuples(sorted(series), names=["metric_id", "org_code"])
+    at = np.flatnonzero(pd.MultiIndex.from_frame(stats[["metric_id", "org_code"]]).isin(pairs))
+    if not at.size:
+        return stats
+    mine = pd.MultiIndex.from_frame(rows[["metric_id", "org_code"]]).isin(pairs)
+    fresh = spc(rows[mine], {m: d for m, d in metrics.items() if m in {p[0] for p in series}},
+                rebases)
+    placed = stats.iloc[at][KEYS].merge(fresh, on=KEYS, how="left")
+    stats = stats.copy()
+    for col in SPC_COLUMNS:
+        stats[col] = stats[col].astype(object) if col in TEXT else stats[col]
+        stats.iloc[at, stats.columns.get_loc(col)] = placed[col].to_numpy()
+    return normalise(stats)
+

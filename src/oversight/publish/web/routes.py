@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import FastAPI
 
 from oversight.collect import api as submissions
-from oversight.publish.web.views import api, pages
+from oversight.publish.web.views import annotations_api, api, pages
 
 Route = tuple[str, str, Callable[..., Any], str]
 
@@ -33,6 +33,8 @@ ROUTES: list[Route] = [
         submissions.confirm,
         "api_submission_confirm",
     ),
+    # annotations, rebases and the rebase approver register (views/annotations_api.py)
+    *annotations_api.ROUTES,
 ]
 
 

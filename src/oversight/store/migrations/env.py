@@ -5,7 +5,11 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine
 
-from oversight.store import register_models, segment_models  # noqa: F401  (tables join Base.metadata)
+from oversight.store import (  # noqa: F401  (their tables join Base.metadata)
+    annotation_models,
+    register_models,
+    segment_models,
+)
 from oversight.store.models import Base
 
 target_metadata = Base.metadata

@@ -1,0 +1,224 @@
+"""The annotation and rebase API: read them (anyone), add, propose and decide (a token).
+
+    GET  /api/v1/annotations?metric=&org=&breakdown=&group=   annotations, date order
+    POST /api/v1/annotations                                   {metric, org, date, text,
+                                                                breakdown?, group?}
+    POST /api/v1/annotations/{id}/withdraw                     {reason}
+    GET  /api/v1/rebases?metric=&org=&state=                   rebases the caller may see
+    GET  /api/v1/rebases/{id}                                  one, with its audit trail
+    POST /api/v1/rebases                                       {metric, org, month, reason}
+    POST /api/v1/rebases/{id}/{approve|reject|withdraw|reverse} {reason}
+    GET  /api/v1/rebase-approvers?icb=                         the approver register
+    POST /api/v1/rebase-approvers                              {icb, token_id, reason}
+    POST /api/v1/rebase-approvers/{id}/remove                  {reason}
+
+Changes need `Authorization: Bearer <token>` (401 otherwise); 403 when the token's role may
+not make the change, 404 for an unknown id, 409 for a move the rebase lifecycle does not
+allow (the message names the allowed ones), 422 for bad input. Without a token a GET shows
+what the public sees. The rules are oversight.annotations'; this module only translates.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
+
+from fastapi import HTTPException, Request
+from pydantic import BaseModel, Field
+
+from oversight.annotations import annotation_store, approvers, rebase_store
+from oversight.annotations.lifecycle import TransitionError
+from oversight.annotations.records import NotFound, RecordError, Refused
+from oversight.collect import tokens
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from oversight.catalogue import Catalogue
+
+T = TypeVar("T")
+
+
+class AnnotationIn(BaseModel):
+    metric: str
+    org: str
+    date: str = Field(description="2024-06-15, or 2024-06 for a month")
+    text: str
+    breakdown: str | None = None
+    group: str | None = None
+
+
+class RebaseIn(BaseModel):
+    metric: str
+    org: str
+    month: str = Field(description="the first month of the new limits, 2024-06")
+    reason: str
+
+
+class ReasonIn(BaseModel):
+    reason: str
+
+
+class ApproverIn(BaseModel):
+    icb: str
+    token_id: str
+    reason: str
+
+
+@lru_cache(maxsize=1)
+def _catalogue() -> Catalogue:
+    from oversight.catalogue import load
+
+    return load()
+
+
+def _engine(request: Request) -> Engine:
+    return request.app.state.home.database()
+
+
+def _bearer(request: Request, engine: Engine, required: bool) -> tokens.Principal | None:
+    header = request.headers.get("authorization", "")
+    scheme, _, presented = header.partition(" ")
+    if not header and not required:
+        return None
+    who = tokens.authenticate(presented, engine) if scheme.lower() == "bearer" else None
+    if who is None:
+        raise HTTPException(
+            401, "a valid bearer token is required", headers={"WWW-Authenticate": "Bearer"}
+        )
+    return who
+
+
+def _answer(action: Callable[[], T]) -> T:
+    """The library's refusals as HTTP statuses."""
+    try:
+        return action()
+    except Refused as error:
+        raise HTTPException(403, str(error)) from None
+    except NotFound as error:
+        raise HTTPException(404, str(error)) from None
+    except TransitionError as error:
+        raise HTTPException(409, str(error)) from None
+    except RecordError as error:
+        raise HTTPException(422, str(error)) from None
+
+
+def list_annotations(
+    request: Request,
+    metric: str | None = None,
+    org: str | None = None,
+    breakdown: str | None = None,
+    group: str | None = None,
+) -> dict[str, Any]:
+    """Active annotations, optionally of one metric, organisation or breakdown group."""
+    views = annotation_store.annotations_for(
+        _engine(request), metric=metric, org=org, breakdown=breakdown, group=group
+    )
+    return {"annotations": [v.to_json() for v in views]}
+
+
+def add_annotation(request: Request, body: AnnotationIn) -> dict[str, Any]:
+    engine = _engine(request)
+    who = _bearer(request, engine, required=True)
+    assert who is not None
+    view = _answer(lambda: annotation_store.add(
+        engine, who, _catalogue(), metric=body.metric, org=body.org, on=body.date,
+        text=body.text, breakdown=body.breakdown, group=body.group,
+    ))
+    return view.to_json()
+
+
+def withdraw_annotation(request: Request, annotation_id: str, body: ReasonIn) -> dict[str, Any]:
+    engine = _engine(request)
+    who = _bearer(request, engine, required=True)
+    assert who is not None
+    return _answer(
+        lambda: annotation_store.withdraw(engine, who, annotation_id, reason=body.reason)
+    ).to_json()
+
+
+def list_rebases(
+    request: Request,
+    metric: str | None = None,
+    org: str | None = None,
+    state: str | None = None,
+) -> dict[str, Any]:
+    """The rebases the caller may see (the public: approved and reversed)."""
+    engine = _engine(request)
+    who = _bearer(request, engine, required=False)
+    views = _answer(
+        lambda: rebase_store.rebases_for(engine, who, metric=metric, org=org, state=state)
+    )
+    return {"rebases": [v.to_json() for v in views]}
+
+
+def get_rebase(request: Request, rebase_id: str) -> dict[str, Any]:
+    engine = _engine(request)
+    who = _bearer(request, engine, required=False)
+    return _answer(lambda: rebase_store.show(engine, who, rebase_id)).to_json()
+
+
+def propose_rebase(request: Request, body: RebaseIn) -> dict[str, Any]:
+    engine = _engine(request)
+    who = _bearer(request, engine, required=True)
+    assert who is not None
+    return _answer(lambda: rebase_store.propose(
+        engine, who, _catalogue(), metric=body.metric, org=body.org, starts=body.month,
+        reason=body.reason,
+    )).to_json()
+
+
+def decide_rebase(
+    request: Request,
+    rebase_id: str,
+    decision: Literal["approve", "reject", "withdraw", "reverse"],
+    body: ReasonIn,
+) -> dict[str, Any]:
+    """Move a rebase on; an approval or reversal reaches the limits at the next compute."""
+    engine = _engine(request)
+    who = _bearer(request, engine, required=True)
+    assert who is not None
+    return _answer(
+        lambda: rebase_store.decide(engine, who, rebase_id, decision, reason=body.reason)
+    ).to_json()
+
+
+def list_approvers(request: Request, icb: str | None = None) -> dict[str, Any]:
+    views = approvers.listing(_engine(request), icb.upper() if icb else None)
+    return {"approvers": [v.to_json() for v in views]}
+
+
+def appoint_approver(request: Request, body: ApproverIn) -> dict[str, Any]:
+    engine = _engine(request)
+    who = _bearer(request, engine, required=True)
+    assert who is not None
+    return _answer(lambda: approvers.appoint(
+        engine, who, icb=body.icb.upper(), token_id=body.token_id, reason=body.reason
+    )).to_json()
+
+
+def remove_approver(request: Request, approver_id: str, body: ReasonIn) -> dict[str, Any]:
+    engine = _engine(request)
+    who = _bearer(request, engine, required=True)
+    assert who is not None
+    return _answer(
+        lambda: approvers.remove(engine, who, approver_id, reason=body.reason)
+    ).to_json()
+
+
+ROUTES: list[tuple[str, str, Callable[..., Any], str]] = [
+    ("GET", "/api/v1/annotations", list_annotations, "api_annotations"),
+    ("POST", "/api/v1/annotations", add_annotation, "api_annotation_add"),
+    ("POST", "/api/v1/annotations/{annotation_id}/withdraw", withdraw_annotation,
+     "api_annotation_withdraw"),
+    ("GET", "/api/v1/rebases", list_rebases, "api_rebases"),
+    ("POST", "/api/v1/rebases", propose_rebase, "api_rebase_propose"),
+    ("GET", "/api/v1/rebases/{rebase_id}", get_rebase, "api_rebase"),
+    ("POST", "/api/v1/rebases/{rebase_id}/{decision}", decide_rebase, "api_rebase_decide"),
+    ("GET", "/api/v1/rebase-approvers", list_approvers, "api_rebase_approvers"),
+    ("POST", "/api/v1/rebase-approvers", appoint_approver, "api_rebase_approver_add"),
+    ("POST", "/api/v1/rebase-approvers/{approver_id}/remove", remove_approver,
+     "api_rebase_approver_remove"),
+]
+"""This module's routes, added to the route table (publish/web/routes.py) as one block."""
