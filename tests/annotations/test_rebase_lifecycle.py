@@ -98,7 +98,7 @@ def test_an_icb_acts_only_on_its_own_series(
     with pytest.raises(Refused, match="not on the approver register"):
         rebase_store.decide(engine, people.who["qmj2"], view.id, "approve", reason="x")
     rebase_store.decide(engine, people.who["admin"], regional.id, "approve", reason="ok")
-    with pytest.raises(Refused, match="only NHS England .* may reverse NHS England's"):
+    with pytest.raises(Refused, match=r"only NHS England .* may reverse NHS England's"):
         rebase_store.decide(engine, people.who["qmj"], regional.id, "reverse", reason="x")
     rebase_store.decide(engine, people.who["nhse"], view.id, "approve", reason="agreed")
     with pytest.raises(Refused, match="speaks for QOP: it may not reverse QMJ's rebases"):

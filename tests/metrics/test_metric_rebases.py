@@ -18,7 +18,7 @@ import pytest
 from oversight.metrics import rebase_input, statistics
 
 MONTHS = [dt.date(2024, m, 1) for m in range(1, 13)]
-VALUES = [10, 12, 10, 12, 10, 12, 20, 22, 20, 22, 20, 22]
+VALUES: list[float] = [10, 12, 10, 12, 10, 12, 20, 22, 20, 22, 20, 22]
 METRICS = {"ae_4hr": SimpleNamespace(improvement="increase", statistic="proportion",
                                      multiplier=100.0)}
 
