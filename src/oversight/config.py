@@ -25,6 +25,8 @@ WAITING_DAYS_ENV = "OVERSIGHT_WAITING_DAYS"
 WAITING_QUOTA_ENV = "OVERSIGHT_WAITING_QUOTA_MB"
 DEPRIVATION_ENV = "OVERSIGHT_DEPRIVATION_FILE"
 TEST_POSTGRES_ENV = "OVERSIGHT_TEST_POSTGRES_URL"
+PUBLISHED_DATA_ENV = "OVERSIGHT_PUBLISHED_DATA"
+"""The folder of NHS England's published files `oversight demo --data published` reads."""
 """The ICB population-by-IMD-decile file (or its folder) the judge builds peer groups from."""
 DEFAULT_HOME = Path.home() / ".oversight"
 ENGINES = ("duckdb", "spark")
@@ -55,6 +57,19 @@ def deprivation_file(override: str | Path | None = None) -> Path | None:
         return Path(override)
     env = os.environ.get(DEPRIVATION_ENV)
     return Path(env) if env else None
+
+
+def published_data(override: str | Path | None = None) -> Path:
+    """The folder of published statistics: `override` (--source), else
+    $OVERSIGHT_PUBLISHED_DATA, else ../shared/data/real beside the working directory, else
+    /work/shared/data/real."""
+    if override is not None:
+        return Path(override)
+    env = os.environ.get(PUBLISHED_DATA_ENV)
+    if env:
+        return Path(env)
+    beside = Path.cwd().parent / "shared" / "data" / "real"
+    return beside if beside.is_dir() else Path("/work/shared/data/real")
 
 
 def test_postgres_url() -> str | None:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import shutil
 import time
+from enum import StrEnum
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -21,6 +23,13 @@ DEMO_SCALE = 0.005
 DEMO_MONTHS = 36
 DEMO_START = Period.month(2023, 4)
 DEMO_SEED = 2023
+
+
+class DemoData(StrEnum):
+    """What the demo home is built from."""
+
+    synthetic = "synthetic"
+    published = "published"
 
 
 class NotADemoHome(ValueError):
@@ -80,14 +89,41 @@ def demo_command(
     serve: Annotated[
         bool, typer.Option("--serve/--no-serve", help="Serve the portal when built.")
     ] = True,
+    data: Annotated[
+        DemoData,
+        typer.Option(
+            help="synthetic: a synthetic NHS with known truth; published: NHS England's "
+            "published statistics (--source)."
+        ),
+    ] = DemoData.synthetic,
+    source: Annotated[
+        Path | None,
+        typer.Option(
+            help="Folder of published files for --data published (default "
+            "$OVERSIGHT_PUBLISHED_DATA, else ../shared/data/real)."
+        ),
+    ] = None,
 ) -> None:
-    """Build demo data (a synthetic NHS), compute every metric, and serve the portal."""
+    """Build demo data (a synthetic NHS, or NHS England's published statistics), compute
+    every metric, and serve the portal."""
     from oversight.publish.serve import run_server
 
     where = resolve_home(home)
     started = time.perf_counter()
     try:
-        build_demo(where, scale=scale, months=months, start=start, seed=seed)
+        if data is DemoData.published:
+            from oversight import config
+            from oversight.published_demo import NotAPublishedHome, build_published
+
+            folder = config.published_data(source)
+            if not folder.is_dir():
+                raise typer.BadParameter(f"{folder}: no such folder", param_hint="--source")
+            try:
+                build_published(where, folder)
+            except NotAPublishedHome as error:
+                raise NotADemoHome(str(error)) from None
+        else:
+            build_demo(where, scale=scale, months=months, start=start, seed=seed)
     except NotADemoHome as error:
         raise typer.BadParameter(str(error), param_hint="--home") from None
     typer.echo(f"Demo built in {where.root} in {time.perf_counter() - started:.0f} s.")

@@ -66,7 +66,7 @@ def test_a_revised_file_replaces_the_first_publication_of_its_month(tmp_path: Pa
 
 def test_provider_counts_keep_the_counts_without_a_department_type() -> None:
     counts = provider_counts(real_file(JUNE_FILE))
-    assert counts["source_file"].unique().tolist() == [JUNE]
+    assert counts["publication"].unique().tolist() == [JUNE]
     assert counts["waits_over_12hrs_from_decision_to_admit"].sum() == 38106  # the TOTAL row's
 
 

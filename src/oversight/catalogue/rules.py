@@ -106,6 +106,7 @@ def _data_items(s: Sources) -> Iterator[Problem]:
                         yield s.problem(
                             "data_items", item_id, f"filter value {v!r} not allowed in {col.name}"
                         )
+        yield from _returns(s, item_id, item)
         for coll_id in item.collections:
             coll = collections.get(coll_id)
             if coll is None and s.known("collections", coll_id):
@@ -114,6 +115,32 @@ def _data_items(s: Sources) -> Iterator[Problem]:
                 yield s.problem("data_items", item_id, f"unknown collection {coll_id!r}")
             elif item_id not in coll.data_items:
                 yield s.problem("data_items", item_id, f"collection {coll_id} does not list it")
+
+
+def _returns(s: Sources, item_id: str, item: Any) -> Iterator[Problem]:
+    """An item's aggregate returns: known aggregate datasets with a numeric column, once each."""
+    datasets = s.tables["datasets"]
+    seen: set[str] = set()
+    for source in item.returns:
+        if source.dataset in seen:
+            yield s.problem("data_items", item_id, f"return {source.dataset} listed twice")
+        seen.add(source.dataset)
+        dataset = datasets.get(source.dataset)
+        if dataset is None:
+            if not s.known("datasets", source.dataset):
+                yield s.problem("data_items", item_id, f"unknown return {source.dataset!r}")
+            continue
+        if dataset.grain == "record" or source.dataset == item.dataset:
+            yield s.problem(
+                "data_items", item_id, f"return {source.dataset} is not an aggregate return"
+            )
+        column = dataset.column(source.column)
+        if column is None or column.type not in _NUMERIC:
+            yield s.problem(
+                "data_items",
+                item_id,
+                f"return {source.dataset} has no numeric column {source.column!r}",
+            )
 
 
 def _metrics(s: Sources) -> Iterator[Problem]:

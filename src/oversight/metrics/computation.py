@@ -23,10 +23,11 @@ from oversight.metrics.assemble import ROW_KEYS, assemble
 from oversight.metrics.engines import Engine
 from oversight.metrics.lakefiles import LakeFile, lake_periods, list_files
 from oversight.metrics.organisations import OrgTree
+from oversight.metrics.returns import provider_rows_kept, return_items, with_returns
 from oversight.metrics.rollup import rollup
 
 if TYPE_CHECKING:
-    from oversight.catalogue import DataItem, Metric
+    from oversight.catalogue import DataItem, Dataset, Metric
 
 Progress = Callable[[str], None]
 
@@ -187,10 +188,22 @@ def compute(
     engine: Engine,
     periods: Sequence[dt.date] | None = None,
     progress: Progress | None = None,
+    datasets: Mapping[str, Dataset] | None = None,
 ) -> Computation:
-    """Compute every metric for every organisation, period and breakdown group."""
+    """Compute every metric for every organisation, period and breakdown group.
+
+    Given the catalogue's `datasets`, data items are also fed from the aggregate returns the
+    catalogue names for them where their records are not there (metrics/returns.py).
+    """
     by_ds = used_items(metrics, data_items)
-    periods = sorted(periods or lake_periods(lake, by_ds))
+    stand_ins = {
+        name: items
+        for name, items in (
+            return_items(metrics, data_items) if datasets is not None else {}
+        ).items()
+        if list_files(lake, name)
+    }
+    periods = sorted(periods or lake_periods(lake, [*by_ds, *stand_ins]))
     if not periods:
         raise ValueError(f"the lake at {lake} holds no files for these metrics")
     longs, partials, presences = [], {}, []
@@ -203,8 +216,18 @@ def compute(
         presences.append(presence)
     items_long = pd.concat(longs, ignore_index=True)
     presence = pd.concat(presences, ignore_index=True)
-    presence = presence[presence["period"].isin(set(periods))] if len(presence) else presence
     orgs = tree.orgs()
+    defs, figures = data_items, None
+    if stand_ins and datasets is not None:
+        if progress:
+            progress("returns")
+        items_long, presence, providers, defs, figures = with_returns(
+            engine, lake, metrics, data_items, datasets, tree, periods, items_long, presence
+        )
+        orgs = pd.concat([orgs, providers], ignore_index=True)
+    presence = presence[presence["period"].isin(set(periods))] if len(presence) else presence
     orgs = orgs[orgs["period"].isin(set(periods))]
-    table, lineage = assemble(metrics, data_items, items_long, orgs, presence)
+    table, lineage = assemble(metrics, defs, items_long, orgs, presence)
+    if figures is not None:
+        table = provider_rows_kept(table, metrics, figures)
     return Computation(table, lineage, items_long, partials, presence, list(periods))

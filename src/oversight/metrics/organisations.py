@@ -20,6 +20,9 @@ ICB = "icb"
 REGION = "region"
 ENGLAND = "england"
 LEVELS: tuple[str, ...] = (ICB, REGION, ENGLAND)
+PROVIDER = "provider"
+"""Providers have results only from provider-level returns (metrics/returns.py); they are not
+a level of the ICB roll-up."""
 ENGLAND_CODE = "ENG"
 """The org_code of England in results (NHS England's own ODS code is not an area code)."""
 

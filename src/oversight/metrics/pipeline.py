@@ -15,7 +15,7 @@ from oversight.metrics.organisations import OrgTree
 if TYPE_CHECKING:
     import pandas as pd
 
-    from oversight.catalogue import DataItem, Metric
+    from oversight.catalogue import DataItem, Dataset, Metric
 
 
 def canonical(comp: Computation) -> Computation:
@@ -41,10 +41,12 @@ def run(
     with_statistics: bool = True,
     progress: Progress | None = None,
     rebases: pd.DataFrame | None = None,
+    datasets: Mapping[str, Dataset] | None = None,
 ) -> Computation:
     """Metrics, then statistics (SPC, intervals, funnels; no targets: the judge reads those);
-    `rebases`: approved SPC rebases (statistics.REBASE_COLUMNS)."""
-    comp = compute(lake, metrics, data_items, tree, engine, progress=progress)
+    `rebases`: approved SPC rebases (statistics.REBASE_COLUMNS); `datasets`: the catalogue's,
+    so that aggregate returns feed data items where records are absent (metrics/returns.py)."""
+    comp = compute(lake, metrics, data_items, tree, engine, progress=progress, datasets=datasets)
     if with_statistics:
         if progress:
             progress("statistics")

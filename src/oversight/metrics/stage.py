@@ -15,7 +15,7 @@ from oversight.metrics import rebase_input
 from oversight.metrics.computation import used_items
 from oversight.metrics.engines import Engine, connect
 from oversight.metrics.incremental import apply_changes, detect_changes
-from oversight.metrics.lakefiles import lake_periods
+from oversight.metrics.lakefiles import lake_periods, list_files
 from oversight.metrics.organisations import OrgTree
 from oversight.metrics.pipeline import run
 from oversight.metrics.results import (
@@ -25,6 +25,7 @@ from oversight.metrics.results import (
     publish,
     published,
 )
+from oversight.metrics.returns import return_items
 from oversight.metrics.since import Change, UnknownRevision, changes_since
 from oversight.metrics.statistics import respc
 
@@ -68,9 +69,13 @@ def compute(
 
         catalogue = load()
     metrics = list(catalogue.metrics.values())
-    datasets = list(used_items(metrics, catalogue.data_items))
+    returns = [
+        d for d in return_items(metrics, catalogue.data_items) if list_files(home.lake_dir, d)
+    ]
+    datasets = [*used_items(metrics, catalogue.data_items), *returns]
     base_name, changes = None, None
-    incremental = not full and bool(since or current_version(home))
+    # A home holding aggregate returns (published statistics: small) is always computed whole.
+    incremental = not full and not returns and bool(since or current_version(home))
     if incremental:
         base_name, changes = _since(home, since, datasets)
     rebases = rebase_input.normal(rebase_input.stored(home) if rebases is None else rebases)
@@ -89,7 +94,7 @@ def compute(
                     progress(f"computing {name}", done, total)
 
             comp = run(home.lake_dir, metrics, catalogue.data_items, tree, eng, progress=step,
-                       rebases=rebase_input.frame(rebases))
+                       rebases=rebase_input.frame(rebases), datasets=catalogue.datasets)
             if progress:
                 progress("computing", total, total)
             how = "full"

@@ -9,7 +9,10 @@ from pydantic import field_validator, model_validator
 from oversight.catalogue.models.base import Entry, SnakeId
 
 ColumnType = Literal["string", "int8", "int32", "int64", "float64", "bool", "date", "timestamp"]
-Grain = Literal["record", "icb_month"]
+Grain = Literal["record", "icb_month", "provider_month"]
+"""record: one row per event; icb_month: one row per ICB-month; provider_month: one row per
+provider (and, where published so, per commissioning ICB) per month, as NHS England's
+provider-level returns are published."""
 
 
 class Column(Entry):
@@ -32,13 +35,17 @@ class Column(Entry):
 
 
 class Dataset(Entry):
-    """A lake dataset: record-level (one row per event) or icb_month (one row per ICB-month)."""
+    """A lake dataset: record-level (one row per event), icb_month (one row per ICB-month) or
+    provider_month (one row per provider-month, or provider x ICB-month)."""
 
     id: SnakeId
     grain: Grain
     period_column: SnakeId
     description: str
     columns: tuple[Column, ...]
+    key_columns: tuple[SnakeId, ...] = ()
+    """Columns that, with icb_code and the period, identify an aggregate row (a provider, a
+    treatment function): an ICB has several rows a month in such a dataset."""
 
     @field_validator("columns", mode="before")
     @classmethod
@@ -58,6 +65,11 @@ class Dataset(Entry):
             raise ValueError("duplicate column names")
         if self.period_column not in names:
             raise ValueError(f"period_column {self.period_column!r} is not a column")
+        unknown = [k for k in self.key_columns if k not in names]
+        if unknown:
+            raise ValueError(f"key_columns {', '.join(unknown)} are not columns")
+        if self.grain == "provider_month" and "provider_code" in names:
+            raise ValueError("a provider_month dataset names its provider in ods_code")
         return self
 
     def column(self, name: str) -> Column | None:

@@ -53,6 +53,14 @@ class Condition(Entry):
         return self
 
 
+class ReturnSource(Entry):
+    """An aggregate return that can feed a data item where its own dataset has no submission:
+    the item is then the sum of `column` of `dataset` (an icb_month or provider_month dataset)."""
+
+    dataset: SnakeId
+    column: SnakeId
+
+
 class DataItem(Entry):
     """One definition of a collected item: how to get its ICB-month value from a dataset."""
 
@@ -70,6 +78,9 @@ class DataItem(Entry):
     max_days: int | None = Field(default=None, ge=0)
     filter: tuple[Condition, ...] = ()
     collections: tuple[SnakeId, ...] = ()
+    returns: tuple[ReturnSource, ...] = ()
+    """Aggregate returns that feed the item where `dataset` has no submission for an ICB-month
+    (e.g. NHS England's published A&E sitrep where there are no ECDS records)."""
 
     @model_validator(mode="after")
     def _fields_fit_aggregation(self) -> DataItem:
@@ -92,7 +103,7 @@ class DataItem(Entry):
             and self.min_days >= self.max_days
         ):
             raise ValueError("min_days must be less than max_days")
-        if self.grain == "icb_month" and agg not in ("sum", "mean"):
+        if self.grain != "record" and agg not in ("sum", "mean"):
             raise ValueError(f"aggregate-grain items are summed or averaged, not {agg}")
         return self
 

@@ -306,7 +306,7 @@ def provider_counts(path: str | Path) -> pd.DataFrame:
             if measure in PROVIDER_MEASURES:
                 part[measure] = f.providers[name]
         part["period"] = pd.Timestamp(f.month)
-        part["source_file"] = f.path.name
+        part["publication"] = f.path.name
         part["revised"] = f.revised
         frames.append(part)
     return pd.concat(frames, ignore_index=True)

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING
 
 import typer
 
+from oversight.options import HomeOption
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -18,6 +20,12 @@ import_app = typer.Typer(
 PATH = typer.Argument(..., help="The published file, or the directory holding it.")
 OUT = typer.Option(None, "--out", help="Write the tidy table to this CSV file.")
 LOOKUPS = typer.Option(None, "--lookups", help="Directory of lookup files (default: PATH's).")
+SUBMIT = typer.Option(
+    False,
+    "--submit",
+    help="Validate and store the figures as returns in the home (one revision per region or "
+    "ICB and month), then compute, judge and publish. Nothing is stored if any part fails.",
+)
 
 
 def _show(title: str, frame: pd.DataFrame) -> None:
@@ -40,6 +48,35 @@ def _finish(tidy: pd.DataFrame, out: Path | None) -> None:
         typer.echo(f"wrote {len(tidy):,} rows to {out}")
 
 
+def _submit(collection: str, path: Path, home: Path | None) -> None:
+    """Store `path` as returns of `collection` in the home, then compute, judge and publish."""
+    import getpass
+
+    from oversight.catalogue import load
+    from oversight.collect.importers.published import store_source
+    from oversight.collect.importers.source import ImportFormatError
+    from oversight.collect.importers.submit import ReturnRefused
+    from oversight.options import resolve_home
+    from oversight.pipeline import compute_and_judge
+
+    where = resolve_home(home)
+    catalogue = load()
+    try:
+        stored = store_source(where, catalogue, collection, path, f"cli:{getpass.getuser()}")
+    except (ImportFormatError, ReturnRefused, FileNotFoundError) as exc:
+        typer.echo(f"error: {exc}\nnothing was stored", err=True)
+        raise typer.Exit(1) from exc
+    new = [s for s in stored if not s.unchanged]
+    typer.echo(
+        f"stored {len(new)} new revision(s) of {collection} "
+        f"({len(stored) - len(new)} part(s) unchanged) in {where.root}"
+    )
+    for s in new[:20]:
+        typer.echo(f"  {s.org} {s.period}: {s.revision_id} ({s.rows:,} rows)")
+    version, _ = compute_and_judge(where)
+    typer.echo(f"published results version {version.id}")
+
+
 def _run(read: Callable[..., pd.DataFrame], path: Path, lookups: Path | None) -> pd.DataFrame:
     from oversight.collect.importers.source import ImportFormatError
 
@@ -51,7 +88,13 @@ def _run(read: Callable[..., pd.DataFrame], path: Path, lookups: Path | None) ->
 
 
 @import_app.command("ae-sitrep")
-def ae_sitrep(path: Path = PATH, out: Path | None = OUT, lookups: Path | None = LOOKUPS) -> None:
+def ae_sitrep(
+    path: Path = PATH,
+    out: Path | None = OUT,
+    lookups: Path | None = LOOKUPS,
+    submit: bool = SUBMIT,
+    home: HomeOption = None,
+) -> None:
     """A&E monthly sitrep by provider: England all-types 4-hour % per month, unmapped providers.
 
     PATH is NHS England's monthly CSV as published (Monthly-AE-<Month>-<Year>.csv, or a folder
@@ -66,6 +109,8 @@ def ae_sitrep(path: Path = PATH, out: Path | None = OUT, lookups: Path | None = 
     missing = unmapped_providers(tidy, weight="attendances")
     _show(f"{len(missing)} providers with no ICB (kept, icb_code empty)", missing.head(15))
     _finish(tidy, out)
+    if submit:
+        _submit("ae_sitrep_published", path, home)
 
 
 @import_app.command("ambulance")
@@ -88,7 +133,13 @@ def ambulance(path: Path = PATH, out: Path | None = OUT, lookups: Path | None = 
 
 
 @import_app.command("rtt")
-def rtt(path: Path = PATH, out: Path | None = OUT, lookups: Path | None = LOOKUPS) -> None:
+def rtt(
+    path: Path = PATH,
+    out: Path | None = OUT,
+    lookups: Path | None = LOOKUPS,
+    submit: bool = SUBMIT,
+    home: HomeOption = None,
+) -> None:
     """RTT incomplete pathways per ICB (2026 configuration) and England."""
     import pandas as pd
 
@@ -107,10 +158,19 @@ def rtt(path: Path = PATH, out: Path | None = OUT, lookups: Path | None = LOOKUP
     both = pd.concat([tidy[cols], rtt_england(tidy)[cols]], ignore_index=True)
     _show(f"RTT incomplete pathways, {tidy['period'].iloc[0]:%B %Y}", both)
     _finish(tidy, out)
+    if submit:
+        _submit("rtt_published", path, home)
+        _submit("rtt_waiting_times_published", path, home)
 
 
 @import_app.command("cancer")
-def cancer(path: Path = PATH, out: Path | None = OUT, lookups: Path | None = LOOKUPS) -> None:
+def cancer(
+    path: Path = PATH,
+    out: Path | None = OUT,
+    lookups: Path | None = LOOKUPS,
+    submit: bool = SUBMIT,
+    home: HomeOption = None,
+) -> None:
     """Cancer 62-day standard by ICB (July snapshots): England totals per month."""
     from oversight.collect.importers.cancer import read_cancer_62day
 
@@ -119,3 +179,5 @@ def cancer(path: Path = PATH, out: Path | None = OUT, lookups: Path | None = LOO
     eng["pct_within_62_days"] = 100.0 * eng["treated_within_62_days"] / eng["treated_total"]
     _show("England (sum of the 42 ICBs)", eng.assign(period=eng["period"].dt.strftime("%Y-%m")))
     _finish(tidy, out)
+    if submit:
+        _submit("cancer_62day_published", path, home)

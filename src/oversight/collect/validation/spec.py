@@ -53,6 +53,7 @@ class Spec:
     period_end: dt.date
     ratio_pairs: tuple[RatioPair, ...]
     data_items: tuple[DataItem, ...]
+    key_columns: tuple[str, ...] = ()
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -63,10 +64,11 @@ class Spec:
 
     @property
     def grain_key(self) -> tuple[str, ...]:
-        """Columns identifying a row: record_id for records, icb_code + period for aggregates."""
+        """Columns identifying a row: record_id for records, icb_code + period (+ the dataset's
+        key columns, e.g. a provider's ods_code) for aggregates."""
         if self.grain == "record":
             return ("record_id",)
-        return ("icb_code", self.period_column)
+        return ("icb_code", self.period_column, *self.key_columns)
 
 
 def _ratio_pairs(
@@ -114,4 +116,5 @@ def build_spec(catalogue: Catalogue, collection_id: str, period: MonthLike) -> S
         period_end=month.end,
         ratio_pairs=_ratio_pairs(catalogue, collection, dataset_id),
         data_items=tuple(items[i] for i in collection.data_items if i in items),
+        key_columns=tuple(getattr(dataset, "key_columns", ())),
     )

@@ -1,0 +1,248 @@
+"""Aggregate returns feeding data items where the records are not there (catalogue `returns`).
+
+One metric definition, several sources: a data item is defined on its record-level dataset
+(e.g. `ae_within_4_hours` on ECDS records), and the catalogue names the aggregate returns that
+can stand in for it (NHS England's published A&E sitrep, `ae_sitrep_providers.attendances_
+within_4_hours`). For each organisation and month the records are used when they are there,
+else the return (`prefer_records`); a metric never mixes the two inside one organisation-month.
+
+Provider-level returns (grain `provider_month`) are rolled up here, not through the ICB
+partials: a provider row counts for the provider, for its ICB (when it has one that month),
+for its region (its ICB's region, else the region NHS England publishes it under) and for
+England. So England is every provider NHS England publishes, as its own headline figures are,
+and a region is its ICBs plus its providers that have no ICB. ICB-level returns (`icb_month`)
+go through the ordinary ICB roll-up.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from oversight.metrics.breakdowns import TOTAL
+from oversight.metrics.lakefiles import list_files
+from oversight.metrics.organisations import (
+    ENGLAND,
+    ENGLAND_CODE,
+    ICB,
+    PROVIDER,
+    REGION,
+    OrgTree,
+)
+
+if TYPE_CHECKING:
+    from oversight.catalogue import DataItem, Dataset, Metric
+    from oversight.metrics.engines import Engine
+
+ITEM_COLUMNS = ["org_type", "org_code", "period", "breakdown", "group", "item", "v", "n", "ss"]
+NO_ICB = "-"
+"""The member-ICB placeholder of a provider with no ICB in results' organisation rows."""
+
+
+def return_items(
+    metrics: Iterable[Metric], data_items: Mapping[str, DataItem]
+) -> dict[str, list[DataItem]]:
+    """Per return dataset, the metrics' data items it can feed, as summed items of that dataset
+    (same id as the item they stand in for)."""
+    wanted = sorted({i for m in metrics for i in m.data_item_ids if i in data_items})
+    out: dict[str, list[DataItem]] = {}
+    for item_id in wanted:
+        item = data_items[item_id]
+        for source in getattr(item, "returns", ()):
+            stand_in = item.model_copy(
+                update={
+                    "dataset": source.dataset,
+                    "grain": "icb_month",
+                    "aggregation": "sum",
+                    "column": source.column,
+                    "filter": (),
+                    "start_column": None,
+                    "stop_column": None,
+                    "min_days": None,
+                    "max_days": None,
+                    "quantile": None,
+                    "returns": (),
+                }
+            )
+            out.setdefault(source.dataset, []).append(stand_in)
+    return dict(sorted(out.items()))
+
+
+def provider_values(
+    engine: Engine,
+    lake: Path,
+    dataset: str,
+    items: Sequence[DataItem],
+    tree: OrgTree,
+    periods: Sequence[dt.date],
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Item values for providers, ICBs, regions and England from a provider-level return;
+    its presence (every ICB of each submitting region, and the region itself for providers
+    with no ICB); and the provider organisation rows (org_type, org_code, period, icb_code)."""
+    files = [f for f in list_files(lake, dataset) if f.period in set(periods)]
+    empty = pd.DataFrame(columns=["dataset", "icb_code", "period", "revision_id"])
+    if not files:
+        return pd.DataFrame(columns=ITEM_COLUMNS), empty, _no_orgs()
+    columns = ["ods_code", "icb_code", "region_code", "period", "revision_id"]
+    columns += sorted({str(i.column) for i in items})
+    table = engine.execute(engine.read([f.path for f in files]).select(*columns))
+    table["period"] = pd.to_datetime(table["period"]).dt.date
+    members = tree.membership
+    in_tree = set(zip(members["icb_code"], members["period"], strict=True))
+    icb = [
+        c if isinstance(c, str) and (c, p) in in_tree else None
+        for c, p in zip(table["icb_code"], table["period"], strict=True)
+    ]
+    table["icb_code"] = pd.Series(icb, index=table.index, dtype=object)
+    parts = []
+    for level, key in ((PROVIDER, "ods_code"), (ICB, "icb_code"), (REGION, "region_code")):
+        rows = table.dropna(subset=[key])
+        parts.append(_sums(rows, items, level, rows[key]))
+    parts.append(_sums(table, items, ENGLAND, pd.Series(ENGLAND_CODE, index=table.index)))
+    long = pd.concat(parts, ignore_index=True)
+    presence = _presence(files, table, members, dataset)
+    orgs = table.assign(
+        org_type=PROVIDER,
+        org_code=table["ods_code"],
+        icb_code=table["icb_code"].fillna(table["region_code"]),
+    )[["org_type", "org_code", "period", "icb_code"]].drop_duplicates()
+    return long, presence, orgs.reset_index(drop=True)
+
+
+def _sums(
+    rows: pd.DataFrame, items: Sequence[DataItem], level: str, codes: pd.Series
+) -> pd.DataFrame:
+    frames = []
+    grouped = rows.assign(_org=codes.astype(str)).groupby(["_org", "period"])
+    for item in items:
+        summed = grouped[str(item.column)].sum().reset_index()
+        frames.append(
+            pd.DataFrame(
+                {
+                    "org_type": level,
+                    "org_code": summed["_org"],
+                    "period": summed["period"],
+                    "breakdown": TOTAL,
+                    "group": TOTAL,
+                    "item": item.id,
+                    "v": summed[str(item.column)].astype(float),
+                    "n": np.nan,
+                    "ss": np.nan,
+                }
+            )
+        )
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=ITEM_COLUMNS)
+
+
+def _presence(
+    files: Sequence, table: pd.DataFrame, members: pd.DataFrame, dataset: str
+) -> pd.DataFrame:
+    """A region's return is complete for the region: every ICB of the region that month is
+    present (an ICB with no provider row has 0), and so is the region itself (the member key of
+    its providers with no ICB)."""
+    revision = table.groupby(["region_code", "period"])["revision_id"].first().rename("revision_id")
+    rows = []
+    for f in files:
+        key = (f.icb_code, f.period)
+        rid = revision.get(key)
+        if rid is None:
+            continue
+        icbs = members.loc[
+            (members["region_code"] == f.icb_code) & (members["period"] == f.period), "icb_code"
+        ]
+        rows += [(dataset, icb, f.period, rid) for icb in icbs]
+        rows.append((dataset, f.icb_code, f.period, rid))
+    return pd.DataFrame(rows, columns=["dataset", "icb_code", "period", "revision_id"])
+
+
+def _no_orgs() -> pd.DataFrame:
+    return pd.DataFrame(columns=["org_type", "org_code", "period", "icb_code"])
+
+
+def prefer_records(records: pd.DataFrame, stand_ins: pd.DataFrame) -> pd.DataFrame:
+    """Item values: the records' where the records give the item a total for the
+    organisation-month, else the first return's (returns have totals only: no persons)."""
+    if stand_ins.empty:
+        return records
+    keys = ["item", "org_type", "org_code", "period"]
+    totals = records.loc[(records["breakdown"] == TOTAL) & records["v"].notna(), keys]
+    have = set(map(tuple, totals.to_numpy(object)))
+    dedup = stand_ins.drop_duplicates(keys)
+    wanted = [tuple(k) not in have for k in dedup[keys].to_numpy(object)]
+    return pd.concat([records, dedup.loc[wanted]], ignore_index=True)
+
+
+def source_name(item: DataItem) -> str:
+    """The presence name of an item fed by returns: its dataset and its returns' datasets."""
+    return "+".join([item.dataset, *(r.dataset for r in item.returns)])
+
+
+def with_returns(
+    engine: Engine,
+    lake: Path,
+    metrics: Sequence[Metric],
+    data_items: Mapping[str, DataItem],
+    datasets: Mapping[str, Dataset],
+    tree: OrgTree,
+    periods: Sequence[dt.date],
+    items_long: pd.DataFrame,
+    presence: pd.DataFrame,
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, dict[str, DataItem], set[tuple]]:
+    """The records' item values and presence completed from the returns.
+
+    Returns the item values, the presence, the provider organisation rows, the item
+    definitions to assemble with (an item fed by returns is present where its dataset or one
+    of its returns is: its presence name is `source_name`) and the (item, provider, period)
+    that have a figure.
+    """
+    stand_ins = {d: i for d, i in return_items(metrics, data_items).items() if list_files(lake, d)}
+    longs, presences, orgs = [], [presence], [_no_orgs()]
+    for dataset, items in stand_ins.items():
+        grain = datasets[dataset].grain if dataset in datasets else "icb_month"
+        if grain == "provider_month":
+            long, pres, porgs = provider_values(engine, lake, dataset, items, tree, periods)
+            orgs.append(porgs)
+        else:
+            from oversight.metrics.computation import dataset_values
+
+            long, _, pres = dataset_values(engine, lake, dataset, items, tree, periods)
+        longs.append(long)
+        presences.append(pres.assign(dataset=dataset) if len(pres) else pres)
+    stand_long = pd.concat(longs, ignore_index=True) if longs else pd.DataFrame()
+    merged = prefer_records(items_long, stand_long)
+    every = pd.concat(presences, ignore_index=True)
+    defs = dict(data_items)
+    for item_id in {i.id for items in stand_ins.values() for i in items}:
+        item = data_items[item_id]
+        name = source_name(item)
+        sources = {item.dataset, *(r.dataset for r in item.returns)}
+        part = every.loc[every["dataset"].isin(sources)].assign(dataset=name)
+        every = pd.concat([every, part], ignore_index=True)
+        defs[item_id] = item.model_copy(update={"dataset": name})
+    every = every.drop_duplicates(["dataset", "icb_code", "period", "revision_id"])
+    figures = set()
+    if len(stand_long):
+        prov = stand_long.loc[stand_long["org_type"] == PROVIDER]
+        figures = set(zip(prov["item"], prov["org_code"], prov["period"], strict=True))
+    provider_orgs = pd.concat(orgs, ignore_index=True).drop_duplicates()
+    return merged, every.reset_index(drop=True), provider_orgs, defs, figures
+
+
+def provider_rows_kept(
+    table: pd.DataFrame, metrics: Sequence[Metric], figures: set[tuple]
+) -> pd.DataFrame:
+    """A provider keeps a metric's rows only for the months a return gave it the metric's
+    numerator (a trust that publishes no RTT figure has no RTT row, not a zero)."""
+    provider = (table["org_type"] == PROVIDER).to_numpy()
+    if not provider.any():
+        return table
+    numerator = {m.id: m.numerator for m in metrics}
+    keep = np.ones(len(table), dtype=bool)
+    rows = table.loc[provider, ["metric_id", "org_code", "period"]].to_numpy(object)
+    keep[provider] = [(numerator[m], o, p) in figures for m, o, p in rows]
+    return table.loc[keep].reset_index(drop=True)
