@@ -77,13 +77,15 @@ def _submit(collection: str, path: Path, home: Path | None) -> None:
     typer.echo(f"published results version {version.id}")
 
 
-def _run(read: Callable[..., pd.DataFrame], path: Path, lookups: Path | None) -> pd.DataFrame:
+def _run(
+    read: Callable[..., pd.DataFrame], path: Path, lookups: Path | None, submit: bool = False
+) -> pd.DataFrame:
     from oversight.collect.importers.source import ImportFormatError
 
     try:
         return read(path, lookups=lookups)
     except (ImportFormatError, FileNotFoundError) as exc:
-        typer.echo(f"error: {exc}", err=True)
+        typer.echo(f"error: {exc}" + ("\nnothing was stored" if submit else ""), err=True)
         raise typer.Exit(1) from exc
 
 
@@ -103,7 +105,9 @@ def ae_sitrep(
     from oversight.collect.importers.ae_sitrep import four_hour_performance, read_ae_sitrep
     from oversight.collect.importers.lookups import unmapped_providers
 
-    tidy = _run(read_ae_monthly if published_layout(path) else read_ae_sitrep, path, lookups)
+    tidy = _run(
+        read_ae_monthly if published_layout(path) else read_ae_sitrep, path, lookups, submit
+    )
     perf = four_hour_performance(tidy).assign(period=lambda f: f["period"].dt.strftime("%Y-%m"))
     _show("England, all department types", perf)
     missing = unmapped_providers(tidy, weight="attendances")
@@ -145,7 +149,7 @@ def rtt(
 
     from oversight.collect.importers.rtt import read_rtt, rtt_england
 
-    tidy = _run(read_rtt, path, lookups)
+    tidy = _run(read_rtt, path, lookups, submit)
     cols = [
         "icb_code",
         "total_waiting",
@@ -174,7 +178,7 @@ def cancer(
     """Cancer 62-day standard by ICB (July snapshots): England totals per month."""
     from oversight.collect.importers.cancer import read_cancer_62day
 
-    tidy = _run(read_cancer_62day, path, lookups)
+    tidy = _run(read_cancer_62day, path, lookups, submit)
     eng = tidy.groupby("period")[["treated_total", "treated_within_62_days"]].sum().reset_index()
     eng["pct_within_62_days"] = 100.0 * eng["treated_within_62_days"] / eng["treated_total"]
     _show("England (sum of the 42 ICBs)", eng.assign(period=eng["period"].dt.strftime("%Y-%m")))

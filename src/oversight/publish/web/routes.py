@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import FastAPI
 
 from oversight.collect import api as submissions
-from oversight.publish.web.views import annotations_api, api, pages
+from oversight.publish.web.views import annotations_api, api, pages, published
 
 Route = tuple[str, str, Callable[..., Any], str]
 
@@ -17,6 +17,10 @@ ROUTES: list[Route] = [
     ("GET", "/", pages.national, "national"),
     ("GET", "/icb/{code}", pages.icb, "icb"),
     ("GET", "/healthz", pages.healthz, "healthz"),
+    # published statistics (issue 15): sources, provider pages, RTT waiting times
+    ("GET", "/sources", published.sources, "published_sources"),
+    ("GET", "/provider/{code}", published.provider, "provider"),
+    ("GET", "/waiting-times", published.waiting, "waiting_times"),
     ("GET", "/api/v1/metrics/{metric_id}/latest", api.latest, "api_latest"),
     ("GET", "/api/v1/organisations/{code}/metrics/{metric_id}", api.series, "api_series"),
     (

@@ -19,4 +19,12 @@ def make_templates() -> Jinja2Templates:
     templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
     templates.env.filters["value"] = format_value
     templates.env.filters["month"] = format_month
+    templates.env.globals["published_manifest"] = _published_manifest
     return templates
+
+
+def _published_manifest(request: object) -> object:
+    """The home's published-data manifest (None: synthetic data), for the page footer."""
+    from oversight.publish.web.views.published import published_manifest
+
+    return published_manifest(request)  # type: ignore[arg-type]

@@ -59,7 +59,11 @@ async def series(
     try:
         icb_page(request.app.state.home, code, metric_id)  # validates code and metric
     except LookupError as exc:
-        raise HTTPException(status_code=404, detail=str(exc)) from exc
+        from oversight.publish.web.views.published import has_results
+
+        # England, a region or a provider (published returns) with results is served too
+        if not has_results(request.app.state.home, code.upper(), metric_id):
+            raise HTTPException(status_code=404, detail=str(exc)) from exc
     frame = metric_results(request.app.state.home, metric_id, org=code.upper(), period=within)
     rows = [{k: _clean(v) for k, v in rec.items()} for rec in frame.to_dict(orient="records")]
     return {"metric": metric_id, "org": code.upper(), "points": rows}

@@ -1,0 +1,194 @@
+"""Pages of a published-data home: where the figures come from, a provider's page and the
+RTT waiting times by provider and specialty (patient choice).
+
+Figures come from the published results (providers' rows come from NHS England's
+provider-level returns) and, for the waiting-times tables, from `metrics.waiting_times`; the
+sources from the home's published-data manifest (`oversight.published_demo`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import pandas as pd
+from fastapi import HTTPException, Request
+from fastapi.responses import HTMLResponse
+
+from oversight.catalogue import load as load_catalogue
+from oversight.home import Home
+from oversight.publish.web.queries import metric_results
+from oversight.publish.web.views.common import metric_summary, number, text
+from oversight.publish.web.views.context import MetricSummary
+
+PROVIDER = "provider"
+
+
+def published_manifest(request: Request) -> dict[str, Any] | None:
+    """The home's published-data manifest, or None (synthetic or empty home)."""
+    from oversight.published_demo import read_manifest
+
+    return read_manifest(request.app.state.home)
+
+
+@dataclass(frozen=True)
+class ProviderMetric:
+    metric: MetricSummary
+    period: date | None
+    value: float | None
+    numerator: float | None
+    denominator: float | None
+    point_type: str | None
+    variation: str | None
+    series: list[tuple[date, float | None]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ProviderPage:
+    code: str
+    name: str
+    icbs: list[str]
+    region: str | None
+    metrics: list[ProviderMetric]
+    sources: list[dict[str, Any]]
+    serves: int = 0
+    """How many ICBs' patients wait for treatment here (RTT)."""
+
+
+def _provider_rows(home: Home, code: str) -> dict[str, pd.DataFrame]:
+    out = {}
+    for metric_id in load_catalogue().metrics:
+        frame = metric_results(home, metric_id, org=code)
+        frame = frame[frame["org_type"] == PROVIDER] if "org_type" in frame else frame.iloc[:0]
+        if not frame.empty:
+            out[metric_id] = frame.sort_values("period")
+    return out
+
+
+def provider_page(home: Home, code: str, manifest: dict[str, Any] | None) -> ProviderPage:
+    """One provider's metrics: latest figure, its SPC reading and the monthly series."""
+    code = code.upper()
+    rows = _provider_rows(home, code)
+    if not rows:
+        raise LookupError(f"no provider {code!r} with published figures")
+    metrics = []
+    for metric_id, frame in rows.items():
+        shown = frame[frame["value"].notna()]
+        last = shown.iloc[-1] if len(shown) else frame.iloc[-1]
+        metrics.append(
+            ProviderMetric(
+                metric=metric_summary(metric_id),
+                period=last["period"],
+                value=number(last, "value"),
+                numerator=number(last, "numerator"),
+                denominator=number(last, "denominator"),
+                point_type=text(last, "spc_point_type"),
+                variation=text(last, "variation_icon"),
+                series=[
+                    (p, None if pd.isna(v) else float(v))
+                    for p, v in zip(shown["period"], shown["value"], strict=True)
+                ],
+            )
+        )
+    name, icbs, region, served = _about(home, code)
+    sources = (manifest or {}).get("sources", [])
+    fed = {m.metric.id for m in metrics}
+    return ProviderPage(
+        code, name, icbs, region, metrics, [s for s in sources if fed & set(s["metrics"])], served
+    )
+
+
+def _about(home: Home, code: str) -> tuple[str, list[str], str | None, int]:
+    """Name, own ICB(s) (from the A&E return), region, and how many ICBs' patients it treats
+    (from RTT) of a provider, as its returns give them."""
+    from oversight.metrics.lakefiles import list_files
+
+    catalogue = load_catalogue()
+    names: list[str] = []
+    own: set[str] = set()
+    served: set[str] = set()
+    regions: set[str] = set()
+    for dataset in ("ae_sitrep_providers", "rtt_providers"):
+        for f in list_files(home.lake_dir, dataset)[-14:]:
+            part = pd.read_parquet(
+                f.path, columns=["ods_code", "provider_name", "icb_code", "region_code"]
+            )
+            part = part[part["ods_code"] == code]
+            names += part["provider_name"].dropna().tolist()
+            (own if dataset == "ae_sitrep_providers" else served).update(part["icb_code"].dropna())
+            regions |= set(part["region_code"].dropna())
+    every = {**catalogue.icbs, **catalogue.merged_icbs}
+    icb_names = sorted(every[c].name if c in every else c for c in own)
+    region = next(iter(sorted(regions)), None)
+    region_name = (
+        catalogue.regions[region].name
+        if region is not None and region in catalogue.regions
+        else region
+    )
+    return (names[-1] if names else code), icb_names, region_name, len(served)
+
+
+async def provider(request: Request, code: str) -> HTMLResponse:
+    manifest = published_manifest(request)
+    try:
+        page = provider_page(request.app.state.home, code, manifest)
+    except LookupError as exc:
+        raise HTTPException(status_code=404, detail=str(exc)) from exc
+    return request.app.state.templates.TemplateResponse(
+        request, "published/provider.html", {"page": page}
+    )
+
+
+async def sources(request: Request) -> HTMLResponse:
+    manifest = published_manifest(request)
+    if manifest is None:
+        raise HTTPException(status_code=404, detail="this home holds no published statistics")
+    catalogue = load_catalogue()
+    titles = {m.id: m.title for m in catalogue.metrics.values()}
+    return request.app.state.templates.TemplateResponse(
+        request, "published/sources.html", {"manifest": manifest, "titles": titles}
+    )
+
+
+async def waiting(
+    request: Request, icb: str | None = None, specialty: str | None = None, q: str = ""
+) -> HTMLResponse:
+    from oversight.metrics.waiting_times import waiting_times
+
+    home = request.app.state.home
+    icb = (icb or "").upper() or None
+    specialty = specialty or None
+    tables = waiting_times(home.lake_dir, icb=icb, specialty=specialty, search=q[:100])
+    if tables.period is None:
+        raise HTTPException(status_code=404, detail="this home holds no RTT waiting times")
+    if icb is not None and icb not in tables.icbs:
+        raise HTTPException(status_code=404, detail=f"no ICB {icb!r} in the RTT waiting times")
+    if specialty is not None and specialty not in tables.specialty_names:
+        raise HTTPException(status_code=404, detail=f"no specialty {specialty!r}")
+    catalogue = load_catalogue()
+    every = {**catalogue.icbs, **catalogue.merged_icbs}
+    icb_names = {c: every[c].name if c in every else c for c in tables.icbs}
+    icb_order = sorted(tables.icbs, key=lambda c: icb_names[c])
+    return request.app.state.templates.TemplateResponse(
+        request,
+        "published/waiting_times.html",
+        {
+            "tables": tables,
+            "icb": icb,
+            "specialty": specialty,
+            "q": q,
+            "icb_names": icb_names,
+            "icb_order": icb_order,
+            "providers": tables.providers.to_dict(orient="records"),
+            "specialties": tables.specialties.to_dict(orient="records"),
+        },
+    )
+
+
+def has_results(home: Home, code: str, metric_id: str) -> bool:
+    """An organisation of any level (England, a region, an ICB, a provider) with results for
+    the metric: the results API serves its series."""
+    if metric_id not in load_catalogue().metrics:
+        return False
+    return not metric_results(home, metric_id, org=code).empty

@@ -1,0 +1,258 @@
+"""A home built from NHS England's published statistics (`oversight demo --data published`):
+the published headline figures through the results API, regions and merged ICBs adding up to
+their members, SPC and judgements on the real series, and the portal in a browser."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+from fastapi.testclient import TestClient
+from tests.shared_data import REAL
+
+from oversight.home import Home
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def published_home(tmp_path_factory: pytest.TempPathFactory) -> Home:
+    from oversight.published_demo import build_published
+
+    if not (REAL / "published" / "ae_monthly").is_dir():
+        pytest.skip(f"the published files are not at {REAL}")
+    home = Home.at(tmp_path_factory.mktemp("published-home"))
+    build_published(home, REAL, progress=False)
+    return home
+
+
+@pytest.fixture(scope="module")
+def client(published_home: Home) -> TestClient:
+    from oversight.publish.web.app import create_app
+
+    return TestClient(create_app(published_home))
+
+
+def _point(client: TestClient, org: str, metric: str, month: str) -> dict[str, Any]:
+    response = client.get(f"/api/v1/organisations/{org}/metrics/{metric}?period={month}")
+    assert response.status_code == 200, response.text
+    points = response.json()["points"]
+    assert len(points) == 1
+    return dict(points[0])
+
+
+def test_england_headline_figures_through_the_results_api(client: TestClient) -> None:
+    june = _point(client, "ENG", "ae_4hr", "2024-06")
+    assert round(june["value"], 1) == 74.6 and june["denominator"] == 2_294_065
+    assert round(_point(client, "ENG", "ae_4hr", "2024-12")["value"], 1) == 71.1
+    waiting = _point(client, "ENG", "rtt_waiting_list", "2026-04")
+    assert waiting["value"] == 7_123_980
+    assert round(_point(client, "ENG", "rtt_18wk", "2026-04")["value"], 1) == 64.9
+    assert june["missing_reason"] is None and june["revisions"].startswith("lin-")
+
+
+def _lake(home: Home, dataset: str) -> pd.DataFrame:
+    frames = [pd.read_parquet(p) for p in sorted((home.lake_dir / dataset).glob("*/*.parquet"))]
+    frame = pd.concat(frames, ignore_index=True)
+    frame["period"] = pd.to_datetime(frame["period"]).dt.date.astype(str)
+    return frame
+
+
+def test_a_region_adds_up_to_its_icbs_and_its_providers_without_an_icb(
+    published_home: Home, client: TestClient
+) -> None:
+    from oversight.catalogue import load
+
+    catalogue = load()
+    june = pd.Timestamp("2024-06-01").date()
+    london = [
+        i.code for i in catalogue.icbs_on(june) if catalogue.region_of(i.code, june).code == "Y56"
+    ]
+    icbs = [_point(client, code, "ae_4hr", "2024-06") for code in london]
+    rows = _lake(published_home, "ae_sitrep_providers")
+    no_icb = rows[
+        (rows["period"] == "2024-06-01") & (rows["region_code"] == "Y56") & rows["icb_code"].isna()
+    ]
+    region = _point(client, "Y56", "ae_4hr", "2024-06")
+    assert len(london) == 5 and len(no_icb) > 0
+    assert (
+        region["denominator"] == sum(p["denominator"] for p in icbs) + no_icb["attendances"].sum()
+    )
+    assert (
+        region["numerator"]
+        == sum(p["numerator"] for p in icbs) + no_icb["attendances_within_4_hours"].sum()
+    )
+    regions = [_point(client, r, "ae_4hr", "2024-06") for r in catalogue.regions]
+    assert sum(p["denominator"] for p in regions) == 2_294_065  # England, every provider
+
+
+def test_a_merged_icb_adds_up_to_its_providers_and_its_trusts_sat_in_its_predecessors_before(
+    published_home: Home, client: TestClient
+) -> None:
+    rows = _lake(published_home, "rtt_providers")
+    mine = rows[rows["icb_code"] == "Z9B2Z"]
+    merged = _point(client, "Z9B2Z", "rtt_waiting_list", "2026-04")
+    assert merged["value"] == mine["waiting"].sum() > 400_000
+    assert (
+        _point(client, "Z9B2Z", "rtt_over_52wk", "2026-04")["value"]
+        == mine["waiting_over_52_weeks"].sum()
+    )
+    # UCLH (RRV) is in Z9B2Z from April 2026 and in North Central London (QMJ) before
+    ae = _lake(published_home, "ae_sitrep_providers")
+    assert set(ae.loc[ae["ods_code"] == "RRV", "icb_code"]) == {"QMJ"}
+    provider = _point(client, "RRV", "rtt_waiting_list", "2026-04")
+    assert provider["value"] == rows.loc[rows["ods_code"] == "RRV", "waiting"].sum()
+
+
+def test_spc_and_judgements_run_on_the_real_series(published_home: Home) -> None:
+    from oversight.judge.stage import latest
+    from oversight.metrics.results import current
+
+    version = current(published_home)
+    assert version is not None
+    stats = version.statistics()
+    assert stats is not None
+    england = stats[
+        (stats["metric_id"] == "ae_4hr")
+        & (stats["org_code"] == "ENG")
+        & (stats["breakdown"] == "total")
+    ]
+    assert england["spc_mean"].notna().sum() == 13  # June 2024 to June 2025
+    assert 72 < float(england["spc_mean"].dropna().iloc[0]) < 76
+    judged = latest(published_home)
+    assert judged is not None
+    rows = judged.frame(metric="ae_4hr")
+    icb_rows = rows[(rows["org_code"] == "QMJ")]
+    assert len(icb_rows) >= 13 and icb_rows["national_status"].notna().any()
+
+
+def test_the_portal_says_which_figures_are_real_and_which_metrics_have_none(
+    client: TestClient,
+) -> None:
+    home = client.get("/")
+    assert "published statistics (real data)" in home.text
+    sources = client.get("/sources")
+    assert sources.status_code == 200
+    assert "A&amp;E Attendances and Emergency Admissions" in sources.text
+    assert "Referral to Treatment waiting times" in sources.text
+    without = sources.text.split('data-testid="metrics-without-data"')[1]
+    assert "GP appointments" in without and "A&amp;E: seen within 4 hours" not in without
+
+
+def test_provider_page_and_waiting_times_by_provider_and_specialty(client: TestClient) -> None:
+    page = client.get("/provider/RRV")
+    assert page.status_code == 200
+    assert "UNIVERSITY COLLEGE LONDON HOSPITALS" in page.text
+    assert 'data-testid="value-ae_4hr"' in page.text and "rtt_waiting_list" in page.text
+    assert client.get("/provider/NOPE").status_code == 404
+    waits = client.get("/waiting-times?icb=Z9B2Z&specialty=C_110")
+    assert waits.status_code == 200
+    assert 'data-specialty="C_110"' in waits.text and 'data-specialty="C_120"' not in waits.text
+    assert 'data-provider="RRV"' in waits.text
+    found = client.get("/waiting-times?q=moorfields")
+    assert 'data-provider="RP6"' in found.text and 'data-provider="RRV"' not in found.text
+    assert client.get("/waiting-times?icb=NOPE").status_code == 404
+    assert client.get("/waiting-times?specialty=C_000").status_code == 404
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def portal_url(published_home: Home) -> Iterator[str]:
+    import uvicorn
+
+    from oversight.publish.web.app import create_app
+
+    port = _free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(published_home), host="127.0.0.1", port=port, log_level="warning")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        if time.monotonic() > deadline:
+            raise RuntimeError("the portal did not start within 30 s")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.mark.browser
+def test_published_portal_in_a_browser(portal_url: str) -> None:
+    chromium = Path("/usr/bin/chromium")
+    if not chromium.exists():
+        pytest.skip("Chromium is not installed at /usr/bin/chromium")
+    from playwright.sync_api import sync_playwright
+
+    args = [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+    ]
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(chromium), args=args)
+        page = browser.new_page()
+        elsewhere: list[str] = []
+        page.on(
+            "request", lambda r: None if r.url.startswith(portal_url) else elsewhere.append(r.url)
+        )
+        page.goto(portal_url + "/")
+        assert page.locator("[data-testid=latest-period]").inner_text() == "June 2025"
+        assert page.locator("[data-testid=england-value]").inner_text() == "75.5%"
+        assert page.locator("[data-testid=published-note]").is_visible()
+        # an ICB's real series: the SPC chart and the judgement on its page
+        page.goto(portal_url + "/icb/QMJ?metric=ae_4hr")
+        assert page.locator("[data-testid=chart] svg").count() == 1
+        assert "Meets target" in page.content() or "Misses target" in page.content()
+        page.click("[data-testid=published-note] a")
+        assert page.url.endswith("/sources")
+        assert page.locator("[data-testid=sources-table] tbody tr").count() == 4
+        page.goto(portal_url + "/waiting-times")
+        page.select_option("#icb", "Z9B2Z")
+        page.select_option("#specialty", "C_110")
+        page.click("[data-testid=waiting-search] button[type=submit]")
+        assert "icb=Z9B2Z" in page.url and "specialty=C_110" in page.url
+        assert page.locator("[data-testid=specialty-table] tr[data-specialty=C_110]").count() == 1
+        assert page.locator("[data-testid=specialty-note]").is_visible()
+        page.locator("[data-testid=provider-table] tr[data-provider=RRV] a").click()
+        assert (
+            page.locator("[data-testid=provider-name]")
+            .inner_text()
+            .startswith("UNIVERSITY COLLEGE LONDON")
+        )
+        assert page.locator("[data-testid=value-ae_4hr]").inner_text() == "73.9%"
+        assert elsewhere == []
+        browser.close()
+
+
+def test_segmentation_runs_on_the_real_series(published_home: Home) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from oversight.cli import app
+
+    result = CliRunner().invoke(
+        app,
+        ["segment", "--home", str(published_home.root), "--period", "2025-Q1", "--json"],
+    )
+    assert result.exit_code == 0, result.output
+    segments = json.loads(result.output)
+    assert len(segments) == 42
+    assert {s["segment"] for s in segments} <= {1, 2, 3, 4}
