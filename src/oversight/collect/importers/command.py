@@ -48,8 +48,9 @@ def _finish(tidy: pd.DataFrame, out: Path | None) -> None:
         typer.echo(f"wrote {len(tidy):,} rows to {out}")
 
 
-def _submit(collection: str, path: Path, home: Path | None) -> None:
-    """Store `path` as returns of `collection` in the home, then compute, judge and publish."""
+def _submit(collections: tuple[str, ...], path: Path, home: Path | None) -> None:
+    """Store `path` as returns of each collection in the home, then compute, judge and
+    publish once."""
     import getpass
 
     from oversight.catalogue import load
@@ -61,18 +62,19 @@ def _submit(collection: str, path: Path, home: Path | None) -> None:
 
     where = resolve_home(home)
     catalogue = load()
-    try:
-        stored = store_source(where, catalogue, collection, path, f"cli:{getpass.getuser()}")
-    except (ImportFormatError, ReturnRefused, FileNotFoundError) as exc:
-        typer.echo(f"error: {exc}\nnothing was stored", err=True)
-        raise typer.Exit(1) from exc
-    new = [s for s in stored if not s.unchanged]
-    typer.echo(
-        f"stored {len(new)} new revision(s) of {collection} "
-        f"({len(stored) - len(new)} part(s) unchanged) in {where.root}"
-    )
-    for s in new[:20]:
-        typer.echo(f"  {s.org} {s.period}: {s.revision_id} ({s.rows:,} rows)")
+    for collection in collections:
+        try:
+            stored = store_source(where, catalogue, collection, path, f"cli:{getpass.getuser()}")
+        except (ImportFormatError, ReturnRefused, FileNotFoundError) as exc:
+            typer.echo(f"error: {exc}\nnothing was stored for {collection}", err=True)
+            raise typer.Exit(1) from exc
+        new = [s for s in stored if not s.unchanged]
+        typer.echo(
+            f"stored {len(new)} new revision(s) of {collection} "
+            f"({len(stored) - len(new)} part(s) unchanged) in {where.root}"
+        )
+        for s in new[:20]:
+            typer.echo(f"  {s.org} {s.period}: {s.revision_id} ({s.rows:,} rows)")
     version, _ = compute_and_judge(where)
     typer.echo(f"published results version {version.id}")
 
@@ -114,7 +116,7 @@ def ae_sitrep(
     _show(f"{len(missing)} providers with no ICB (kept, icb_code empty)", missing.head(15))
     _finish(tidy, out)
     if submit:
-        _submit("ae_sitrep_published", path, home)
+        _submit(("ae_sitrep_published",), path, home)
 
 
 @import_app.command("ambulance")
@@ -163,8 +165,7 @@ def rtt(
     _show(f"RTT incomplete pathways, {tidy['period'].iloc[0]:%B %Y}", both)
     _finish(tidy, out)
     if submit:
-        _submit("rtt_published", path, home)
-        _submit("rtt_waiting_times_published", path, home)
+        _submit(("rtt_published", "rtt_waiting_times_published"), path, home)
 
 
 @import_app.command("cancer")
@@ -184,4 +185,4 @@ def cancer(
     _show("England (sum of the 42 ICBs)", eng.assign(period=eng["period"].dt.strftime("%Y-%m")))
     _finish(tidy, out)
     if submit:
-        _submit("cancer_62day_published", path, home)
+        _submit(("cancer_62day_published",), path, home)
