@@ -83,6 +83,10 @@ from oversight.judge.escalation.command import case_app  # noqa: E402
 
 app.add_typer(case_app, name="case")
 
+from oversight.judge.assessment.command import assess_app  # noqa: E402
+
+app.add_typer(assess_app, name="assess")
+
 if __name__ == "__main__":  # pragma: no cover
     app()
 from oversight.annotations.command import annotate_app, rebase_app  # noqa: E402

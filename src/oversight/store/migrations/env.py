@@ -7,6 +7,7 @@ from sqlalchemy import create_engine
 
 from oversight.store import (  # noqa: F401  (their tables join Base.metadata)
     annotation_models,
+    assessment_models,
     register_models,
     segment_models,
 )
