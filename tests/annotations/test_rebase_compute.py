@@ -5,6 +5,7 @@ the next compute; the rebases a version used are recorded with it and reproduce 
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import shutil
 from collections.abc import Iterator
@@ -21,6 +22,7 @@ from oversight.collect import tokens
 from oversight.home import Home
 from oversight.judge import stage as judge_stage
 from oversight.metrics import compute, published, rebase_input
+from oversight.publish import chart_marks
 from oversight.publish.web.app import create_app
 from oversight.store import database
 
@@ -93,11 +95,32 @@ def test_a_rebase_moves_the_limits_everywhere_and_reversing_it_moves_them_back(
     by_month = {p["period"]: p["spc_lpl"] for p in api["points"]}
     assert by_month == pytest.approx({d.isoformat(): v for d, v in t["spc_lpl"].items()})
 
+    # the charts break the limits where the results do, and say why; downloads say it too
+    cli(home, "annotate", "add", "--metric", "ae_4hr", "--org", "QMJ", "--date",
+        months[2].isoformat(), "--text", "Winter plan", "--token", icb)
+    marks = chart_marks.marks_for(home, "QMJ", "ae_4hr")
+    assert [(m.period, m.kind, m.text) for m in marks] == [
+        (months[2], "annotation", "Winter plan"),
+        (cut, "rebase", "New process limits: UTC opened"),
+    ]
+    segments = chart_marks.segment_numbers(months, chart_marks.rebase_months(home, "QMJ",
+                                                                             "ae_4hr"))
+    assert segments == [0] * 6 + [1] * (len(months) - 6)
+    client = TestClient(create_app(home))
+    csv = client.get("/api/v1/rebases.csv")
+    assert csv.status_code == 200 and csv.headers["content-type"].startswith("text/csv")
+    table = pd.read_csv(io.StringIO(csv.text))
+    assert table[["metric", "org", "state", "in_results"]].values.tolist() == [
+        ["ae_4hr", "QMJ", "approved", True]]
+    notes = pd.read_csv(io.StringIO(client.get("/api/v1/annotations.csv").text))
+    assert notes["text"].tolist() == ["Winter plan"]
+
     cli(home, "rebase", "reverse", made["id"], "--reason", "UTC closed", "--token", nhse)
     cli(home, "compute")
     restored = published(home)
     assert rebase_input.recorded(restored) == []
     pd.testing.assert_frame_equal(qmj(home)[SPC], before[SPC])
+    assert [m.kind for m in chart_marks.marks_for(home, "QMJ", "ae_4hr")] == ["annotation"]
 
     # the version computed with the rebase is reproduced from what it recorded
     again = compute(home, full=True, rebases=rebase_input.recorded(rebased))
@@ -108,5 +131,13 @@ def test_a_rebase_moves_the_limits_everywhere_and_reversing_it_moves_them_back(
 def test_compute_with_no_store_yet_has_no_rebases(tmp_path: Path) -> None:
     home = Home.at(tmp_path)
     assert rebase_input.stored(home) == []
+    assert chart_marks.marks_for(home, "QMJ", "ae_4hr") == []
     assert not (tmp_path / "oversight.db").exists()
     assert dt.date(2024, 6, 1) == rebase_input.normal([("m", "o", "2024-06-30")])[0][2]
+
+
+def test_segment_numbers_count_the_rebases_on_or_before_each_month() -> None:
+    months = [dt.date(2024, m, 1) for m in range(1, 7)]
+    cuts = [dt.date(2024, 5, 1), dt.date(2024, 3, 1)]
+    assert chart_marks.segment_numbers(months, cuts) == [0, 0, 1, 1, 2, 2]
+    assert chart_marks.segment_numbers(months, []) == [0] * 6

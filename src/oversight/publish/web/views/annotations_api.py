@@ -8,6 +8,7 @@
     GET  /api/v1/rebases/{id}                                  one, with its audit trail
     POST /api/v1/rebases                                       {metric, org, month, reason}
     POST /api/v1/rebases/{id}/{approve|reject|withdraw|reverse} {reason}
+    GET  /api/v1/annotations.csv, /api/v1/rebases.csv          downloads (public view)
     GET  /api/v1/rebase-approvers?icb=                         the approver register
     POST /api/v1/rebase-approvers                              {icb, token_id, reason}
     POST /api/v1/rebase-approvers/{id}/remove                  {reason}
@@ -25,6 +26,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from fastapi import HTTPException, Request
+from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from oversight.annotations import annotation_store, approvers, rebase_store
@@ -184,6 +186,33 @@ def decide_rebase(
     ).to_json()
 
 
+def _csv(frame: Any, name: str) -> Response:
+    return Response(
+        frame.to_csv(index=False),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+def download_annotations(request: Request) -> Response:
+    """Every active annotation as CSV (the download beside the results files)."""
+    from oversight.annotations.export import annotations_frame
+
+    return _csv(annotations_frame(_engine(request)), "annotations.csv")
+
+
+def download_rebases(request: Request) -> Response:
+    """Every approved and reversed rebase as CSV; `in_results` says whether the published
+    results' limits use it (the rebases recorded with the current version)."""
+    from oversight.annotations.export import rebases_frame
+    from oversight.metrics.rebase_input import recorded
+    from oversight.metrics.results import current
+
+    version = current(request.app.state.home)
+    applied = [] if version is None else recorded(version)
+    return _csv(rebases_frame(_engine(request), applied), "rebases.csv")
+
+
 def list_approvers(request: Request, icb: str | None = None) -> dict[str, Any]:
     views = approvers.listing(_engine(request), icb.upper() if icb else None)
     return {"approvers": [v.to_json() for v in views]}
@@ -209,6 +238,8 @@ def remove_approver(request: Request, approver_id: str, body: ReasonIn) -> dict[
 
 ROUTES: list[tuple[str, str, Callable[..., Any], str]] = [
     ("GET", "/api/v1/annotations", list_annotations, "api_annotations"),
+    ("GET", "/api/v1/annotations.csv", download_annotations, "api_annotations_csv"),
+    ("GET", "/api/v1/rebases.csv", download_rebases, "api_rebases_csv"),
     ("POST", "/api/v1/annotations", add_annotation, "api_annotation_add"),
     ("POST", "/api/v1/annotations/{annotation_id}/withdraw", withdraw_annotation,
      "api_annotation_withdraw"),
