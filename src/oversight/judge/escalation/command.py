@@ -279,7 +279,10 @@ def propose_command(
         Path | None,
         typer.Option(help="JSON list of objects with org and segment (oversight segment --json)."),
     ] = None,
-    cqc: Annotated[Path | None, typer.Option(help="CSV with columns org,rating.")] = None,
+    cqc: Annotated[
+        Path | None,
+        typer.Option(help="CSV with columns org,rating (default: the published assessments)."),
+    ] = None,
     open_cases: Annotated[
         bool, typer.Option("--open", help="Open a case for each proposal (default: only list).")
     ] = False,
@@ -294,6 +297,7 @@ def propose_command(
     """Propose cases from the triggers: the lowest segment, a run of special-cause concern on a
     national-target metric in the published results, a CQC rating of Inadequate. Organisations
     with a case still open are left out. --open opens them (an nhse or admin token)."""
+    from oversight.judge.assessment.workflow import published_ratings  # CQC trigger source
     from oversight.judge.escalation import access, cases
     from oversight.judge.escalation.trigger_inputs import (
         InputError,
@@ -315,7 +319,7 @@ def propose_command(
         proposals = propose(
             segments=read_segments(segments) if segments else None,
             concerns=national_concerns(where, policy.concern_months),
-            cqc_ratings=read_cqc(cqc) if cqc else None,
+            cqc_ratings=read_cqc(cqc) if cqc else published_ratings(engine),
             policy=policy,
         )
     except InputError as error:
