@@ -151,6 +151,11 @@ def test_provider_page_and_waiting_times_by_provider_and_specialty(client: TestC
     assert "UNIVERSITY COLLEGE LONDON HOSPITALS" in page.text
     assert 'data-testid="value-ae_4hr"' in page.text and "rtt_waiting_list" in page.text
     assert client.get("/provider/NOPE").status_code == 404
+    assert client.get("/provider/ENG").status_code == 404
+    england = client.get("/area/ENG")
+    assert england.status_code == 200 and 'data-testid="chart-ae_4hr"' in england.text
+    assert 'data-testid="judgement-ae_4hr"' in england.text
+    assert client.get("/area/RRV").status_code == 404
     waits = client.get("/waiting-times?icb=Z9B2Z&specialty=C_110")
     assert waits.status_code == 200
     assert 'data-specialty="C_110"' in waits.text and 'data-specialty="C_120"' not in waits.text
@@ -223,6 +228,12 @@ def test_published_portal_in_a_browser(portal_url: str) -> None:
         page.click("[data-testid=published-note] a")
         assert page.url.endswith("/sources")
         assert page.locator("[data-testid=sources-table] tbody tr").count() == 4
+        # England's real 13 months: the SPC chart and the judge's reading of June 2025
+        page.click("[data-testid=england-link]")
+        assert page.url.endswith("/area/ENG")
+        assert page.locator("[data-testid=chart-ae_4hr] svg").count() == 1
+        assert "75.5% in June 2025" in page.locator("[data-testid=judgement-ae_4hr]").inner_text()
+        assert page.locator("[data-testid=value-rtt_waiting_list]").inner_text() == "7,123,980"
         page.goto(portal_url + "/waiting-times")
         page.select_option("#icb", "Z9B2Z")
         page.select_option("#specialty", "C_110")

@@ -20,6 +20,7 @@ ROUTES: list[Route] = [
     # published statistics (issue 15): sources, provider pages, RTT waiting times
     ("GET", "/sources", published.sources, "published_sources"),
     ("GET", "/provider/{code}", published.provider, "provider"),
+    ("GET", "/area/{code}", published.area, "area"),
     ("GET", "/waiting-times", published.waiting, "waiting_times"),
     ("GET", "/api/v1/metrics/{metric_id}/latest", api.latest, "api_latest"),
     ("GET", "/api/v1/organisations/{code}/metrics/{metric_id}", api.series, "api_series"),

@@ -23,6 +23,7 @@ from oversight.publish.web.views.common import metric_summary, number, text
 from oversight.publish.web.views.context import MetricSummary
 
 PROVIDER = "provider"
+ENGLAND = "ENG"
 
 
 def published_manifest(request: Request) -> dict[str, Any] | None:
@@ -42,6 +43,8 @@ class ProviderMetric:
     point_type: str | None
     variation: str | None
     series: list[tuple[date, float | None]] = field(default_factory=list)
+    chart_svg: str = ""
+    judgement: Any = None
 
 
 @dataclass(frozen=True)
@@ -54,31 +57,78 @@ class ProviderPage:
     sources: list[dict[str, Any]]
     serves: int = 0
     """How many ICBs' patients wait for treatment here (RTT)."""
+    kind: str = PROVIDER
+    """provider, region or england: the page's level."""
 
 
-def _provider_rows(home: Home, code: str) -> dict[str, pd.DataFrame]:
+def _level(code: str) -> str:
+    if code == ENGLAND:
+        return "england"
+    return "region" if code in load_catalogue().regions else PROVIDER
+
+
+def _provider_rows(
+    home: Home, code: str, level: str, wanted: list[str]
+) -> dict[str, pd.DataFrame]:
     out = {}
-    for metric_id in load_catalogue().metrics:
+    for metric_id in wanted:
         frame = metric_results(home, metric_id, org=code)
-        frame = frame[frame["org_type"] == PROVIDER] if "org_type" in frame else frame.iloc[:0]
+        frame = frame[frame["org_type"] == level] if "org_type" in frame else frame.iloc[:0]
+        if level != PROVIDER:
+            frame = frame[frame["value"].notna()]
         if not frame.empty:
             out[metric_id] = frame.sort_values("period")
     return out
 
 
+def _chart(frame: pd.DataFrame, metric: MetricSummary) -> str:
+    """The SPC run chart of a series of more than one month (publish.charts)."""
+    from oversight.publish.charts import SeriesPoint, render_svg, series_spec
+
+    if len(frame) < 2:
+        return ""
+    points = [
+        SeriesPoint(
+            period=r["period"],
+            value=number(r, "value"),
+            mean=number(r, "spc_mean"),
+            lpl=number(r, "spc_lpl"),
+            upl=number(r, "spc_upl"),
+            special_cause=text(r, "spc_special_cause") not in (None, "Common Cause"),
+        )
+        for _, r in frame.iterrows()
+    ]
+    return render_svg(series_spec(points, title=metric.title, unit=metric.unit))
+
+
 def provider_page(home: Home, code: str, manifest: dict[str, Any] | None) -> ProviderPage:
-    """One provider's metrics: latest figure, its SPC reading and the monthly series."""
+    """One provider's (or England's, or a region's) metrics from the published returns:
+    latest figure, its SPC chart and reading, the judge's judgement, the monthly series."""
+    from oversight.publish.web.queries import judgement_of
+
     code = code.upper()
-    rows = _provider_rows(home, code)
+    level = _level(code)
+    wanted = (manifest or {}).get("metrics_with_published_data") or list(
+        load_catalogue().metrics
+    )
+    rows = _provider_rows(home, code, level, wanted)
     if not rows:
         raise LookupError(f"no provider {code!r} with published figures")
+    fed = (
+        set((manifest or {}).get("metrics_with_published_data", []))
+        if level != PROVIDER
+        else set(rows)
+    )
     metrics = []
     for metric_id, frame in rows.items():
+        if metric_id not in fed:
+            continue
         shown = frame[frame["value"].notna()]
         last = shown.iloc[-1] if len(shown) else frame.iloc[-1]
+        summary = metric_summary(metric_id)
         metrics.append(
             ProviderMetric(
-                metric=metric_summary(metric_id),
+                metric=summary,
                 period=last["period"],
                 value=number(last, "value"),
                 numerator=number(last, "numerator"),
@@ -89,14 +139,21 @@ def provider_page(home: Home, code: str, manifest: dict[str, Any] | None) -> Pro
                     (p, None if pd.isna(v) else float(v))
                     for p, v in zip(shown["period"], shown["value"], strict=True)
                 ],
+                chart_svg=_chart(shown, summary),
+                judgement=None
+                if level == PROVIDER
+                else judgement_of(home, code, metric_id, last["period"]),
             )
         )
-    name, icbs, region, served = _about(home, code)
     sources = (manifest or {}).get("sources", [])
-    fed = {m.metric.id for m in metrics}
-    return ProviderPage(
-        code, name, icbs, region, metrics, [s for s in sources if fed & set(s["metrics"])], served
-    )
+    shown_ids = {m.metric.id for m in metrics}
+    used = [s for s in sources if shown_ids & set(s["metrics"])]
+    if level != PROVIDER:
+        catalogue = load_catalogue()
+        name = "England" if level == "england" else catalogue.regions[code].name
+        return ProviderPage(code, name, [], None, metrics, used, 0, level)
+    name, icbs, region, served = _about(home, code)
+    return ProviderPage(code, name, icbs, region, metrics, used, served, level)
 
 
 def _about(home: Home, code: str) -> tuple[str, list[str], str | None, int]:
@@ -132,6 +189,22 @@ def _about(home: Home, code: str) -> tuple[str, list[str], str | None, int]:
 async def provider(request: Request, code: str) -> HTMLResponse:
     manifest = published_manifest(request)
     try:
+        if _level(code.upper()) != PROVIDER:
+            raise LookupError(f"{code} is not a provider: see /area/{code.upper()}")
+        page = provider_page(request.app.state.home, code, manifest)
+    except LookupError as exc:
+        raise HTTPException(status_code=404, detail=str(exc)) from exc
+    return request.app.state.templates.TemplateResponse(
+        request, "published/provider.html", {"page": page}
+    )
+
+
+async def area(request: Request, code: str) -> HTMLResponse:
+    """England (ENG) or a region: its published metrics with SPC charts and judgements."""
+    manifest = published_manifest(request)
+    try:
+        if _level(code.upper()) == PROVIDER:
+            raise LookupError(f"no England or region {code!r}")
         page = provider_page(request.app.state.home, code, manifest)
     except LookupError as exc:
         raise HTTPException(status_code=404, detail=str(exc)) from exc
