@@ -112,3 +112,23 @@ def test_trusts_of_merged_icbs_map_to_their_predecessor_before_the_merger_and_to
 
 def test_the_shared_lookup_is_where_the_importers_expect_it() -> None:
     assert (REAL / "lookup_trust_icb_region_ods.csv").is_file() or pytest.skip("no real data")
+
+
+def test_an_analyst_submits_a_month_as_published_and_it_is_stored_and_published(
+    tmp_path: Path,
+) -> None:
+    from oversight.metrics.results import current
+
+    home = str(tmp_path / "home")
+    june = str(real_file(JUNE))
+    result = CliRunner().invoke(app, ["import", "ae-sitrep", june, "--submit", "--home", home])
+    assert result.exit_code == 0, result.output
+    assert "stored 7 new revision(s) of ae_sitrep_published" in result.output
+    assert "published results version" in result.output
+    version = current(Home.at(home))
+    assert version is not None
+    rows = version.rows(metric="ae_4hr", breakdown="total")
+    england = rows[rows["org_type"] == "england"].iloc[0]
+    assert round(float(england["value"]), 1) == 74.6
+    again = CliRunner().invoke(app, ["import", "ae-sitrep", june, "--submit", "--home", home])
+    assert "stored 0 new revision(s)" in again.output and "(7 part(s) unchanged)" in again.output
