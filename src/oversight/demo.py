@@ -69,6 +69,9 @@ def build_demo(home: Home, *, scale: float, months: int, start: Period | str, se
     generate(home.lake_dir, scale=scale, months=months, start=start, seed=seed,
              progress=progress)
     register_lake(home, progress=progress)  # lineage and the burden report see the returns
+    from oversight.annotations.demo_seed import seed as annotate_planted
+
+    annotate_planted(home)  # the charts show where the synthetic NHS planted steps and trends
     if progress:
         compute_with_bar(home, full=True, engine="duckdb")
     else:

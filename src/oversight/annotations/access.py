@@ -14,6 +14,9 @@ from typing import Protocol
 
 from oversight.judge.authority import NATIONAL_ROLES
 
+SYSTEM = "system"
+"""The platform itself (oversight.annotations.demo_seed): it may annotate, nothing else."""
+
 
 class Actor(Protocol):
     @property
@@ -33,7 +36,7 @@ def _whose(owner: str | None) -> str:
 def change_refusal(actor: Actor, owner: str | None, what: str) -> str | None:
     """Why `actor` may not `what` (annotate, propose a rebase of...) a series owned by
     `owner` (an ICB code; None for a region's or England's series), or None."""
-    if actor.role in NATIONAL_ROLES:
+    if actor.role in (*NATIONAL_ROLES, SYSTEM):
         return None
     if owner is not None and actor.role == "submitter" and actor.org_code == owner:
         return None

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from oversight.annotations import access
+from oversight.annotations.access import SYSTEM
 from oversight.store.models import AuditEvent
 
 if TYPE_CHECKING:
@@ -98,7 +99,7 @@ def reason_text(reason: str | None, what: str) -> str:
 
 
 def actor_name(actor: Actor) -> str:
-    return f"token:{actor.name}"
+    return actor.name if actor.role == SYSTEM else f"token:{actor.name}"
 
 
 def audit(s: Session, actor: Actor, action: str, subject: str, reason: str, **detail: Any) -> None:
