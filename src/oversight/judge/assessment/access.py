@@ -48,11 +48,18 @@ def edit_refusal(actor: Actor, status: str, assessor: str) -> str | None:
     return None
 
 
-def move_refusal(actor: Actor, status: str, to: str, assessor: str) -> str | None:
-    """Why `actor` may not move an assessment from `status` to `to`, or None."""
+def illegal_move(status: str, to: str) -> str | None:
+    """Why no one may move an assessment from `status` to `to`, or None."""
     if to not in MOVES.get(status, ()):
         allowed = ", ".join(MOVES.get(status, ())) or "none: it is final"
         return f"an assessment in {status} cannot move to {to} (allowed: {allowed})"
+    return None
+
+
+def move_refusal(actor: Actor, status: str, to: str, assessor: str) -> str | None:
+    """Why `actor` may not move an assessment from `status` to `to`, or None."""
+    if illegal := illegal_move(status, to):
+        return illegal
     if actor.role not in ASSESSORS:
         return f"a cqc or admin token is needed to move an assessment, not {actor.role}"
     if status == DRAFT and actor.name != assessor:

@@ -154,12 +154,12 @@ def sii_rows(
     found = np.full((len(out), len(columns)), np.nan)
     at = np.flatnonzero(complete)
     cells = value.index[at].droplevel(["org_type", "org_code"])
+    v, n, lo_, hi_ = (t.to_numpy(float) for t in (value, pop, lo, hi))
     for (metric, period), rows_at in pd.Series(at, index=cells).groupby(level=[0, 1]):
         i = rows_at.to_numpy()
         with np.errstate(divide="ignore", invalid="ignore"):  # RII of a zero intercept
             frame = sii(
-                value.iloc[i].to_numpy(float), pop.iloc[i].to_numpy(float),
-                lower=lo.iloc[i].to_numpy(float), upper=hi.iloc[i].to_numpy(float),
+                v[i], n[i], lower=lo_[i], upper=hi_[i],
                 value_type=0, rii=True, repetitions=settings.repetitions,
                 seed=seed_for(str(metric), period, window),
             )  # fmt: skip

@@ -36,6 +36,15 @@ class AssessmentRefused(PermissionError):
     """A change or read the actor's role does not allow; nothing is stored."""
 
 
+class NotFound(AssessmentError):
+    """No assessment has that id."""
+
+
+class IllegalMove(AssessmentError):
+    """A move the states do not allow from where the assessment is (the message names the
+    allowed ones)."""
+
+
 @dataclass(frozen=True)
 class AssessmentView:
     """An assessment as read back, with its evidence, its result and (on show) its audit."""
@@ -105,7 +114,7 @@ def _audit(s: Session, actor: access.Actor, action: str, row: Assessment, reason
 def _get(s: Session, assessment_id: str, lock: bool = False) -> Assessment:
     row = s.get(Assessment, assessment_id, with_for_update=lock)
     if row is None:
-        raise AssessmentError(
+        raise NotFound(
             f"there is no assessment {assessment_id!r} (oversight assess list shows them)"
         )
     return row
@@ -215,6 +224,8 @@ def move(engine: Engine, actor: access.Actor, assessment_id: str, to: str, *,
     why = _reason(reason)
     with database.session(engine) as s:
         row = _get(s, assessment_id, lock=True)
+        if illegal := access.illegal_move(row.status, to):
+            raise IllegalMove(illegal)
         _refuse(access.move_refusal(actor, row.status, to, row.assessor))
         if to == MODERATION and not row.scores:
             raise AssessmentError("score at least one quality statement before moderation")
@@ -237,10 +248,10 @@ def revise(engine: Engine, actor: access.Actor, assessment_id: str, *,
     with database.session(engine) as s:
         old = _get(s, assessment_id)
         if old.status != PUBLISHED:
-            raise AssessmentError(f"assessment {old.id} is in {old.status}: edit it instead")
+            raise IllegalMove(f"assessment {old.id} is in {old.status}: edit it instead")
         newer = s.scalars(select(Assessment).where(Assessment.supersedes == old.id)).first()
         if newer is not None:
-            raise AssessmentError(f"{old.id} is already superseded by {newer.id}")
+            raise IllegalMove(f"{old.id} is already superseded by {newer.id}")
         row = Assessment(
             id=uuid.uuid4().hex[:16], org_code=old.org_code, framework=old.framework,
             framework_version=_framework(old.framework).version, method=old.method,

@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import FastAPI
 
 from oversight.collect import api as submissions
-from oversight.publish.web.views import annotations_api, api, pages, published
+from oversight.publish.web.views import annotations_api, api, assessments_api, pages, published
 
 Route = tuple[str, str, Callable[..., Any], str]
 
@@ -40,6 +40,8 @@ ROUTES: list[Route] = [
     ),
     # annotations, rebases and the rebase approver register (views/annotations_api.py)
     *annotations_api.ROUTES,
+    # CQC assessments and the national equity view (views/assessments_api.py)
+    *assessments_api.ROUTES,
 ]
 
 
