@@ -67,9 +67,11 @@ def national_page(home: Home, metric_id: str) -> NationalPage:
 
     icbs = [
         org_row(icb.code, icb.name, catalogue.regions[icb.region_code].name)
-        for icb in sorted(catalogue.icbs.values(), key=lambda i: i.name)
-        if icb.valid_to is None or latest_period is None or icb.valid_to >= latest_period
-    ]
+        for icb in sorted(
+            catalogue.icbs.values() if latest_period is None else catalogue.icbs_on(latest_period),
+            key=lambda i: i.name,
+        )
+    ]  # the ICBs of the month: merged ICBs from their start (published RTT, April 2026)
     regions = [org_row(r.code, r.name, r.name) for r in catalogue.regions.values()]
     england = org_row(ENGLAND, "England", "") if ENGLAND in rows else None
     members = [r.code for r in icbs]
