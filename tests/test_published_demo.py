@@ -156,6 +156,11 @@ def test_provider_page_and_waiting_times_by_provider_and_specialty(client: TestC
     assert england.status_code == 200 and 'data-testid="chart-ae_4hr"' in england.text
     assert 'data-testid="judgement-ae_4hr"' in england.text
     assert client.get("/area/RRV").status_code == 404
+    # April 2026 is in the merged configuration: the national page lists the merged ICBs
+    national = client.get("/?metric=rtt_waiting_list")
+    assert 'data-icb="Z9B2Z"' in national.text and 'data-icb="QMJ"' not in national.text
+    assert national.text.count("data-icb=") == 37
+    assert "489,050" in client.get("/icb/Z9B2Z?metric=rtt_waiting_list").text
     waits = client.get("/waiting-times?icb=Z9B2Z&specialty=C_110")
     assert waits.status_code == 200
     assert 'data-specialty="C_110"' in waits.text and 'data-specialty="C_120"' not in waits.text

@@ -24,7 +24,7 @@ def _signal(label: str | None) -> str | None:
 
 def icb_page(home: Home, code: str, metric_id: str) -> IcbPage:
     catalogue = load_catalogue()
-    icb = catalogue.icbs.get(code.upper())
+    icb = catalogue.icbs.get(code.upper()) or catalogue.merged_icbs.get(code.upper())
     if icb is None:
         raise LookupError(f"no ICB with code {code!r}")
     metric = metric_summary(metric_id)
