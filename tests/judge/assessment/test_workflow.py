@@ -156,3 +156,26 @@ def test_evidence_items_are_checked_and_kept_with_the_assessment(database_url: s
         wf.add_evidence(engine, ANNA, a.id, metric, reason="x")
     with pytest.raises(wf.AssessmentRefused, match="only its assessor"):
         wf.add_evidence(engine, BEN, a.id, item, reason="x")
+
+
+def test_a_local_authority_is_assessed_on_the_same_engine(database_url: str) -> None:
+    engine = database.connect(database_url)
+    la = "cqc_local_authority"
+    with pytest.raises(wf.AssessmentError, match="not a council with Care Act duties"):
+        wf.start(engine, ANNA, org="E07000223", assessed_on=DAY, reason="x", framework=la)
+    with pytest.raises(wf.AssessmentError, match="not an ICB the catalogue knows"):
+        wf.start(engine, ANNA, org="E09000007", assessed_on=DAY, reason="x")
+    a = wf.start(engine, ANNA, org="e09000007", assessed_on=DAY, reason="Care Act", framework=la)
+    assert (a.org, a.framework) == ("E09000007", la)
+    wf.score(engine, ANNA, a.id, {"assessing_needs": 2, "safeguarding": 3,
+                                  "supporting_people_to_live_healthier_lives": 3},
+             reason="findings")  # fmt: skip
+    with pytest.raises(wf.AssessmentError, match="not a quality statement of cqc_local_authority"):
+        wf.score(engine, ANNA, a.id, {"equity_in_access": 2}, reason="an ICS statement")
+    wf.move(engine, ANNA, a.id, "moderation", reason="ready")
+    done = wf.move(engine, BEN, a.id, "published", reason="moderated")
+    assert set(done.result["themes"]) == {"working_with_people", "ensuring_safety"}
+    assert done.result["themes"]["working_with_people"]["rounded"] == 63  # 5 of 8 = 62.5%
+    assert done.overall == "Good"  # 8 of 12 = 66.67%
+    assert wf.published_ratings(engine, framework=la) == {"E09000007": "Good"}
+    assert wf.published_ratings(engine) == {}

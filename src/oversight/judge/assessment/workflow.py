@@ -122,12 +122,22 @@ def _get(s: Session, assessment_id: str, lock: bool = False) -> Assessment:
 
 def start(
     engine: Engine, actor: access.Actor, *, org: str, assessed_on: dt.date, reason: str,
-    framework: str = "cqc_ics", method: str | None = None,
+    framework: str = "cqc_ics", method: str | None = None, catalogue: Any = None,
 ) -> AssessmentView:  # fmt: skip
     """A new draft (version 1) of `org`'s assessment, by `actor` as its assessor."""
+    from oversight.judge.assessment import organisations
+
     _refuse(access.start_refusal(actor))
     why = _reason(reason)
     fwk = _framework(framework)
+    if catalogue is None:
+        from oversight.catalogue import load
+
+        catalogue = load()
+    try:
+        org = organisations.check(fwk, org, catalogue)
+    except ValueError as error:
+        raise AssessmentError(str(error)) from None
     how = method or fwk.method_on(assessed_on)
     if how not in fw.METHODS:
         raise AssessmentError(f"method {how!r} is not one of {', '.join(fw.METHODS)}")

@@ -133,14 +133,9 @@ def start(request: Request, body: StartIn) -> dict[str, Any]:
     engine = _engine(request)
     who = _bearer(request, engine, required=True)
     assert who is not None
-    org = body.org.upper()
-    try:
-        _catalogue().organisation(org)
-    except KeyError:
-        raise HTTPException(422, f"unknown organisation {org!r}") from None
-    return _answer(lambda: wf.start(engine, who, org=org, assessed_on=body.date,
-                                     reason=body.reason, framework=body.framework)
-                   ).to_json()  # fmt: skip
+    return _answer(lambda: wf.start(engine, who, org=body.org, assessed_on=body.date,
+                                     reason=body.reason, framework=body.framework,
+                                     catalogue=_catalogue())).to_json()  # fmt: skip
 
 
 def scores(request: Request, assessment_id: str, body: ScoresIn) -> dict[str, Any]:
