@@ -84,6 +84,11 @@ def test_refusals_have_their_status_and_store_nothing(
                                  "text": "x"}, "qop", 403, "may not annotate QMJ's"),
         ("/api/v1/rebase-approvers", {"icb": "QMJ", "token_id": people.who["qmj2"].token_id,
                                       "reason": "x"}, "qmj", 403, "appointed by NHS England"),
+        ("/api/v1/rebase-approvers", {"icb": "QMJ", "token_id": people.who["qmj2"].token_id,
+                                      "reason": " "}, "nhse", 422, "a reason is needed"),
+        ("/api/v1/annotations", {"metric": "ae_4hr", "org": "QMJ", "date": "2024-06-01",
+                                 "text": "a\x00b"}, "qmj", 422, "NUL"),
+        (f"/api/v1/rebases/{rid}/reject", {"reason": "\x00"}, "nhse", 422, "NUL"),
     ]
     for path, body, who, status, message in checks:
         headers = {} if who is None else auth(people, who)
@@ -92,6 +97,9 @@ def test_refusals_have_their_status_and_store_nothing(
         assert message in str(answer.json()["detail"]), (path, answer.text)
     assert client.post(f"/api/v1/rebases/{rid}/approve", json={"reason": "x"},
                        headers={"Authorization": "Bearer ovs_nope_nope"}).status_code == 401
+    for path in ("/api/v1/annotations?metric=%00", "/api/v1/rebases?org=%00",
+                 "/api/v1/rebases/%00", "/api/v1/rebase-approvers?icb=%00"):
+        assert client.get(path).status_code == 422, path
     assert audit_count(engine) == before
 
 

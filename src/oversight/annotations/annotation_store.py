@@ -26,6 +26,7 @@ from oversight.annotations.records import (
     audit,
     metric_id,
     parse_day,
+    plain,
     reason_text,
     series_org,
     trail,
@@ -119,6 +120,7 @@ def add(
     refusal = access.change_refusal(actor, where.owner, "annotate")
     if refusal:
         raise Refused(refusal)
+    plain(text, breakdown, group)
     note = (text or "").strip()
     if not note or len(note) > 2000:
         raise RecordError("an annotation needs its text (--text), at most 2000 characters")

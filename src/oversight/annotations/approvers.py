@@ -15,7 +15,16 @@ from typing import Any
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from oversight.annotations.records import Actor, NotFound, RecordError, Refused, audit, trail
+from oversight.annotations.records import (
+    Actor,
+    NotFound,
+    RecordError,
+    Refused,
+    audit,
+    plain,
+    reason_text,
+    trail,
+)
 from oversight.judge.authority import NATIONAL_ROLES
 from oversight.store import database
 from oversight.store.annotation_models import RebaseApprover
@@ -64,6 +73,8 @@ def _view(s: Session, row: RebaseApprover) -> ApproverView:
 def appoint(engine: Engine, actor: Actor, *, icb: str, token_id: str, reason: str) -> ApproverView:
     """Name the submitter token `token_id` of `icb` as one of its rebase approvers."""
     _national(actor)
+    reason = reason_text(reason, "appoint a rebase approver")
+    plain(icb, token_id)
     with database.session(engine) as s:
         token = s.get(Token, token_id)
         if token is None or token.revoked_at is not None:
@@ -95,6 +106,7 @@ def appoint(engine: Engine, actor: Actor, *, icb: str, token_id: str, reason: st
 def remove(engine: Engine, actor: Actor, approver_id: str, *, reason: str) -> ApproverView:
     """Take an entry off the register (kept, with the time it was removed)."""
     _national(actor)
+    reason = reason_text(reason, "remove a rebase approver")
     with database.session(engine) as s:
         row = s.get(RebaseApprover, approver_id, with_for_update=True)
         if row is None:

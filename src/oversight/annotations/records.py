@@ -88,8 +88,15 @@ def parse_day(text: str | dt.date, what: str = "date") -> dt.date:
         ) from None
 
 
+def plain(*values: str | None) -> None:
+    """RecordError for text no database column can hold (PostgreSQL refuses NUL characters)."""
+    if any(v is not None and "\x00" in v for v in values):
+        raise RecordError("text may not contain NUL characters (\\x00)")
+
+
 def reason_text(reason: str | None, what: str) -> str:
     """The stripped reason; RecordError when there is none (every change says why)."""
+    plain(reason)
     text = (reason or "").strip()
     if not text:
         raise RecordError(f"a reason is needed to {what} (--reason)")

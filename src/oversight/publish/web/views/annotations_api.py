@@ -92,6 +92,12 @@ def _bearer(request: Request, engine: Engine, required: bool) -> tokens.Principa
     return who
 
 
+def _plain(*values: str | None) -> None:
+    """422 for a query or path value no database column can hold (NUL characters)."""
+    if any(v is not None and "\x00" in v for v in values):
+        raise HTTPException(422, "text may not contain NUL characters")
+
+
 def _answer(action: Callable[[], T]) -> T:
     """The library's refusals as HTTP statuses."""
     try:
@@ -114,6 +120,7 @@ def list_annotations(
     group: str | None = None,
 ) -> dict[str, Any]:
     """Active annotations, optionally of one metric, organisation or breakdown group."""
+    _plain(metric, org, breakdown, group)
     views = annotation_store.annotations_for(
         _engine(request), metric=metric, org=org, breakdown=breakdown, group=group
     )
@@ -121,6 +128,7 @@ def list_annotations(
 
 
 def add_annotation(request: Request, body: AnnotationIn) -> dict[str, Any]:
+    _plain(body.metric, body.org, body.date)
     engine = _engine(request)
     who = _bearer(request, engine, required=True)
     assert who is not None
@@ -132,6 +140,7 @@ def add_annotation(request: Request, body: AnnotationIn) -> dict[str, Any]:
 
 
 def withdraw_annotation(request: Request, annotation_id: str, body: ReasonIn) -> dict[str, Any]:
+    _plain(annotation_id)
     engine = _engine(request)
     who = _bearer(request, engine, required=True)
     assert who is not None
@@ -147,6 +156,7 @@ def list_rebases(
     state: str | None = None,
 ) -> dict[str, Any]:
     """The rebases the caller may see (the public: approved and reversed)."""
+    _plain(metric, org, state)
     engine = _engine(request)
     who = _bearer(request, engine, required=False)
     views = _answer(
@@ -156,12 +166,14 @@ def list_rebases(
 
 
 def get_rebase(request: Request, rebase_id: str) -> dict[str, Any]:
+    _plain(rebase_id)
     engine = _engine(request)
     who = _bearer(request, engine, required=False)
     return _answer(lambda: rebase_store.show(engine, who, rebase_id)).to_json()
 
 
 def propose_rebase(request: Request, body: RebaseIn) -> dict[str, Any]:
+    _plain(body.metric, body.org, body.month)
     engine = _engine(request)
     who = _bearer(request, engine, required=True)
     assert who is not None
@@ -178,6 +190,7 @@ def decide_rebase(
     body: ReasonIn,
 ) -> dict[str, Any]:
     """Move a rebase on; an approval or reversal reaches the limits at the next compute."""
+    _plain(rebase_id)
     engine = _engine(request)
     who = _bearer(request, engine, required=True)
     assert who is not None
@@ -214,11 +227,13 @@ def download_rebases(request: Request) -> Response:
 
 
 def list_approvers(request: Request, icb: str | None = None) -> dict[str, Any]:
+    _plain(icb)
     views = approvers.listing(_engine(request), icb.upper() if icb else None)
     return {"approvers": [v.to_json() for v in views]}
 
 
 def appoint_approver(request: Request, body: ApproverIn) -> dict[str, Any]:
+    _plain(body.icb, body.token_id)
     engine = _engine(request)
     who = _bearer(request, engine, required=True)
     assert who is not None
@@ -228,6 +243,7 @@ def appoint_approver(request: Request, body: ApproverIn) -> dict[str, Any]:
 
 
 def remove_approver(request: Request, approver_id: str, body: ReasonIn) -> dict[str, Any]:
+    _plain(approver_id)
     engine = _engine(request)
     who = _bearer(request, engine, required=True)
     assert who is not None
