@@ -96,8 +96,10 @@ def test_a_rebase_moves_the_limits_everywhere_and_reversing_it_moves_them_back(
     assert by_month == pytest.approx({d.isoformat(): v for d, v in t["spc_lpl"].items()})
 
     # the charts break the limits where the results do, and say why; downloads say it too
+    seen = chart_marks.stamp(home)
     cli(home, "annotate", "add", "--metric", "ae_4hr", "--org", "QMJ", "--date",
         months[2].isoformat(), "--text", "Winter plan", "--token", icb)
+    assert chart_marks.stamp(home) != seen
     marks = [m for m in chart_marks.marks_for(home, "QMJ", "ae_4hr")
              if not m.text.startswith("Demo: planted")]
     assert [(m.period, m.kind, m.text) for m in marks] == [
@@ -116,7 +118,9 @@ def test_a_rebase_moves_the_limits_everywhere_and_reversing_it_moves_them_back(
     notes = pd.read_csv(io.StringIO(client.get("/api/v1/annotations.csv").text))
     assert "Winter plan" in notes["text"].tolist()
 
+    seen = chart_marks.stamp(home)
     cli(home, "rebase", "reverse", made["id"], "--reason", "UTC closed", "--token", nhse)
+    assert chart_marks.stamp(home) != seen
     cli(home, "compute")
     restored = published(home)
     assert rebase_input.recorded(restored) == []
@@ -133,6 +137,7 @@ def test_compute_with_no_store_yet_has_no_rebases(tmp_path: Path) -> None:
     home = Home.at(tmp_path)
     assert rebase_input.stored(home) == []
     assert chart_marks.marks_for(home, "QMJ", "ae_4hr") == []
+    assert chart_marks.stamp(home) == ()
     assert not (tmp_path / "oversight.db").exists()
     assert dt.date(2024, 6, 1) == rebase_input.normal([("m", "o", "2024-06-30")])[0][2]
 

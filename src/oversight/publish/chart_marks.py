@@ -76,3 +76,20 @@ def marks_for(
         ChartMark(m, f"New process limits: {reasons.get(m, 'rebase')}", REBASE) for m in months
     ]
     return sorted([*notes, *breaks], key=lambda k: (k.period, k.kind))
+
+
+def stamp(home: Home) -> tuple[object, ...]:
+    """Changes whenever an annotation or a rebase is added or changes state: a page cache
+    keyed by the published version adds this so new annotations show without a new version.
+    Two small aggregate queries (the tables hold tens to hundreds of rows)."""
+    if not _has_store(home):
+        return ()
+    from sqlalchemy import func, select
+
+    from oversight.store import database
+    from oversight.store.annotation_models import Annotation, Rebase
+
+    with database.session(home.database()) as s:
+        notes = s.execute(select(func.count(), func.max(Annotation.updated_at))).one()
+        rebases = s.execute(select(func.count(), func.max(Rebase.updated_at))).one()
+    return (*notes, *rebases)
