@@ -75,6 +75,9 @@ def test_evidence_check_names_valid_choices() -> None:
     item = Evidence("equity_in_access", "outcomes", "rumour", "x", MONTH)
     with pytest.raises(ValueError, match="not an evidence source \\(metric, document"):
         item.check(fw.ics())
+    long = Evidence("equity_in_access", "outcomes", "survey", "x" * 4001, MONTH)
+    with pytest.raises(ValueError, match="at most 4000 characters"):
+        long.check(fw.ics())
 
 
 def test_national_view_sets_every_ics_side_by_side() -> None:

@@ -28,6 +28,7 @@ SOURCES = ("metric", "document", "survey", "feedback", "observation")
 EQUITY_IN_ACCESS = "equity_in_access"
 OUTCOMES = "outcomes"
 SYSTEM = "system"
+MAX_SUMMARY = 4000
 WINDOW = "12 months"
 
 
@@ -57,6 +58,8 @@ class Evidence:
             raise ValueError("metric evidence needs its metric_id, org and period")
         if not self.summary.strip():
             raise ValueError("evidence needs a summary")
+        if len(self.summary) > MAX_SUMMARY or "\x00" in self.summary:
+            raise ValueError(f"a summary is plain text of at most {MAX_SUMMARY} characters")
 
     def columns(self, default_assessor: str) -> dict[str, Any]:
         return {
