@@ -6,7 +6,7 @@
 Builds a demo home (or reuses --home if it already holds one), then times, in one process:
 - `compute --full` (oversight.metrics.compute, full=True) and the full judgement of the version
   it publishes (oversight.judge.stage.assess, incremental=False): target ≤ 10% of the compute;
-- one ICB-month changed (QMJ's latest A&E return withdrawn), the incremental compute, and the
+- one ICB-month changed (an ICB's latest A&E return withdrawn), the incremental compute, and the
   incremental judgement of the version it publishes: target ≤ 0.3 s.
 Also reports the load average (the machine is shared) and the demo's injected truths against
 the judgements (oversight.judge.acceptance).
@@ -59,7 +59,9 @@ def main() -> None:
     outcomes = judged.frame()
 
     latest = max(version.periods)
-    (home.lake_dir / "ae_attendances" / f"{latest:%Y-%m}" / "QMJ.parquet").unlink()
+    month = home.lake_dir / "ae_attendances" / f"{latest:%Y-%m}"
+    withdrawn = sorted(month.glob("*.parquet"))[0]  # QMJ's on a fresh home; another when reused
+    withdrawn.unlink()
     changed, compute_incr = _timed(compute, home, catalogue=catalogue)
     again, judge_incr = _timed(
         stage.assess, home, changed, catalogue=catalogue, deciles=args.deciles
@@ -78,6 +80,7 @@ def main() -> None:
                 "compute_incremental_s": compute_incr,
                 "judge_incremental_s": judge_incr,
                 "judge_incremental_how": again.how,
+                "withdrawn": f"{withdrawn.parent.name}/{withdrawn.name}",
                 "target_incremental_s": 0.3,
                 "peers": args.deciles is not None,
                 "load_average": [round(x, 2) for x in os.getloadavg()],

@@ -55,6 +55,16 @@ def _prepare_home(home: Home) -> None:
     home.root.mkdir(parents=True, exist_ok=True)
 
 
+def seed_register(home: Home) -> list[str]:
+    """Copy the catalogue's national targets and its example local targets into the demo's
+    target register, so `oversight target list` and the accountability map show them and the
+    judge reads its targets from the register (audited as target.seed by the demo)."""
+    from oversight.catalogue import load
+    from oversight.judge import register
+
+    return register.seed(home.database(), load(), actor="demo")
+
+
 def build_demo(home: Home, *, scale: float, months: int, start: Period | str, seed: int,
                progress: bool = True) -> None:
     """Write the synthetic lake into `home`, register it, compute every metric over it and
@@ -72,6 +82,7 @@ def build_demo(home: Home, *, scale: float, months: int, start: Period | str, se
     from oversight.annotations.demo_seed import seed as annotate_planted
 
     annotate_planted(home)  # the charts show where the synthetic NHS planted steps and trends
+    seed_register(home)
     if progress:
         compute_with_bar(home, full=True, engine="duckdb")
     else:

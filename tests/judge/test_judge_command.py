@@ -49,6 +49,15 @@ def test_judge_text_one_summary_per_judgement(demo_home: Home) -> None:
     assert code == 0, out
     lines = [line for line in out.splitlines() if " ae_4hr 2023-06: " in line]
     assert len(lines) == 42 + 7 + 1  # ICBs, regions, England
+    assert max(len(line) for line in out.splitlines()) <= 80
+    assert any(line.startswith("    ") for line in out.splitlines())  # summaries run on
+
+
+def test_judge_text_writes_money_with_the_sign_before_the_pound(demo_home: Home) -> None:
+    code, out = _run("judge", "--home", str(demo_home.root), "--metric",
+                     "finance_vs_plan", "--org", "QMJ")
+    assert code == 0, out
+    assert "£-" not in out and "£" in out, out
 
 
 @pytest.mark.parametrize(
@@ -96,3 +105,15 @@ def test_peers_find_the_file_in_the_homes_reference_folder(
     shutil.copy(deciles, tmp_path / "reference" / DECILE_FILE)
     code, out = _run("peers", "--home", str(tmp_path), "--period", "2024-04", "--json")
     assert code == 0 and len(json.loads(out)["icbs"]) == 42
+
+
+def test_the_demo_seeds_the_target_register(demo_home: Home) -> None:
+    from oversight.catalogue import load
+
+    code, out = _run("target", "list", "--json", "--home", str(demo_home.root))
+    assert code == 0, out
+    listed = json.loads(out)
+    assert len(listed) == len(load().targets)
+    local = {t["icb_code"] for t in listed if t["scope"] == "local"}
+    assert len(local) == 42  # every ICS has a few of its own
+    assert {t["created_by"] for t in listed} == {"demo"}

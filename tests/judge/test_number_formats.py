@@ -31,6 +31,22 @@ def test_examples() -> None:
     assert format_value(None, "percent") == "–"
 
 
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (-5.03, "-£5.03k"),
+        (5.03, "£5.03k"),
+        (-5030.0, "-£5.03m"),
+        (999.999, "£1.00m"),
+        (-1_400_000.0, "-£1.40bn"),
+        (0.0, "£0.00k"),
+        (-0.001, "£0.00k"),
+    ],
+)
+def test_money_in_thousands_puts_the_sign_before_the_pound(value: float, text: str) -> None:
+    assert format_value(value, "gbp_k") == text
+
+
 @pytest.mark.parametrize("month", [dt.date(2024, 3, 1), None])
 def test_months_match_the_portal(month: dt.date | None) -> None:
     assert format_month(month) == templating.format_month(month)

@@ -36,6 +36,11 @@ def _full(home: Home, version_id: str, deciles: Path | None = None) -> pd.DataFr
     return stage.judge_rows(rows, CAT, targets, deciles)
 
 
+def _files(path: Path) -> dict[str, bytes]:
+    """Every Parquet file of a judgements directory, by relative path."""
+    return {str(p.relative_to(path)): p.read_bytes() for p in sorted(path.rglob("*.parquet"))}
+
+
 def test_compute_judges_the_version_it_publishes(demo_home: Home) -> None:
     version = published(demo_home)
     found = stage.latest(demo_home)
@@ -82,15 +87,22 @@ def test_incremental_judgement_equals_full_and_old_versions_reproduce(
     pd.testing.assert_frame_equal(frame, _full(home, version.id))
     qmj = frame[(frame.org_code == "QMJ") & (frame.metric_id == "ae_4hr")]
     assert qmj.loc[qmj.period == latest, "variation"].tolist() == ["no data"]
-    # only the changed metric-months were judged again; the rest are the parent's rows
+    # only the metrics A&E returns feed were judged again; the rest are the parent's files
+    parent = stage.judged(home, old.id)
+    assert parent is not None
+    assert found.manifest["metrics"].keys() == parent.manifest["metrics"].keys()
+    redone = stage.fed_by(CAT, ["ae_attendances"])
+    assert f"incremental ({len(redone)} metrics from {old.id})" == found.how
     unchanged = frame[frame.metric_id == "rtt_18wk"].reset_index(drop=True)
     before = old_frame[old_frame.metric_id == "rtt_18wk"].reset_index(drop=True)
     pd.testing.assert_frame_equal(unchanged, before)
-    # judging the old version again reproduces its judgements exactly, file included
-    saved = (home.judgements_dir / old.id / stage.FILE).read_bytes()
+    shared = found.file("rtt_18wk").stat()
+    assert shared.st_ino == parent.file("rtt_18wk").stat().st_ino
+    # judging the old version again reproduces its judgements exactly, files included
+    saved = _files(home.judgements_dir / old.id)
     again = stage.assess(home, old, incremental=False)
     pd.testing.assert_frame_equal(again.frame(), old_frame)
-    assert (home.judgements_dir / old.id / stage.FILE).read_bytes() == saved
+    assert _files(home.judgements_dir / old.id) == saved
     # and the published results' judgements are still the new version's
     assert stage.latest(home).id == version.id  # type: ignore[union-attr]
 

@@ -69,6 +69,35 @@ def test_injected_ambulance_trend_lengthens_category_2(lake: tuple[Path, Manifes
     assert slope == pytest.approx(1.0, abs=0.35)
 
 
+def test_injected_rtt_trend_lowers_the_share_waiting_under_18_weeks(
+    lake: tuple[Path, Manifest],
+) -> None:
+    """The waiting list at each month end (open pathways, from every month's files): the
+    injected ICB's share under 18 weeks falls by about the manifest's points a month against
+    the other ICBs' (the treatments left undone wait on)."""
+    out, manifest = lake
+    trend = injection(manifest, "rtt-trend")
+    ends = [_month(p).next_first_day.isoformat() for p in manifest.periods]
+    rows = duckdb.execute(
+        "with ends as (select unnest($ends)::date as e) "
+        "select icb_code, e, 100 * avg((e - clock_start <= 126)::int) "
+        f"from read_parquet('{out}/rtt_pathways/*/*.parquet') join ends "
+        "on clock_start < e and (clock_stop is null or clock_stop >= e) "
+        "group by 1, 2 order by 1, 2",
+        {"ends": ends},
+    ).fetchall()
+    series: dict[str, list[float]] = {}
+    for icb, _, value in rows:
+        series.setdefault(icb, []).append(float(value))
+    since = np.array([trend.months_since_start(_month(p)) for p in manifest.periods])
+    ramp = np.clip(since, 0, None) * trend.size
+    national = np.mean([v for k, v in series.items() if k != trend.icb_code], axis=0)
+    excess = np.array(series[trend.icb_code]) - national
+    slope = np.polyfit(ramp, excess, 1)[0]
+    assert slope == pytest.approx(1.0, abs=0.4)
+    assert excess[-1] < excess[since <= 0].mean() + trend.size * since[-1] / 2
+
+
 def _month(label: str):
     from oversight.synth.calendar import months
 

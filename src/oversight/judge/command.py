@@ -96,7 +96,19 @@ def judge_command(
     for j in out:
         s = j.subject
         flags = f" [{', '.join(j.disagreements)}]" if j.disagreements else ""
-        typer.echo(f"{s.org_code} {s.metric_id} {s.period:%Y-%m}: {j.summary}{flags}")
+        typer.echo(wrapped(f"{s.org_code} {s.metric_id} {s.period:%Y-%m}: {j.summary}{flags}"))
+
+
+WIDTH = 80
+
+
+def wrapped(text: str) -> str:
+    """A judgement as lines of at most 80 columns (a terminal's width), the continuation
+    indented so each judgement's first line stands out; words and codes are never split."""
+    import textwrap
+
+    return textwrap.fill(text, WIDTH, subsequent_indent="    ", break_long_words=False,
+                         break_on_hyphens=False)
 
 
 def _peer_groups(where: Any, deciles: Path | None, on: dt.date) -> Any:

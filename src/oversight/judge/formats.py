@@ -26,7 +26,20 @@ def format_value(value: float | None, unit: str = "") -> str:
         return f"{value:,.0f}"
     if unit == "minutes":
         return f"{value:.1f} min"
+    if unit == "gbp_k":
+        return money_k(value)
     return f"{value:,.1f}"
+
+
+def money_k(value: float) -> str:
+    """Pounds given in thousands, the sign before the pound sign and the size scaled to k, m or
+    bn with two decimals: -5.03 → '-£5.03k', -5030 → '-£5.03m', 1.4e6 → '£1.40bn'."""
+    sign = "-" if value < 0 and round(abs(value), 2) != 0 else ""
+    size = abs(value)
+    for step, suffix in ((1e6, "bn"), (1e3, "m")):
+        if round(size, 2) >= step:
+            return f"{sign}£{size / step:,.2f}{suffix}"
+    return f"{sign}£{size:,.2f}k"
 
 
 def format_month(value: date | None) -> str:

@@ -1,26 +1,33 @@
 """The judge stage: a published `ResultsVersion` in, a persisted `Judgements` artefact out.
 
-    <home>/judgements/<results version id>/judgements.parquet   one row of outcomes per
-                                                                organisation × metric × month
-                                          /inputs.parquet       the results columns judged
-                                                                (what the next version is
-                                                                compared with)
-                                          /manifest.json        what it was judged from
-    <home>/judgements/CURRENT                                   the results version judged last
+    <home>/judgements/<results version id>/metrics/<metric id>.parquet   one row of outcomes
+                                                        per organisation × month of the metric
+                                          /inputs/<metric id>.parquet    the results columns
+                                                        judged (what a later version may be
+                                                        compared with)
+                                          /manifest.json     what it was judged from
+    <home>/judgements/CURRENT                                the results version judged last
 
 Judgements are versioned by the results version they were made from, so the judgements of any
 published results can be read (or made again) at any time. A new directory is complete before it
 is renamed into place and CURRENT is replaced with os.replace, as results are published
 (oversight.metrics.results), so a reader sees whole judgements or none.
 
-Incremental: when the results version has a parent whose judgements were made with the same
-targets and peer inputs, only the metric × month cells whose judged inputs changed (value, SPC
-limits and point type, interval, funnel position, of any organisation) are judged again, for
-every organisation in that cell: England's figure, the funnel, peer ranks and coverage are
-shared by all organisations of a metric × month, so that is the unit that must be redone. The
-other cells are copied from the parent. The result equals judging the version in full.
+One file per metric, because a metric is the unit a change is judged again in: one ICB-month
+moves that ICB's SPC limits (every month of its series), England's and its region's figures and
+the funnel, so every organisation × month of the metrics it feeds can change, and no other
+metric's. Incremental: when the results version says which ICB-months it recomputed
+(its manifest's `changes`, from the version it started from) and that version was judged with
+the same targets, peers and method, only the metrics those ICB-months feed are read from the
+results and judged again; the other metrics' files are the parent's, hard-linked. Without that
+record the judged inputs of every metric are compared with the parent's. Either way the result
+equals judging the version in full.
 
-Only the total breakdown is judged (the ICB × metric × month of oversight.md §1).
+Every month of the total breakdown is judged (the ICB × metric × month of oversight.md §1, and
+the regions' and England's figures), and the breakdown groups (IMD decile, ethnicity, age,
+sex...) of the version's latest month, in `breakdowns/<metric id>.parquet`: judging every group
+of every month is 17 times the rows, and the groups' history is what the SPC limits already
+summarise.
 """
 
 from __future__ import annotations
@@ -30,7 +37,7 @@ import hashlib
 import json
 import os
 import shutil
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -46,14 +53,19 @@ from oversight.judge.segmentation import artefact as segments
 from oversight.period import MonthLike, Period
 
 if TYPE_CHECKING:
+    import pyarrow as pa
+
     from oversight.judge.judgement import Judgement
     from oversight.metrics.results import ResultsVersion
 
-FILE = "judgements.parquet"
-INPUTS_FILE = "inputs.parquet"
+OUTCOMES_DIR = "metrics"
+INPUTS_DIR = "inputs"
+GROUPS_DIR = "breakdowns"
+DIRS = (OUTCOMES_DIR, INPUTS_DIR, GROUPS_DIR)
 POINTER = "CURRENT"
-METHOD = 1
-"""Bumped when the judging method changes, so a parent's judgements are not reused across it."""
+METHOD = 2
+"""Bumped when the judging method or the artefact's layout changes, so a parent's judgements
+are not reused across it (2: one file per metric, breakdown groups judged)."""
 INPUTS = [
     "value",
     "missing_reason",
@@ -64,9 +76,8 @@ INPUTS = [
     "ci_upper",
     "funnel_position",
 ]
-"""The columns of a results row that the judge reads: a change to any of them re-judges its cell."""
-CELL = ["metric_id", "period"]
-"""What every organisation's judgement in a month shares (England, funnel, peers, coverage)."""
+"""The columns of a results row that the judge reads: a change to any of them re-judges its
+metric."""
 ORDER = ["metric_id", "org_type", "org_code", "period", "breakdown", "group"]
 ENGLAND_NAME = "England"
 
@@ -78,40 +89,65 @@ class Judgements:
     id: str
     path: Path
 
-    @property
-    def file(self) -> Path:
-        return self.path / FILE
-
     @cached_property
     def manifest(self) -> dict[str, Any]:
         return dict(json.loads((self.path / "manifest.json").read_text()))
 
     @property
     def how(self) -> str:
-        """'full' or 'incremental (n metric-months)'."""
+        """'full' or 'incremental (n metrics from <version>)'."""
         return str(self.manifest.get("how"))
+
+    @property
+    def metric_ids(self) -> list[str]:
+        """The metrics judged, in id order."""
+        return sorted(self.manifest.get("metrics", {}))
+
+    def file(self, metric: str) -> Path:
+        """One metric's outcome rows."""
+        return self.path / OUTCOMES_DIR / f"{metric}.parquet"
 
     def frame(
         self,
         org: str | None = None,
         metric: str | None = None,
         period: MonthLike | None = None,
+        breakdown: str | None = "total",
     ) -> pd.DataFrame:
-        """The outcome rows (oversight.judge.assess.assess's columns), filtered."""
+        """The outcome rows (oversight.judge.assess.assess's columns), filtered: of the total
+        (default), of one breakdown's groups (e.g. "imd_decile"), or of both (None). Breakdown
+        groups are judged in the version's latest month only (manifest `groups_period`)."""
         filters: list[tuple[str, str, Any]] = []
         if org is not None:
             filters.append(("org_code", "==", org))
-        if metric is not None:
-            filters.append(("metric_id", "==", metric))
         if period is not None:
             filters.append(("period", "==", Period.month_of(period).start))
-        frame = pd.read_parquet(self.file, filters=filters or None)
+        wanted = self.metric_ids if metric is None else [metric]
+        files = [self.file(m) for m in wanted if self.file(m).exists()] if breakdown in (
+            "total", None
+        ) else []
+        if breakdown != "total":
+            groups = [self.path / GROUPS_DIR / f"{m}.parquet" for m in wanted]
+            files += [f for f in groups if f.exists()]
+            if breakdown is not None:
+                filters.append(("breakdown", "==", breakdown))
+        if not files:
+            if not self.metric_ids:
+                return pd.DataFrame(columns=ORDER)
+            return _restore(_read(self.file(self.metric_ids[0]), None).iloc[:0])
+        parts = [_read(f, filters) for f in files]
+        frame = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+        if breakdown is None:
+            frame = frame.sort_values(ORDER, kind="stable")
         return _restore(frame)
 
     def periods(self) -> list[dt.date]:
         """Every month judged, oldest first."""
-        table = pd.read_parquet(self.file, columns=["period"])
-        return sorted({pd.Timestamp(p).date() for p in table["period"].unique()})
+        months: set[dt.date] = set()
+        for m in self.metric_ids:
+            table = _read(self.file(m), None, columns=["period"])
+            months.update(pd.Timestamp(p).date() for p in table["period"].unique())
+        return sorted(months)
 
     def judgements(
         self,
@@ -119,10 +155,18 @@ class Judgements:
         metric: str | None = None,
         period: MonthLike | None = None,
         catalogue: Any = None,
+        breakdown: str | None = "total",
     ) -> list[Judgement]:
         """The rows as Judgement objects, with organisation names in their sentences."""
         catalogue = catalogue or _catalogue()
-        return core.judgements(self.frame(org, metric, period), catalogue.metrics, names(catalogue))
+        frame = self.frame(org, metric, period, breakdown)
+        return core.judgements(frame, catalogue.metrics, names(catalogue))
+
+
+def _read(path: Path, filters: Any, columns: list[str] | None = None) -> pd.DataFrame:
+    import pyarrow.parquet as pq
+
+    return pq.read_table(path, columns=columns, filters=filters or None).to_pandas()
 
 
 def _catalogue() -> Any:
@@ -179,14 +223,20 @@ def _digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()[:16]
 
 
-def fingerprint(targets: list[Any], deciles: Path | None) -> dict[str, Any]:
-    """What, besides the results, the judgements depend on (stored in the manifest)."""
+def fingerprint(
+    targets: list[Any], deciles: Path | None, metrics: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
+    """What, besides the results, the judgements depend on (stored in the manifest): the
+    method, the targets, the peers' input file and how each metric is judged (its polarity,
+    statistic and unit)."""
     dumped = json.dumps([target_source.describe(t) for t in targets], sort_keys=True,
                         default=str)
+    judged = sorted((m.id, m.improvement, m.statistic, m.unit) for m in (metrics or {}).values())
     return {
         "method": METHOD,
         "targets": _digest(dumped.encode()),
         "deciles": None if deciles is None else _digest(deciles.read_bytes()),
+        "metric_definitions": _digest(json.dumps(judged).encode()),
     }
 
 
@@ -203,9 +253,13 @@ def peer_pairs(catalogue: Any, periods: list[dt.date], deciles: Path | None) -> 
 
 
 def judge_rows(
-    rows: pd.DataFrame, catalogue: Any, targets: list[Any], deciles: Path | None
+    rows: pd.DataFrame,
+    catalogue: Any,
+    targets: list[Any],
+    deciles: Path | None,
+    breakdowns: Iterable[str] = ("total",),
 ) -> pd.DataFrame:
-    """The outcome frame for results rows (total breakdown), in canonical order."""
+    """The outcome frame for results rows (of the `breakdowns` given), in canonical order."""
     from oversight.judge.coverage import members_frame
 
     periods = sorted({pd.Timestamp(p).date() for p in rows["period"].unique()})
@@ -215,31 +269,66 @@ def judge_rows(
         targets,
         peers=peer_pairs(catalogue, periods, deciles),
         members=members_frame(catalogue, periods),
+        breakdowns=tuple(breakdowns),
     )
     return _canonical(frame)
 
 
-# ---- what changed between two results versions ----
+def judge_groups(
+    rows: pd.DataFrame, catalogue: Any, targets: list[Any], deciles: Path | None
+) -> pd.DataFrame:
+    """The outcome frame for breakdown-group rows (every breakdown but the total): the same
+    three judgements, each group against England's figure for that group, among its peers'
+    figures for it and against the metric's targets; no funnel (drawn for totals only)."""
+    if rows.empty:
+        return rows
+    groups = sorted(set(rows["breakdown"]) - {"total"})
+    return judge_rows(rows, catalogue, targets, deciles, breakdowns=groups)
 
 
-def _judged_rows(version: ResultsVersion) -> pd.DataFrame:
-    """The total-breakdown rows of a version, only the columns the judge reads (what
-    `ResultsVersion.rows` returns, narrowed: reading every column is most of the time)."""
-    total = [("breakdown", "==", "total")]
-    metrics = pd.read_parquet(
-        version.metrics_path, columns=[*ORDER, "value", "missing_reason"], filters=total
-    )
-    if version.statistics_path.exists():
-        wanted = [c for c in INPUTS if c not in metrics.columns]
-        stats = pd.read_parquet(version.statistics_path, columns=[*ORDER, *wanted], filters=total)
-        metrics = metrics.merge(stats, on=ORDER, how="left")
-    if len(metrics):
-        metrics["period"] = pd.to_datetime(metrics["period"]).dt.date
-    return metrics.sort_values(ORDER, kind="stable").reset_index(drop=True)
+# ---- reading the results; what changed between two versions ----
 
 
-def changed_cells(old: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:
-    """The metric × month cells where any organisation's judged inputs differ (a row added or
+def judged_rows(
+    version: ResultsVersion, metrics: Iterable[str] | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The rows of a version the judge reads (of `metrics` only, when given), only the columns
+    it reads, in canonical order: every month of the total breakdown, and the breakdown groups
+    of the version's latest month (GROUPS_OF). Reading every column of every row is most of the
+    time, so the store's files are read narrowed and filtered, in one pass each, where it has
+    them (one file of metric rows and one of statistics); otherwise through
+    `ResultsVersion.rows`."""
+    chosen = None if metrics is None else sorted(set(metrics))
+    last = max(version.periods) if version.periods else None
+    if chosen == []:
+        empty = pd.DataFrame(columns=[*ORDER, *INPUTS])
+        return empty, empty.copy()
+    if not version.metrics_path.exists():  # another store layout: its public readers
+        parts = [version.rows(metric=m, breakdown=None) for m in chosen] if chosen else [
+            version.rows(breakdown=None)
+        ]
+        rows = pd.concat(parts, ignore_index=True)
+        rows = rows[[*ORDER, *[c for c in INPUTS if c in rows.columns]]]
+    else:
+        ours: list[tuple[str, str, Any]] = [] if chosen is None else [("metric_id", "in", chosen)]
+        where: list[list[tuple[str, str, Any]]] = [[("breakdown", "==", "total"), *ours]]
+        if last is not None:
+            where.append([("breakdown", "!=", "total"), ("period", "==", last), *ours])
+        rows = _read(version.metrics_path, where, [*ORDER, "value", "missing_reason"])
+        if version.statistics_path.exists():
+            wanted = [c for c in INPUTS if c not in rows.columns]
+            stats = _read(version.statistics_path, where, [*ORDER, *wanted])
+            rows = rows.merge(stats, on=ORDER, how="left")
+    if len(rows):
+        rows["period"] = pd.to_datetime(rows["period"]).dt.date
+    rows = _text_as_objects(rows.sort_values(ORDER, kind="stable").reset_index(drop=True))
+    total = (rows["breakdown"] == "total").to_numpy()
+    groups = ~total & (rows["period"] == last).to_numpy() if last is not None else ~total
+    return rows[total].reset_index(drop=True), rows[groups].reset_index(drop=True)
+
+
+def changed_metrics(old: pd.DataFrame, new: pd.DataFrame) -> set[str]:
+    """The metrics where any organisation's judged inputs differ in any month (a row added or
     removed counts as a difference)."""
     cols = [c for c in INPUTS if c in new.columns]
     keys = ORDER
@@ -259,32 +348,70 @@ def changed_cells(old: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:
             same = (x.isna() & y.isna()) | (x.astype(object) == y.astype(object))
             same = same.to_numpy(bool)
         differs |= ~same
-    return both.loc[differs, CELL].drop_duplicates().reset_index(drop=True)
+    return set(both.loc[differs, "metric_id"])
+
+
+def fed_by(catalogue: Any, datasets: Iterable[str]) -> set[str]:
+    """The metrics any of whose data items come from one of `datasets`."""
+    wanted = set(datasets)
+    items = catalogue.data_items
+    return {
+        m.id
+        for m in catalogue.metrics.values()
+        if any(i in items and items[i].dataset in wanted for i in m.data_item_ids)
+    }
 
 
 # ---- publishing and reading ----
 
 
+def _link_or_copy(source: Path, target: Path) -> None:
+    """The parent's file, shared (a hard link: versions are never changed in place)."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
+
+
 def _write(
     home: Home,
     version_id: str,
-    frame: pd.DataFrame,
-    inputs: pd.DataFrame,
+    fresh: tuple[Mapping[str, pa.Table], Mapping[str, pa.Table], Mapping[str, pa.Table]],
+    kept: Judgements | None,
+    keep: Iterable[str],
     manifest: dict[str, Any],
 ) -> None:
+    """Write `fresh` (outcomes and inputs, each by metric) and share the `keep` metrics' files
+    of `kept`, in a staging directory renamed into place."""
+    import pyarrow.parquet as pq
+
     root = home.judgements_dir
     root.mkdir(parents=True, exist_ok=True)
     final = root / version_id
     staging = root / f".staging-{version_id}-{os.getpid()}"
     if staging.exists():
         shutil.rmtree(staging)
-    staging.mkdir()
-    frame.to_parquet(staging / FILE, index=False)
-    inputs.to_parquet(staging / INPUTS_FILE, index=False)
+    for sub, tables in zip(DIRS, fresh, strict=True):
+        (staging / sub).mkdir(parents=True)
+        for metric, table in tables.items():
+            pq.write_table(table, staging / sub / f"{metric}.parquet")
+    if kept is not None:
+        for metric in keep:
+            for sub in DIRS:
+                if (kept.path / sub / f"{metric}.parquet").exists():
+                    _link_or_copy(kept.path / sub / f"{metric}.parquet",
+                                  staging / sub / f"{metric}.parquet")
     (staging / "manifest.json").write_text(json.dumps(manifest, indent=2))
     if final.exists():  # judged again: swap each file atomically (same content when reproducible)
-        for name in (INPUTS_FILE, FILE, "manifest.json"):
-            os.replace(staging / name, final / name)
+        for sub in DIRS:
+            (final / sub).mkdir(exist_ok=True)
+            stale = {p.name for p in (final / sub).glob("*.parquet")}
+            for new in sorted((staging / sub).glob("*.parquet")):
+                os.replace(new, final / sub / new.name)
+                stale.discard(new.name)
+            for name in stale:
+                (final / sub / name).unlink()
+        os.replace(staging / "manifest.json", final / "manifest.json")
         shutil.rmtree(staging)
     else:
         os.replace(staging, final)
@@ -294,9 +421,10 @@ def _write(
 
 
 def judged(home: Home, version_id: str) -> Judgements | None:
-    """The judgements made from one results version, None if it has not been judged."""
+    """The judgements made from one results version, None if it has not been judged (or was
+    judged into an older layout)."""
     path = home.judgements_dir / version_id
-    return Judgements(version_id, path) if (path / FILE).exists() else None
+    return Judgements(version_id, path) if (path / OUTCOMES_DIR).is_dir() else None
 
 
 def latest(home: Home, version: str | None = None) -> Judgements | None:
@@ -313,6 +441,20 @@ def latest(home: Home, version: str | None = None) -> Judgements | None:
     return judged(home, pointer.read_text().strip()) if pointer.exists() else None
 
 
+def _split(frame: pd.DataFrame) -> dict[str, pa.Table]:
+    """A frame sorted by metric as one Arrow table per metric (converted once, then sliced:
+    converting each metric's rows on its own costs more than the judging)."""
+    import pyarrow as pa
+
+    if frame.empty:
+        return {}
+    table = pa.Table.from_pandas(frame.reset_index(drop=True), preserve_index=False)
+    ids = frame["metric_id"].to_numpy()
+    starts = np.flatnonzero(np.r_[True, ids[1:] != ids[:-1]])
+    ends = np.r_[starts[1:], len(ids)]
+    return {str(ids[a]): table.slice(a, b - a) for a, b in zip(starts, ends, strict=True)}
+
+
 def assess(
     home: Home,
     results_version: ResultsVersion,
@@ -321,84 +463,106 @@ def assess(
     deciles: str | Path | None = None,
     incremental: bool = True,
 ) -> Judgements:
-    """Judge every organisation × metric × month of a results version and persist it.
+    """Judge every organisation × metric × month of a results version (and the breakdown
+    groups of its latest month) and persist it.
 
     `deciles`: the population-by-deprivation file for peer groups (default: the home's
     reference folder; none means no peer ranks). With `incremental`, a parent version's
-    judgements made from the same inputs are reused for the cells that did not change.
+    judgements made from the same inputs are reused for the metrics that did not change.
     """
     catalogue = catalogue or _catalogue()
     targets = target_source.targets(home, catalogue)
     file = deciles_file(home, deciles)
-    prints = fingerprint(targets, file)
-    new_rows = _judged_rows(results_version)
-    base = _reusable(home, results_version, prints) if incremental else None
-    cells = parent = None
-    if base is None:
-        frame = judge_rows(new_rows, catalogue, targets, file)
+    prints = fingerprint(targets, file, catalogue.metrics)
+    parent = _reusable(home, results_version, prints) if incremental else None
+    judged_ids = set(catalogue.metrics)
+    if parent is None:
+        redo = judged_ids
+        rows, groups = judged_rows(results_version)
         how = "full"
     else:
-        parent, old_inputs, old_judgements = base
-        cells = changed_cells(old_inputs, new_rows)
-        frame = _patch(old_judgements, new_rows, cells, catalogue, targets, file)
-        how = f"incremental ({len(cells)} metric-months from {parent})"
+        recorded = _recorded_changes(results_version, parent.id, catalogue)
+        missing = judged_ids - set(parent.metric_ids) - set(parent.manifest.get("absent", []))
+        if recorded is not None:
+            redo = (recorded | missing) & judged_ids
+            rows, groups = judged_rows(results_version, redo)
+        else:  # no record of what was recomputed: compare every judged input
+            rows, groups = judged_rows(results_version)
+            redo = changed_metrics(_inputs(parent), rows) | missing
+            redo |= set(groups["metric_id"])  # breakdown inputs are not kept: judge them again
+        how = f"incremental ({len(redo & judged_ids)} metrics from {parent.id})"
+    chosen = rows[rows["metric_id"].isin(sorted(redo))]
+    outcomes = _split(judge_rows(chosen, catalogue, targets, file)) if len(chosen) else {}
+    inputs = _split(chosen[[*ORDER, *[c for c in INPUTS if c in chosen.columns]]])
+    inputs = {m: t for m, t in inputs.items() if m in outcomes}
+    in_groups = groups[groups["metric_id"].isin(sorted(redo))]
+    by_group = _split(judge_groups(in_groups, catalogue, targets, file))
+    keep = [] if parent is None else sorted(
+        m for m in parent.metric_ids if m not in redo and m in judged_ids
+    )
+    counts = {m: t.num_rows for m, t in outcomes.items()}
+    group_counts = {m: t.num_rows for m, t in by_group.items()}
+    if parent is not None:
+        counts.update({m: int(parent.manifest["metrics"][m]) for m in keep})
+        kept = parent.manifest.get("groups", {})
+        group_counts.update({m: int(kept[m]) for m in keep if m in kept})
     manifest = {
         "results_version": results_version.id,
         "created": dt.datetime.now(dt.UTC).isoformat(),
         "how": how,
-        "rows": len(frame),
+        "rows": sum(counts.values()),
+        "metrics": dict(sorted(counts.items())),
+        "absent": sorted(judged_ids - set(counts)),
+        "groups": dict(sorted(group_counts.items())),
+        "groups_period": f"{max(results_version.periods):%Y-%m}" if results_version.periods
+        else None,
         **prints,
     }
-    _write(home, results_version.id, frame, new_rows, manifest)
+    _write(home, results_version.id, (outcomes, inputs, by_group), parent, keep, manifest)
     done = Judgements(results_version.id, home.judgements_dir / results_version.id)
+    months = sorted(set(chosen["period"]))  # every month of a metric judged again can change
     segments.build(
         home,
         done.path,
         results_version.metrics_path,
-        frame,
+        done.frame(),
         catalogue=catalogue,
-        parent_path=None if parent is None else home.judgements_dir / parent,
-        changed=cells,
+        parent_path=None if parent is None else parent.path,
+        changed=None if parent is None else pd.DataFrame({"period": months}),
     )
     return done
 
 
-def _reusable(
-    home: Home, version: ResultsVersion, prints: Mapping[str, Any]
-) -> tuple[str, pd.DataFrame, pd.DataFrame] | None:
-    """The parent version's id, the results columns it was judged from and its judgements, if
-    it was judged from the same targets, peers and method."""
+def _recorded_changes(version: ResultsVersion, parent_id: str, catalogue: Any) -> set[str] | None:
+    """The metrics the ICB-months this version recomputed (since `parent_id`) feed, from its
+    manifest; None when it does not say, or says it started from another version."""
+    changes = version.manifest.get("changes")
+    if not isinstance(changes, dict) or changes.get("from") != parent_id:
+        return None
+    rebased = {str(s[0]) for s in changes.get("series", [])}  # their SPC limits start again
+    return fed_by(catalogue, {str(c[0]) for c in changes.get("icb_months", [])}) | rebased
+
+
+def _inputs(judgements: Judgements) -> pd.DataFrame:
+    parts = [
+        pd.read_parquet(judgements.path / INPUTS_DIR / f"{m}.parquet")
+        for m in judgements.metric_ids
+    ]
+    if not parts:
+        return pd.DataFrame(columns=[*ORDER, *INPUTS])
+    return _restore(pd.concat(parts, ignore_index=True))
+
+
+def _reusable(home: Home, version: ResultsVersion, prints: Mapping[str, Any]) -> Judgements | None:
+    """The parent version's judgements, if they were made from the same targets, peers and
+    method."""
     parent_id = version.parent
     if parent_id is None or parent_id == version.id:
         return None
     before = judged(home, parent_id)
-    if before is None or not (before.path / INPUTS_FILE).exists():
+    if before is None or any(before.manifest.get(k) != v for k, v in prints.items()):
         return None
-    if any(before.manifest.get(k) != v for k, v in prints.items()):
-        return None
-    inputs = _restore(pd.read_parquet(before.path / INPUTS_FILE))
-    return parent_id, inputs, before.frame()
-
-
-def _patch(
-    old: pd.DataFrame,
-    rows: pd.DataFrame,
-    cells: pd.DataFrame,
-    catalogue: Any,
-    targets: list[Any],
-    deciles: Path | None,
-) -> pd.DataFrame:
-    """The parent's judgements with the changed cells judged again."""
-    if cells.empty:
-        return _canonical(old)
-    mark = cells.assign(_redo=True)
-    period = pd.to_datetime(rows["period"]).dt.date
-    redo_rows = rows.assign(period=period).merge(mark, on=CELL, how="left")["_redo"].notna()
-    fresh = judge_rows(rows.loc[redo_rows.to_numpy()], catalogue, targets, deciles)
-    kept = old.merge(mark, on=CELL, how="left")
-    kept = old.loc[kept["_redo"].isna().to_numpy()]
-    both = pd.concat([kept, fresh], ignore_index=True) if len(kept) else fresh
-    return _canonical(both[old.columns] if len(kept) else both)
+    return before
 
 
 def judgements(
@@ -407,12 +571,15 @@ def judgements(
     metric: str | None = None,
     period: MonthLike | None = None,
     version: str | None = None,
+    breakdown: str | None = "total",
 ) -> list[Judgement]:
-    """Read back judgements (default: of the published results), filtered, as Judgements."""
+    """Read back judgements (default: of the published results), filtered, as Judgements:
+    ICBs', regions' and England's (org "ENG"); of the total breakdown by default, of one
+    breakdown's groups (e.g. "imd_decile", latest month only) or of both (None)."""
     found = latest(home, version)
     if found is None:
         where = f"results version {version}" if version else "the published results"
         raise FileNotFoundError(
             f"{where} under {home.root} have not been judged: run `oversight judge`"
         )
-    return found.judgements(org=org, metric=metric, period=period)
+    return found.judgements(org=org, metric=metric, period=period, breakdown=breakdown)

@@ -124,10 +124,25 @@ def compute(
                                         rebase_input.frame(rebases), again)
         info = {"engine": eng.name, "how": how,
                 rebase_input.MANIFEST_KEY: rebase_input.to_manifest(rebases)}
+        if incremental:
+            info["changes"] = _changes(base.id, changes or [], moved)
         return publish(comp, home, info)
     finally:
         if isinstance(engine, str):
             eng.close()
+
+
+def _changes(
+    base: str, changes: list[Change], moved: set[tuple[str, str]]
+) -> dict[str, object]:
+    """What an incremental version recomputed, for the stages after it (the judge re-judges
+    only the metrics these feed): the version it started from, the ICB-months and the metric x
+    organisation series whose rebases changed."""
+    return {
+        "from": base,
+        "icb_months": [[d, icb, f"{p:%Y-%m}"] for d, icb, p in sorted(changes)],
+        "series": [[m, o] for m, o in sorted(moved)],
+    }
 
 
 def _since(

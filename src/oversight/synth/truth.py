@@ -143,9 +143,9 @@ def plan(icbs: tuple[SynthICB, ...], months: tuple[Month, ...], seed: int) -> tu
             None,
             None,
             None,
-            "Fewer new pathways are treated quickly each month (points of the share of new "
-            "clock starts on the quick path), so the share waiting under 18 weeks falls "
-            "with a lag.",
+            "Treatment capacity falls: from this month on a share of the pathways due to be "
+            "treated each month are not, and wait on, so the share of the waiting list under "
+            "18 weeks falls by about this many points a month.",
         ),
         Injection(
             "ae-imd-gradient",

@@ -9,6 +9,7 @@ from fastapi import FastAPI
 
 from oversight.collect import api as submissions
 from oversight.publish.web.views import annotations_api, api, assessments_api, pages, published
+from oversight.publish.web.views import targets as target_register
 
 Route = tuple[str, str, Callable[..., Any], str]
 
@@ -42,6 +43,7 @@ ROUTES: list[Route] = [
     *annotations_api.ROUTES,
     # CQC assessments and the national equity view (views/assessments_api.py)
     *assessments_api.ROUTES,
+    *target_register.ROUTES,  # the target register: read by anyone, changed by role
 ]
 
 

@@ -9,14 +9,16 @@ from the steady-state waiting list, so 52/65/78-week waits exist from the start.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import numpy as np
 import pyarrow as pa
 
+from oversight.period import Period
 from oversight.synth import calibration as cal
 from oversight.synth.demography import categorical, people
 from oversight.synth.randomness import generator
 from oversight.synth.records.base import Slice, capped_dates, days_in_month, table
-from oversight.synth.truth import shift
 
 FUNCTIONS = tuple(cal.RTT_TREATMENT_FUNCTIONS)
 MAX_DAYS = cal.RTT_MAX_WEEKS * 7
@@ -63,7 +65,34 @@ def backlog(rng: np.random.Generator, n: int, quick_share: float) -> tuple[np.nd
 
 def quick_share(piece: Slice) -> float:
     level = cal.RTT_FAST_SHARE + piece.icb_level("rtt", cal.RTT_ICB_SD)
-    return float(np.clip(level + shift(piece.injections, piece.month) / 100, 0.05, 0.95))
+    return float(np.clip(level, 0.05, 0.95))
+
+
+def untreated_share(points_per_month: float, quick: float = cal.RTT_FAST_SHARE) -> float:
+    """The share of due treatments left undone each month that lowers the share of the waiting
+    list under 18 weeks by about `points_per_month` a month (a negative size).
+
+    By Little's law the list holds D × W pathways (D treated a month, W the mean wait in
+    months). Leaving a share p of each month's D untreated adds p × D pathways a month that
+    wait on, past 18 weeks, so the share under 18 weeks, S, falls by about S × p / W a month
+    at first: p = |points| / 100 × W / S. S is about 0.6 here (the synthetic list's share).
+    """
+    wait_months = mean_wait_weeks(quick) * 7 / (365.25 / 12)
+    return float(np.clip(abs(points_per_month) / 100 * wait_months / 0.6, 0.0, 1.0))
+
+
+def untreated(piece: Slice, stop: np.ndarray) -> np.ndarray:
+    """Which pathways an RTT trend injection leaves untreated: of those due to stop on or after
+    its start, a share (untreated_share) chosen at random; their clocks run on (no stop)."""
+    late = np.zeros(len(stop), bool)
+    for inj in piece.injections:
+        if inj.kind != "trend" or inj.metric_id != "rtt_18wk":
+            continue
+        first = Period.parse_month(inj.start).start
+        due = stop >= (first - dt.date(1970, 1, 1)).days
+        rng = generator(piece.seed, f"{piece.dataset}:{inj.id}", piece.month.key, piece.icb.code)
+        late |= due & (rng.random(len(stop)) < untreated_share(inj.size, quick_share(piece)))
+    return late
 
 
 def generate(piece: Slice) -> pa.Table:
@@ -80,6 +109,7 @@ def generate(piece: Slice) -> pa.Table:
     who = people(rng, n, piece.dataset, piece.profile)
     function = categorical(rng, n, np.array(list(cal.RTT_TREATMENT_FUNCTIONS.values())))
     labels = pa.DictionaryArray.from_arrays(pa.array(function.astype(np.int8)), pa.array(FUNCTIONS))
+    stop = np.where(untreated(piece, stop), piece.horizon_day, stop)  # never stops: open
     return table(
         piece,
         rng,
