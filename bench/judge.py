@@ -60,12 +60,15 @@ def main() -> None:
 
     latest = max(version.periods)
     month = home.lake_dir / "ae_attendances" / f"{latest:%Y-%m}"
-    withdrawn = sorted(month.glob("*.parquet"))[0]  # QMJ's on a fresh home; another when reused
+    withdrawn = sorted(month.glob("*.parquet"))[0]  # the first ICB's (another when reused)
     withdrawn.unlink()
     changed, compute_incr = _timed(compute, home, catalogue=catalogue)
     again, judge_incr = _timed(
         stage.assess, home, changed, catalogue=catalogue, deciles=args.deciles
     )
+    # the part of it that is reading the changed metrics' rows from the results store
+    fed = stage.fed_by(catalogue, ["ae_attendances"])
+    _, read_incr = _timed(stage.judged_rows, changed, fed)
     print(
         json.dumps(
             {
@@ -82,6 +85,8 @@ def main() -> None:
                 "judge_incremental_how": again.how,
                 "withdrawn": f"{withdrawn.parent.name}/{withdrawn.name}",
                 "target_incremental_s": 0.3,
+                "judge_incremental_results_read_s": read_incr,
+                "judge_incremental_without_read_s": round(judge_incr - read_incr, 3),
                 "peers": args.deciles is not None,
                 "load_average": [round(x, 2) for x in os.getloadavg()],
                 "cpus": os.cpu_count(),

@@ -135,3 +135,31 @@ def test_peer_ranks_come_from_the_deprivation_file(demo_home: Home, tmp_path: Pa
     home.reference_dir.mkdir()
     shutil.copy(deciles, home.reference_dir / DECILE_FILE)
     assert stage.deciles_file(home) == home.reference_dir / DECILE_FILE
+
+
+def test_regions_england_and_breakdown_groups_are_judged(demo_home: Home) -> None:
+    found = stage.latest(demo_home)
+    assert found is not None
+    last = found.periods()[-1]
+    (eng,) = read_judgements(demo_home, org="ENG", metric="ae_4hr", period=last)
+    assert eng.subject.org_type == "england" and eng.summary
+    region = sorted(CAT.regions)[0]
+    (reg,) = read_judgements(demo_home, org=region, metric="ae_4hr", period=last)
+    assert reg.subject.org_type == "region" and reg.subject.coverage is not None
+    groups = read_judgements(demo_home, org="QMJ", metric="ae_4hr", breakdown="imd_decile")
+    rows = published(demo_home).rows(metric="ae_4hr", breakdown="imd_decile", period=last)
+    assert len(groups) == int((rows.org_code == "QMJ").sum()) >= 5
+    assert {j.subject.period for j in groups} == {last}
+    assert found.manifest["groups_period"] == f"{last:%Y-%m}"
+    england = rows[rows.org_type == "england"].set_index("group")["value"]
+    for j in groups:  # each group against England's figure for the same group
+        assert j.subject.breakdown == "imd_decile"
+        assert j.position.england == pytest.approx(england[j.subject.group])
+    both = found.frame(metric="ae_4hr", breakdown=None)
+    assert {"total", "imd_decile"} <= set(both["breakdown"])
+    assert len(both) == len(found.frame(metric="ae_4hr")) + len(
+        found.frame(metric="ae_4hr", breakdown="imd_decile")
+    ) + sum(
+        len(found.frame(metric="ae_4hr", breakdown=b))
+        for b in set(both["breakdown"]) - {"total", "imd_decile"}
+    )

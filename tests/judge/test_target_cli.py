@@ -230,7 +230,9 @@ def test_seed_then_accountability_and_metric_coverage(home, keys) -> None:
         "local_icbs": [], "local_count": 0,
     }  # fmt: skip
     ambulance = sorted(
-        {t.icb_code for t in load().targets.values() if t.metric_id == "ambulance_c2_mean"} - {None}
+        t.icb_code
+        for t in load().targets.values()
+        if t.metric_id == "ambulance_c2_mean" and t.icb_code is not None
     )
     assert coverage["ambulance_c2_mean"] == {
         "metric": "ambulance_c2_mean", "kind": "both", "national": True,
