@@ -122,8 +122,10 @@ def compute(
                 comp.statistics = respc(comp.statistics, comp.metrics,
                                         {m.id: m for m in metrics},
                                         rebase_input.frame(rebases), again)
-        info = {"engine": eng.name, "how": how,
-                rebase_input.MANIFEST_KEY: rebase_input.to_manifest(rebases)}
+        info: dict[str, object] = {
+            "engine": eng.name, "how": how,
+            rebase_input.MANIFEST_KEY: rebase_input.to_manifest(rebases),
+        }
         if incremental:
             info["changes"] = _changes(base.id, changes or [], moved)
         return publish(comp, home, info)

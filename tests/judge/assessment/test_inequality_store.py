@@ -31,8 +31,11 @@ def _version(home: Home, name: str, frame: pd.DataFrame, parent: str | None) -> 
 
 def _judged(home: Home, version_id: str) -> None:
     """The judge stage's file, so `latest` finds the version (its content is not read here)."""
-    (home.judgements_dir / version_id).mkdir(parents=True, exist_ok=True)
-    pd.DataFrame({"x": [1]}).to_parquet(home.judgements_dir / version_id / "judgements.parquet")
+    from oversight.judge.stage import OUTCOMES_DIR
+
+    outcomes = home.judgements_dir / version_id / OUTCOMES_DIR
+    outcomes.mkdir(parents=True, exist_ok=True)
+    pd.DataFrame({"x": [1]}).to_parquet(outcomes / "ae_4hr.parquet")
     (home.judgements_dir / "CURRENT").write_text(version_id)
 
 
