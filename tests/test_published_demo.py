@@ -55,6 +55,9 @@ def test_england_headline_figures_through_the_results_api(client: TestClient) ->
     assert waiting["value"] == 7_123_980
     assert round(_point(client, "ENG", "rtt_18wk", "2026-04")["value"], 1) == 64.9
     assert june["missing_reason"] is None and june["revisions"].startswith("lin-")
+    judged = client.get("/api/v1/organisations/ENG/metrics/ae_4hr/judgement?period=2024-12")
+    assert judged.status_code == 200, judged.text
+    assert "71.1%" in judged.json()["summary"]
 
 
 def _lake(home: Home, dataset: str) -> pd.DataFrame:

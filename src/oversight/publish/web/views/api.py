@@ -83,10 +83,17 @@ async def judgement(
         raise HTTPException(status_code=400, detail=str(exc)) from exc
     try:
         page = icb_page(home, code, metric_id)
+        org, last = page.code, page.latest.period if page.latest else None
     except LookupError as exc:
-        raise HTTPException(status_code=404, detail=str(exc)) from exc
-    at = month.start if month is not None else page.latest.period if page.latest else None
-    found = None if at is None else judgement_of(home, page.code, metric_id, at)
+        from oversight.publish.web.views.published import has_results, latest_period
+
+        # England or a region (judged too) when it has results
+        org = code.upper()
+        if not has_results(home, org, metric_id):
+            raise HTTPException(status_code=404, detail=str(exc)) from exc
+        last = latest_period(home, org, metric_id)
+    at = month.start if month is not None else last
+    found = None if at is None else judgement_of(home, org, metric_id, at)
     if found is None:
-        raise HTTPException(status_code=404, detail=f"{page.code} {metric_id} is not judged then")
+        raise HTTPException(status_code=404, detail=f"{org} {metric_id} is not judged then")
     return found.to_dict()

@@ -265,3 +265,10 @@ def has_results(home: Home, code: str, metric_id: str) -> bool:
     if metric_id not in load_catalogue().metrics:
         return False
     return not metric_results(home, metric_id, org=code).empty
+
+
+def latest_period(home: Home, code: str, metric_id: str) -> date | None:
+    """The last month an organisation has a figure for the metric."""
+    frame = metric_results(home, metric_id, org=code)
+    shown = frame.loc[frame["value"].notna(), "period"]
+    return None if shown.empty else shown.max()
