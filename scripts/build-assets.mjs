@@ -1,6 +1,8 @@
 // Copies NHS.UK frontend's script and images from node_modules into the package's static
-// folder, so the portal serves everything itself (no CDN; works offline).
-import { cpSync, mkdirSync } from "node:fs";
+// folder, so the portal serves everything itself (no CDN; works offline). The NHS logo is
+// taken from the frontend's own header template (it ships only there, as inline SVG) and
+// written as static/nhsuk/nhsuk-logo.svg, which the portal's header inlines.
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -11,4 +13,10 @@ const out = join(root, "src", "oversight", "publish", "static", "nhsuk");
 mkdirSync(out, { recursive: true });
 cpSync(join(dist, "nhsuk-frontend.min.js"), join(out, "nhsuk-frontend.min.js"));
 cpSync(join(dist, "assets"), join(out, "assets"), { recursive: true });
-console.log(`copied NHS.UK frontend assets to ${out}`);
+
+const header = readFileSync(join(dist, "components", "header", "template.njk"), "utf8");
+const logo = header.match(/<svg class="nhsuk-header__logo"[\s\S]*?<\/svg>/);
+if (!logo) throw new Error("the NHS logo was not found in nhsuk-frontend's header template");
+const svg = logo[0].replace(/\{\{[^}]*\}\}/g, "NHS");
+writeFileSync(join(out, "nhsuk-logo.svg"), svg + "\n");
+console.log(`copied NHS.UK frontend assets and logo to ${out}`);

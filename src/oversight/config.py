@@ -27,6 +27,10 @@ DEPRIVATION_ENV = "OVERSIGHT_DEPRIVATION_FILE"
 TEST_POSTGRES_ENV = "OVERSIGHT_TEST_POSTGRES_URL"
 PUBLISHED_DATA_ENV = "OVERSIGHT_PUBLISHED_DATA"
 """The folder of NHS England's published files `oversight demo --data published` reads."""
+AREA_LOOKUP_ENV = "OVERSIGHT_AREA_LOOKUP_DIR"
+"""The folder holding the portal's area lookups (LSOA → local authority → ICB, trust
+postcodes), for "highlight my ICS"; default: the home's reference folder."""
+AREA_LOOKUP_FILE = "imd2019_lsoa11_with_health_geography.csv"
 """The ICB population-by-IMD-decile file (or its folder) the judge builds peer groups from."""
 DEFAULT_HOME = Path.home() / ".oversight"
 ENGINES = ("duckdb", "spark")
@@ -70,6 +74,17 @@ def published_data(override: str | Path | None = None) -> Path:
         return Path(env)
     beside = Path.cwd().parent / "shared" / "data" / "real"
     return beside if beside.is_dir() else Path("/work/shared/data/real")
+
+
+def area_lookup_dir(home: Home) -> Path:
+    """Where the portal finds its area lookups: $OVERSIGHT_AREA_LOOKUP_DIR, else the home's
+    reference folder when it holds them, else the published-data folder (published_data)."""
+    env = os.environ.get(AREA_LOOKUP_ENV)
+    if env:
+        return Path(env)
+    if (home.reference_dir / AREA_LOOKUP_FILE).exists():
+        return home.reference_dir
+    return published_data()
 
 
 def test_postgres_url() -> str | None:

@@ -33,9 +33,20 @@ def test_three_reporting_icbs_are_counted_over_42(demo_home: Home, tmp_path: Pat
     met = page.met_count
     assert page.target_tally == f"{met} of 42 ICBs meet it, {3 - met} miss it; 39 have no data."
     assert page.england_label == "England (partial: 3 of 42 ICBs)"
-    html = TestClient(create_app(home)).get("/?metric=ae_4hr").text
+    client = TestClient(create_app(home))
+    html = client.get("/?metric=ae_4hr").text
     assert page.target_tally in html and "England (partial: 3 of 42 ICBs)" in html
     assert "of 3 ICBs meet it" not in html
-    body = TestClient(create_app(home)).get("/api/v1/metrics/ae_4hr/latest").json()
+    # every summary states its coverage: the overview's column, England's and the regions'
+    assert "A&amp;E: seen within 4 hours (April 2024): 3 of 42 ICBs have data." in (
+        client.get("/").text
+    )
+    england = client.get("/england").text
+    row = england.split('data-metric="ae_4hr"', 1)[1].split("</tr>", 1)[0]
+    assert "England (partial: 3 of 42 ICBs)" in row
+    london = client.get("/region/Y56").text  # QMJ, QMF and QRV are all London's
+    row = london.split('data-metric="ae_4hr"', 1)[1].split("</tr>", 1)[0]
+    assert "London (partial: 3 of 5 ICBs)" in row
+    body = client.get("/api/v1/metrics/ae_4hr/latest").json()
     assert body["coverage"] == {"reported": 3, "expected": 42}
     assert sum(o["status"] == "no data" for o in body["organisations"]) == 39

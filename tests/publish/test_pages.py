@@ -70,7 +70,10 @@ def test_icb_page_shows_the_monthly_series_and_chart(client: TestClient, demo_ho
     assert response.status_code == 200
     assert response.text.count('<tr class="nhsuk-table__row">') >= 13
     assert "<svg" in response.text
-    assert page.latest_revisions[0] in response.text
+    # lineage is summarised for people (the ids stay in the JSON API)
+    assert page.lineage is not None and page.lineage.count == len(page.latest_revisions)
+    assert page.lineage.sentence in response.text
+    assert page.latest_revisions[0] not in response.text
     # the judge's three judgements of the latest figure, against the target standing then
     judged = page.judgement
     assert page.target is not None and judged is not None

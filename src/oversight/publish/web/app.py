@@ -8,6 +8,8 @@ from fastapi.staticfiles import StaticFiles
 from oversight import __version__, config
 from oversight.collect import api as submissions
 from oversight.home import Home
+from oversight.publish.web import errors
+from oversight.publish.web.page_cache import PageCache
 from oversight.publish.web.routes import ROUTES, mount
 from oversight.publish.web.templating import STATIC_DIR, make_templates
 
@@ -24,6 +26,8 @@ def create_app(home: Home) -> FastAPI:
     app.state.home = home
     app.state.waiting = config.waiting_policy()
     app.state.templates = make_templates()
+    app.state.page_cache = PageCache()
     mount(app, ROUTES)
+    errors.install(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app

@@ -15,8 +15,18 @@ Route = tuple[str, str, Callable[..., Any], str]
 
 ROUTES: list[Route] = [
     # (method, path, endpoint, name)
+    # portal pages (publish.web.views.pages)
     ("GET", "/", pages.national, "national"),
+    ("GET", "/metrics", pages.metrics, "metrics"),
+    ("GET", "/metric/{metric_id}", pages.metric, "metric"),
     ("GET", "/icb/{code}", pages.icb, "icb"),
+    ("GET", "/icb/{code}/{metric_id}", pages.icb_metric, "icb_metric"),
+    ("GET", "/region/{code}", pages.region, "region"),
+    ("GET", "/england", pages.england, "england"),
+    ("GET", "/methodology", pages.methodology, "methodology"),
+    ("GET", "/downloads", pages.downloads, "downloads"),
+    ("GET", "/accessibility", pages.accessibility, "accessibility"),
+    ("GET", "/about", pages.about, "about"),
     ("GET", "/healthz", pages.healthz, "healthz"),
     # published statistics (issue 15): sources, provider pages, RTT waiting times
     ("GET", "/sources", published.sources, "published_sources"),

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from oversight.judge.judgement import Judgement
+from oversight.publish.web.lineage import LineageSummary
 from oversight.publish.web.queries import NationalTargetRef
 
 
@@ -58,7 +59,12 @@ class SeriesRow:
     denominator: float | None
     status: str | None
     special_cause: str | None = None
+    """The point's SPC meaning in words ("special cause (concern): 7 points in a row below
+    the mean", "common cause"); None without a figure."""
     missing_reason: str | None = None
+    mean: float | None = None
+    lpl: float | None = None
+    upl: float | None = None
 
 
 @dataclass(frozen=True)
@@ -77,3 +83,8 @@ class IcbPage:
     """The judge's change, position and target judgements of the latest figure, with words."""
     latest_revisions: list[str] = field(default_factory=list)
     """The submission revisions the latest figure was computed from (lineage)."""
+    chart_alt: str = ""
+    """The chart in words (its text alternative)."""
+    lineage: LineageSummary | None = None
+    """The latest figure's lineage summarised for people."""
+    region_code: str = ""

@@ -1,11 +1,22 @@
-"""One ICB's page: its monthly series for a metric, with SPC, the national target and the
-judge's three judgements (change, position, target) of the latest figure in words."""
+"""One ICS × one metric: its monthly series as a Making Data Count chart with a data table,
+the national target, and the judge's three judgements of the latest figure in words."""
 
 from __future__ import annotations
 
+from functools import lru_cache
+from typing import Any
+
 from oversight.catalogue import load as load_catalogue
 from oversight.home import Home
-from oversight.publish.charts import SeriesPoint, render_svg, series_spec
+from oversight.publish.charts import (
+    SeriesPoint,
+    limit_segments,
+    render_svg,
+    series_spec,
+    spc_alt_text,
+)
+from oversight.publish.signals import describe_point
+from oversight.publish.web.lineage import summary
 from oversight.publish.web.queries import (
     judged_rows,
     judgement_of,
@@ -13,8 +24,10 @@ from oversight.publish.web.queries import (
     revisions_behind,
     standing_target,
 )
+from oversight.publish.web.snapshot import snapshot
 from oversight.publish.web.views.common import all_metrics, metric_summary, number, text
 from oversight.publish.web.views.context import IcbPage, SeriesRow
+from oversight.publish.web.views.extras import annotations_of
 
 
 def _signal(label: str | None) -> str | None:
@@ -22,11 +35,28 @@ def _signal(label: str | None) -> str | None:
     return None if label in (None, "Common Cause") else label
 
 
-def icb_page(home: Home, code: str, metric_id: str) -> IcbPage:
+def _icb(code: str) -> Any:
+    """An ICB by code, the 2022 ICBs and the merged ICBs of 2026 alike (None: no such ICB)."""
     catalogue = load_catalogue()
-    icb = catalogue.icbs.get(code.upper()) or catalogue.merged_icbs.get(code.upper())
+    return catalogue.icbs.get(code.upper()) or catalogue.merged_icbs.get(code.upper())
+
+
+def icb_page(home: Home, code: str, metric_id: str) -> IcbPage:
+    """The page context (LookupError for an unknown ICB or metric); cached per published
+    version, which is immutable."""
+    icb = _icb(code)
     if icb is None:
         raise LookupError(f"no ICB with code {code!r}")
+    metric_summary(metric_id)
+    return _icb_page(home, snapshot(home).key, icb.code, metric_id)
+
+
+@lru_cache(maxsize=256)
+def _icb_page(home: Home, key: tuple[str | None, str | None], code: str,
+              metric_id: str) -> IcbPage:
+    catalogue = load_catalogue()
+    icb = _icb(code)
+    assert icb is not None
     metric = metric_summary(metric_id)
     frame = metric_results(home, metric_id, org=icb.code)
     rows = list(frame.iterrows())
@@ -43,11 +73,17 @@ def icb_page(home: Home, code: str, metric_id: str) -> IcbPage:
             numerator=number(r, "numerator"),
             denominator=number(r, "denominator"),
             status=status.get(r["period"]),
-            special_cause=_signal(text(r, "spc_special_cause")),
+            special_cause=describe_point(_signal(text(r, "spc_special_cause")),
+                                         text(r, "spc_point_type"))
+            if number(r, "value") is not None else None,
             missing_reason=text(r, "missing_reason"),
+            mean=number(r, "spc_mean"),
+            lpl=number(r, "spc_lpl"),
+            upl=number(r, "spc_upl"),
         )
         for _, r in rows
     ]
+    segments = limit_segments([number(r, "spc_mean") for _, r in rows])
     points = [
         SeriesPoint(
             period=r["period"],
@@ -56,14 +92,20 @@ def icb_page(home: Home, code: str, metric_id: str) -> IcbPage:
             lpl=number(r, "spc_lpl"),
             upl=number(r, "spc_upl"),
             special_cause=_signal(text(r, "spc_special_cause")) is not None,
+            point_type=text(r, "spc_point_type"),
+            rule=text(r, "spc_special_cause"),
+            segment=segment,
         )
-        for _, r in rows
+        for (_, r), segment in zip(rows, segments, strict=True)
     ]
-    chart = ""
+    chart, alt = "", ""
     if points:
+        notes = annotations_of(home, icb.code, metric_id)
         spec = series_spec(points, title=metric.title, unit=metric.unit,
+                           target=target.value if target else None, annotations=notes)
+        alt = spc_alt_text(points, what=f"{metric.title} for {icb.name}", unit=metric.unit,
                            target=target.value if target else None)
-        chart = render_svg(spec)
+        chart = render_svg(spec, label=alt)
     last = rows[-1][1] if rows else None
     lineage_key = text(last, "revisions") if last is not None else None
     return IcbPage(
@@ -77,8 +119,11 @@ def icb_page(home: Home, code: str, metric_id: str) -> IcbPage:
         latest=series[-1] if series else None,
         series=series,
         chart_svg=chart,
+        chart_alt=alt,
         judgement=judgement_of(home, icb.code, metric_id, latest_period)
         if latest_period is not None
         else None,
         latest_revisions=revisions_behind(home, lineage_key),
+        lineage=summary(home, snapshot(home).results_id, lineage_key),
+        region_code=icb.region_code,
     )

@@ -1,0 +1,134 @@
+"""Everything the pages read, loaded once per published version and kept in memory.
+
+A `Snapshot` is the published results (every organisation, metric and month; total and
+breakdown rows) with the judge's outcome rows of the same version, keyed by the results
+version id and the judgements id. Both are immutable, so a snapshot never goes stale: a newly
+published version has a new key and is loaded on the next request. Page contexts built from a
+snapshot are cached by the same key (see the views), which keeps the ICS page fast.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
+
+import pandas as pd
+
+from oversight.home import Home
+
+TOTAL = "total"
+ICB = "icb"
+
+
+@dataclass(frozen=True, eq=False)
+class Snapshot:
+    results_id: str | None
+    judged_id: str | None
+    results: pd.DataFrame
+    """Total rows of every organisation × metric × month, months as dates."""
+    breakdowns: pd.DataFrame
+    """Breakdown rows (imd_quintile, sex, ...) of ICBs, months as dates; may be empty."""
+    judged: pd.DataFrame
+    """The judge's outcome rows (oversight.judge.assess), months as dates; may be empty."""
+    key: tuple[str | None, str | None] = field(default=(None, None))
+
+    @cached_property
+    def by_metric(self) -> dict[str, pd.DataFrame]:
+        return {str(m): f for m, f in self.results.groupby("metric_id", sort=False)}
+
+    @cached_property
+    def judged_by_metric(self) -> dict[str, pd.DataFrame]:
+        if self.judged.empty:
+            return {}
+        return {str(m): f for m, f in self.judged.groupby("metric_id", sort=False)}
+
+    @cached_property
+    def latest_periods(self) -> dict[str, dt.date]:
+        """Each metric's latest month with any ICB figure (else its latest month at all)."""
+        out: dict[str, dt.date] = {}
+        for metric, frame in self.by_metric.items():
+            icbs = frame[frame["org_type"] == ICB]
+            have = icbs.loc[icbs["value"].notna(), "period"]
+            at = have.max() if len(have) else frame["period"].max()
+            if not pd.isna(at):
+                out[metric] = at
+        return out
+
+    def rows(self, metric: str, org: str | None = None) -> pd.DataFrame:
+        frame = self.by_metric.get(metric)
+        if frame is None:
+            return self.results.iloc[0:0]
+        if org is not None:
+            frame = frame[frame["org_code"] == org]
+        return frame
+
+    def judged_rows(self, metric: str, org: str | None = None,
+                    period: dt.date | None = None) -> pd.DataFrame:
+        frame = self.judged_by_metric.get(metric)
+        if frame is None:
+            return self.judged.iloc[0:0]
+        if org is not None:
+            frame = frame[frame["org_code"] == org]
+        if period is not None:
+            frame = frame[frame["period"] == period]
+        return frame
+
+    @cached_property
+    def latest_judged(self) -> dict[tuple[str, str], dict[str, object]]:
+        """(metric, org) → the judge's row for the metric's latest month."""
+        out: dict[tuple[str, str], dict[str, object]] = {}
+        for metric, at in self.latest_periods.items():
+            frame = self.judged_rows(metric, period=at)
+            for rec in frame.to_dict(orient="records"):
+                out[(metric, str(rec["org_code"]))] = rec
+        return out
+
+    @cached_property
+    def latest_results(self) -> dict[tuple[str, str], dict[str, object]]:
+        """(metric, org) → the published row for the metric's latest month."""
+        out: dict[tuple[str, str], dict[str, object]] = {}
+        for metric, at in self.latest_periods.items():
+            frame = self.rows(metric)
+            for rec in frame[frame["period"] == at].to_dict(orient="records"):
+                out[(metric, str(rec["org_code"]))] = rec
+        return out
+
+
+def _dates(frame: pd.DataFrame) -> pd.DataFrame:
+    if len(frame):
+        frame["period"] = pd.to_datetime(frame["period"]).dt.date
+    return frame
+
+
+EMPTY = pd.DataFrame(columns=["metric_id", "org_type", "org_code", "period", "breakdown",
+                              "group", "value"])
+
+
+@lru_cache(maxsize=4)
+def _load(home: Home, results_id: str | None, judged_id: str | None) -> Snapshot:
+    from oversight.judge.stage import Judgements
+    from oversight.metrics import published
+
+    if results_id is None:
+        results, breakdowns = EMPTY.copy(), EMPTY.copy()
+    else:
+        every = _dates(published(home, results_id).rows())
+        total = every["breakdown"] == TOTAL
+        results = every[total].sort_values(["metric_id", "org_code", "period"])
+        breakdowns = every[~total & (every["org_type"] == ICB)]
+        results, breakdowns = results.reset_index(drop=True), breakdowns.reset_index(drop=True)
+    judged = EMPTY.copy()
+    if judged_id is not None:
+        judged = Judgements(judged_id, home.judgements_dir / judged_id).frame()
+        judged = judged[judged["breakdown"] == TOTAL].reset_index(drop=True)
+    return Snapshot(results_id, judged_id, results, breakdowns, judged, (results_id, judged_id))
+
+
+def snapshot(home: Home) -> Snapshot:
+    """The published results and their judgements as they stand now."""
+    from oversight.judge.stage import latest
+    from oversight.metrics.results import current_version
+
+    found = latest(home)
+    return _load(home, current_version(home), None if found is None else found.id)

@@ -1,0 +1,122 @@
+"""What other parts of the judge publish besides the three judgements, read where it exists.
+
+Segments come from the judgements artefact (oversight.judge.segmentation.artefact: one file
+per rule set and quarter); CQC ratings from published assessments
+(oversight.judge.assessment.workflow.published_ratings); public escalation case summaries
+from the judgements artefact when it offers `case_summaries()`. Each reader here is the one
+place a page asks, and a page shows a section only when there is something in it (never a
+placeholder). Annotations and rebases for charts come through `annotations_of`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from oversight.catalogue import load as load_catalogue
+from oversight.home import Home
+from oversight.period import Period
+from oversight.publish.charts import ChartAnnotation
+
+ICB = "icb"
+
+
+@dataclass(frozen=True)
+class SegmentView:
+    segment: int
+    rule_set: str | None = None
+    """E.g. "NHS Oversight Framework 2025/26, 2025-Q2"."""
+    why: tuple[str, ...] = ()
+    moves: tuple[str, ...] = field(default_factory=tuple)
+    """"What would move you": sentences, nearest first (only when the artefact stores them)."""
+    change: str | None = None
+    """The change since the previous quarter, in words."""
+    provisional: bool = False
+
+
+@dataclass(frozen=True)
+class CaseSummary:
+    state: str
+    summary: str
+
+
+@lru_cache(maxsize=4)
+def _segments(home: Home, judged_id: str | None) -> dict[str, SegmentView]:
+    """Each ICB's segment in the newest quarter stored under the rule set in force then."""
+    if judged_id is None:
+        return {}
+    from oversight.judge.segmentation import artefact
+
+    where = artefact.current(home)
+    if where is None:
+        return {}
+    catalogue = load_catalogue()
+    best: tuple[Period, str] | None = None
+    for rules in sorted(p.name for p in where.iterdir() if p.is_dir()):
+        stored = artefact.quarters(where, rules)
+        in_force = [q for q in stored if (rs := catalogue.rule_set_for(ICB, q)) is not None
+                    and rs.id == rules]
+        if in_force and (best is None or in_force[-1] > best[0]):
+            best = (in_force[-1], rules)
+    if best is None:
+        return {}
+    quarter, rules = best
+    found = artefact.read(where, rules, quarter)
+    if found is None:
+        return {}
+    title = catalogue.rule_sets[rules].title if rules in catalogue.rule_sets else rules
+    out = {}
+    for r in found.results():
+        if r.org_type != ICB or r.segment is None:
+            continue
+        out[r.org] = SegmentView(
+            segment=int(r.segment), rule_set=f"{title}, {quarter}", why=tuple(r.reasons),
+            moves=tuple(m.sentence for m in r.moves),
+            change=r.change.sentence if r.change is not None else None,
+            provisional=r.provisional,
+        )
+    return out
+
+
+def segment_of(home: Home, code: str) -> SegmentView | None:
+    """The ICB's published segment, or None when the artefact holds none."""
+    from oversight.judge.stage import latest
+
+    found = latest(home)
+    return _segments(home, None if found is None else found.id).get(code)
+
+
+def cqc_rating_of(home: Home, code: str) -> str | None:
+    """The ICS's overall CQC rating in its latest published assessment, if any."""
+    return cqc_ratings(home).get(code)
+
+
+def cqc_ratings(home: Home) -> dict[str, str]:
+    from oversight.judge.assessment.workflow import published_ratings
+
+    return published_ratings(home.database())
+
+
+def case_summary_of(home: Home, code: str) -> CaseSummary | None:
+    """The public summary of an open escalation case, when the judge publishes one (its
+    artefact's `case_summaries()`), else None."""
+    from oversight.judge.stage import latest
+
+    found = latest(home)
+    reader = getattr(found, "case_summaries", None) if found is not None else None
+    if not callable(reader):
+        return None
+    for item in reader():
+        if item.get("org_code") == code:
+            return CaseSummary(str(item.get("state", "")), str(item.get("summary", "")))
+    return None
+
+
+def annotations_of(home: Home, code: str, metric_id: str) -> tuple[ChartAnnotation, ...]:
+    """Annotations and approved rebases of one organisation's series, for its charts.
+
+    Annotations and rebases are governed data (oversight.annotations, issue 14 item 4); this
+    is where the portal's charts ask for them. Until that store offers chart marks there are
+    none. Rebased SPC limits need nothing here: they come in the published results' SPC
+    columns, and charts break the limits at each `SeriesPoint.segment`."""
+    return ()
