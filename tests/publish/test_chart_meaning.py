@@ -140,3 +140,14 @@ def test_limit_segments_break_where_the_published_mean_changes() -> None:
 
     assert limit_segments([5.0, 5.0, None, 5.0, 7.5, 7.5, None]) == [0, 0, 0, 0, 1, 1, 1]
     assert limit_segments([None, None]) == [0, 0]
+
+
+def test_a_trajectory_is_drawn_where_the_target_plans_one() -> None:
+    points = [SeriesPoint(dt.date(2024, m, 1), 70.0 + m, trajectory=None if m == 1 else 72.0 + m)
+              for m in range(1, 5)]
+    spec = series_spec(points, title="t", unit="percent", target=78.0)
+    lines = [la for la in spec["layer"] if la["encoding"].get("y", {}).get("field") == "trajectory"]
+    assert len(lines) == 1 and lines[0]["mark"]["color"] == "#d5281b"
+    plain = series_spec([SeriesPoint(p.period, p.value) for p in points], title="t", unit="percent")
+    assert not any(la["encoding"].get("y", {}).get("field") == "trajectory"
+                   for la in plain["layer"])

@@ -41,6 +41,14 @@ def _icb(code: str) -> Any:
     return catalogue.icbs.get(code.upper()) or catalogue.merged_icbs.get(code.upper())
 
 
+def _planned(value: object) -> float | None:
+    """A trajectory point, or None where the target has none for the month."""
+    if value is None:
+        return None
+    out = float(value)  # type: ignore[arg-type]
+    return None if out != out else out
+
+
 def icb_page(home: Home, code: str, metric_id: str) -> IcbPage:
     """The page context (LookupError for an unknown ICB or metric); cached per published
     version, which is immutable."""
@@ -64,6 +72,10 @@ def _icb_page(home: Home, key: tuple[str | None, str | None], code: str,
     judged = judged_rows(home, metric_id)
     judged = judged[judged["org_code"] == icb.code]
     status = dict(zip(judged["period"], judged["national_status"], strict=True))
+    planned = (
+        dict(zip(judged["period"], judged["target_trajectory"], strict=True))
+        if "target_trajectory" in judged.columns else {}
+    )
     target = standing_target(judged[judged["period"] == latest_period])
 
     series = [
@@ -95,6 +107,7 @@ def _icb_page(home: Home, key: tuple[str | None, str | None], code: str,
             point_type=text(r, "spc_point_type"),
             rule=text(r, "spc_special_cause"),
             segment=segment,
+            trajectory=_planned(planned.get(r["period"])),
         )
         for (_, r), segment in zip(rows, segments, strict=True)
     ]
