@@ -72,9 +72,8 @@ def _area(home: Home, key: tuple[str | None, str | None], code: str) -> AreaPage
         region = catalogue.regions[code]
         name, kind = region.name, "region"
         newest = max(snap.latest_periods.values(), default=None)
-        icbs = sorted((i for i in catalogue.icbs.values() if i.region_code == code
-                       and (newest is None or i.valid_to is None or i.valid_to >= newest)),
-                      key=lambda i: i.name)
+        every = catalogue.icbs.values() if newest is None else catalogue.icbs_on(newest)
+        icbs = sorted((i for i in every if i.region_code == code), key=lambda i: i.name)
         members = tuple(Member(i.code, i.name, "icb") for i in icbs)
     rows = []
     for metric_id in catalogue.metrics:

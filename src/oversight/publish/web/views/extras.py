@@ -113,10 +113,11 @@ def case_summary_of(home: Home, code: str) -> CaseSummary | None:
 
 
 def annotations_of(home: Home, code: str, metric_id: str) -> tuple[ChartAnnotation, ...]:
-    """Annotations and approved rebases of one organisation's series, for its charts.
+    """Annotations and rebase breaks of one organisation's series, for its charts, from the
+    governed store (oversight.annotations, public view) through publish.chart_marks. Rebased
+    SPC limits themselves come in the published results' SPC columns; charts break the limit
+    lines where the published mean changes (charts.limit_segments)."""
+    from oversight.publish.chart_marks import marks_for
 
-    Annotations and rebases are governed data (oversight.annotations, issue 14 item 4); this
-    is where the portal's charts ask for them. Until that store offers chart marks there are
-    none. Rebased SPC limits need nothing here: they come in the published results' SPC
-    columns, and charts break the limits at each `SeriesPoint.segment`."""
-    return ()
+    return tuple(ChartAnnotation(m.period, m.text, m.kind) for m in marks_for(home, code,
+                                                                             metric_id))

@@ -17,6 +17,7 @@ from oversight.publish.charts import (
 )
 from oversight.publish.signals import describe_point
 from oversight.publish.web.lineage import summary
+from oversight.publish.web.page_cache import operational_version
 from oversight.publish.web.queries import (
     judged_rows,
     judgement_of,
@@ -56,11 +57,13 @@ def icb_page(home: Home, code: str, metric_id: str) -> IcbPage:
     if icb is None:
         raise LookupError(f"no ICB with code {code!r}")
     metric_summary(metric_id)
-    return _icb_page(home, snapshot(home).key, icb.code, metric_id)
+    # annotations change without a new published version: the audit log's newest id says when
+    return _icb_page(home, (*snapshot(home).key, operational_version(home)), icb.code,
+                     metric_id)
 
 
 @lru_cache(maxsize=256)
-def _icb_page(home: Home, key: tuple[str | None, str | None], code: str,
+def _icb_page(home: Home, key: tuple[object, ...], code: str,
               metric_id: str) -> IcbPage:
     catalogue = load_catalogue()
     icb = _icb(code)

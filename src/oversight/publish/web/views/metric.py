@@ -86,7 +86,8 @@ def _s(value: object) -> str | None:
 def metric_page(home: Home, metric_id: str, highlight: str | None = None) -> MetricPage:
     metric_summary(metric_id)
     code = highlight.upper() if highlight else None
-    if code is not None and code not in load_catalogue().icbs:
+    catalogue = load_catalogue()
+    if code is not None and code not in catalogue.icbs and code not in catalogue.merged_icbs:
         raise LookupError(f"no ICB with code {highlight!r}")
     return _metric_page(home, snapshot(home).key, metric_id, code)
 

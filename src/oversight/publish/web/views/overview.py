@@ -110,9 +110,9 @@ def _base(home: Home, key: tuple[str | None, str | None]) -> tuple[tuple[Column,
     metrics = headline_metrics(snap)
     periods = [snap.latest_periods[m] for m in metrics]
     newest = max(periods) if periods else None
-    icbs = [i for i in sorted(catalogue.icbs.values(), key=lambda i: i.name)
-            if newest is None or (i.valid_from <= newest and (i.valid_to is None
-                                                              or i.valid_to >= newest))]
+    # the ICBs of the newest month: the 2022 ICBs, or the merged ICBs from their start
+    every = catalogue.icbs.values() if newest is None else catalogue.icbs_on(newest)
+    icbs = sorted(every, key=lambda i: i.name)
     columns = []
     for m, at in zip(metrics, periods, strict=True):
         reported = sum(

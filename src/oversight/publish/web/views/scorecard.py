@@ -126,7 +126,7 @@ def _targets(j: dict[str, object], unit: str) -> tuple[TargetLine, ...]:
 def _page(home: Home, key: tuple[str | None, str | None], code: str) -> IcsPage:
     snap = snapshot(home)
     catalogue = load_catalogue()
-    icb = catalogue.icbs[code]
+    icb = catalogue.icbs.get(code) or catalogue.merged_icbs[code]
     org_names = names(catalogue)
     rows = []
     for metric_id, metric in catalogue.metrics.items():
@@ -172,7 +172,8 @@ def _page(home: Home, key: tuple[str | None, str | None], code: str) -> IcsPage:
 
 def ics_page(home: Home, code: str) -> IcsPage:
     """The scorecard of one ICB (LookupError for an unknown code)."""
-    icb = load_catalogue().icbs.get(code.upper())
+    catalogue = load_catalogue()
+    icb = catalogue.icbs.get(code.upper()) or catalogue.merged_icbs.get(code.upper())
     if icb is None:
         raise LookupError(f"no ICB with code {code!r}")
     page = _page(home, snapshot(home).key, icb.code)
