@@ -212,7 +212,8 @@ def token_create(
     role: Annotated[
         str | None,
         typer.Option(
-            help="submitter (an ICB), nhse (national oversight), dhsc or cqc (read only), admin."
+            help="submitter (an ICB), nhse (national oversight), dhsc (reads), cqc (reads; "
+            "makes CQC assessments), admin."
         ),
     ] = None,
     home: HomeOption = None,

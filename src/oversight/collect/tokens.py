@@ -7,8 +7,9 @@ an admin token (national teams) may act for any. A collection NHS England itself
 token only: an ICB may not replace NHS England's figures, even its own. An nhse token
 (national oversight: national targets, national peer groups) has no organisation and submits
 nothing; see oversight.judge.authority for what each role may change in the target register.
-dhsc and cqc tokens read only: which figures each role sees before their release time is
-oversight.publish.access's rule.
+dhsc and cqc tokens submit nothing: which figures each role sees before their release time is
+oversight.publish.access's rule; a cqc token also makes CQC assessments
+(oversight.judge.assessment.access).
 """
 
 from __future__ import annotations
