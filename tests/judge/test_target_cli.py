@@ -253,6 +253,7 @@ def test_token_create_knows_the_nhse_role(home) -> None:
     assert done.exit_code == 0, done.output
     assert [t.role for t in tokens.listing(_engine(home))] == ["nhse"]
     done = run(home, "token", "create", "--name", "x", "--role", "nhse", "--org", "QOP")
-    assert done.exit_code == 2 and "an nhse token is national" in done.output
+    assert done.exit_code == 2 and "a token of role nhse is national" in done.output
     done = run(home, "token", "create", "--name", "x", "--role", "chief")
-    assert done.exit_code == 2 and "role must be one of submitter, nhse, admin" in done.output
+    assert done.exit_code == 2
+    assert "role must be one of submitter, nhse, dhsc, cqc, admin" in done.output
