@@ -132,7 +132,11 @@ def test_annotations_and_rebase_segments_are_drawn() -> None:
     mean_layer = next(la for la in spec["layer"] if la["encoding"]["y"].get("field") == "mean")
     assert mean_layer["encoding"]["detail"] == {"field": "segment"}
     svg = render_svg(spec)
-    assert "new triage model" in svg
+    # the note is numbered on the chart (its words go in the list under it)
+    assert re.search(r"<text[^>]*>1</text>", svg)
+    assert "new triage model" not in svg
+    alt = spc_alt_text(points, what="t", unit="count", annotations=notes)
+    assert "1 numbered note on the chart, listed below it." in alt
 
 
 def test_limit_segments_break_where_the_published_mean_changes() -> None:

@@ -7,6 +7,7 @@ import re
 
 import pytest
 from fastapi.testclient import TestClient
+from markupsafe import escape
 
 from oversight.catalogue import load
 from oversight.home import Home
@@ -203,3 +204,17 @@ def test_about_page_states_scale_coverage_and_release_times(client: TestClient) 
     assert "synthetic generator at 0.2% scale" in html
     assert "All 42 ICBs have data." in html
     assert "working days after the end of the month" in html
+
+
+def test_chart_notes_list_the_annotations_of_the_series(
+    client: TestClient, demo_home: Home
+) -> None:
+    from oversight.annotations.annotation_store import annotations_for
+
+    notes = annotations_for(demo_home.database())
+    if not notes:
+        pytest.skip("this demo planted no annotations")
+    note = notes[0]
+    html = client.get(f"/icb/{note.org}/{note.metric}").text
+    listed = html.split('data-testid="annotations"', 1)[1].split("</ol>", 1)[0]
+    assert str(escape(note.text)) in listed

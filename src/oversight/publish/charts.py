@@ -197,8 +197,10 @@ def spc_layers(
         },
     })
     if annotations:
-        notes = [{"period": a.period.isoformat(), "text": a.text, "kind": a.kind}
-                 for a in annotations]
+        # each note is numbered on the chart; its words are listed under it (long text would
+        # run off the plot)
+        notes = [{"period": a.period.isoformat(), "text": str(i), "kind": a.kind}
+                 for i, a in enumerate(annotations, start=1)]
         layers.append({
             "data": {"values": notes},
             "mark": {"type": "rule", "color": "#212b32", "strokeDash": [1, 2]},
@@ -208,7 +210,7 @@ def spc_layers(
             layers.append({
                 "data": {"values": notes},
                 "mark": {"type": "text", "align": "left", "dx": 3, "baseline": "top", "y": 2,
-                         "fontSize": 11, "color": "#212b32"},
+                         "fontSize": 12, "fontWeight": "bold", "color": "#212b32"},
                 "encoding": {"x": {**x, "field": "period"}, "text": {"field": "text"}},
             })
     return layers
@@ -261,7 +263,8 @@ def render_svg(spec: dict[str, Any], label: str | None = None) -> str:
 
 
 def spc_alt_text(
-    points: Sequence[SeriesPoint], *, what: str, unit: str, target: float | None = None
+    points: Sequence[SeriesPoint], *, what: str, unit: str, target: float | None = None,
+    annotations: Sequence[ChartAnnotation] = (),
 ) -> str:
     """The chart in words: span, mean and limits, the latest point and every signal."""
     shown = [p for p in points if _num(p.value) is not None]
@@ -289,6 +292,9 @@ def spc_alt_text(
         parts.append("No special cause.")
     if target is not None:
         parts.append(f"Target {format_value(target, unit)}.")
+    if annotations:
+        parts.append(f"{len(annotations)} numbered note{'s' if len(annotations) != 1 else ''}"
+                     " on the chart, listed below it.")
     return " ".join(parts)
 
 

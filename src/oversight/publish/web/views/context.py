@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from oversight.judge.judgement import Judgement
+from oversight.publish.charts import ChartAnnotation
 from oversight.publish.web.lineage import LineageSummary
 from oversight.publish.web.queries import NationalTargetRef
 
@@ -88,3 +89,5 @@ class IcbPage:
     lineage: LineageSummary | None = None
     """The latest figure's lineage summarised for people."""
     region_code: str = ""
+    annotations: tuple[ChartAnnotation, ...] = ()
+    """Numbered on the chart (1, 2, ...) in this order, and listed under it."""

@@ -115,12 +115,12 @@ def _icb_page(home: Home, key: tuple[object, ...], code: str,
         for (_, r), segment in zip(rows, segments, strict=True)
     ]
     chart, alt = "", ""
+    notes = annotations_of(home, icb.code, metric_id)
     if points:
-        notes = annotations_of(home, icb.code, metric_id)
         spec = series_spec(points, title=metric.title, unit=metric.unit,
                            target=target.value if target else None, annotations=notes)
         alt = spc_alt_text(points, what=f"{metric.title} for {icb.name}", unit=metric.unit,
-                           target=target.value if target else None)
+                           target=target.value if target else None, annotations=notes)
         chart = render_svg(spec, label=alt)
     last = rows[-1][1] if rows else None
     lineage_key = text(last, "revisions") if last is not None else None
@@ -142,4 +142,5 @@ def _icb_page(home: Home, key: tuple[object, ...], code: str,
         latest_revisions=revisions_behind(home, lineage_key),
         lineage=summary(home, snapshot(home).results_id, lineage_key),
         region_code=icb.region_code,
+        annotations=notes,
     )
