@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
+from pathlib import Path
 
 import pandas as pd
 
@@ -125,10 +126,33 @@ def _load(home: Home, results_id: str | None, judged_id: str | None) -> Snapshot
     return Snapshot(results_id, judged_id, results, breakdowns, judged, (results_id, judged_id))
 
 
-def snapshot(home: Home) -> Snapshot:
-    """The published results and their judgements as they stand now."""
-    from oversight.judge.stage import latest
-    from oversight.metrics.results import current_version
+def _signature(path: Path) -> tuple[int, int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return (st.st_ino, st.st_mtime_ns, st.st_size)
 
-    found = latest(home)
-    return _load(home, current_version(home), None if found is None else found.id)
+
+_resolved: dict[Home, tuple[object, Snapshot]] = {}
+
+
+def snapshot(home: Home) -> Snapshot:
+    """The published results and their judgements as they stand now.
+
+    Publishing results or judgements replaces a CURRENT pointer file (os.replace), so the
+    pointers' identity (inode, mtime, size) says whether anything was published since the
+    last request; only then are the versions resolved again (a stat each instead of reading
+    both pointers and looking for the judgements' folder on every request)."""
+    from oversight.judge import stage
+    from oversight.metrics import results
+
+    sig = (_signature(home.results_dir / results.POINTER),
+           _signature(home.judgements_dir / stage.POINTER))
+    seen = _resolved.get(home)
+    if seen is not None and seen[0] == sig:
+        return seen[1]
+    found = stage.latest(home)
+    snap = _load(home, results.current_version(home), None if found is None else found.id)
+    _resolved[home] = (sig, snap)
+    return snap
