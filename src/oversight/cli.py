@@ -57,9 +57,9 @@ from oversight.metrics.command import compute_command  # noqa: E402
 
 app.command("compute")(compute_command)
 
-from oversight.judge.segment_command import segment_command  # noqa: E402
+from oversight.judge.segment_command import segment_app  # noqa: E402
 
-app.command("segment")(segment_command)
+app.add_typer(segment_app, name="segment")
 
 from oversight.judge.command import judge_command, peers_command  # noqa: E402
 

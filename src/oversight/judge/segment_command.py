@@ -60,6 +60,7 @@ class _LateBar:
 
 
 def segment_command(
+    ctx: typer.Context,
     rules: Annotated[
         str | None,
         typer.Option(
@@ -86,7 +87,10 @@ def segment_command(
     home: HomeOption = None,
 ) -> None:
     """Segment ICBs under an NHS Oversight Framework rule set: each one's segment, average
-    score, reasons and what would move it (docs/segmentation.md)."""
+    score, reasons and what would move it (docs/segmentation.md). `oversight segment record`
+    records the judgements NHS England makes (capability, override, decision)."""
+    if ctx.invoked_subcommand is not None:
+        return
     import json
 
     from rich.console import Console
@@ -115,3 +119,16 @@ def segment_command(
     cat = load()
     names = {code: icb.name for code, icb in {**cat.merged_icbs, **cat.icbs}.items()}
     typer.echo(render(results, names))
+
+
+segment_app = typer.Typer(invoke_without_command=True, no_args_is_help=False)
+segment_app.callback()(segment_command)
+
+
+def _add_record() -> None:
+    from oversight.judge.record_command import record_app
+
+    segment_app.add_typer(record_app, name="record")
+
+
+_add_record()
