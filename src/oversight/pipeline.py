@@ -1,8 +1,9 @@
-"""The stages in order: compute the results, then judge them. Data flows one way.
+"""The stages in order: compute the results, judge them, re-check the escalation cases.
 
-The faces that change results (`oversight compute`, the demo) call `compute_and_judge`, so every
-published results version, full or incremental, gets its judgements; metrics never imports the
-judge. See docs/architecture.md.
+The faces that change results (`oversight compute`, the demo, the portal's publishing) call
+`compute_and_judge`, so every published results version, full or incremental, gets its
+judgements (segments included) and every open case's exit criteria are evaluated against it;
+metrics never imports the judge. See docs/architecture.md.
 """
 
 from __future__ import annotations

@@ -17,8 +17,8 @@ if TYPE_CHECKING:
 
 
 def compute_with_bar(home: Home, console: Console | None = None, **options: Any) -> ResultsVersion:
-    """Compute (`oversight.metrics.compute(home, **options)`) and judge the results
-    (oversight.pipeline), with a progress bar on the console."""
+    """Compute (`oversight.metrics.compute(home, **options)`), judge the results and evaluate
+    the escalation cases (oversight.pipeline), with a progress bar on the console."""
     from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     from oversight import config
@@ -70,26 +70,26 @@ def compute_command(
     console = Console()
     before = current_version(where)
     started = time.perf_counter()
+    evaluated: list[Any] = []
     try:
-        version = compute_with_bar(where, console, full=full, since=since, engine=engine_name)
+        version = compute_with_bar(
+            where, console, full=full, since=since, engine=engine_name, on_cases=evaluated.extend
+        )
     except SinceError as error:
         raise typer.BadParameter(str(error), param_hint="--since") from None
     if version.id == before and not full:
         console.print("No ICB-month changed since the published results; nothing to do.")
-        return
-    took = time.perf_counter() - started
-    console.print(
-        f"Published results {version.id}: {version.row_count:,} rows, {version.how}, "
-        f"{version.engine}, {took:.1f} s"
-    )
-    _evaluate_cases(where, console)
+    else:
+        took = time.perf_counter() - started
+        console.print(
+            f"Published results {version.id}: {version.row_count:,} rows, {version.how}, "
+            f"{version.engine}, {took:.1f} s"
+        )
+    _report_cases(evaluated, console)
 
 
-def _evaluate_cases(where: Home, console: Console) -> None:
-    """Every recompute re-checks the open escalation cases' exit criteria (judge.escalation)."""
-    from oversight.judge.escalation.evaluation import evaluate
-
-    outcomes = evaluate(where) or []
+def _report_cases(outcomes: list[Any], console: Console) -> None:
+    """What the pipeline's evaluation of the escalation cases found (judge.escalation)."""
     moved = [e for e in outcomes if e.moved]
     if outcomes:
         console.print(

@@ -268,7 +268,71 @@ def set_action_done(
     return show(engine, actor, case_id)
 
 
-def _view(s: Session, row: EscalationCase, with_audit: bool) -> CaseView:
+def add_action(
+    engine: Engine, actor: Actor, case_id: str, action: Action, *, reason: str
+) -> CaseView:
+    """Add an action (what, owner, due date) to a case that is not closed, audited."""
+    _may_change(actor)
+    why = _reason(reason)
+    with database.session(engine) as s:
+        row = _get(s, case_id, lock=True)
+        _open(row)
+        added = CaseAction(
+            case_id=case_id, text=action.text, owner=action.owner, due=action.due, done=False
+        )
+        s.add(added)
+        s.flush()
+        row.updated_at = utcnow()
+        _audit(
+            s,
+            actor,
+            "case.action.add",
+            case_id,
+            why,
+            action_id=added.id,
+            added_action=f"{action.text} ({action.owner}, due {action.due})",
+        )
+    return show(engine, actor, case_id)
+
+
+def add_criterion(
+    engine: Engine, actor: Actor, case_id: str, criterion: ExitCriterion, *, reason: str
+) -> CaseView:
+    """Add an exit criterion to a case that is not closed, audited; the next evaluation (every
+    recompute) checks it."""
+    _may_change(actor)
+    why = _reason(reason)
+    with database.session(engine) as s:
+        row = _get(s, case_id, lock=True)
+        _open(row)
+        added = CaseExitCriterion(
+            case_id=case_id,
+            metric_id=criterion.metric,
+            comparison=criterion.comparison,
+            threshold=criterion.threshold,
+            periods=criterion.periods,
+        )
+        s.add(added)
+        s.flush()
+        row.updated_at = utcnow()
+        _audit(
+            s,
+            actor,
+            "case.exit.add",
+            case_id,
+            why,
+            criterion_id=added.id,
+            exit_criterion=criterion.describe(),
+        )
+    return show(engine, actor, case_id)
+
+
+def _open(row: EscalationCase) -> None:
+    if row.state == states.CLOSED:
+        raise CaseError(f"case {row.id} is closed: nothing more can be added to it")
+
+
+def view(s: Session, row: EscalationCase, with_audit: bool) -> CaseView:
     actions = s.scalars(
         select(CaseAction).where(CaseAction.case_id == row.id).order_by(CaseAction.id)
     )
@@ -331,7 +395,7 @@ def show(engine: Engine, actor: Actor, case_id: str) -> CaseView:
         refusal = access.read_refusal(actor, row.org_code)
         if refusal:
             raise CaseRefused(refusal)
-        return _view(s, row, with_audit=True)
+        return view(s, row, with_audit=True)
 
 
 def listing(
@@ -354,7 +418,7 @@ def listing(
         query = query.where(EscalationCase.state == state)
     with database.session(engine) as s:
         return [
-            _view(s, row, with_audit=False)  # one query per case: fine for tens of cases
+            view(s, row, with_audit=False)  # one query per case: fine for tens of cases
             for row in s.scalars(query)
             if access.read_refusal(actor, row.org_code) is None
         ]

@@ -1,4 +1,4 @@
-"""`oversight case open|advance|close|done|list|show|evaluate|propose`: escalation cases.
+"""`oversight case open|advance|close|done|action|exit|list|show|public|evaluate|propose`.
 
 Every command acts as an API token (`--token`, default $OVERSIGHT_TOKEN): an nhse or admin
 token opens, advances and closes cases and reads them all; an ICB's submitter token reads only
@@ -196,6 +196,63 @@ def done_command(
         lambda: cases.set_action_done(engine, who, case, action, reason=reason, done=not undo)
     )
     _print_case(view, with_audit=False)
+
+
+@case_app.command("action")
+def action_command(
+    case: CaseArg,
+    action: Annotated[str, typer.Argument(help="The action: 'what|owner|YYYY-MM-DD'.")],
+    reason: ReasonOption,
+    token: TokenOption = None,
+    as_json: JsonOption = False,
+    home: HomeOption = None,
+) -> None:
+    """Add an action (what, owner, due date) to a case that is not closed."""
+    from oversight.judge.escalation import cases
+
+    engine = resolve_home(home).database()
+    who = acting_principal(token, engine, "for cases")
+    view = _run(
+        lambda: cases.add_action(engine, who, case, cases.Action.parse(action), reason=reason)
+    )
+    _emit(view, as_json, with_audit=False)
+
+
+@case_app.command("exit")
+def exit_command(
+    case: CaseArg,
+    criterion: Annotated[str, typer.Argument(help="The exit criterion, e.g. 'ae_4hr>=78x3'.")],
+    reason: ReasonOption,
+    token: TokenOption = None,
+    as_json: JsonOption = False,
+    home: HomeOption = None,
+) -> None:
+    """Add an exit criterion to a case that is not closed (checked on every recompute)."""
+    from oversight.catalogue import load
+    from oversight.judge.escalation import cases
+    from oversight.judge.escalation.criteria import ExitCriterion
+
+    engine = resolve_home(home).database()
+    who = acting_principal(token, engine, "for cases")
+    try:
+        rule = ExitCriterion.parse(criterion)
+    except ValueError as error:
+        raise refuse(str(error)) from None
+    if rule.metric not in load().metrics:
+        raise refuse(f"exit criterion on {rule.metric!r}: the catalogue has no such metric")
+    view = _run(lambda: cases.add_criterion(engine, who, case, rule, reason=reason))
+    _emit(view, as_json, with_audit=False)
+
+
+@case_app.command("public")
+def public_command(
+    org: Annotated[str | None, typer.Option(help="Only this organisation's cases.")] = None,
+    home: HomeOption = None,
+) -> None:
+    """The public summary of the cases (what the portal shows anyone), as JSON: no token."""
+    from oversight.judge.escalation.public import public_cases
+
+    out.print_json(json.dumps(public_cases(resolve_home(home).database(), org)))
 
 
 @case_app.command("list")
