@@ -8,21 +8,30 @@ metrics never imports the judge. See docs/architecture.md.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from oversight.home import Home
+    from oversight.judge.escalation.evaluation import Evaluated
     from oversight.judge.stage import Judgements
     from oversight.metrics.results import ResultsVersion
 
 
 def compute_and_judge(
-    home: Home, *, deciles: str | Path | None = None, catalogue: Any = None, **options: Any
+    home: Home,
+    *,
+    deciles: str | Path | None = None,
+    catalogue: Any = None,
+    on_cases: Callable[[list[Evaluated]], None] | None = None,
+    **options: Any,
 ) -> tuple[ResultsVersion, Judgements]:
     """`oversight.metrics.compute(home, **options)`, then `oversight.judge.stage.assess` on the
     version it returns (skipped when that version is already judged: nothing changed), then the
-    inequality measures of that version (oversight.judge.assessment.inequality_store)."""
+    inequality measures of that version (oversight.judge.assessment.inequality_store), then
+    `evaluate_cases` (always: a case opened since may have criteria to check); `on_cases`
+    receives that evaluation (the command line prints it)."""
     from oversight.judge import stage
     from oversight.metrics.stage import compute
 
@@ -35,7 +44,21 @@ def compute_and_judge(
     if done is None:
         done = stage.assess(home, version, catalogue=catalogue, deciles=deciles)
     measure_inequality(home, version, catalogue)
+    evaluated = evaluate_cases(home)
+    if on_cases is not None:
+        on_cases(evaluated)
     return version, done
+
+
+def evaluate_cases(home: Home) -> list[Evaluated]:
+    """Every open escalation case's exit criteria against the published results (a case in
+    intervention whose criteria all hold moves on, audited as the system); nothing when the
+    home has no database yet, as then it has no case (a look does not create one)."""
+    if home.database_file is not None and not home.database_file.exists():
+        return []
+    from oversight.judge.escalation.evaluation import evaluate
+
+    return evaluate(home) or []
 
 
 def measure_inequality(home: Home, version: ResultsVersion, catalogue: Any) -> None:
