@@ -23,6 +23,7 @@ from oversight.catalogue.models import (
     ScoreBand,
     Target,
 )
+from oversight.catalogue.models.escalation import EscalationPolicy
 from oversight.catalogue.models.targets import standing_national_target
 from oversight.catalogue.problems import Problem
 from oversight.period import Period
@@ -52,6 +53,9 @@ class Catalogue:
     cqc_limiter_rules: Mapping[str, LimiterRule]
     warnings: tuple[Problem, ...] = field(default=())
     rule_sets: Mapping[str, RuleSet] = field(default_factory=lambda: MappingProxyType({}))
+    escalation_policies: Mapping[str, EscalationPolicy] = field(
+        default_factory=lambda: MappingProxyType({})
+    )
 
     def organisation(self, code: str) -> Region | ICB | Provider:
         """Any region, ICB (current or merged) or provider by code; KeyError if unknown."""
@@ -105,6 +109,22 @@ class Catalogue:
     def quality_statements_of(self, theme_id: str) -> list[QualityStatement]:
         """CQC quality statements under a theme."""
         return [q for q in self.cqc_quality_statements.values() if q.theme_id == theme_id]
+
+    def escalation_policy(self, quarter: Period | None = None) -> EscalationPolicy:
+        """The escalation policy in force in a quarter (default: the latest), the highest
+        version of the latest to come into force; LookupError when the catalogue has none."""
+        live = [
+            p
+            for p in self.escalation_policies.values()
+            if quarter is None or Period.parse_quarter(p.in_force_from) <= quarter
+        ]
+        if not live:
+            raise LookupError(
+                "the catalogue has no escalation policy in force"
+                + (f" in {quarter}" if quarter is not None else "")
+                + " (escalation_policies.yaml)"
+            )
+        return max(live, key=lambda p: (Period.parse_quarter(p.in_force_from), p.version))
 
     def rule_set_for(self, org_type: str, quarter: Period) -> RuleSet | None:
         """The rule set in force for an organisation type in a quarter (the highest version of

@@ -30,6 +30,7 @@ KINDS = (
     "cqc_score_bands",
     "cqc_limiter_rules",
     "rule_sets",
+    "escalation_policies",
 )
 
 PathOption = Annotated[

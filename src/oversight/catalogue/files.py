@@ -24,6 +24,7 @@ from oversight.catalogue.models import (
     ScoreBand,
     Target,
 )
+from oversight.catalogue.models.escalation import EscalationPolicy
 from oversight.catalogue.problems import Problem
 
 SCHEMA_VERSION = 1
@@ -72,6 +73,13 @@ FILES: tuple[FileSpec, ...] = (
     FileSpec("cqc_framework.yaml", "score_bands", ScoreBand, "cqc_score_bands", required=False),
     FileSpec(
         "cqc_framework.yaml", "limiter_rules", LimiterRule, "cqc_limiter_rules", required=False
+    ),
+    FileSpec(
+        "escalation_policies.yaml",
+        "policies",
+        EscalationPolicy,
+        "escalation_policies",
+        required=False,
     ),
 )
 

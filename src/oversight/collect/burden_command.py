@@ -44,16 +44,17 @@ def returns_from_store(engine: Engine) -> list[ReceivedReturn]:
     return out
 
 
-EARNED_AUTONOMY_SEGMENT = 1
-"""The segment whose ICBs get the lighter schedule (oversight.md §4)."""
-
-
-def earned_autonomy(path: Path) -> set[str]:
-    """ICBs in segment 1 in a JSON list of objects with `org` and `segment` (the shape of
-    `oversight segment --json`); exit 2 naming the file when it cannot be read."""
+def earned_autonomy(path: Path, segment: int) -> set[str]:
+    """ICBs in the earned-autonomy `segment` (the catalogue's escalation policy says which) in
+    a JSON list of objects with `org` and `segment` (the shape of `oversight segment --json`);
+    exit 2 naming the file when it cannot be read."""
     try:
         rows = json.loads(path.read_text(encoding="utf-8"))
-        return {str(r["org"]) for r in rows if int(r["segment"]) == EARNED_AUTONOMY_SEGMENT}
+        return {
+            str(r["org"])
+            for r in rows
+            if r["segment"] is not None and int(r["segment"]) == segment
+        }
     except (OSError, ValueError, KeyError, TypeError) as error:
         typer.echo(
             f"error: {path}: expected a JSON list of objects with org and segment ({error})",
@@ -129,8 +130,9 @@ def burden_command(
     segments: Annotated[
         Path | None,
         typer.Option(
-            help="JSON list of objects with org and segment: ICBs in segment 1 have earned "
-            "autonomy (relaxable collections due quarterly).",
+            help="JSON list of objects with org and segment: ICBs in the earned-autonomy "
+            "segment (the catalogue's escalation policy: segment 1) have relaxable collections "
+            "due quarterly.",
         ),
     ] = None,
     home: HomeOption = None,
@@ -149,7 +151,8 @@ def burden_command(
     end = last or (max(seen) if seen else Period.of(today).previous())
     start = first or (min(seen) if seen else end)
     periods = [m.start for m in start.through(end)]
-    autonomous = earned_autonomy(segments) if segments is not None else set()
+    earned = int(catalogue.escalation_policy().earned_autonomy_segment.value)
+    autonomous = earned_autonomy(segments, earned) if segments is not None else set()
     report = burden(
         catalogue, received, org=org, periods=periods, as_of=today, autonomous=autonomous
     )

@@ -7,6 +7,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
+from oversight.catalogue import load
 from oversight.judge.escalation.triggers import (
     Trigger,
     TriggerPolicy,
@@ -56,6 +57,7 @@ def test_propose_gathers_every_trigger_per_organisation() -> None:
         concerns={("QOP", "ae_4hr"): 4, ("QWE", "rtt_18wk"): 3},
         cqc_ratings={"RW3": "Inadequate", "RBS": "Requires improvement", "QMJ": "inadequate"},
         manual={"QHL": "Whistleblowing concerns raised by the regional team"},
+        policy=TriggerPolicy.of(load().escalation_policy()),
     )
     by_org = {p.org: [t.kind for t in p.triggers] for p in proposals}
     assert by_org == {
@@ -71,14 +73,14 @@ def test_propose_gathers_every_trigger_per_organisation() -> None:
 
 
 def test_the_policy_is_configurable() -> None:
-    policy = TriggerPolicy(lowest_segment=4, concern_months=5)
+    policy = TriggerPolicy.of(load().escalation_policy(), lowest_segment=4, concern_months=5)
     proposals = propose(
         segments={"QOP": 5, "QHL": 4, "QMJ": 3},
         concerns={("QWE", "ae_4hr"): 4},
         policy=policy,
     )
     assert [p.org for p in proposals] == ["QHL", "QOP"]
-    assert TriggerPolicy().open_cases is False  # default: only propose
+    assert policy.open_cases is False  # the shipped policy only proposes
 
 
 def test_an_unknown_trigger_kind_is_refused() -> None:

@@ -9,6 +9,7 @@ from oversight.catalogue.models.cqc import (
     ScoreBand,
 )
 from oversight.catalogue.models.datasets import Column, Dataset
+from oversight.catalogue.models.escalation import EscalationPolicy
 from oversight.catalogue.models.measures import Condition, DataItem, Metric
 from oversight.catalogue.models.organisations import ICB, Membership, Provider, Region
 from oversight.catalogue.models.rule_sets import (
@@ -35,6 +36,7 @@ __all__ = [
     "Cut",
     "DataItem",
     "Dataset",
+    "EscalationPolicy",
     "EvidenceCategory",
     "FlagCondition",
     "LimiterRule",

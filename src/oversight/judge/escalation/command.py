@@ -341,12 +341,24 @@ def propose_command(
         typer.Option(help="CSV with columns org,rating (default: the published assessments)."),
     ] = None,
     open_cases: Annotated[
-        bool, typer.Option("--open", help="Open a case for each proposal (default: only list).")
-    ] = False,
-    lowest_segment: Annotated[int, typer.Option(help="The segment that triggers a case.")] = 5,
+        bool | None,
+        typer.Option(
+            "--open/--propose-only",
+            help="Open a case for each proposal, or only list them (default: the catalogue's "
+            "escalation policy, which only proposes).",
+        ),
+    ] = None,
+    lowest_segment: Annotated[
+        int | None,
+        typer.Option(help="The segment that triggers a case (default: the catalogue's policy)."),
+    ] = None,
     concern_months: Annotated[
-        int, typer.Option(help="Months of special-cause concern on a national-target metric.")
-    ] = 3,
+        int | None,
+        typer.Option(
+            help="Months of special-cause concern on a national-target metric (default: the "
+            "catalogue's policy)."
+        ),
+    ] = None,
     token: TokenOption = None,
     as_json: JsonOption = False,
     home: HomeOption = None,
@@ -369,8 +381,13 @@ def propose_command(
     who = acting_principal(token, engine, "for cases")
     if refusal := access.change_refusal(who):
         raise refuse(refusal)
-    policy = TriggerPolicy(
-        lowest_segment=lowest_segment, concern_months=concern_months, open_cases=open_cases
+    from oversight.catalogue import load
+
+    policy = TriggerPolicy.of(
+        load().escalation_policy(),
+        lowest_segment=lowest_segment,
+        concern_months=concern_months,
+        open_cases=open_cases,
     )
     try:
         proposals = propose(

@@ -1,16 +1,21 @@
 """Which organisations a case is proposed for, and why (oversight.md §4).
 
 Pure: segments, runs of special-cause concern, CQC ratings and manual requests in; one
-`Proposal` per organisation out, with every trigger that fired. Whether a proposal opens a case
-or is only listed is the policy's `open_cases` (default: only propose).
+`Proposal` per organisation out, with every trigger that fired. What fires a trigger, and
+whether a proposal opens a case or is only listed, is NHS England's escalation policy: catalogue
+data (escalation_policies.yaml), turned into a `TriggerPolicy` by `TriggerPolicy.of`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import pandas as pd
+
+if TYPE_CHECKING:
+    from oversight.catalogue.models.escalation import EscalationPolicy
 
 SEGMENT = "segment"
 SPC_CONCERN = "spc_concern"
@@ -23,12 +28,34 @@ CONCERN = "special_cause_concern"
 
 @dataclass(frozen=True)
 class TriggerPolicy:
-    """What fires a trigger; NHS England may change these, so they are settings, not code."""
+    """What fires a trigger; NHS England may change these, so they come from the catalogue's
+    escalation policy (`of`), with any setting a person overrides for one run."""
 
-    lowest_segment: int = 5
-    concern_months: int = 3
-    inadequate_rating: str = "Inadequate"
-    open_cases: bool = False
+    lowest_segment: int
+    concern_months: int
+    inadequate_rating: str
+    open_cases: bool
+
+    @classmethod
+    def of(
+        cls,
+        policy: EscalationPolicy,
+        *,
+        lowest_segment: int | None = None,
+        concern_months: int | None = None,
+        open_cases: bool | None = None,
+    ) -> TriggerPolicy:
+        """The catalogue policy's settings, each replaced when given."""
+        return cls(
+            lowest_segment=int(policy.lowest_segment.value)
+            if lowest_segment is None
+            else lowest_segment,
+            concern_months=int(policy.concern_months.value)
+            if concern_months is None
+            else concern_months,
+            inadequate_rating=policy.inadequate_rating,
+            open_cases=policy.open_cases if open_cases is None else open_cases,
+        )
 
 
 @dataclass(frozen=True)
@@ -82,7 +109,7 @@ def propose(
     concerns: Mapping[tuple[str, str], int] | None = None,
     cqc_ratings: Mapping[str, str] | None = None,
     manual: Mapping[str, str] | None = None,
-    policy: TriggerPolicy = TriggerPolicy(),
+    policy: TriggerPolicy,
 ) -> list[Proposal]:
     """Every organisation some trigger fires for, in code order, with all its triggers."""
     fired: dict[str, list[Trigger]] = {}
