@@ -224,18 +224,25 @@ def test_propose_lists_by_default_and_opens_when_asked(
 def test_every_recompute_evaluates_the_cases(
     home: Home, toks: dict[str, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from oversight.metrics import command
+    """`oversight compute` goes through oversight.pipeline.compute_and_judge, which evaluates
+    the cases (computing and judging are stood in for: a tiny results version is published,
+    and the judge stage and inequality step are skipped)."""
+    from oversight import pipeline
+    from oversight.judge import stage
+    from oversight.metrics import stage as metrics_stage
     from oversight.metrics.results import current
 
     case = open_case(home, toks["nhse"])
     for _ in range(3):
         run(home, toks["nhse"], "advance", case, "--reason", "agreed")
 
-    def fake_compute(where: Home, console: object, **options: object):
+    def fake_compute(where: Home, **options: object):
         publish_results(where, {("QOP", "ae_4hr"): [80.0, 80.0, 80.0]})
         return current(where)
 
-    monkeypatch.setattr(command, "compute_with_bar", fake_compute)
+    monkeypatch.setattr(metrics_stage, "compute", fake_compute)
+    monkeypatch.setattr(stage, "judged", lambda where, version: object())
+    monkeypatch.setattr(pipeline, "measure_inequality", lambda *args: None)
     done = runner.invoke(app, ["compute", "--full", "--home", str(home.root)])
     assert done.exit_code == 0, done.output
     assert f"1 evaluated, 1 now meet their exit criteria ({case})" in done.stdout
