@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from oversight.collect import api as submissions
 from oversight.publish.web.views import annotations_api, api, assessments_api, pages, published
 from oversight.publish.web.views import targets as target_register
-from oversight.publish.web.views import cases
+from oversight.publish.web.views.cases import org_cases
 
 Route = tuple[str, str, Callable[..., Any], str]
 
@@ -43,7 +43,7 @@ ROUTES: list[Route] = [
         "api_judgement",
     ),
     # escalation cases, public summary (judge.escalation.public)
-    ("GET", "/api/v1/organisations/{code}/cases", cases.org_cases, "api_cases"),
+    ("GET", "/api/v1/organisations/{code}/cases", org_cases, "api_cases"),
     ("POST", "/api/v1/submissions", submissions.submit, "api_submit"),
     ("GET", "/api/v1/submissions/{submission_id}", submissions.get_submission, "api_submission"),
     (
