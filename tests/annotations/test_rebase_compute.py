@@ -117,6 +117,9 @@ def test_a_rebase_moves_the_limits_everywhere_and_reversing_it_moves_them_back(
         ["ae_4hr", "QMJ", "approved", True]]
     notes = pd.read_csv(io.StringIO(client.get("/api/v1/annotations.csv").text))
     assert "Winter plan" in notes["text"].tolist()
+    page = client.get("/icb/QMJ/ae_4hr")  # the portal's chart of the series
+    assert page.status_code == 200
+    assert "Winter plan" in page.text and "New process limits: UTC opened" in page.text
 
     seen = chart_marks.stamp(home)
     cli(home, "rebase", "reverse", made["id"], "--reason", "UTC closed", "--token", nhse)
@@ -126,6 +129,8 @@ def test_a_rebase_moves_the_limits_everywhere_and_reversing_it_moves_them_back(
     assert rebase_input.recorded(restored) == []
     pd.testing.assert_frame_equal(qmj(home)[SPC], before[SPC])
     assert {m.kind for m in chart_marks.marks_for(home, "QMJ", "ae_4hr")} == {"annotation"}
+    page = TestClient(create_app(home)).get("/icb/QMJ/ae_4hr").text
+    assert "Winter plan" in page and "New process limits" not in page
 
     # the version computed with the rebase is reproduced from what it recorded
     again = compute(home, full=True, rebases=rebase_input.recorded(rebased))
