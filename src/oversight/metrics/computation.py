@@ -23,7 +23,12 @@ from oversight.metrics.assemble import ROW_KEYS, assemble
 from oversight.metrics.engines import Engine
 from oversight.metrics.lakefiles import LakeFile, lake_periods, list_files
 from oversight.metrics.organisations import OrgTree
-from oversight.metrics.returns import provider_rows_kept, return_items, with_returns
+from oversight.metrics.returns import (
+    blank_breakdowns,
+    provider_rows_kept,
+    return_items,
+    with_returns,
+)
 from oversight.metrics.rollup import rollup
 
 if TYPE_CHECKING:
@@ -229,5 +234,6 @@ def compute(
     orgs = orgs[orgs["period"].isin(set(periods))]
     table, lineage = assemble(metrics, defs, items_long, orgs, presence)
     if figures is not None:
-        table = provider_rows_kept(table, metrics, figures)
+        table = blank_breakdowns(provider_rows_kept(table, metrics, figures), metrics, items_long)
+        items_long = items_long.drop(columns="_from_return", errors="ignore")
     return Computation(table, lineage, items_long, partials, presence, list(periods))

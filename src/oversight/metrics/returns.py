@@ -164,17 +164,93 @@ def _no_orgs() -> pd.DataFrame:
     return pd.DataFrame(columns=["org_type", "org_code", "period", "icb_code"])
 
 
-def prefer_records(records: pd.DataFrame, stand_ins: pd.DataFrame) -> pd.DataFrame:
-    """Item values: the records' where the records give the item a total for the
-    organisation-month, else the first return's (returns have totals only: no persons)."""
+def prefer_records(
+    records: pd.DataFrame,
+    stand_ins: pd.DataFrame,
+    presence: pd.DataFrame | None = None,
+    data_items: Mapping[str, DataItem] | None = None,
+    tree: OrgTree | None = None,
+) -> pd.DataFrame:
+    """Item values: the records' where the records cover the organisation-month, else the
+    first return's (returns have totals only: no persons).
+
+    An ICB is covered when its records were submitted for the month; a region or England
+    only when every member ICB's were (a partial record total is never preferred to a
+    return's whole one); a provider has returns only. Without `presence` (and the items and
+    tree to read it), an organisation-month is covered when the records give it a total.
+    """
     if stand_ins.empty:
         return records
     keys = ["item", "org_type", "org_code", "period"]
     totals = records.loc[(records["breakdown"] == TOTAL) & records["v"].notna(), keys]
     have = set(map(tuple, totals.to_numpy(object)))
+    if presence is not None and data_items is not None and tree is not None:
+        have = _covered(have, presence, data_items, tree)
     dedup = stand_ins.drop_duplicates(keys)
-    wanted = [tuple(k) not in have for k in dedup[keys].to_numpy(object)]
-    return pd.concat([records, dedup.loc[wanted]], ignore_index=True)
+    wanted = np.array([tuple(k) not in have for k in dedup[keys].to_numpy(object)], dtype=bool)
+    replaced = set(map(tuple, dedup.loc[wanted, keys].to_numpy(object)))
+    kept = np.array([tuple(k) not in replaced for k in records[keys].to_numpy(object)], dtype=bool)
+    return pd.concat([records.loc[kept], dedup.loc[wanted]], ignore_index=True)
+
+
+NO_BREAKDOWN = "no breakdown in the aggregate return"
+
+
+def blank_breakdowns(
+    table: pd.DataFrame, metrics: Sequence[Metric], items: pd.DataFrame
+) -> pd.DataFrame:
+    """Breakdown rows of an organisation-month whose figure came from a return carry no value
+    (a return has no persons: a group would otherwise count 0), with the reason."""
+    if table.empty or "_from_return" not in items.columns:
+        return table
+    keys = ["item", "org_type", "org_code", "period"]
+    marked = items["_from_return"].fillna(False).astype(bool) & (items["breakdown"] == TOTAL)
+    from_returns = set(map(tuple, items.loc[marked, keys].to_numpy(object)))
+    if not from_returns:
+        return table
+    numerator = {m.id: m.numerator for m in metrics}
+    rows = table.loc[table["breakdown"] != TOTAL, ["metric_id", "org_type", "org_code", "period"]]
+    hit = np.array(
+        [(numerator[m], t, o, p) in from_returns for m, t, o, p in rows.to_numpy(object)],
+        dtype=bool,
+    )
+    at = rows.index[hit] if len(rows) else rows.index
+    out = table.copy()
+    out.loc[at, ["numerator", "denominator", "value"]] = np.nan
+    out.loc[at, "missing_reason"] = NO_BREAKDOWN
+    return out
+
+
+def _covered(
+    have: set[tuple], presence: pd.DataFrame, data_items: Mapping[str, DataItem], tree: OrgTree
+) -> set[tuple]:
+    """The (item, level, org, period) with records whose every member ICB has its records."""
+    members = tree.membership
+    by_region: dict[tuple, list[str]] = {}
+    by_period: dict[object, list[str]] = {}
+    for icb, period, region in members[["icb_code", "period", "region_code"]].itertuples(
+        index=False
+    ):
+        by_region.setdefault((region, period), []).append(icb)
+        by_period.setdefault(period, []).append(icb)
+    there: dict[str | None, set[tuple]] = {}
+    out = set()
+    for item, level, org, period in have:
+        dataset = data_items[item].dataset if item in data_items else None
+        if dataset not in there:
+            own = presence.loc[presence["dataset"] == dataset]
+            there[dataset] = set(zip(own["icb_code"], own["period"], strict=True))
+        if level == ICB:
+            icbs = [org]
+        elif level == REGION:
+            icbs = by_region.get((org, period), [])
+        elif level == ENGLAND:
+            icbs = by_period.get(period, [])
+        else:
+            continue
+        if all((icb, period) in there[dataset] for icb in icbs):
+            out.add((item, level, org, period))
+    return out
 
 
 def source_name(item: DataItem) -> str:
@@ -214,7 +290,9 @@ def with_returns(
         longs.append(long)
         presences.append(pres.assign(dataset=dataset) if len(pres) else pres)
     stand_long = pd.concat(longs, ignore_index=True) if longs else pd.DataFrame()
-    merged = prefer_records(items_long, stand_long)
+    if len(stand_long):
+        stand_long = stand_long.assign(_from_return=True)
+    merged = prefer_records(items_long, stand_long, presence, data_items, tree)
     every = pd.concat(presences, ignore_index=True)
     defs = dict(data_items)
     for item_id in {i.id for items in stand_ins.values() for i in items}:
