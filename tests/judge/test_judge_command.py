@@ -117,3 +117,16 @@ def test_the_demo_seeds_the_target_register(demo_home: Home) -> None:
     local = {t["icb_code"] for t in listed if t["scope"] == "local"}
     assert len(local) == 42  # every ICS has a few of its own
     assert {t["created_by"] for t in listed} == {"demo"}
+
+
+def test_judge_breakdown_groups_of_the_latest_month(demo_home: Home) -> None:
+    code, out = _run("judge", "--home", str(demo_home.root), "--org", "QMJ", "--metric",
+                     "ae_4hr", "--breakdown", "imd_decile", "--json")
+    assert code == 0, out
+    items = json.loads(out)
+    assert len(items) >= 5 and {i["period"] for i in items} == {"2024-04"}
+    code, out = _run("judge", "--home", str(demo_home.root), "--breakdown", "nope")
+    assert code == 2 and "imd_decile" in out
+    code, out = _run("judge", "--home", str(demo_home.root), "--breakdown", "imd_decile",
+                     "--period", "2023-06")
+    assert code == 2 and "latest month only" in out

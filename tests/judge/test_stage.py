@@ -36,9 +36,14 @@ def _full(home: Home, version_id: str, deciles: Path | None = None) -> pd.DataFr
     return stage.judge_rows(rows, CAT, targets, deciles)
 
 
-def _files(path: Path) -> dict[str, bytes]:
-    """Every Parquet file of a judgements directory, by relative path."""
-    return {str(p.relative_to(path)): p.read_bytes() for p in sorted(path.rglob("*.parquet"))}
+def _files(path: Path, pattern: str = "*.parquet") -> dict[str, bytes]:
+    """Every file of a judgements directory matching `pattern` (but its manifest, which says
+    when), by relative path."""
+    return {
+        str(p.relative_to(path)): p.read_bytes()
+        for p in sorted(path.rglob(pattern))
+        if p.name != "manifest.json"
+    }
 
 
 def test_compute_judges_the_version_it_publishes(demo_home: Home) -> None:
@@ -98,6 +103,12 @@ def test_incremental_judgement_equals_full_and_old_versions_reproduce(
     pd.testing.assert_frame_equal(unchanged, before)
     shared = found.file("rtt_18wk").stat()
     assert shared.st_ino == parent.file("rtt_18wk").stat().st_ino
+    # segments were rebuilt only for the quarters whose figures or flags changed, and equal a
+    # full build
+    incremental_files = _files(found.path, "*.json")
+    assert incremental_files
+    stage.assess(home, version, incremental=False)
+    assert _files(found.path, "*.json") == incremental_files
     # judging the old version again reproduces its judgements exactly, files included
     saved = _files(home.judgements_dir / old.id)
     again = stage.assess(home, old, incremental=False)

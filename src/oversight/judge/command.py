@@ -54,6 +54,11 @@ def judge_command(
         str | None, typer.Option("--org", help="An ICB, region or England (ENG) code.")
     ] = None,
     metric: Annotated[str | None, typer.Option("--metric", help="A catalogue metric id.")] = None,
+    breakdown: Annotated[
+        str | None,
+        typer.Option("--breakdown", help="One breakdown's groups (e.g. imd_decile; judged in the "
+                     "latest month only) instead of the totals."),
+    ] = None,
     as_json: JsonOption = False,
     deciles: DecilesOption = None,
     home: HomeOption = None,
@@ -82,6 +87,16 @@ def judge_command(
         month = period.start
     else:
         raise _unknown("judged month", str(period), (f"{m:%Y-%m}" for m in months), "--period")
+    if breakdown is not None:
+        groups = found.frame(period=months[-1], breakdown=None)
+        named = set(groups["breakdown"]) - {"total"}
+        if breakdown not in named:
+            raise _unknown("breakdown", breakdown, named, "--breakdown")
+        if month != months[-1]:
+            raise typer.BadParameter(
+                f"breakdown groups are judged in the latest month only, {months[-1]:%Y-%m}",
+                param_hint="--period",
+            )
     frame = found.frame(period=month)
     if org is not None and org.upper() not in set(frame["org_code"]):
         raise _unknown("organisation", org, frame["org_code"], "--org")
@@ -89,14 +104,17 @@ def judge_command(
         raise _unknown("metric", metric, frame["metric_id"], "--metric")
     catalogue = load()
     out = found.judgements(org=org.upper() if org else None, metric=metric, period=month,
-                           catalogue=catalogue)
+                           catalogue=catalogue, breakdown=breakdown or "total")
     if as_json:
         typer.echo(json.dumps([j.to_dict() for j in out], indent=2))
         return
     for j in out:
         s = j.subject
         flags = f" [{', '.join(j.disagreements)}]" if j.disagreements else ""
-        typer.echo(wrapped(f"{s.org_code} {s.metric_id} {s.period:%Y-%m}: {j.summary}{flags}"))
+        group = "" if s.breakdown == "total" else f" {s.breakdown}={s.group}"
+        typer.echo(wrapped(
+            f"{s.org_code} {s.metric_id}{group} {s.period:%Y-%m}: {j.summary}{flags}"
+        ))
 
 
 WIDTH = 80

@@ -41,11 +41,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, get_args
 
 import numpy as np
 import pandas as pd
 
+from oversight.catalogue.models.rule_sets import FlagOutcome
 from oversight.home import Home
 from oversight.judge import assess as core
 from oversight.judge import target_source
@@ -330,7 +331,18 @@ def judged_rows(
 def changed_metrics(old: pd.DataFrame, new: pd.DataFrame) -> set[str]:
     """The metrics where any organisation's judged inputs differ in any month (a row added or
     removed counts as a difference)."""
-    cols = [c for c in INPUTS if c in new.columns]
+    return set(_differing(old, new, INPUTS)["metric_id"])
+
+
+def changed_months(old: pd.DataFrame, new: pd.DataFrame, columns: Iterable[str]) -> list[dt.date]:
+    """The months where any row's `columns` differ between two outcome frames (a row added or
+    removed counts as a difference)."""
+    return sorted({pd.Timestamp(p).date() for p in _differing(old, new, columns)["period"]})
+
+
+def _differing(old: pd.DataFrame, new: pd.DataFrame, columns: Iterable[str]) -> pd.DataFrame:
+    """The keys (ORDER) of the rows whose `columns` differ, or that only one frame has."""
+    cols = [c for c in columns if c in new.columns]
     keys = ORDER
     a = old[[*keys, *[c for c in cols if c in old.columns]]]
     b = new[[*keys, *cols]]
@@ -348,7 +360,7 @@ def changed_metrics(old: pd.DataFrame, new: pd.DataFrame) -> set[str]:
             same = (x.isna() & y.isna()) | (x.astype(object) == y.astype(object))
             same = same.to_numpy(bool)
         differs |= ~same
-    return set(both.loc[differs, "metric_id"])
+    return both.loc[differs, keys]
 
 
 def fed_by(catalogue: Any, datasets: Iterable[str]) -> set[str]:
@@ -520,7 +532,6 @@ def assess(
     }
     _write(home, results_version.id, (outcomes, inputs, by_group), parent, keep, manifest)
     done = Judgements(results_version.id, home.judgements_dir / results_version.id)
-    months = sorted(set(chosen["period"]))  # every month of a metric judged again can change
     segments.build(
         home,
         done.path,
@@ -528,9 +539,24 @@ def assess(
         done.frame(),
         catalogue=catalogue,
         parent_path=None if parent is None else parent.path,
-        changed=None if parent is None else pd.DataFrame({"period": months}),
+        changed=None if parent is None else _segment_months(parent, done, outcomes),
     )
     return done
+
+
+SEGMENTS_READ = ["value", "missing_reason", *get_args(FlagOutcome)]
+"""What segmentation reads of a month: its figures (values, through the results) and the
+outcomes a nof-2022 flag may test."""
+
+
+def _segment_months(parent: Judgements, done: Judgements, fresh: Mapping[str, Any]) -> Any:
+    """The months whose figures or flag outcomes changed in the metrics judged again (a moved
+    SPC limit alone changes no segment), for segmentation to redo only their quarters."""
+    if not fresh:
+        return pd.DataFrame({"period": []})
+    old = pd.concat([parent.frame(metric=m) for m in sorted(fresh)], ignore_index=True)
+    new = pd.concat([done.frame(metric=m) for m in sorted(fresh)], ignore_index=True)
+    return pd.DataFrame({"period": changed_months(old, new, SEGMENTS_READ)})
 
 
 def _recorded_changes(version: ResultsVersion, parent_id: str, catalogue: Any) -> set[str] | None:
