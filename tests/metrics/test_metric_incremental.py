@@ -55,7 +55,7 @@ def test_incremental_equals_full(tiny_lake: Path, tmp_path: Path) -> None:
     (lake / "ambulance_incidents" / "2024-02" / "QHG.parquet").unlink()
 
     datasets = sorted({i.dataset for i in fx.DATA_ITEMS.values()})
-    changes = detect_changes(before, lake, datasets)
+    changes = detect_changes(before.presence, before.periods, lake, datasets)
     assert changes == sorted(
         [
             ("ae_attendances", "QMJ", fx.JAN),

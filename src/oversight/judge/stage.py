@@ -164,6 +164,10 @@ class Judgements:
         return core.judgements(frame, catalogue.metrics, names(catalogue))
 
 
+FUNNEL = ["funnel_z", "funnel_lower", "funnel_upper", "funnel_position"]
+"""Statistics columns a partitioned results version keeps by month (oversight.metrics.results)."""
+
+
 def _read(path: Path, filters: Any, columns: list[str] | None = None) -> pd.DataFrame:
     import pyarrow.parquet as pq
 
@@ -318,7 +322,12 @@ def judged_rows(
         rows = _read(version.metrics_path, where, [*ORDER, "value", "missing_reason"])
         if version.statistics_path.exists():
             wanted = [c for c in INPUTS if c not in rows.columns]
-            stats = _read(version.statistics_path, where, [*ORDER, *wanted])
+            if version.partitioned:  # funnels are kept by month, not in the statistics pieces
+                own = [c for c in wanted if c not in FUNNEL]
+                stats = version.add_funnels(_read(version.statistics_path, where, [*ORDER, *own]))
+                stats = stats[[*ORDER, *wanted]]
+            else:
+                stats = _read(version.statistics_path, where, [*ORDER, *wanted])
             rows = rows.merge(stats, on=ORDER, how="left")
     if len(rows):
         rows["period"] = pd.to_datetime(rows["period"]).dt.date

@@ -252,17 +252,20 @@ def apply_changes(
     return comp
 
 
-def detect_changes(comp: Computation, lake: Path, datasets: Iterable[str]) -> list[Change]:
-    """ICB-months whose file's revision differs from the one the results were computed from."""
+def detect_changes(
+    presence: pd.DataFrame, periods: Sequence[dt.date], lake: Path, datasets: Iterable[str]
+) -> list[Change]:
+    """ICB-months whose file's revision differs from the one the results were computed from
+    (`presence`: the results' revision of every dataset x ICB-month)."""
     import pyarrow.parquet as pq
 
     known = {
         (r.dataset, r.icb_code, r.period): r.revision_id
-        for r in comp.presence.itertuples(index=False)
+        for r in presence.itertuples(index=False)
     }
     seen, changes = set(), []
     for dataset in datasets:
-        for f in list_files(lake, dataset, periods=comp.periods):
+        for f in list_files(lake, dataset, periods=periods):
             key = (dataset, f.icb_code, f.period)
             seen.add(key)
             col = pq.read_table(f.path, columns=["revision_id"])["revision_id"]

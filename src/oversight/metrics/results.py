@@ -1,16 +1,23 @@
 """The versioned results store and its typed read API.
 
-    <home>/results/CURRENT              the published version's name (swapped atomically)
-    <home>/results/<version>/metrics.parquet     tidy metric rows
-                            statistics.parquet  SPC, intervals, funnel per row
-                            lineage.parquet     lineage key -> revision ids
-                            items.parquet, presence.parquet, partials/<dataset>.parquet
-                                                 what incremental recomputes start from
-                            manifest.json
+    <home>/results/CURRENT                   the published version's name (swapped atomically)
+    <home>/results/<version>/manifest.json   what the version holds: its periods, how it was
+                                             made, and `parts`, the pieces that hold its rows
+    <home>/results/parts/<table>/<key>/<version that wrote it>.parquet
+                                             immutable pieces, shared between versions
+                                             (oversight.metrics.partitions)
 
-A version directory is complete before CURRENT names it, and CURRENT is replaced with
-os.replace, so readers see the old results or the new ones, never a mixture. A published
-version is read through `ResultsVersion`: its id, its files, and typed accessors for its frames.
+Tables: metrics (tidy metric rows), statistics (SPC and intervals), funnels (by month),
+lineage (lineage key -> revision ids), and what incremental recomputes start from: items,
+partials, presence. A full computation writes every piece; an incremental one
+(`publish_delta`) writes only the pieces of the organisations, months and partials it
+changed, so publishing one ICB-month rewrites three organisations' rows, not a million.
+
+A version's pieces are complete (fsynced) before its manifest exists, and CURRENT is replaced
+with os.replace, so readers see the old results or the new ones, never a mixture; an old
+version stays readable until `prune` removes it (never the current one, never a young one).
+A published version is read through `ResultsVersion`: its id, its pieces, and typed accessors
+for its frames.
 """
 
 from __future__ import annotations
@@ -19,16 +26,23 @@ import datetime as dt
 import json
 import os
 import shutil
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
+import pyarrow.parquet as pq
 
 from oversight.home import Home
+from oversight.metrics import partitions as parts
 from oversight.metrics.computation import Computation
 from oversight.period import MonthLike, Period
+
+Change = tuple[str, str, dt.date]
+"""(dataset, ICB code, month) of one changed ICB-month."""
 
 POINTER = "CURRENT"
 STAT_KEYS = ["metric_id", "org_type", "org_code", "period", "breakdown", "group"]
@@ -36,22 +50,15 @@ STAT_KEYS = ["metric_id", "org_type", "org_code", "period", "breakdown", "group"
 
 @dataclass(frozen=True)
 class ResultsVersion:
-    """One published (immutable) version of the results: where its files are, what it holds."""
+    """One published (immutable) version of the results: where its files are, what it holds.
+
+    Format 2 (what `publish` writes): the version folder holds only manifest.json, whose
+    `parts` name the shared pieces (oversight.metrics.partitions) holding its rows. Format 1
+    (a version folder with metrics.parquet etc. in it) is still read.
+    """
 
     id: str
     path: Path
-
-    @property
-    def metrics_path(self) -> Path:
-        return self.path / "metrics.parquet"
-
-    @property
-    def statistics_path(self) -> Path:
-        return self.path / "statistics.parquet"
-
-    @property
-    def lineage_path(self) -> Path:
-        return self.path / "lineage.parquet"
 
     @property
     def manifest_path(self) -> Path:
@@ -60,6 +67,30 @@ class ResultsVersion:
     @cached_property
     def manifest(self) -> dict[str, Any]:
         return dict(json.loads(self.manifest_path.read_text()))
+
+    @property
+    def root(self) -> Path:
+        """The results folder (pieces are named relative to it)."""
+        return self.path.parent
+
+    @property
+    def parts(self) -> parts.Parts:
+        """table -> key -> piece (empty for a format-1 version)."""
+        return dict(self.manifest.get("parts", {}))
+
+    @property
+    def partitioned(self) -> bool:
+        return "parts" in self.manifest
+
+    def pieces(self, table: str, keys: Iterable[str] | None = None) -> list[Path]:
+        """The files holding a table's rows (all of them, or those of some partition keys):
+        what a bulk download or a mirror copies."""
+        if not self.partitioned:
+            single = self.path / f"{table}.parquet"
+            return [single] if single.exists() else []
+        found = self.parts.get(table, {})
+        wanted = sorted(found) if keys is None else [k for k in keys if k in found]
+        return [self.root / found[k] for k in wanted]
 
     @property
     def parent(self) -> str | None:
@@ -85,11 +116,34 @@ class ResultsVersion:
         return self.manifest.get("how")
 
     @property
-    def row_count(self) -> int:
-        """Metric rows in this version (read from the Parquet footer, not the rows)."""
-        import pyarrow.parquet as pq
+    def changes(self) -> list[Change]:
+        """The (dataset, ICB, month) changes this version was published for (empty for a full
+        computation): the manifest's `changes.icb_months`."""
+        recorded = self.manifest.get("changes")
+        if not isinstance(recorded, dict):
+            return []
+        return [(str(d), str(o), Period.parse_month(str(p)).start)
+                for d, o, p in recorded.get("icb_months", [])]
 
-        return int(pq.ParquetFile(self.metrics_path).metadata.num_rows)
+    @property
+    def row_count(self) -> int:
+        """Metric rows in this version (read from the Parquet footers, not the rows)."""
+        return sum(pq.ParquetFile(p).metadata.num_rows for p in self.pieces("metrics"))
+
+    def _read(
+        self,
+        table: str,
+        org: str | None = None,
+        filters: list[tuple[str, str, Any]] | None = None,
+        columns: list[str] | None = None,
+    ) -> pd.DataFrame:
+        files = self.pieces(table, None if org is None else [org])
+        if not self.partitioned:
+            return pd.read_parquet(files[0], filters=filters, columns=columns)
+        if not files:  # an organisation with no rows: the table's columns, no rows
+            any_piece = self.pieces(table)[:1]
+            return parts.read(self.root, any_piece, columns, filters).iloc[0:0]
+        return parts.read(self.root, files, columns, filters)
 
     def metrics(
         self,
@@ -97,10 +151,13 @@ class ResultsVersion:
         org: str | None = None,
         breakdown: str | None = "total",
         period: MonthLike | None = None,
+        columns: list[str] | None = None,
+        extra: list[tuple[str, str, Any]] | None = None,
     ) -> pd.DataFrame:
-        """Metric rows (value, numerator, denominator, lineage key...), filtered."""
-        filters = _filters(metric, org, breakdown, period)
-        return pd.read_parquet(self.metrics_path, filters=filters)
+        """Metric rows (value, numerator, denominator, lineage key...), filtered (`extra`:
+        more filters in pyarrow's form, such as ("period", "in", [dates])."""
+        filters = (_filters(metric, org, breakdown, period) or []) + (extra or [])
+        return self._read("metrics", org, filters or None, columns)
 
     def statistics(
         self,
@@ -108,16 +165,40 @@ class ResultsVersion:
         org: str | None = None,
         breakdown: str | None = "total",
         period: MonthLike | None = None,
+        columns: list[str] | None = None,
     ) -> pd.DataFrame | None:
         """The statistics (SPC, intervals, funnel) of the rows, filtered; None if not computed."""
-        if not self.statistics_path.exists():
+        if not self.pieces("statistics"):
             return None
         filters = _filters(metric, org, breakdown, period)
-        return pd.read_parquet(self.statistics_path, filters=filters)
+        if not self.partitioned:
+            return self._read("statistics", org, filters, columns)
+        own = None if columns is None else [c for c in columns if c not in FUNNEL]
+        stats = self._read("statistics", org, filters, own)
+        if columns is not None and not set(FUNNEL) & set(columns):
+            return stats
+        return _with_funnels(stats, self._funnels(metric, org, period))
+
+    def add_funnels(self, stats: pd.DataFrame) -> pd.DataFrame:
+        """Statistics rows read from the pieces (`statistics_path`) with the funnel columns
+        filled in from the funnels kept by month."""
+        return _with_funnels(stats, self._funnels(None, None, None))
+
+    def _funnels(
+        self, metric: str | None, org: str | None, period: MonthLike | None
+    ) -> pd.DataFrame:
+        keys = None if period is None else [Period.month_of(period).start.isoformat()]
+        files = self.pieces("funnels", keys)
+        filters = _filters(metric, org, None, period)
+        return parts.read(self.root, files, None, filters)
 
     def lineage(self) -> pd.DataFrame:
         """Every lineage key of this version with the revision ids behind it."""
-        return pd.read_parquet(self.lineage_path)
+        frame = self._read("lineage")
+        if self.partitioned:
+            frame = frame.drop_duplicates("lineage_key")
+            frame = frame.sort_values("lineage_key").reset_index(drop=True)
+        return frame
 
     def rows(
         self,
@@ -145,22 +226,22 @@ class ResultsVersion:
 
     def revisions_behind(self, key: str) -> list[str]:
         """The revision ids behind one lineage key (KeyError for an unknown key)."""
-        table = pd.read_parquet(self.lineage_path, filters=[("lineage_key", "==", key)])
+        table = self._read("lineage", filters=[("lineage_key", "==", key)])
         if table.empty:
             raise KeyError(f"unknown lineage key {key}")
         return list(table["revision_ids"].iloc[0])
 
     def computation(self) -> Computation:
         """This version read back whole (the starting point of an incremental recompute)."""
-        metrics = _dates(pd.read_parquet(self.metrics_path), "period")
-        metrics["missing_reason"] = (
-            metrics["missing_reason"].astype(object).where(metrics["missing_reason"].notna(), None)
-        )
+        if self.partitioned:
+            return self.scope(None, None)
+        metrics = _dates(pd.read_parquet(self.path / "metrics.parquet"), "period")
+        metrics["missing_reason"] = _nullable(metrics["missing_reason"])
         partials = {
             p.stem: _dates(pd.read_parquet(p), "period")
             for p in sorted(self.path.glob("partials/*"))
         }
-        stats = self.statistics_path
+        stats = self.path / "statistics.parquet"
         return Computation(
             metrics=metrics,
             lineage=self.lineage(),
@@ -170,6 +251,97 @@ class ResultsVersion:
             periods=self.periods,
             statistics=_dates(pd.read_parquet(stats), "period") if stats.exists() else None,
         )
+
+    def scope(
+        self, orgs: Iterable[str] | None, partial_keys: Iterable[tuple[str, dt.date]] | None
+    ) -> Computation:
+        """The part of a partitioned version an incremental recompute needs: the rows of some
+        organisations and the partials of some (dataset, month)s (None: all of them), in
+        canonical order. Its statistics carry no funnel columns' values (funnels are kept
+        by month, `funnel_rows`)."""
+        got = self.parts
+        org_keys = None if orgs is None else sorted(set(orgs))
+        pkeys = (
+            None if partial_keys is None
+            else sorted(f"{d}/{p.isoformat()}" for d, p in set(partial_keys))
+        )
+
+        def table(name: str, keys: list[str] | None) -> pd.DataFrame:
+            files = self.pieces(name, keys)
+            return _dates(parts.read(self.root, files), "period")
+
+        partials: dict[str, list[pd.DataFrame]] = {}
+        for key in sorted(got.get("partials", {})) if pkeys is None else pkeys:
+            if key in got.get("partials", {}):
+                dataset = key.split("/", 1)[0]
+                partials.setdefault(dataset, []).append(table("partials", [key]))
+        stats = table("statistics", org_keys) if "statistics" in got else None
+        if stats is not None:
+            for col in FUNNEL:
+                stats[col] = None if col == "funnel_position" else float("nan")
+        metrics = table("metrics", org_keys)
+        metrics["missing_reason"] = _nullable(metrics["missing_reason"])
+        comp = Computation(
+            metrics=metrics,
+            lineage=table("lineage", org_keys).drop_duplicates("lineage_key"),
+            items=table("items", org_keys),
+            partials={d: pd.concat(f, ignore_index=True) for d, f in partials.items()},
+            presence=table("presence", None),
+            periods=self.periods,
+            statistics=stats,
+        )
+        if org_keys is None and comp.statistics is not None:
+            comp.statistics = _with_funnels(comp.statistics.drop(columns=FUNNEL),
+                                            self._funnels(None, None, None))
+        from oversight.metrics.pipeline import canonical
+
+        return canonical(comp)
+
+    def presence(self) -> pd.DataFrame:
+        """Which revision of every dataset x ICB-month these results were computed from."""
+        if not self.partitioned:
+            return _dates(pd.read_parquet(self.path / "presence.parquet"), "period")
+        return _dates(parts.read(self.root, self.pieces("presence")), "period")
+
+    def funnel_rows(self, months: Iterable[dt.date]) -> pd.DataFrame:
+        """The funnel positions of some months (every ICB, every funnel metric)."""
+        keys = [m.isoformat() for m in months]
+        files = self.pieces("funnels", keys)
+        return _dates(parts.read(self.root, files), "period")
+
+
+FUNNEL = ["funnel_z", "funnel_lower", "funnel_upper", "funnel_position"]
+"""Statistics columns kept by month (oversight.metrics.partitions), not by organisation."""
+FUNNEL_KEYS = ["metric_id", "org_code", "period"]
+"""A funnel row's key: funnels are of ICBs' total figures."""
+
+
+def _with_funnels(stats: pd.DataFrame, funnels: pd.DataFrame) -> pd.DataFrame:
+    """Statistics rows with the funnel columns of the ICBs' total rows filled in."""
+    out = stats.copy(deep=False)
+    for col in FUNNEL:
+        out[col] = np.full(len(out), None if col == "funnel_position" else np.nan,
+                           dtype=object if col == "funnel_position" else "float64")
+    if funnels.empty or out.empty:
+        return out
+    funnels = _dates(funnels.copy(), "period")
+    mask = ((out["org_type"] == "icb") & (out["breakdown"] == "total")
+            & (out["group"] == "total")).to_numpy()
+    at = _dates(out.loc[mask, FUNNEL_KEYS].copy(), "period")
+    placed = at.merge(funnels[[*FUNNEL_KEYS, *FUNNEL]], on=FUNNEL_KEYS, how="left")
+    where = np.flatnonzero(mask)
+    for col in FUNNEL:
+        values = placed[col].to_numpy(dtype=object if col == "funnel_position" else "float64")
+        column = out[col].to_numpy(copy=True)
+        column[where] = values
+        if col == "funnel_position":
+            column = np.where(pd.isna(column), None, column)
+        out[col] = column
+    return out
+
+
+def _nullable(column: pd.Series) -> pd.Series:
+    return column.astype(object).where(column.notna(), None)
 
 
 def _filters(
@@ -218,43 +390,166 @@ def _new_version(root: Path) -> str:
     return version
 
 
-def _write_frame(frame: pd.DataFrame, path: Path) -> None:
-    frame = frame.copy()
-    for col in frame.columns:
-        if frame[col].dtype == object and col == "missing_reason":
-            frame[col] = frame[col].astype("string")
-    frame.to_parquet(path, index=False)
+def _org_lineage(metrics: pd.DataFrame, lineage: pd.DataFrame) -> pd.DataFrame:
+    """The lineage rows each organisation's metric rows refer to, with its code."""
+    used = metrics[["org_code", "revisions"]].dropna().drop_duplicates()
+    out = used.merge(lineage, left_on="revisions", right_on="lineage_key", how="inner")
+    return out[["org_code", *lineage.columns]].sort_values(["org_code", "lineage_key"])
+
+
+def _funnel_table(stats: pd.DataFrame) -> pd.DataFrame:
+    """The ICBs' funnel positions out of a statistics table (the rows that have one)."""
+    has = stats["funnel_position"].notna().to_numpy()
+    return stats.loc[has, [*FUNNEL_KEYS, *FUNNEL]].reset_index(drop=True)
+
+
+def write_parts(
+    root: Path,
+    name: str,
+    comp: Computation,
+    orgs: Iterable[str] | None = None,
+    partial_keys: Iterable[tuple[str, dt.date]] | None = None,
+    funnels: pd.DataFrame | None = None,
+) -> parts.Parts:
+    """Write the pieces of `comp` (all of it, or only the organisations and (dataset, month)
+    partials named; `funnels`: the funnel rows of the months to replace)."""
+    metrics = comp.metrics
+    if orgs is not None:
+        keep = set(orgs)
+        metrics = metrics[metrics["org_code"].isin(keep)]
+    written: parts.Parts = {
+        "metrics": parts.write_split(root, "metrics", name, _strings(metrics), "org_code"),
+        "items": parts.write_split(
+            root, "items", name,
+            comp.items if orgs is None else comp.items[comp.items["org_code"].isin(keep)],
+            "org_code",
+        ),
+    }
+    lineage = _org_lineage(metrics, comp.lineage)
+    written["lineage"] = {
+        code: parts.write_piece(root, "lineage", code, name,
+                                part.drop(columns="org_code").reset_index(drop=True))
+        for code, part in lineage.groupby("org_code", sort=True)
+    }
+    for code in set(written["metrics"]) - set(written["lineage"]):  # rows without lineage
+        written["lineage"][code] = parts.write_piece(
+            root, "lineage", code, name, comp.lineage.iloc[0:0])
+    if comp.statistics is not None:
+        stats = comp.statistics
+        if orgs is not None:
+            stats = stats[stats["org_code"].isin(keep)]
+        else:
+            funnels = _funnel_table(stats)
+        written["statistics"] = parts.write_split(
+            root, "statistics", name, stats.drop(columns=FUNNEL), "org_code")
+    if funnels is not None:
+        written["funnels"] = parts.write_split(root, "funnels", name, funnels, "period")
+    wanted = None if partial_keys is None else {(d, p) for d, p in partial_keys}
+    written["partials"] = {}
+    for dataset, frame in comp.partials.items():
+        if not len(frame):
+            continue
+        if wanted is not None:
+            frame = frame[frame["period"].isin({p for d, p in wanted if d == dataset})]
+        written["partials"].update(parts.write_split(
+            root, "partials", name, frame, "period",
+            key=lambda p, d=dataset: f"{d}/{p.isoformat()}"))
+    written["presence"] = {"all": parts.write_piece(root, "presence", "all", name, comp.presence)}
+    return written
+
+
+def _strings(metrics: pd.DataFrame) -> pd.DataFrame:
+    if "missing_reason" in metrics.columns and metrics["missing_reason"].dtype == object:
+        metrics = metrics.assign(missing_reason=metrics["missing_reason"].astype("string"))
+    return metrics
+
+
+def _swap_pointer(root: Path, name: str) -> None:
+    tmp = root / f".{POINTER}.{name}"
+    tmp.write_text(name + "\n")
+    with open(tmp, "rb") as fh:
+        os.fsync(fh.fileno())
+    os.replace(tmp, root / POINTER)
+
+
+def _publish_manifest(
+    home: Home, name: str, manifest: dict[str, Any], expect_parent: str | None
+) -> ResultsVersion:
+    """Write the version folder (its manifest), then point CURRENT at it. `expect_parent`:
+    refuse if another version was published meanwhile (its changes would be lost)."""
+    root = home.results_dir
+    if current_version(home) != expect_parent:
+        raise RuntimeError(
+            f"results version {current_version(home)} was published while {name} was being "
+            f"computed from {expect_parent}; compute again"
+        )
+    staging = root / f".staging-{name}"
+    staging.mkdir(parents=True)
+    (staging / "manifest.json").write_text(json.dumps(manifest, indent=2))
+    os.replace(staging, root / name)
+    _swap_pointer(root, name)
+    return ResultsVersion(name, root / name)
 
 
 def publish(comp: Computation, home: Home, info: dict[str, Any] | None = None) -> ResultsVersion:
-    """Write a complete new version, then point CURRENT at it."""
+    """Write a complete new version (every piece), then point CURRENT at it."""
     root = home.results_dir
     root.mkdir(parents=True, exist_ok=True)
     name = _new_version(root)
-    staging = root / f".staging-{name}"
-    (staging / "partials").mkdir(parents=True)
-    _write_frame(comp.metrics, staging / "metrics.parquet")
-    _write_frame(comp.lineage, staging / "lineage.parquet")
-    _write_frame(comp.items, staging / "items.parquet")
-    _write_frame(comp.presence, staging / "presence.parquet")
-    for dataset, part in comp.partials.items():
-        if len(part):
-            _write_frame(part, staging / "partials" / f"{dataset}.parquet")
-    if comp.statistics is not None:
-        _write_frame(comp.statistics, staging / "statistics.parquet")
+    parent = current_version(home)
+    written = write_parts(root, name, comp)
     manifest = {
         "version": name,
-        "parent": current_version(home),
+        "format": 2,
+        "parent": parent,
         "created": dt.datetime.now(dt.UTC).isoformat(),
         "periods": [p.isoformat() for p in comp.periods],
         **(info or {}),
+        "parts": written,
     }
-    (staging / "manifest.json").write_text(json.dumps(manifest, indent=2))
-    os.replace(staging, root / name)
-    tmp = root / f".{POINTER}.{name}"
-    tmp.write_text(name + "\n")
-    os.replace(tmp, root / POINTER)
-    return ResultsVersion(name, root / name)
+    return _publish_manifest(home, name, manifest, parent)
+
+
+def publish_delta(
+    home: Home,
+    base: ResultsVersion,
+    comp: Computation,
+    orgs: Iterable[str],
+    partial_keys: Iterable[tuple[str, dt.date]],
+    funnels: pd.DataFrame,
+    months: Iterable[dt.date],
+    info: dict[str, Any] | None = None,
+) -> ResultsVersion:
+    """A new version that is `base` with the pieces of some organisations, partials and
+    funnel months replaced by `comp`'s (a Computation of those organisations only): the
+    other pieces are shared with `base`, not copied."""
+    root = home.results_dir
+    name = _new_version(root)
+    orgs, partial_keys = set(orgs), set(partial_keys)
+    written = write_parts(root, name, comp, orgs, partial_keys, funnels)
+    merged = {table: dict(pieces) for table, pieces in base.parts.items()}
+    for table, pieces in written.items():
+        merged.setdefault(table, {})
+        if table == "partials":  # (dataset, month)s whose partials are now empty are dropped
+            for d, p in partial_keys:
+                merged[table].pop(f"{d}/{p.isoformat()}", None)
+        if table == "funnels":  # the months redone: a month left with no funnel is dropped
+            for month in months:
+                merged[table].pop(month.isoformat(), None)
+        if table in parts.BY_ORG:
+            for code in orgs:
+                merged[table].pop(code, None)
+        merged[table].update(pieces)
+    manifest = {
+        "version": name,
+        "format": 2,
+        "parent": base.id,
+        "created": dt.datetime.now(dt.UTC).isoformat(),
+        "periods": [p.isoformat() for p in comp.periods],
+        **(info or {}),
+        "parts": merged,
+    }
+    return _publish_manifest(home, name, manifest, base.id)
 
 
 def _dates(frame: pd.DataFrame, *cols: str) -> pd.DataFrame:
@@ -293,12 +588,34 @@ def lineage(home: Home, key: str) -> list[str]:
     return published(home).revisions_behind(key)
 
 
-def prune(home: Home, keep: int = 5) -> list[str]:
-    """Delete all but the newest `keep` versions (never the current one)."""
+def prune(home: Home, keep: int = 5, min_age: float = 0.0) -> list[str]:
+    """Delete all but the newest `keep` versions (never the current one, nor one published
+    less than `min_age` seconds ago: a reader that has just resolved it may still be reading),
+    then every piece no remaining version names."""
     root = home.results_dir
     in_use = current_version(home)
     versions = sorted(p.name for p in root.glob("v*") if p.is_dir())
-    doomed = [v for v in versions[:-keep] if v != in_use] if keep else []
+    now = dt.datetime.now(dt.UTC)
+
+    def old(v: str) -> bool:
+        try:
+            created = ResultsVersion(v, root / v).created
+        except (OSError, KeyError, ValueError):
+            return True
+        return (now - created).total_seconds() >= min_age
+
+    doomed = [v for v in versions[:-keep] if v != in_use and old(v)] if keep else []
     for v in doomed:
         shutil.rmtree(root / v)
+    kept = []
+    for v in sorted(p.name for p in root.glob("v*") if p.is_dir()):
+        try:
+            kept.append(ResultsVersion(v, root / v).manifest)
+        except (OSError, ValueError):
+            continue
+    named = parts.named(kept)
+    if (root / parts.PARTS).is_dir():
+        for piece in (root / parts.PARTS).rglob("*.parquet"):
+            if piece.relative_to(root).as_posix() not in named:
+                piece.unlink()
     return doomed

@@ -23,6 +23,7 @@ from oversight.metrics.results import (
     current,
     current_version,
     publish,
+    publish_delta,
     published,
 )
 from oversight.metrics.returns import return_items
@@ -49,6 +50,7 @@ def compute(
     catalogue: Catalogue | None = None,
     progress: Progress | None = None,
     rebases: rebase_input.Rebases | None = None,
+    changes: list[Change] | None = None,
 ) -> ResultsVersion:
     """Compute every metric for every ICB, region and England, with their statistics, and
     publish the result as the home's current version, which is returned.
@@ -73,11 +75,13 @@ def compute(
         d for d in return_items(metrics, catalogue.data_items) if list_files(home.lake_dir, d)
     ]
     datasets = [*used_items(metrics, catalogue.data_items), *returns]
-    base_name, changes = None, None
+    base_name, found = None, None
     # A home holding aggregate returns (published statistics: small) is always computed whole.
     incremental = not full and not returns and bool(since or current_version(home))
     if incremental:
-        base_name, changes = _since(home, since, datasets)
+        base_name, found = _since(home, since, datasets)
+    if changes is not None:
+        found = [c for c in changes if c[0] in datasets]
     rebases = rebase_input.normal(rebase_input.stored(home) if rebases is None else rebases)
     eng = connect(engine) if isinstance(engine, str) else engine
     try:
@@ -100,11 +104,14 @@ def compute(
             how = "full"
         else:
             base = published(home, base_name)
+            moved = rebase_input.changed_series(rebase_input.recorded(base), rebases)
+            if base.partitioned and not moved:
+                return _delta(home, base, found, datasets, catalogue, eng, progress, rebases)
             comp = base.computation()
             tree = OrgTree.from_catalogue(catalogue, comp.periods)
-            if changes is None:
-                changes = detect_changes(comp, home.lake_dir, datasets)
-            moved = rebase_input.changed_series(rebase_input.recorded(base), rebases)
+            if found is None:
+                found = detect_changes(comp.presence, comp.periods, home.lake_dir, datasets)
+            changes = found
             if not changes and not moved:
                 return current(home) or base
             for n, change in enumerate(changes):
@@ -145,6 +152,43 @@ def _changes(
         "icb_months": [[d, icb, f"{p:%Y-%m}"] for d, icb, p in sorted(changes)],
         "series": [[m, o] for m, o in sorted(moved)],
     }
+
+
+def _delta(
+    home: Home,
+    base: ResultsVersion,
+    changes: list[Change] | None,
+    datasets: list[str],
+    catalogue: Catalogue,
+    engine: Engine,
+    progress: Progress | None,
+    rebases: rebase_input.Rebases,
+) -> ResultsVersion:
+    """Recompute the changed ICB-months on a partitioned version and publish only the pieces
+    they touched (oversight.metrics.delta); the rebases are the base's (unchanged)."""
+    from oversight.metrics.delta import recompute
+
+    if changes is None:
+        changes = detect_changes(base.presence(), base.periods, home.lake_dir, datasets)
+    tree = OrgTree.from_catalogue(catalogue, base.periods)
+    if progress:
+        progress("recomputing changed ICB-months", 0, len(changes))
+    delta = recompute(base, changes, home.lake_dir, list(catalogue.metrics.values()),
+                      catalogue.data_items, tree, engine, rebase_input.frame(rebases))
+    if delta is None:
+        return current(home) or base
+    if progress:
+        progress("recomputing changed ICB-months", len(changes), len(changes))
+    info = {
+        "engine": engine.name,
+        "how": f"incremental ({len(delta.changes)} ICB-months)",
+        rebase_input.MANIFEST_KEY: rebase_input.to_manifest(rebases),
+        "changes": _changes(base.id, delta.changes, set()),
+        "metric_ids": sorted(delta.metric_ids),
+        "orgs": sorted(delta.orgs),
+    }
+    return publish_delta(home, base, delta.comp, delta.orgs, delta.partial_keys,
+                         delta.funnels, delta.months, info, delta.totals)
 
 
 def _since(

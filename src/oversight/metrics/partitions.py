@@ -1,0 +1,107 @@
+"""Partition files of the results store: immutable Parquet pieces that versions share.
+
+    <home>/results/parts/<table>/<key>/<version that wrote it>.parquet
+
+A version's manifest maps every table's keys to the piece that holds them: `metrics`,
+`statistics`, `items` and `lineage` by organisation code (an ICB-month change touches three:
+the ICB, its region, England); `funnels` by month (a funnel moves every ICB of its month);
+`partials` by `<dataset>/<month>`; `presence` in one piece. A new version writes only the
+pieces whose rows changed and names the parent's for the rest, so publishing one ICB-month
+writes thousands of rows, not the million of a full version. Pieces are never rewritten; a
+piece no kept version names is deleted by `results.prune`.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+PARTS = "parts"
+BY_ORG = ("metrics", "statistics", "items", "lineage")
+"""Tables kept one piece per organisation."""
+Parts = dict[str, dict[str, str]]
+"""table -> partition key -> piece path relative to the results folder."""
+
+
+def _text(frame: pd.DataFrame) -> pd.DataFrame:
+    """Text columns as strings with nulls, so every piece of a table has the same schema
+    (an all-null piece would otherwise be typed null and not concatenate)."""
+    frame = frame.copy(deep=False)
+    for col in frame.columns:
+        if frame[col].dtype == object and len(frame) and not _dates_column(frame[col]):
+            first = frame[col].dropna()
+            if first.empty or isinstance(first.iloc[0], str):
+                frame[col] = frame[col].astype("string")
+    return frame
+
+
+def _dates_column(column: pd.Series) -> bool:
+    import datetime as dt
+
+    first = column.dropna()
+    return bool(len(first)) and isinstance(first.iloc[0], dt.date)
+
+
+def write_piece(root: Path, table: str, key: str, version: str, frame: pd.DataFrame) -> str:
+    """Write one piece (fsynced, then renamed into place); returns its relative path."""
+    rel = Path(PARTS) / table / key / f"{version}.parquet"
+    path = root / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    arrow = pa.Table.from_pandas(_text(frame), preserve_index=False)
+    pq.write_table(arrow, tmp)
+    with open(tmp, "rb") as fh:
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+    return rel.as_posix()
+
+
+def write_split(
+    root: Path, table: str, version: str, frame: pd.DataFrame, by: str | list[str],
+    key: Any = None,
+) -> dict[str, str]:
+    """One piece per value of `by` (key(value) names it; default str(value))."""
+    name = key or (lambda v: v.isoformat() if hasattr(v, "isoformat") else str(v))
+    out = {}
+    for value, part in frame.groupby(by, sort=True, observed=True):
+        out[name(value)] = write_piece(root, table, name(value), version,
+                                       part.reset_index(drop=True))
+    return out
+
+
+def read(
+    root: Path,
+    pieces: Iterable[Path | str],
+    columns: list[str] | None = None,
+    filters: list[tuple[str, str, Any]] | None = None,
+) -> pd.DataFrame:
+    """The rows of some pieces, concatenated in the order given (empty frame for none)."""
+    tables = [
+        pq.read_table(root / p, columns=columns, filters=filters or None) for p in pieces
+    ]
+    if not tables:
+        return pd.DataFrame(columns=columns or [])
+    if len(tables) == 1:
+        joined = tables[0]
+    else:
+        joined = pa.concat_tables(tables, promote_options="permissive")
+    return joined.to_pandas()
+
+
+def rows_in(root: Path, pieces: Iterable[str]) -> int:
+    return sum(pq.ParquetFile(root / p).metadata.num_rows for p in pieces)
+
+
+def named(manifests: Iterable[Mapping[str, Any]]) -> set[str]:
+    """Every piece some manifest names."""
+    out: set[str] = set()
+    for manifest in manifests:
+        for pieces in manifest.get("parts", {}).values():
+            out.update(pieces.values())
+    return out
