@@ -53,6 +53,16 @@ class Home:
         return self.root / "judgements"
 
     @property
+    def feed_dir(self) -> Path:
+        """The change feed's journal (oversight.publish.feed): append-only, one line an entry."""
+        return self.root / "feed"
+
+    @property
+    def publish_dir(self) -> Path:
+        """The publish queue's lock and state (oversight.publish.queue)."""
+        return self.root / "publish"
+
+    @property
     def reference_dir(self) -> Path:
         """Reference files a stage reads from the home (e.g. the judge's population by
         deprivation decile, imd2019_icb22_population_by_decile.csv, for peer groups)."""

@@ -137,7 +137,16 @@ async def submit(request: Request, who: PrincipalDep, svc: ServicesDep) -> JSONR
             raise HTTPException(409, str(error)) from error
         if result.status == waiting.WAITING and result.submission_id:
             await run_in_threadpool(waiting.hold, svc.incoming, result.submission_id, path)
+    _accepted(request, result)
     return _response(result)
+
+
+def _accepted(request: Request, result: IngestResult) -> None:
+    """Tell the app a new revision was accepted (the server's publish worker wakes up); the
+    revision is already committed, so this is a nudge, not the record."""
+    notify = getattr(request.app.state, "on_accepted", None)
+    if notify is not None and result.created_revision:
+        notify()
 
 
 def _sweep(svc: Services) -> list[str]:
@@ -186,7 +195,9 @@ def _own_submission(svc: Services, who: tokens.Principal, submission_id: str) ->
     return sub
 
 
-async def confirm(submission_id: str, who: PrincipalDep, svc: ServicesDep) -> JSONResponse:
+async def confirm(
+    request: Request, submission_id: str, who: PrincipalDep, svc: ServicesDep
+) -> JSONResponse:
     """Confirm a submission that is waiting for confirmation (outliers against its own
     history), without sending the file again: it is validated and stored as a new submission,
     and the waiting one is marked `confirmed` with the new submission's id. The waiting
@@ -211,6 +222,7 @@ async def confirm(submission_id: str, who: PrincipalDep, svc: ServicesDep) -> JS
         )
     else:
         await run_in_threadpool(waiting.unclaim, svc.engine, submission_id)
+    _accepted(request, result)
     return _response(result)
 
 

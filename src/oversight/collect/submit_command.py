@@ -55,6 +55,11 @@ def submit_command(
         str | None, typer.Option(envvar=config.TOKEN_ENV, help="Submit as this API token.")
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+    publish: Annotated[
+        bool,
+        typer.Option(help="Recompute, judge and publish the figures it changes, and announce "
+                     "them in the change feed, before returning."),
+    ] = True,
     home: HomeOption = None,
 ) -> None:
     """Validate a file and store it as a new revision of a collection."""
@@ -101,7 +106,25 @@ def submit_command(
         out.print_json(json.dumps(result.to_dict(), default=str))
     else:
         _print(result)
+    if publish and result.created_revision:
+        _publish(where, catalogue, quiet=as_json)
     raise typer.Exit(0 if result.accepted else 1)
+
+
+def _publish(home: Home, catalogue: Catalogue, quiet: bool) -> None:
+    """The publish path inline (the server runs it in a worker): every accepted revision not
+    yet published, this one included (oversight.publish.queue)."""
+    from oversight.publish.queue import publish_pending
+
+    outcome = publish_pending(home, catalogue=catalogue)
+    if quiet:
+        return
+    if outcome is None:
+        console.print("Not published: the home has no computed results yet (run `oversight "
+                      "compute`).", highlight=False)
+    elif outcome.version is not None:
+        console.print(f"Published results {outcome.version} ({outcome.how}); "
+                      f"{len(outcome.entries)} change-feed entries.", highlight=False)
 
 
 def _run(

@@ -26,7 +26,7 @@ from oversight.metrics.computation import Computation, used_items
 from oversight.metrics.engines import Engine
 from oversight.metrics.incremental import _affected_periods, _swap, apply_changes
 from oversight.metrics.organisations import ENGLAND_CODE, ICB, OrgTree
-from oversight.metrics.results import FUNNEL, FUNNEL_KEYS, ResultsVersion
+from oversight.metrics.results import FUNNEL, FUNNEL_KEYS, TOTALS, ResultsVersion
 
 if TYPE_CHECKING:
     from oversight.catalogue import DataItem, Metric
@@ -46,6 +46,7 @@ class Delta:
     changes: list[Change] = field(default_factory=list)
     metric_ids: set[str] = field(default_factory=set)
     months: set[dt.date] = field(default_factory=set)
+    totals: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 def recompute(
@@ -89,8 +90,8 @@ def recompute(
     defs = {m.id: m for m in metrics if m.id in ids}
     if stats_before is not None:
         comp.statistics = _restat(stats_before, comp.metrics, defs, rebases)
-    funnels = _refunnel(base, comp.metrics, defs, months)
-    return Delta(comp, orgs, keys, funnels, applied, ids, months)
+    totals, funnels = _refunnel(base, comp.metrics, defs, months)
+    return Delta(comp, orgs, keys, funnels, applied, ids, months, totals)
 
 
 def _restat(
@@ -116,28 +117,25 @@ def _refunnel(
     table: pd.DataFrame,
     defs: Mapping[str, Any],
     months: set[dt.date],
-) -> pd.DataFrame:
-    """The funnel rows of the affected months: the changed metrics' funnels redone from every
-    ICB's total figure (the touched ICBs' new ones), the other metrics' kept."""
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The ICBs' total rows of the affected months (the touched ICBs' new ones) and the funnel
+    rows of those months: the changed metrics' funnels redone from them, the others kept."""
     wanted = sorted(months)
+    mine = table[(table["org_type"] == ICB) & (table["breakdown"] == "total")
+                 & table["period"].isin(set(wanted))]
+    others = base.totals(wanted)
+    others = others[~others["org_code"].isin(set(mine["org_code"]))]
+    totals = pd.concat([others, mine[TOTALS]], ignore_index=True)
+    totals = totals.sort_values(["metric_id", "org_code", "period"], kind="stable")
     kept = base.funnel_rows(wanted)
-    kinds = [m for m, d in defs.items() if d.statistic in statistics.FUNNEL_TYPES]
     if not len(kept):
         kept = pd.DataFrame(columns=[*FUNNEL_KEYS, *FUNNEL])
     kept = kept[~kept["metric_id"].isin(list(defs))]
+    kinds = {m: d for m, d in defs.items() if d.statistic in statistics.FUNNEL_TYPES}
     if kinds:
-        cols = ["metric_id", "org_type", "org_code", "period", "breakdown", "group",
-                "value", "numerator", "denominator"]
-        others = base.metrics(breakdown="total", columns=cols,
-                              extra=[("org_type", "==", ICB), ("metric_id", "in", kinds),
-                                     ("period", "in", wanted)])
-        others["period"] = pd.to_datetime(others["period"]).dt.date
-        mine = table[(table["org_type"] == ICB) & (table["breakdown"] == "total")
-                     & table["metric_id"].isin(kinds) & table["period"].isin(set(wanted))]
-        others = others[~others["org_code"].isin(set(mine["org_code"]))]
-        rows = pd.concat([others, mine[cols]], ignore_index=True)
-        fresh = statistics.funnels(rows, {m: defs[m] for m in kinds})
+        fresh = statistics.funnels(totals[totals["metric_id"].isin(list(kinds))], kinds)
         if len(fresh):
             kept = pd.concat([kept, fresh[[*FUNNEL_KEYS, *FUNNEL]]], ignore_index=True)
     kept = kept.assign(period=pd.to_datetime(kept["period"]).dt.date) if len(kept) else kept
-    return kept.sort_values(FUNNEL_KEYS, kind="stable").reset_index(drop=True)
+    funnels = kept.sort_values(FUNNEL_KEYS, kind="stable").reset_index(drop=True)
+    return totals.reset_index(drop=True), funnels

@@ -26,6 +26,7 @@ import datetime as dt
 import json
 import os
 import shutil
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
@@ -81,6 +82,27 @@ class ResultsVersion:
     @property
     def partitioned(self) -> bool:
         return "parts" in self.manifest
+
+    @property
+    def metrics_path(self) -> Path:
+        """A path `pd.read_parquet` reads as this version's metric rows: the file of a format-1
+        version, else a folder of hard links to its pieces (made on first use)."""
+        return self._linked("metrics")
+
+    @property
+    def statistics_path(self) -> Path:
+        """As `metrics_path`, for the statistics; a format-2 version's pieces hold no funnel
+        columns (`statistics()` adds them)."""
+        return self._linked("statistics")
+
+    def _linked(self, table: str) -> Path:
+        single = self.path / f"{table}.parquet"
+        if not self.partitioned:
+            return single
+        folder = self.path / table
+        if not folder.exists() and self.pieces(table):
+            link_folder(folder, {k: self.root / v for k, v in self.parts[table].items()})
+        return folder
 
     def pieces(self, table: str, keys: Iterable[str] | None = None) -> list[Path]:
         """The files holding a table's rows (all of them, or those of some partition keys):
@@ -177,7 +199,8 @@ class ResultsVersion:
         stats = self._read("statistics", org, filters, own)
         if columns is not None and not set(FUNNEL) & set(columns):
             return stats
-        return _with_funnels(stats, self._funnels(metric, org, period))
+        stats = _with_funnels(stats, self._funnels(metric, org, period))
+        return stats if columns is None else stats[[c for c in columns if c in stats.columns]]
 
     def add_funnels(self, stats: pd.DataFrame) -> pd.DataFrame:
         """Statistics rows read from the pieces (`statistics_path`) with the funnel columns
@@ -297,11 +320,33 @@ class ResultsVersion:
 
         return canonical(comp)
 
+    def changed_since(self, other: ResultsVersion) -> dict[str, set[str]]:
+        """Per table, the partition keys whose piece differs from `other`'s (added, replaced
+        or dropped): what a reader holding `other`'s rows must read again."""
+        mine, theirs = self.parts, other.parts
+        out = {}
+        for table in set(mine) | set(theirs):
+            a, b = mine.get(table, {}), theirs.get(table, {})
+            out[table] = {k for k in set(a) | set(b) if a.get(k) != b.get(k)}
+        return out
+
     def presence(self) -> pd.DataFrame:
         """Which revision of every dataset x ICB-month these results were computed from."""
         if not self.partitioned:
             return _dates(pd.read_parquet(self.path / "presence.parquet"), "period")
         return _dates(parts.read(self.root, self.pieces("presence")), "period")
+
+    def totals(self, months: Iterable[dt.date]) -> pd.DataFrame:
+        """Every ICB's total-breakdown figures (TOTALS columns) of some months: what the
+        funnels of those months are drawn from."""
+        wanted = sorted(months)
+        if "totals" in self.parts:
+            files = self.pieces("totals", [m.isoformat() for m in wanted])
+            frame = parts.read(self.root, files)
+        else:  # a version written before the totals pieces: read the ICBs' rows
+            frame = self.metrics(columns=TOTALS, extra=[("org_type", "==", "icb"),
+                                                        ("period", "in", wanted)])
+        return _dates(frame, "period")
 
     def funnel_rows(self, months: Iterable[dt.date]) -> pd.DataFrame:
         """The funnel positions of some months (every ICB, every funnel metric)."""
@@ -312,6 +357,9 @@ class ResultsVersion:
 
 FUNNEL = ["funnel_z", "funnel_lower", "funnel_upper", "funnel_position"]
 """Statistics columns kept by month (oversight.metrics.partitions), not by organisation."""
+TOTALS = ["metric_id", "org_type", "org_code", "period", "breakdown", "group", "value",
+          "numerator", "denominator"]
+"""The columns of the ICBs' total figures kept by month (funnels are drawn from them)."""
 FUNNEL_KEYS = ["metric_id", "org_code", "period"]
 """A funnel row's key: funnels are of ICBs' total figures."""
 
@@ -410,6 +458,7 @@ def write_parts(
     orgs: Iterable[str] | None = None,
     partial_keys: Iterable[tuple[str, dt.date]] | None = None,
     funnels: pd.DataFrame | None = None,
+    totals: pd.DataFrame | None = None,
 ) -> parts.Parts:
     """Write the pieces of `comp` (all of it, or only the organisations and (dataset, month)
     partials named; `funnels`: the funnel rows of the months to replace)."""
@@ -444,6 +493,11 @@ def write_parts(
             root, "statistics", name, stats.drop(columns=FUNNEL), "org_code")
     if funnels is not None:
         written["funnels"] = parts.write_split(root, "funnels", name, funnels, "period")
+    if totals is None and orgs is None:
+        icb = (comp.metrics["org_type"] == "icb") & (comp.metrics["breakdown"] == "total")
+        totals = comp.metrics.loc[icb, TOTALS]
+    if totals is not None:
+        written["totals"] = parts.write_split(root, "totals", name, totals, "period")
     wanted = None if partial_keys is None else {(d, p) for d, p in partial_keys}
     written["partials"] = {}
     for dataset, frame in comp.partials.items():
@@ -462,6 +516,23 @@ def _strings(metrics: pd.DataFrame) -> pd.DataFrame:
     if "missing_reason" in metrics.columns and metrics["missing_reason"].dtype == object:
         metrics = metrics.assign(missing_reason=metrics["missing_reason"].astype("string"))
     return metrics
+
+
+def link_folder(folder: Path, pieces: dict[str, Path]) -> None:
+    """`folder` holding `<key>.parquet` hard links to pieces (copies where links fail), made
+    whole in a staging folder and renamed into place (a concurrent maker's folder wins)."""
+    staging = folder.with_name(f".{folder.name}.{os.getpid()}.{time.monotonic_ns()}")
+    staging.mkdir(parents=True)
+    for key, piece in pieces.items():
+        target = staging / f"{key.replace('/', '_')}.parquet"
+        try:
+            os.link(piece, target)
+        except OSError:
+            shutil.copyfile(piece, target)
+    try:
+        os.rename(staging, folder)
+    except OSError:  # made meanwhile by another reader
+        shutil.rmtree(staging, ignore_errors=True)
 
 
 def _swap_pointer(root: Path, name: str) -> None:
@@ -485,6 +556,10 @@ def _publish_manifest(
         )
     staging = root / f".staging-{name}"
     staging.mkdir(parents=True)
+    for table in ("metrics", "statistics"):  # for readers of metrics_path / statistics_path
+        pieces = manifest["parts"].get(table, {})
+        if pieces:
+            link_folder(staging / table, {k: root / v for k, v in pieces.items()})
     (staging / "manifest.json").write_text(json.dumps(manifest, indent=2))
     os.replace(staging, root / name)
     _swap_pointer(root, name)
@@ -519,21 +594,24 @@ def publish_delta(
     funnels: pd.DataFrame,
     months: Iterable[dt.date],
     info: dict[str, Any] | None = None,
+    totals: pd.DataFrame | None = None,
 ) -> ResultsVersion:
     """A new version that is `base` with the pieces of some organisations, partials and
     funnel months replaced by `comp`'s (a Computation of those organisations only): the
     other pieces are shared with `base`, not copied."""
     root = home.results_dir
     name = _new_version(root)
-    orgs, partial_keys = set(orgs), set(partial_keys)
-    written = write_parts(root, name, comp, orgs, partial_keys, funnels)
+    orgs, partial_keys, months = set(orgs), set(partial_keys), set(months)
+    if "totals" not in base.parts:  # a version from before totals pieces: keep reading rows
+        totals = None
+    written = write_parts(root, name, comp, orgs, partial_keys, funnels, totals)
     merged = {table: dict(pieces) for table, pieces in base.parts.items()}
     for table, pieces in written.items():
         merged.setdefault(table, {})
         if table == "partials":  # (dataset, month)s whose partials are now empty are dropped
             for d, p in partial_keys:
                 merged[table].pop(f"{d}/{p.isoformat()}", None)
-        if table == "funnels":  # the months redone: a month left with no funnel is dropped
+        if table in ("funnels", "totals"):  # the months redone (a month left empty: dropped)
             for month in months:
                 merged[table].pop(month.isoformat(), None)
         if table in parts.BY_ORG:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
@@ -16,14 +19,37 @@ from oversight.publish.web.templating import STATIC_DIR, make_templates
 ASSETS_HINT = "run `npm ci && npm run build` in the project folder to build the portal's assets"
 
 
-def create_app(home: Home) -> FastAPI:
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """Expire submissions that waited too long, then run the publish worker (if any) while
+    the app serves: it publishes what was accepted while the server was down first."""
+    async with submissions.expire_at_startup(app):
+        worker = app.state.publish_worker
+        if worker is not None:
+            worker.start()
+        try:
+            yield
+        finally:
+            if worker is not None:
+                worker.stop()
+
+
+def create_app(home: Home, *, publish: bool = False) -> FastAPI:
     """Build the portal over an existing home (lake, results, database); every route reads
-    the home from `app.state.home`."""
+    the home from `app.state.home`. With `publish` (the server), a background worker
+    publishes every accepted submission (oversight.publish.queue)."""
     if not (STATIC_DIR / "build" / "portal.css").exists():
         raise RuntimeError(f"the portal's stylesheet is missing: {ASSETS_HINT}")
     app = FastAPI(title="ics-oversight", version=__version__, docs_url="/api/docs",
-                  openapi_url="/api/openapi.json", lifespan=submissions.expire_at_startup)
+                  openapi_url="/api/openapi.json", lifespan=_lifespan)
     app.state.home = home
+    app.state.publish_worker = None
+    app.state.on_accepted = None
+    if publish:
+        from oversight.publish.queue import Worker
+
+        app.state.publish_worker = Worker(home)
+        app.state.on_accepted = app.state.publish_worker.notify
     app.state.waiting = config.waiting_policy()
     app.state.templates = make_templates()
     app.state.page_cache = PageCache()

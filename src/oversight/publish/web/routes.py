@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import FastAPI
 
 from oversight.collect import api as submissions
+from oversight.publish import feed_api
 from oversight.publish.web.views import annotations_api, api, assessments_api, pages, published
 from oversight.publish.web.views import targets as target_register
 from oversight.publish.web.views.cases import org_cases
@@ -15,6 +16,9 @@ from oversight.publish.web.views.cases import org_cases
 Route = tuple[str, str, Callable[..., Any], str]
 
 ROUTES: list[Route] = [
+    # the change feed (oversight.publish.feed_api)
+    ("GET", "/api/v1/changes", feed_api.changes, "api_changes"),
+    ("GET", "/api/v1/changes/stream", feed_api.stream, "api_changes_stream"),
     # (method, path, endpoint, name)
     # portal pages (publish.web.views.pages)
     ("GET", "/", pages.national, "national"),
