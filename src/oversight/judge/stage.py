@@ -204,8 +204,14 @@ def _canonical(frame: pd.DataFrame) -> pd.DataFrame:
 
 def _text_as_objects(frame: pd.DataFrame) -> pd.DataFrame:
     for col in frame.columns:
-        if frame[col].dtype == object or pd.api.types.is_string_dtype(frame[col]):
-            frame[col] = frame[col].astype(object).where(frame[col].notna(), None)
+        column = frame[col]
+        if column.dtype == object:
+            values = column.to_numpy()
+            missing = pd.isna(values)
+            if not missing.any() or all(v is None for v in values[missing]):
+                continue  # already text as objects with None (most columns, most calls)
+        if column.dtype == object or pd.api.types.is_string_dtype(column):
+            frame[col] = column.astype(object).where(column.notna(), None)
     return frame
 
 

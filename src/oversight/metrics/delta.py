@@ -104,7 +104,9 @@ def _restat(
     keys = statistics.KEYS
     series = table["metric_id"].isin(list(defs)).to_numpy()
     fresh = statistics.attach(table[series], defs, rebases)
-    if len(old) != len(table) or not old[keys].astype(str).equals(table[keys].astype(str)):
+    if len(old) != len(table) or not all(
+        (old[k].to_numpy(dtype=object) == table[k].to_numpy(dtype=object)).all() for k in keys
+    ):
         old = table[keys].merge(old, on=keys, how="left")
     stats = _swap(old, fresh, series, keys)
     for col in FUNNEL:

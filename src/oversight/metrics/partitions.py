@@ -14,6 +14,8 @@ piece no kept version names is deleted by `results.prune`.
 from __future__ import annotations
 
 import os
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -29,23 +31,14 @@ Parts = dict[str, dict[str, str]]
 """table -> partition key -> piece path relative to the results folder."""
 
 
-def _text(frame: pd.DataFrame) -> pd.DataFrame:
-    """Text columns as strings with nulls, so every piece of a table has the same schema
-    (an all-null piece would otherwise be typed null and not concatenate)."""
-    frame = frame.copy(deep=False)
-    for col in frame.columns:
-        if frame[col].dtype == object and len(frame) and not _dates_column(frame[col]):
-            first = frame[col].dropna()
-            if first.empty or isinstance(first.iloc[0], str):
-                frame[col] = frame[col].astype("string")
-    return frame
-
-
-def _dates_column(column: pd.Series) -> bool:
-    import datetime as dt
-
-    first = column.dropna()
-    return bool(len(first)) and isinstance(first.iloc[0], dt.date)
+def _arrow(frame: pd.DataFrame) -> pa.Table:
+    """The frame as Arrow, with all-null columns typed as text, so that every piece of a table
+    has one schema (an all-null piece would otherwise be typed null)."""
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    for i, column in enumerate(table.schema):
+        if pa.types.is_null(column.type):
+            table = table.set_column(i, column.name, pa.nulls(table.num_rows, pa.string()))
+    return table
 
 
 def write_piece(root: Path, table: str, key: str, version: str, frame: pd.DataFrame) -> str:
@@ -54,7 +47,7 @@ def write_piece(root: Path, table: str, key: str, version: str, frame: pd.DataFr
     path = root / rel
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    arrow = pa.Table.from_pandas(_text(frame), preserve_index=False)
+    arrow = _arrow(frame)
     pq.write_table(arrow, tmp)
     with open(tmp, "rb") as fh:
         os.fsync(fh.fileno())
@@ -82,9 +75,7 @@ def read(
     filters: list[tuple[str, str, Any]] | None = None,
 ) -> pd.DataFrame:
     """The rows of some pieces, concatenated in the order given (empty frame for none)."""
-    tables = [
-        pq.read_table(root / p, columns=columns, filters=filters or None) for p in pieces
-    ]
+    tables = [_piece(root / p, columns, filters) for p in pieces]
     if not tables:
         return pd.DataFrame(columns=columns or [])
     if len(tables) == 1:
@@ -92,6 +83,41 @@ def read(
     else:
         joined = pa.concat_tables(tables, promote_options="permissive")
     return joined.to_pandas()
+
+
+CACHE_BYTES = 256 * 2**20
+"""How much of the pieces read a process keeps (pieces never change, so a cached read is
+never stale; a new version re-reads only the pieces it rewrote)."""
+_cache: OrderedDict[tuple[Any, ...], pa.Table] = OrderedDict()
+_cached_bytes = 0
+_lock = threading.Lock()
+
+
+def _hashable(value: Any) -> Any:
+    if isinstance(value, list | tuple | set):
+        return tuple(_hashable(v) for v in value)
+    return value
+
+
+def _piece(
+    path: Path, columns: list[str] | None, filters: list[tuple[str, str, Any]] | None
+) -> pa.Table:
+    """One piece's rows (filtered), from the process's cache when it was read before."""
+    global _cached_bytes
+    key = (str(path), _hashable(columns), _hashable(filters))
+    with _lock:
+        if key in _cache:
+            _cache.move_to_end(key)
+            return _cache[key]
+    table = pq.read_table(path, columns=columns, filters=filters or None)
+    with _lock:
+        if key not in _cache and table.nbytes <= CACHE_BYTES // 8:
+            _cache[key] = table
+            _cached_bytes += table.nbytes
+            while _cached_bytes > CACHE_BYTES and _cache:
+                _, old = _cache.popitem(last=False)
+                _cached_bytes -= old.nbytes
+    return table
 
 
 def rows_in(root: Path, pieces: Iterable[str]) -> int:

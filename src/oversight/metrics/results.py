@@ -633,6 +633,9 @@ def publish_delta(
 def _dates(frame: pd.DataFrame, *cols: str) -> pd.DataFrame:
     for col in cols:
         if col in frame.columns and len(frame):
+            first = frame[col].iloc[0]
+            if frame[col].dtype == object and type(first) is dt.date:
+                continue  # already dates (what Parquet's date columns read back as)
             frame[col] = pd.to_datetime(frame[col]).dt.date
     return frame
 
@@ -685,6 +688,8 @@ def prune(home: Home, keep: int = 5, min_age: float = 0.0) -> list[str]:
     doomed = [v for v in versions[:-keep] if v != in_use and old(v)] if keep else []
     for v in doomed:
         shutil.rmtree(root / v)
+    if not doomed:  # pieces lose their last reader only when a version goes
+        return doomed
     kept = []
     for v in sorted(p.name for p in root.glob("v*") if p.is_dir()):
         try:

@@ -26,7 +26,7 @@ import datetime as dt
 import fcntl
 import logging
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -78,6 +78,9 @@ class Outcome:
     revisions: list[str] = field(default_factory=list)
     entries: list[dict[str, Any]] = field(default_factory=list)
     how: str | None = None
+    unplaced: list[str] = field(default_factory=list)
+    """Revisions still pending after the recompute (their file adds nothing the results
+    record, such as an empty one): a worker does not try them again."""
 
 
 @contextmanager
@@ -95,9 +98,14 @@ def _lock(home: Home, wait: bool) -> Iterator[bool]:
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
-def accepted(home: Home, after: dt.datetime | None = None) -> list[Accepted]:
+def accepted(
+    home: Home,
+    after: dt.datetime | None = None,
+    keep: Callable[[str, str, str, str], bool] | None = None,
+) -> list[Accepted]:
     """The newest published revision of every ICB-month (only of revisions created at or after
-    `after`, when given: what a polling worker needs)."""
+    `after`, when given: what a polling worker needs), oldest first; `keep(dataset, org,
+    'YYYY-MM', id)` picks some before they are made into `Accepted`s."""
     from oversight.collect.revisions import as_utc
     from oversight.store import database
     from oversight.store.models import Revision
@@ -109,15 +117,13 @@ def accepted(home: Home, after: dt.datetime | None = None) -> list[Accepted]:
     with database.session(home.database()) as s:
         rows = s.execute(query).all()
     newest: dict[tuple[str, str, str], Any] = {}
-    for row in rows:
-        key = (row.dataset, row.org_code, row.period)
-        if key not in newest or (row.created_at, row.id) > (newest[key].created_at,
-                                                             newest[key].id):
-            newest[key] = row
+    for row in sorted(rows, key=lambda r: (r.created_at, r.id)):
+        newest[(row.dataset, row.org_code, row.period)] = row  # the last one wins
     return [
         Accepted(r.id, r.collection, r.dataset, r.org_code, Period.parse_month(r.period).start,
                  as_utc(r.created_at))
-        for r in sorted(newest.values(), key=lambda r: (r.created_at, r.id))
+        for r in newest.values()
+        if keep is None or keep(r.dataset, r.org_code, r.period, r.id)
     ]
 
 
@@ -133,15 +139,20 @@ def _presence(root: str, version: str) -> dict[tuple[str, str, dt.date], str]:
             for r in frame.itertuples(index=False)}
 
 
+@lru_cache(maxsize=4)
+def _presence_by_month(root: str, version: str) -> dict[tuple[str, str, str], str]:
+    """`_presence` keyed by 'YYYY-MM' as the store writes months (no parsing per revision)."""
+    return {(d, o, f"{p:%Y-%m}"): r for (d, o, p), r in _presence(root, version).items()}
+
+
 def pending(
     home: Home, version: ResultsVersion, catalogue: Catalogue, after: dt.datetime | None = None
 ) -> list[Accepted]:
     """Accepted revisions of computed datasets that `version` was not computed from."""
     computed = {i.dataset for m in catalogue.metrics.values()
                 for i in (catalogue.data_items[d] for d in m.data_item_ids)}
-    known = _presence(str(home.results_dir), version.id)
-    return [a for a in accepted(home, after)
-            if a.dataset in computed and known.get(a.change) != a.id]
+    known = _presence_by_month(str(home.results_dir), version.id)
+    return accepted(home, after, lambda d, o, p, rid: d in computed and known.get((d, o, p)) != rid)
 
 
 def publish_pending(
@@ -187,6 +198,11 @@ def publish_pending(
             outcome.version, outcome.how = new.id, new.how
             outcome.entries += reconcile(home, catalogue)
             _prune(home)
+        placed = _presence(str(home.results_dir), new.id)
+        outcome.unplaced = [a.id for a in found if placed.get(a.change) != a.id]
+        if outcome.unplaced:
+            log.warning("accepted revisions the results still do not reflect after a "
+                        "recompute (not tried again by this worker): %s", outcome.unplaced)
         return outcome
 
 
@@ -375,8 +391,7 @@ class Worker:
                                           after=after, skip=frozenset(self._tried))
                 if outcome is not None:
                     self.last = outcome
-                    if outcome.version is None:
-                        self._tried.update(outcome.revisions)
+                    self._tried.update(outcome.unplaced)
                     # later polls look back a while: a transaction that began before this
                     # run may commit a revision dated before it
                     after = started - dt.timedelta(minutes=10)
