@@ -320,10 +320,13 @@ def judgement_entries(home: Home, version: ResultsVersion) -> list[dict[str, Any
         return []
     keys = ["metric_id", "org_code", "period"]
     cols = [*keys, *STATUS_FIELDS]
-    where = [("metric_id", "in", ids)]
-    before = pd.read_parquet(old.file, columns=cols, filters=where)
-    after = pd.read_parquet(new.file, columns=cols, filters=where)
-    both = before.merge(after, on=keys, how="outer", suffixes=("_before", "_after"))
+
+    def read(judged: stage.Judgements) -> pd.DataFrame:
+        files = [judged.file(m) for m in ids if judged.file(m).exists()]
+        frames = [pd.read_parquet(f, columns=cols) for f in files]
+        return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=cols)
+
+    both = read(old).merge(read(new), on=keys, how="outer", suffixes=("_before", "_after"))
     entries = []
     for row in both.itertuples(index=False):
         rec = row._asdict()
