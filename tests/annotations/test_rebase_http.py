@@ -136,3 +136,13 @@ def test_named_approver_and_annotations_over_http(client: TestClient, people: Te
     assert wd.status_code == 200 and wd.json()["state"] == "withdrawn"
     assert [a["text"] for a in client.get("/api/v1/annotations").json()["annotations"]] == [
         "female only"]
+
+
+def test_the_downloads_page_lists_the_annotation_and_rebase_files(client: TestClient) -> None:
+    page = client.get("/downloads")
+    assert page.status_code == 200
+    for path in ("/api/v1/annotations.csv", "/api/v1/rebases.csv", "/api/v1/rebases/{rebase_id}"):
+        assert f"<code>{path}</code>" in page.text, path
+    assert "Every approved and reversed rebase as CSV" in page.text
+    empty = client.get("/api/v1/annotations.csv")
+    assert empty.status_code == 200 and empty.text.startswith("id,metric,org,breakdown")

@@ -166,6 +166,7 @@ def list_rebases(
 
 
 def get_rebase(request: Request, rebase_id: str) -> dict[str, Any]:
+    """One rebase with its audit trail and the moves allowed from its state."""
     _plain(rebase_id)
     engine = _engine(request)
     who = _bearer(request, engine, required=False)
@@ -227,6 +228,7 @@ def download_rebases(request: Request) -> Response:
 
 
 def list_approvers(request: Request, icb: str | None = None) -> dict[str, Any]:
+    """The ICBs' named rebase approvers (the approver register), optionally of one ICB."""
     _plain(icb)
     views = approvers.listing(_engine(request), icb.upper() if icb else None)
     return {"approvers": [v.to_json() for v in views]}
