@@ -42,12 +42,22 @@ def short_name(name: str) -> str:
     return name.removeprefix("NHS ").removesuffix(" Integrated Care Board")
 
 
+COMPARISON_WORDS = {">=": "at least", "<=": "at most", ">": "more than", "<": "less than",
+                    "==": "exactly"}
+
+
+def comparison_words(comparison: str) -> str:
+    """A target's comparison in words: ">=" → "at least"."""
+    return COMPARISON_WORDS.get(comparison, comparison)
+
+
 def make_templates() -> Jinja2Templates:
     templates = Jinja2Templates(directory=str(TEMPLATES_DIR), context_processors=[site_context])
     templates.env.filters["value"] = format_value
     templates.env.filters["month"] = format_month
     templates.env.filters["day"] = format_date
     templates.env.filters["short_name"] = short_name
+    templates.env.filters["comparison"] = comparison_words
     templates.env.globals["nhs_logo"] = nhs_logo
     templates.env.globals["variation_icon"] = variation_icon
     templates.env.globals["assurance_icon"] = assurance_icon
