@@ -218,3 +218,23 @@ def test_chart_notes_list_the_annotations_of_the_series(
     html = client.get(f"/icb/{note.org}/{note.metric}").text
     listed = html.split('data-testid="annotations"', 1)[1].split("</ol>", 1)[0]
     assert str(escape(note.text)) in listed
+
+
+def test_ics_page_shows_the_judges_inequality_measures(
+    client: TestClient, demo_home: Home
+) -> None:
+    from oversight.judge.assessment.inequality_store import inequality
+
+    try:
+        frame = inequality(demo_home, org="QMJ", window="12 months")
+    except FileNotFoundError:
+        pytest.skip("this demo's judgements hold no inequality measures")
+    page = ics_page(demo_home, "QMJ")
+    assert {e.metric.id for e in page.equity} == set(frame["metric_id"])
+    html = client.get("/icb/QMJ").text
+    table = html.split('data-testid="equity"', 1)[1].split("</table>", 1)[0]
+    measured = next(e for e in page.equity if e.sii is not None)
+    row = table.split(f'data-metric="{measured.metric.id}"', 1)[1].split("</tr>", 1)[0]
+    assert measured.sii is not None
+    shown = f"{measured.sii[0]:,.1f}"
+    assert shown in row

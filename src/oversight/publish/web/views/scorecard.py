@@ -68,6 +68,23 @@ class BreakdownTable:
 
 
 @dataclass(frozen=True)
+class EquityRow:
+    """The judge's inequality measures of one metric (oversight.judge.assessment.inequality)."""
+
+    metric: MetricSummary
+    period: dt.date
+    window: str
+    sii: tuple[float, float | None, float | None] | None
+    """Slope index of inequality across IMD deciles with its 95% interval."""
+    sii_missing: str | None
+    quintile_gap: tuple[float, float | None, float | None] | None
+    """Most deprived fifth minus least deprived fifth, with its 95% interval."""
+    ethnic_gap: tuple[float, float | None, float | None] | None
+    ethnic_groups: tuple[str, str] | None
+    """(highest group, lowest group) of the largest ethnic-group gap."""
+
+
+@dataclass(frozen=True)
 class IcsPage:
     code: str
     name: str
@@ -76,6 +93,7 @@ class IcsPage:
     population: int
     rows: tuple[ScoreRow, ...]
     breakdowns: tuple[BreakdownTable, ...] = ()
+    equity: tuple[EquityRow, ...] = ()
     segment: SegmentView | None = None
     case: CaseSummary | None = None
     domains: tuple[str, ...] = field(default_factory=tuple)
@@ -164,10 +182,49 @@ def _page(home: Home, key: tuple[str | None, str | None], code: str) -> IcsPage:
                 tuple((str(g), _num(v)) for g, v in zip(now["group"], now["value"], strict=True)),
             ))
     return IcsPage(
+        equity=_equity(home, code),
         code=icb.code, name=icb.name, region=catalogue.regions[icb.region_code].name,
         region_code=icb.region_code, population=int(icb.population), rows=tuple(rows),
         breakdowns=tuple(tables), segment=segment_of(home, code), case=case_summary_of(home, code),
     )
+
+
+def _measure(row: dict[str, object], name: str) -> tuple[float, float | None, float | None] | None:
+    value = _num(row.get(name))
+    if value is None:
+        return None
+    return (value, _num(row.get(f"{name}_lower")), _num(row.get(f"{name}_upper")))
+
+
+WINDOW = "12 months"
+"""The window the ICS page shows (a year of months pooled: steadier than one month)."""
+
+
+def _equity(home: Home, code: str) -> tuple[EquityRow, ...]:
+    """The latest month's inequality measures of every metric for the ICB, where the
+    judgements artefact holds them (none before the judge measures inequality)."""
+    from oversight.judge.assessment.inequality_store import inequality
+
+    try:
+        frame = inequality(home, org=code)
+    except FileNotFoundError:
+        return ()
+    if frame.empty:
+        return ()
+    windows = set(frame["window"])
+    window = WINDOW if WINDOW in windows else sorted(windows)[0]
+    frame = frame[frame["window"] == window]
+    rows = []
+    for metric_id, part in frame.groupby("metric_id", sort=True):
+        rec = part.sort_values("period").iloc[-1].to_dict()
+        high, low = _text(rec.get("ethnic_high_group")), _text(rec.get("ethnic_low_group"))
+        rows.append(EquityRow(
+            metric=metric_summary(str(metric_id)), period=rec["period"], window=window,
+            sii=_measure(rec, "sii"), sii_missing=_text(rec.get("sii_missing_reason")),
+            quintile_gap=_measure(rec, "quintile_gap"), ethnic_gap=_measure(rec, "ethnic_gap"),
+            ethnic_groups=(high, low) if high and low else None,
+        ))
+    return tuple(rows)
 
 
 def ics_page(home: Home, code: str) -> IcsPage:
