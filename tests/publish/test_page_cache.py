@@ -41,3 +41,20 @@ def test_an_audited_change_makes_pages_build_again(
     assert page_cache.operational_version(home) != before
     assert client.get("/england").status_code == 200
     assert len(built) == 2
+
+
+def test_an_opened_case_shows_on_the_ics_page_with_its_public_summary(
+    demo_home: Home, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.judge.escalation.case_support import open_qop
+
+    shutil.copytree(demo_home.root, tmp_path / "home")
+    home = Home.at(tmp_path / "home")
+    monkeypatch.setattr(page_cache, "RECHECK_S", 0.0)
+    client = TestClient(create_app(home))
+    assert 'data-testid="escalation"' not in client.get("/icb/QMJ").text
+    case = open_qop(home.database(), org="QMJ")
+    html = client.get("/icb/QMJ").text  # the same app: its cached page was rebuilt
+    section = html.split('data-testid="escalation"', 1)[1].split("</div>", 1)[0]
+    assert case.summary in section and "Diagnostic review" in section
+    assert "Escalation case: identified" in section

@@ -2,8 +2,8 @@
 
 Segments come from the judgements artefact (oversight.judge.segmentation.artefact: one file
 per rule set and quarter); CQC ratings from published assessments
-(oversight.judge.assessment.workflow.published_ratings); public escalation case summaries
-from the judgements artefact when it offers `case_summaries()`. Each reader here is the one
+(oversight.judge.assessment.workflow.published_ratings); escalation cases from their public
+summary (oversight.judge.escalation.public). Each reader here is the one
 place a page asks, and a page shows a section only when there is something in it (never a
 placeholder). Annotations and rebases for charts come through `annotations_of`.
 """
@@ -36,8 +36,14 @@ class SegmentView:
 
 @dataclass(frozen=True)
 class CaseSummary:
+    """An open escalation case as the public sees it (judge.escalation.public)."""
+
     state: str
     summary: str
+    opened: str
+    triggers: tuple[str, ...] = ()
+    actions: tuple[tuple[str, str, str, bool], ...] = ()
+    """(text, owner, due, done)."""
 
 
 @lru_cache(maxsize=4)
@@ -98,18 +104,19 @@ def cqc_ratings(home: Home) -> dict[str, str]:
 
 
 def case_summary_of(home: Home, code: str) -> CaseSummary | None:
-    """The public summary of an open escalation case, when the judge publishes one (its
-    artefact's `case_summaries()`), else None."""
-    from oversight.judge.stage import latest
+    """The public summary of the organisation's newest open escalation case, if it has one."""
+    from oversight.judge.escalation.public import public_cases
 
-    found = latest(home)
-    reader = getattr(found, "case_summaries", None) if found is not None else None
-    if not callable(reader):
+    open_cases = [c for c in public_cases(home.database(), code) if c["open"]]
+    if not open_cases:
         return None
-    for item in reader():
-        if item.get("org_code") == code:
-            return CaseSummary(str(item.get("state", "")), str(item.get("summary", "")))
-    return None
+    case = open_cases[-1]
+    return CaseSummary(
+        state=str(case["state"]), summary=str(case["summary"]), opened=str(case["opened"]),
+        triggers=tuple(str(t) for t in case["triggers"]),
+        actions=tuple((str(a["text"]), str(a["owner"]), str(a["due"] or ""), bool(a["done"]))
+                      for a in case["actions"]),
+    )
 
 
 def annotations_of(home: Home, code: str, metric_id: str) -> tuple[ChartAnnotation, ...]:

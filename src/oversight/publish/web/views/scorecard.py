@@ -185,7 +185,7 @@ def _page(home: Home, key: tuple[str | None, str | None], code: str) -> IcsPage:
         equity=_equity(home, code),
         code=icb.code, name=icb.name, region=catalogue.regions[icb.region_code].name,
         region_code=icb.region_code, population=int(icb.population), rows=tuple(rows),
-        breakdowns=tuple(tables), segment=segment_of(home, code), case=case_summary_of(home, code),
+        breakdowns=tuple(tables), segment=segment_of(home, code),
     )
 
 
@@ -234,4 +234,7 @@ def ics_page(home: Home, code: str) -> IcsPage:
     if icb is None:
         raise LookupError(f"no ICB with code {code!r}")
     page = _page(home, snapshot(home).key, icb.code)
-    return replace(page, rating=cqc_rating_of(home, icb.code))
+    # ratings and cases change without a new published version (the page cache keys on the
+    # audit log for them), so they are read outside the per-version context
+    return replace(page, rating=cqc_rating_of(home, icb.code),
+                   case=case_summary_of(home, icb.code))
