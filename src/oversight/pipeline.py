@@ -25,13 +25,15 @@ def compute_and_judge(
     deciles: str | Path | None = None,
     catalogue: Any = None,
     on_cases: Callable[[list[Evaluated]], None] | None = None,
+    on_published: Callable[[ResultsVersion], None] | None = None,
     **options: Any,
 ) -> tuple[ResultsVersion, Judgements]:
     """`oversight.metrics.compute(home, **options)`, then `oversight.judge.stage.assess` on the
     version it returns (skipped when that version is already judged: nothing changed), then the
     inequality measures of that version (oversight.judge.assessment.inequality_store), then
     `evaluate_cases` (always: a case opened since may have criteria to check); `on_cases`
-    receives that evaluation (the command line prints it)."""
+    receives that evaluation (the command line prints it); `on_published` the version as soon as
+    it is published, before it is judged (the publish queue announces the figures then)."""
     from oversight.judge import stage
     from oversight.metrics.stage import compute
 
@@ -40,6 +42,8 @@ def compute_and_judge(
 
         catalogue = load()
     version = compute(home, catalogue=catalogue, **options)
+    if on_published is not None:
+        on_published(version)
     done = stage.judged(home, version.id)
     if done is None:
         done = stage.assess(home, version, catalogue=catalogue, deciles=deciles)

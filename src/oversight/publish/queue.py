@@ -188,12 +188,17 @@ def publish_pending(
         outcome.entries += feed.append(home, [_revision_entry(a) for a in found])
         from oversight.pipeline import compute_and_judge
 
+        def announce(published: ResultsVersion) -> None:  # before judging: figures first
+            if published.id != version.id:
+                outcome.entries.extend(feed.append(home, results_entries(published, catalogue)))
+
         months = set(version.periods)
         if all(a.period in months for a in found):
-            new, _ = compute_and_judge(home, catalogue=catalogue,
+            new, _ = compute_and_judge(home, catalogue=catalogue, on_published=announce,
                                        changes=[a.change for a in found])
         else:
-            new, _ = compute_and_judge(home, catalogue=catalogue, full=True)
+            new, _ = compute_and_judge(home, catalogue=catalogue, on_published=announce,
+                                       full=True)
         if new.id != version.id:
             outcome.version, outcome.how = new.id, new.how
             outcome.entries += reconcile(home, catalogue)
@@ -218,12 +223,12 @@ def _prune(home: Home) -> None:
 
 
 def reconcile(home: Home, catalogue: Catalogue) -> list[dict[str, Any]]:
-    """Announce published versions not yet in the feed (oldest first), judging the current
-    one if it is not judged yet; returns the entries appended."""
+    """Announce published versions not yet in the feed (oldest first), judge the current one if
+    it is not judged yet and announce its changed judgements; returns the entries appended."""
     from oversight.judge import stage
     from oversight.metrics.results import ResultsVersion, current
 
-    version = current(home)
+    version = newest = current(home)
     unannounced: list[ResultsVersion] = []
     while version is not None and len(unannounced) < ANNOUNCE_BACK:
         if _announced(home, version):
@@ -232,17 +237,23 @@ def reconcile(home: Home, catalogue: Catalogue) -> list[dict[str, Any]]:
         parent = version.parent
         path = home.results_dir / parent if parent else None
         version = ResultsVersion(parent, path) if parent and path and path.is_dir() else None
-    if not unannounced:
-        return []
-    newest = unannounced[0]
-    if stage.judged(home, newest.id) is None:
-        stage.assess(home, newest, catalogue=catalogue)
     entries: list[dict[str, Any]] = []
     for v in reversed(unannounced):
         entries += results_entries(v, catalogue)
-        if v.id == newest.id:
-            entries += judgement_entries(home, v)
-    return feed.append(home, entries)
+    written = feed.append(home, entries) if entries else []
+    if newest is None:
+        return written
+    if stage.judged(home, newest.id) is None:  # a run died between publishing and judging
+        stage.assess(home, newest, catalogue=catalogue)
+    mark = (str(home.root), newest.id)
+    if mark not in _JUDGEMENTS_ANNOUNCED:  # once per version and process; keys dedupe the rest
+        written += feed.append(home, judgement_entries(home, newest))
+        _JUDGEMENTS_ANNOUNCED.add(mark)
+    return written
+
+
+_JUDGEMENTS_ANNOUNCED: set[tuple[str, str]] = set()
+"""(home, results version)s whose judgement entries this process has appended."""
 
 
 def _announced(home: Home, version: ResultsVersion) -> bool:
