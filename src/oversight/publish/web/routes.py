@@ -12,6 +12,7 @@ from oversight.publish import feed_api
 from oversight.publish.web.views import annotations_api, api, assessments_api, pages, published
 from oversight.publish.web.views import targets as target_register
 from oversight.publish.web.views.cases import org_cases
+from oversight.publish.web.views.equity import ROUTES as EQUITY_ROUTES
 
 Route = tuple[str, str, Callable[..., Any], str]
 
@@ -60,6 +61,7 @@ ROUTES: list[Route] = [
     *annotations_api.ROUTES,
     # CQC assessments and the national equity view (views/assessments_api.py)
     *assessments_api.ROUTES,
+    *EQUITY_ROUTES,  # the Equity in access page and its CSV (views/equity.py)
     *target_register.ROUTES,  # the target register: read by anyone, changed by role
 ]
 

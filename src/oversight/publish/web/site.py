@@ -27,6 +27,7 @@ HEADER_LINKS = (
     NavLink("national", "All ICSs"),
     NavLink("metrics", "Metrics"),
     NavLink("england", "England and regions"),
+    NavLink("equity", "Equity in access"),
     NavLink("methodology", "Methodology"),
     NavLink("downloads", "Downloads"),
 )

@@ -65,6 +65,7 @@ def make_templates() -> Jinja2Templates:
     templates.env.filters["signal"] = signal_words
     templates.env.globals["describe_point"] = describe_point
     templates.env.globals["published_manifest"] = _published_manifest
+    templates.env.globals["cqc_assessment"] = _cqc_assessment
     return templates
 
 
@@ -73,3 +74,10 @@ def _published_manifest(request: object) -> object:
     from oversight.publish.web.views.published import published_manifest
 
     return published_manifest(request)  # type: ignore[arg-type]
+
+
+def _cqc_assessment(request: object, code: str) -> object:
+    """The ICS's latest published CQC assessment (None without one), for partials/assessment."""
+    from oversight.publish.web.views.assessment_panel import published_assessment
+
+    return published_assessment(request.app.state.home, code)  # type: ignore[attr-defined]
