@@ -20,3 +20,12 @@ if (!logo) throw new Error("the NHS logo was not found in nhsuk-frontend's heade
 const svg = logo[0].replace(/\{\{[^}]*\}\}/g, "NHS");
 writeFileSync(join(out, "nhsuk-logo.svg"), svg + "\n");
 console.log(`copied NHS.UK frontend assets and logo to ${out}`);
+
+// Swagger UI for /api/docs (swagger-ui-dist), so the API's documentation renders offline.
+const swaggerDist = join(root, "node_modules", "swagger-ui-dist");
+const swaggerOut = join(root, "src", "oversight", "publish", "static", "swagger");
+mkdirSync(swaggerOut, { recursive: true });
+for (const name of ["swagger-ui-bundle.js", "swagger-ui.css", "favicon-32x32.png", "LICENSE"]) {
+  cpSync(join(swaggerDist, name), join(swaggerOut, name));
+}
+console.log(`copied Swagger UI assets to ${swaggerOut}`);

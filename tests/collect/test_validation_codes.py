@@ -33,6 +33,7 @@ def test_ended_icb_is_valid_in_its_own_months(tmp_path: Path) -> None:
         ae_row(
             1,
             icb_code="QOQ",
+            provider_code="QOQ-A1",
             period="2024-03-01",
             arrival_time="2024-03-05 10:00:00",
             departure_time="2024-03-05 13:30:00",
@@ -47,6 +48,14 @@ def test_rows_for_another_icb_than_the_submitter(tmp_path: Path) -> None:
     rows = [ae_row(1, icb_code="QWE"), ae_row(2), ae_row(3, icb_code="QWE")]
     report, _ = validate(write_rows(tmp_path / "ae.csv", rows))
     assert found(report, "codes.org_mismatch") == [(1, "icb_code", "QWE"), (3, "icb_code", "QWE")]
+
+
+def test_rows_of_another_icbs_provider_than_the_submitters(tmp_path: Path) -> None:
+    """Issue 13: QMJ's file may not carry rows of QWE's provider (they would count towards
+    that provider's figures), even with QMJ's own icb_code on them."""
+    rows = [ae_row(1), ae_row(2, provider_code="QWE-A1")]
+    report, _ = validate(write_rows(tmp_path / "ae.csv", rows))
+    assert found(report, "codes.org_mismatch") == [(2, "provider_code", "QWE-A1")]
 
 
 def test_provider_submitter_must_match_its_icb_and_itself(tmp_path: Path) -> None:

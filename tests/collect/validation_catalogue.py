@@ -117,6 +117,14 @@ def make_catalogue() -> Catalogue:
             kind="acute",
             valid_from=dt.date(2025, 1, 1),
         ),
+        "QOQ-A1": Provider(
+            code="QOQ-A1",
+            name="Acute O1",
+            icb_code="QOQ",
+            kind="acute",
+            valid_from=dt.date(2022, 7, 1),
+            valid_to=dt.date(2024, 3, 31),
+        ),
     }
     items = {
         i.id: i

@@ -56,12 +56,30 @@ def _region_icbs(icbs: dict[str, Any], region: str, spec: Spec) -> list[str]:
     return out
 
 
+def _icb_regions(icb: Any, spec: Spec) -> set[str]:
+    """The regions an ICB belonged to during the period."""
+    spans = getattr(icb, "memberships", ()) or ()
+    if not spans:
+        return {getattr(icb, "region_code", "")}
+    return {m.region_code for m in spans if overlaps(m, spec.period_start, spec.period_end)}
+
+
+def _icb_providers(providers: dict[str, Any], icb: str, regions: set[str]) -> list[str]:
+    """Providers whose rows an ICB may report: those attached to it, and the regional services
+    of its region (an ambulance service attaches to one ICB but serves the whole region)."""
+    return sorted(
+        code for code, p in providers.items()
+        if getattr(p, "icb_code", None) == icb or getattr(p, "region_code", None) in regions
+    )
+
+
 def build_code_sets(sink: IssueSink, catalogue: Catalogue, spec: Spec, org_code: str) -> CodeSets:
     """Resolve code sets once; a submitter the catalogue does not know is a file-level error.
 
     Every row must belong to the organisation the submission is for, whoever sends the
     collection: a file for QMJ stored under QMJ's name may not carry QMF's rows, even from
-    NHS England (they would replace QMJ's figure and add to QMF's)."""
+    NHS England (they would replace QMJ's figure and add to QMF's), nor rows of a provider
+    that is QMF's (issue 13: they would count towards that provider's figures)."""
     tables = _tables(catalogue)
     known = {col: pa.array(sorted(t), pa.string()) for col, t in tables.items()}
     valid = {
@@ -91,6 +109,10 @@ def build_code_sets(sink: IssueSink, catalogue: Catalogue, spec: Spec, org_code:
         )
     if kind == "icb_code":
         own["icb_code"] = pa.array([org_code])
+        own["provider_code"] = pa.array(
+            _icb_providers(tables["provider_code"], org_code, _icb_regions(entry, spec)),
+            pa.string(),
+        )
     elif kind == "provider_code":
         own["icb_code"] = pa.array([entry.icb_code])
         own["provider_code"] = pa.array([org_code])

@@ -12,10 +12,17 @@ from oversight import __version__, config
 from oversight.collect import api as submissions
 from oversight.home import Home
 from oversight.publish.web import errors
+from oversight.publish.web.caching import CachingMiddleware
 from oversight.publish.web.page_cache import PageCache
 from oversight.publish.web.routes import ROUTES, mount
 from oversight.publish.web.templating import STATIC_DIR, make_templates
 
+API_DESCRIPTION = (
+    "Open data of the ICS oversight platform: organisations, the metric dictionary, every "
+    "published figure (any level, any breakdown), judgements, targets and bulk downloads. "
+    "No token: what the public sees; `Authorization: Bearer <token>` for a role's view "
+    "before release (docs/open-data.md)."
+)
 ASSETS_HINT = "run `npm ci && npm run build` in the project folder to build the portal's assets"
 
 
@@ -40,8 +47,9 @@ def create_app(home: Home, *, publish: bool = False) -> FastAPI:
     publishes every accepted submission (oversight.publish.queue)."""
     if not (STATIC_DIR / "build" / "portal.css").exists():
         raise RuntimeError(f"the portal's stylesheet is missing: {ASSETS_HINT}")
-    app = FastAPI(title="ics-oversight", version=__version__, docs_url="/api/docs",
-                  openapi_url="/api/openapi.json", lifespan=_lifespan)
+    app = FastAPI(title="ics-oversight", version=__version__, docs_url=None, redoc_url=None,
+                  openapi_url="/api/openapi.json", lifespan=_lifespan,
+                  description=API_DESCRIPTION)
     app.state.home = home
     app.state.publish_worker = None
     app.state.on_accepted = None
@@ -55,5 +63,6 @@ def create_app(home: Home, *, publish: bool = False) -> FastAPI:
     app.state.page_cache = PageCache()
     mount(app, ROUTES)
     errors.install(app)
+    app.add_middleware(CachingMiddleware)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app

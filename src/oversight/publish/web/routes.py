@@ -9,8 +9,19 @@ from fastapi import FastAPI
 
 from oversight.collect import api as submissions
 from oversight.publish import feed_api
-from oversight.publish.web.views import annotations_api, api, assessments_api, pages, published
+from oversight.publish.web.views import (
+    annotations_api,
+    api,
+    api_catalogue,
+    api_docs,
+    api_downloads,
+    api_results,
+    assessments_api,
+    pages,
+    published,
+)
 from oversight.publish.web.views import targets as target_register
+from oversight.publish.web.views.api_models import responses_of
 from oversight.publish.web.views.cases import org_cases
 from oversight.publish.web.views.equity import ROUTES as EQUITY_ROUTES
 
@@ -49,6 +60,17 @@ ROUTES: list[Route] = [
     ),
     # escalation cases, public summary (judge.escalation.public)
     ("GET", "/api/v1/organisations/{code}/cases", org_cases, "api_cases"),
+    # the open-data API (docs/open-data.md)
+    ("GET", "/api/v1/organisations", api_catalogue.organisations, "api_organisations"),
+    ("GET", "/api/v1/organisations/{code}", api_catalogue.organisation, "api_organisation"),
+    ("GET", "/api/v1/metrics", api_catalogue.metrics, "api_metrics"),
+    ("GET", "/api/v1/metrics/{metric_id}", api_catalogue.metric, "api_metric"),
+    ("GET", "/api/v1/results", api_results.results, "api_results"),
+    ("GET", "/api/v1/judgements", api_results.judgements, "api_judgements"),
+    ("GET", "/api/v1/downloads", api_downloads.listing, "api_downloads"),
+    ("GET", "/api/v1/downloads/dictionary.json", api_downloads.dictionary_file, "api_dictionary"),
+    ("GET", "/api/v1/downloads/{version}/results.{fmt}", api_downloads.download, "api_download"),
+    ("GET", "/api/docs", api_docs.swagger, "api_docs"),
     ("POST", "/api/v1/submissions", submissions.submit, "api_submit"),
     ("GET", "/api/v1/submissions/{submission_id}", submissions.get_submission, "api_submission"),
     (
@@ -69,5 +91,6 @@ ROUTES: list[Route] = [
 def mount(app: FastAPI, routes: Sequence[Route]) -> None:
     """Add `routes` to `app`; API routes appear in its OpenAPI schema, pages do not."""
     for method, path, endpoint, name in routes:
-        app.add_api_route(path, endpoint, methods=[method], name=name,
-                          include_in_schema=path.startswith("/api/"))
+        in_api = path.startswith("/api/") and path != "/api/docs"
+        app.add_api_route(path, endpoint, methods=[method], name=name, include_in_schema=in_api,
+                          responses=responses_of(method, path) if in_api else None)

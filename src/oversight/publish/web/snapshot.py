@@ -10,6 +10,7 @@ snapshot are cached by the same key (see the views), which keeps the ICS page fa
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -17,6 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from oversight.home import Home
+from oversight.publish import access
 
 TOTAL = "total"
 ICB = "icb"
@@ -43,6 +45,12 @@ class Snapshot:
         if self.judged.empty:
             return {}
         return {str(m): f for m, f in self.judged.groupby("metric_id", sort=False)}
+
+    @cached_property
+    def months(self) -> list[tuple[str, dt.date]]:
+        """Every metric x month the results hold (what an embargo may withhold)."""
+        pairs = self.results[["metric_id", "period"]].drop_duplicates()
+        return [(str(m), p) for m, p in pairs.itertuples(index=False)]
 
     @cached_property
     def latest_periods(self) -> dict[str, dt.date]:
@@ -137,8 +145,8 @@ def _signature(path: Path) -> tuple[int, int, int] | None:
 _resolved: dict[Home, tuple[object, Snapshot]] = {}
 
 
-def snapshot(home: Home) -> Snapshot:
-    """The published results and their judgements as they stand now.
+def _whole(home: Home) -> Snapshot:
+    """The published results and their judgements as they stand now, embargo aside.
 
     Publishing results or judgements replaces a CURRENT pointer file (os.replace), so the
     pointers' identity (inode, mtime, size) says whether anything was published since the
@@ -156,3 +164,34 @@ def snapshot(home: Home) -> Snapshot:
     snap = _load(home, results.current_version(home), None if found is None else found.id)
     _resolved[home] = (sig, snap)
     return snap
+
+
+def snapshot(home: Home) -> Snapshot:
+    """The published results and their judgements as the public may see them now: a month
+    still under embargo (oversight.publish.access) is left out until its release time."""
+    whole = _whole(home)
+    embargo = access.rules()
+    if not embargo.any or whole.results.empty:
+        return whole
+    months = [(str(m), p) for m, p in whole.months]
+    withheld = frozenset(
+        (m, p) for m, p in months if not embargo.visible(access.PUBLIC, m, None, p, access.clock())
+    )
+    return _released(whole, withheld) if withheld else whole
+
+
+@lru_cache(maxsize=4)
+def _released(whole: Snapshot, withheld: frozenset[tuple[str, dt.date]]) -> Snapshot:
+    """`whole` without the metric x months in `withheld`; its key names what was withheld, so
+    page caches keyed by it change when a month is released."""
+
+    def keep(frame: pd.DataFrame) -> pd.DataFrame:
+        if frame.empty:
+            return frame
+        pairs = zip(frame["metric_id"].astype(str), frame["period"], strict=True)
+        return frame[[pair not in withheld for pair in pairs]].reset_index(drop=True)
+
+    digest = hashlib.blake2b(repr(sorted(withheld)).encode(), digest_size=6).hexdigest()
+    results_key = None if whole.results_id is None else f"{whole.results_id}@{digest}"
+    return Snapshot(whole.results_id, whole.judged_id, keep(whole.results),
+                    keep(whole.breakdowns), keep(whole.judged), (results_key, whole.judged_id))

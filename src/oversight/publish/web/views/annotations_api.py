@@ -29,7 +29,7 @@ from fastapi import HTTPException, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
-from oversight.annotations import annotation_store, approvers, rebase_store
+from oversight.annotations import annotation_store, approvers, lifecycle, rebase_store
 from oversight.annotations.lifecycle import TransitionError
 from oversight.annotations.records import NotFound, RecordError, Refused
 from oversight.collect import tokens
@@ -159,6 +159,11 @@ def list_rebases(
     _plain(metric, org, state)
     engine = _engine(request)
     who = _bearer(request, engine, required=False)
+    if state is not None:  # an unknown filter value is bad input (422), not a conflict
+        try:
+            lifecycle.known(state)
+        except TransitionError as error:
+            raise HTTPException(422, str(error)) from None
     views = _answer(
         lambda: rebase_store.rebases_for(engine, who, metric=metric, org=org, state=state)
     )

@@ -9,6 +9,7 @@ from fastapi import HTTPException, Request
 
 from oversight.period import Period, PeriodError
 from oversight.publish.web.queries import metric_results
+from oversight.publish.web.views.api_viewer import ViewerDep
 from oversight.publish.web.views.icb import icb_page
 from oversight.publish.web.views.national import national_page
 
@@ -22,7 +23,8 @@ def _clean(value: Any) -> Any:
 
 
 async def latest(request: Request, metric_id: str) -> dict[str, Any]:
-    """Every organisation's latest figure for a metric, with its target judgement."""
+    """Every organisation's latest figure for a metric, with its target judgement: the
+    national page's figures, so what the public sees (embargoed months left out)."""
     try:
         page = national_page(request.app.state.home, metric_id)
     except LookupError as exc:
@@ -48,10 +50,11 @@ async def latest(request: Request, metric_id: str) -> dict[str, Any]:
 
 
 async def series(
-    request: Request, code: str, metric_id: str, period: str | None = None
+    request: Request, who: ViewerDep, code: str, metric_id: str, period: str | None = None
 ) -> dict[str, Any]:
     """One organisation's monthly series for a metric, every published column; `?period=`
-    (2024-06, 2025-Q3 or 2025/26) keeps the months inside that period, 400 for anything else."""
+    (2024-06, 2025-Q3 or 2025/26) keeps the months inside that period, 400 for anything else.
+    Months still under embargo for the caller are left out."""
     try:
         within = None if period is None else Period.parse(period)
     except PeriodError as exc:
@@ -64,16 +67,19 @@ async def series(
         # England, a region or a provider (published returns) with results is served too
         if not has_results(request.app.state.home, code.upper(), metric_id):
             raise HTTPException(status_code=404, detail=str(exc)) from exc
-    frame = metric_results(request.app.state.home, metric_id, org=code.upper(), period=within)
+    frame = metric_results(
+        request.app.state.home, metric_id, org=code.upper(), period=within, viewer=who
+    )
     rows = [{k: _clean(v) for k, v in rec.items()} for rec in frame.to_dict(orient="records")]
     return {"metric": metric_id, "org": code.upper(), "points": rows}
 
 
 async def judgement(
-    request: Request, code: str, metric_id: str, period: str | None = None
+    request: Request, who: ViewerDep, code: str, metric_id: str, period: str | None = None
 ) -> dict[str, Any]:
-    """The judge's three judgements of one organisation's figure (default: its latest month),
-    as `oversight judge --json` prints them; 404 when not judged."""
+    """The judge's three judgements of one organisation's figure (default: its latest public
+    month), as `oversight judge --json` prints them; 404 when not judged or, for the caller,
+    still under embargo."""
     from oversight.publish.web.queries import judgement_of
 
     home = request.app.state.home
@@ -93,7 +99,7 @@ async def judgement(
             raise HTTPException(status_code=404, detail=str(exc)) from exc
         last = latest_period(home, org, metric_id)
     at = month.start if month is not None else last
-    found = None if at is None else judgement_of(home, org, metric_id, at)
+    found = None if at is None else judgement_of(home, org, metric_id, at, who)
     if found is None:
         raise HTTPException(status_code=404, detail=f"{org} {metric_id} is not judged then")
     return found.to_dict()
