@@ -19,6 +19,7 @@ from oversight.catalogue import load as load_catalogue
 from oversight.home import Home
 from oversight.judge.assess import judgement_of as read_judgement
 from oversight.judge.stage import names
+from oversight.publish import access
 from oversight.publish.web.lineage import LineageSummary, summary
 from oversight.publish.web.snapshot import snapshot
 from oversight.publish.web.views.common import metric_summary
@@ -209,6 +210,7 @@ def _equity(home: Home, code: str) -> tuple[EquityRow, ...]:
         frame = inequality(home, org=code)
     except FileNotFoundError:
         return ()
+    frame = access.released(frame, access.PUBLIC)  # the page is public: no embargoed month
     if frame.empty:
         return ()
     windows = set(frame["window"])
