@@ -45,6 +45,7 @@ PAGE_TYPES = {
     "downloads": "/downloads",
     "accessibility": "/accessibility",
     "about": "/about",
+    "equity": "/equity",
     "not-found": "/no/such/page",
 }
 
