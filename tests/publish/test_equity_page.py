@@ -199,3 +199,27 @@ def test_ics_page_shows_only_the_published_assessment(ics_home: Home) -> None:
     other = client.get("/icb/QKK").text
     assert 'data-testid="no-assessment"' in other
     assert 'data-testid="assessment-overall"' not in other
+
+
+def test_equity_page_leaves_out_embargoed_months(home: Home, monkeypatch: pytest.MonkeyPatch
+                                                 ) -> None:  # fmt: skip
+    """Public pages: a month whose collections are not released yet is not shown."""
+    import dataclasses
+    from types import MappingProxyType
+
+    from oversight.catalogue.models.collections import Release
+    from oversight.publish import access
+
+    client = TestClient(create_app(home), raise_server_exceptions=False)
+    assert client.get("/equity?period=2025-03").status_code == 200
+    rule = Release(days_after_period_end=10)
+    changed = {cid: c.model_copy(update={"release": rule}) if c.dataset else c
+               for cid, c in CATALOGUE.collections.items()}  # fmt: skip
+    embargo = access.Embargo.of(dataclasses.replace(CATALOGUE,
+                                                    collections=MappingProxyType(changed)))
+    monkeypatch.setattr(access, "rules", lambda: embargo)
+    monkeypatch.setattr(access, "clock", lambda: dt.datetime(2025, 4, 5, 9, tzinfo=dt.UTC))
+    fresh = TestClient(create_app(home), raise_server_exceptions=False)
+    assert fresh.get("/equity?period=2025-03").status_code == 404
+    assert fresh.get("/equity.csv?period=2025-03").status_code == 404
+    assert 'data-testid="equity-missing"' in fresh.get("/equity").text  # no month released

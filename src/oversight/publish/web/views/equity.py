@@ -184,9 +184,11 @@ def equity_table(home: Home, period: str | None) -> tuple[pd.DataFrame, dt.date,
     from oversight.judge.assessment import framework as fw
     from oversight.judge.assessment import inequality_store, national, sources
     from oversight.period import Period
+    from oversight.publish import access
     from oversight.publish.web.views.assessments_api import _catalogue
 
     frame = inequality_store.inequality(home)
+    frame = access.released(frame, access.PUBLIC)  # a public page: no embargoed month
     months = sources.periods(frame)
     month = sources.latest_period(frame) if period is None else Period.parse_month(period).start
     if month not in months:
