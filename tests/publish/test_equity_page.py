@@ -223,3 +223,45 @@ def test_equity_page_leaves_out_embargoed_months(home: Home, monkeypatch: pytest
     assert fresh.get("/equity?period=2025-03").status_code == 404
     assert fresh.get("/equity.csv?period=2025-03").status_code == 404
     assert 'data-testid="equity-missing"' in fresh.get("/equity").text  # no month released
+
+
+def test_equity_api_holds_back_measures_under_embargo(
+    home: Home, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A 12-month measure ending in a month under embargo is that month's figures: the public
+    and CQC do not see it, an ICB sees only its own, NHS England and DHSC see all; the page
+    shows the public's view."""
+    from tests.publish.test_access import embargoed_catalogue
+
+    from oversight.collect import tokens
+    from oversight.publish import access
+
+    embargo = access.Embargo.of(embargoed_catalogue("ecds"))
+    assert embargo.released_at("ae_4hr", DAY) and not embargo.released_at("cancer_62d", DAY)
+    monkeypatch.setattr(access, "rules", lambda: embargo)
+    monkeypatch.setattr(access, "clock", lambda: dt.datetime(2025, 4, 5, tzinfo=dt.UTC))
+    engine = home.database()
+    bearer = {"public": {}, "icb": tokens.create("eq-qmj", "QMJ", "submitter", engine=engine),
+              **{r: tokens.create(f"eq-{r}", None, r, engine=engine)
+                 for r in ("nhse", "dhsc", "cqc")}}
+    client = TestClient(create_app(home), raise_server_exceptions=False)
+
+    def measured(role: str) -> dict[tuple[str, str], bool]:
+        token = bearer[role]
+        got = client.get("/api/v1/equity?period=2025-03",
+                         headers={"Authorization": f"Bearer {token}"} if token else {})
+        assert got.status_code == 200, got.text[:300]
+        return {(o["org"], m["metric_id"]): m["sii"] is not None
+                for o in got.json()["organisations"] for m in o["metrics"]}
+
+    for role in ("public", "icb", "nhse", "dhsc", "cqc"):
+        seen = measured(role)
+        for org in (*ORGS, "ENG"):
+            assert seen[(org, "cancer_62d")], (role, org)  # not embargoed: everyone
+            early = role in ("nhse", "dhsc") or (role == "icb" and org == "QMJ")
+            assert seen[(org, "ae_4hr")] is early, (role, org)
+    assert 'data-sii=""' in _metric_row(client.get("/equity").text, "ae_4hr", "QMJ")
+    table = pd.read_csv(io.StringIO(client.get("/equity.csv").text))
+    assert table.loc[table["metric_id"] == "ae_4hr", "sii"].isna().all()
+    monkeypatch.setattr(access, "clock", lambda: dt.datetime(2025, 4, 10, 8, 31, tzinfo=dt.UTC))
+    assert measured("public")[("QWE", "ae_4hr")]

@@ -31,6 +31,7 @@ from pydantic import BaseModel, Field
 from oversight.collect import tokens
 from oversight.judge.assessment import workflow as wf
 from oversight.judge.assessment.evidence import Evidence
+from oversight.publish.web.views.api_viewer import ViewerDep
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -181,30 +182,19 @@ def act(request: Request, assessment_id: str, action: str, body: ReasonIn) -> di
                                    reason=body.reason)).to_json()  # fmt: skip
 
 
-def equity(request: Request, period: str | None = None) -> dict[str, Any]:
-    """Every ICS side by side for Equity in access, from the stored measures."""
-    import pandas as pd
+def equity(request: Request, who: ViewerDep, period: str | None = None) -> dict[str, Any]:
+    """Every ICS side by side for Equity in access, from the stored measures the caller may
+    see (a measure whose 12 months end in a month under embargo is held back like its
+    figures; oversight.publish.access)."""
+    from oversight.judge.assessment import national
+    from oversight.publish.web.views.equity import equity_table
 
-    from oversight.judge.assessment import framework as fw
-    from oversight.judge.assessment import inequality_store, national, sources
-    from oversight.period import Period
-
-    home = request.app.state.home
     try:
-        frame = inequality_store.inequality(home)
-        months = sources.periods(frame)
-        month = sources.latest_period(frame) if period is None else Period.parse(period).start
-    except FileNotFoundError as error:
+        table, month, _ = equity_table(request.app.state.home, period, who)
+    except (FileNotFoundError, LookupError) as error:
         raise HTTPException(404, str(error)) from None
     except ValueError as error:
         raise HTTPException(422, str(error)) from None
-    if month not in months:
-        shown = ", ".join(f"{m:%Y-%m}" for m in months)
-        raise HTTPException(404, f"no 12-month measures for {month:%Y-%m} (months: {shown})")
-    icss = {i.code: i.name for i in _catalogue().icbs_on(month)}
-    frame["period"] = pd.to_datetime(frame["period"]).dt.date
-    table = national.equity_view(frame, month, _catalogue().metrics, fw.ics(), icss,
-                                 sources.published_views(home))  # fmt: skip
     return {"period": f"{month:%Y-%m}", "statement": "equity_in_access",
             "organisations": national.as_json(table)}  # fmt: skip
 

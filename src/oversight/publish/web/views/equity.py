@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from fastapi import HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
 
+from oversight.publish.access import PUBLIC, Viewer
 from oversight.publish.web.page_cache import render
 
 if TYPE_CHECKING:
@@ -175,10 +176,13 @@ def rows_of(table: pd.DataFrame, metrics: tuple[MetricColumn, ...]) -> list[Row]
     return out
 
 
-def equity_table(home: Home, period: str | None) -> tuple[pd.DataFrame, dt.date, list[dt.date]]:
-    """The national table for `period` (default: the latest month with 12-month measures).
-    FileNotFoundError when nothing is measured; LookupError for a month without measures;
-    ValueError for a month that is not YYYY-MM."""
+def equity_table(
+    home: Home, period: str | None, viewer: Viewer = PUBLIC
+) -> tuple[pd.DataFrame, dt.date, list[dt.date]]:
+    """The national table for `period` (default: the latest month with 12-month measures
+    `viewer` may see: a measure whose window ends in a month under embargo is the embargoed
+    figures'). FileNotFoundError when nothing is measured; LookupError for a month without
+    measures; ValueError for a month that is not YYYY-MM."""
     import pandas as pd
 
     from oversight.judge.assessment import framework as fw
@@ -188,7 +192,8 @@ def equity_table(home: Home, period: str | None) -> tuple[pd.DataFrame, dt.date,
     from oversight.publish.web.views.assessments_api import _catalogue
 
     frame = inequality_store.inequality(home)
-    frame = access.released(frame, access.PUBLIC)  # a public page: no embargoed month
+    frame["period"] = pd.to_datetime(frame["period"]).dt.date
+    frame = access.released(frame, viewer).reset_index(drop=True)
     months = sources.periods(frame)
     month = sources.latest_period(frame) if period is None else Period.parse_month(period).start
     if month not in months:
@@ -196,7 +201,6 @@ def equity_table(home: Home, period: str | None) -> tuple[pd.DataFrame, dt.date,
         raise LookupError(f"no 12-month measures for {month:%Y-%m} (months: {shown})")
     catalogue = _catalogue()
     icss = {i.code: i.name for i in catalogue.icbs_on(month)}
-    frame["period"] = pd.to_datetime(frame["period"]).dt.date
     table = national.equity_view(frame, month, catalogue.metrics, fw.ics(), icss,
                                  sources.published_views(home))  # fmt: skip
     return table, month, months
