@@ -554,24 +554,58 @@ def assess(
         done.frame(),
         catalogue=catalogue,
         parent_path=None if parent is None else parent.path,
-        changed=None if parent is None else _segment_months(parent, done, outcomes),
+        changed=None if parent is None else _segment_months(
+            parent, done, outcomes, catalogue, _recorded_months(results_version, parent.id)
+        ),
     )
     return done
 
 
 SEGMENTS_READ = ["value", "missing_reason", *get_args(FlagOutcome)]
-"""What segmentation reads of a month: its figures (values, through the results) and the
+"""What segmentation may read of a month: its figures (values, through the results) and the
 outcomes a nof-2022 flag may test."""
 
 
-def _segment_months(parent: Judgements, done: Judgements, fresh: Mapping[str, Any]) -> Any:
-    """The months whose figures or flag outcomes changed in the metrics judged again (a moved
-    SPC limit alone changes no segment), for segmentation to redo only their quarters."""
-    if not fresh:
-        return pd.DataFrame({"period": []})
-    old = pd.concat([parent.frame(metric=m) for m in sorted(fresh)], ignore_index=True)
-    new = pd.concat([done.frame(metric=m) for m in sorted(fresh)], ignore_index=True)
-    return pd.DataFrame({"period": changed_months(old, new, SEGMENTS_READ)})
+def _segment_months(
+    parent: Judgements,
+    done: Judgements,
+    fresh: Mapping[str, Any],
+    catalogue: Any,
+    recorded: Iterable[dt.date] = (),
+) -> pd.DataFrame:
+    """Per rule set (`rules`), the months (`period`) whose inputs to it changed in the metrics
+    judged again: the figures of its organisation type and metrics (and the `recorded`
+    ICB-months' months, whose numerators and denominators quarter values pool), and for a
+    flags rule set the outcomes its flags test. A moved SPC limit, or a region's or
+    England's figure, changes no segment, so segmentation redoes only the quarters a rule set
+    really reads a change in."""
+    out: list[tuple[str, dt.date]] = []
+    for rule_set in catalogue.rule_sets.values():
+        metrics = sorted(set(rule_set.metric_ids) & set(fresh))
+        if not metrics:
+            continue
+        read = ["value", "missing_reason"]
+        if rule_set.method == "flags":
+            read += list(dict.fromkeys(c.outcome for c in rule_set.flag_when))
+        where = [("org_type", "==", rule_set.org_type)]
+        columns = [*ORDER, *read]
+        old = pd.concat([_read(parent.file(m), where, columns) for m in metrics
+                         if parent.file(m).exists()] or [pd.DataFrame(columns=columns)],
+                        ignore_index=True)
+        new = pd.concat([_read(done.file(m), where, columns) for m in metrics],
+                        ignore_index=True)
+        months = set(changed_months(_restore(old), _restore(new), read)) | set(recorded)
+        out += [(rule_set.id, month) for month in sorted(months)]
+    return pd.DataFrame(out, columns=["rules", "period"])
+
+
+def _recorded_months(version: ResultsVersion, parent_id: str) -> list[dt.date]:
+    """The months of the ICB-months this version recomputed since `parent_id` (its manifest's
+    record; none when it does not say)."""
+    changes = version.manifest.get("changes")
+    if not isinstance(changes, dict) or changes.get("from") != parent_id:
+        return []
+    return sorted({Period.month_of(str(c[2])).start for c in changes.get("icb_months", [])})
 
 
 def _recorded_changes(version: ResultsVersion, parent_id: str, catalogue: Any) -> set[str] | None:

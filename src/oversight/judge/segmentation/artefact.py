@@ -275,11 +275,14 @@ def quarter_inputs(
     )
 
 
-def _changed_months(changed: pd.DataFrame | None) -> set[dt.date] | None:
+def _changed_months(changed: pd.DataFrame | None, rules: str) -> set[dt.date] | None:
+    """The changed months, of one rule set when `changed` says which (a `rules` column)."""
     if changed is None:
         return None
     import pandas as pd
 
+    if "rules" in changed.columns:
+        changed = changed[changed["rules"] == rules]
     return {pd.Timestamp(p).date() for p in changed["period"].unique()}
 
 
@@ -302,14 +305,14 @@ def build(
 ) -> Path:
     """Segment every complete quarter under every rule set and store the files in the
     judgements folder `version_path` (whole, replacing any earlier ones). `parent_path` and
-    `changed` (the metric-months judged again) let unchanged quarters be copied."""
+    `changed` (the months whose inputs changed, per rule set when it has a `rules` column)
+    let unchanged quarters be copied."""
     from oversight.judge.segmentation import recorded as store
     from oversight.judge.segmentation.published import complete_quarters
 
     rule_sets = [catalogue.rule_sets[k] for k in sorted(catalogue.rule_sets)]
     types = sorted({r.org_type for r in rule_sets})
     monthly = monthly_rows(metrics_path, types) if rule_sets else None
-    months = _changed_months(changed)
     parent = folder(parent_path) if parent_path is not None else None
     formed: dict[tuple[str, Period], pd.DataFrame] = {}
 
@@ -332,7 +335,8 @@ def build(
     for rule_set in rule_sets:
         assert monthly is not None
         (staging / rule_set.id).mkdir()
-        previous: tuple[OrgSegment, ...] | None = None
+        previous: tuple[OrgSegment, ...] | Stored | None = None  # a copied file: decoded if used
+        months = _changed_months(changed, rule_set.id)
         for quarter in complete_quarters(monthly, rule_set.org_type):
             recorded = store.read(home, quarter, rule_set.id)
             target = staging / rule_set.id / f"{quarter}.json"
@@ -344,7 +348,7 @@ def build(
                 and _recorded_data(old.inputs()) == _recorded_of(recorded, quarter)
             ):
                 shutil.copyfile(old.path, target)
-                previous = old.results()
+                previous = old
                 continue
             inputs = quarter_inputs(
                 catalogue,
@@ -355,6 +359,8 @@ def build(
                 recorded,
                 values(rule_set.org_type, quarter),
             )
+            if isinstance(previous, Stored):
+                previous = previous.results()
             results = segment_quarter(rule_set, catalogue.metrics, inputs, previous)
             target.write_text(_document(rule_set, inputs, results), encoding="utf-8")
             previous = results
