@@ -81,9 +81,10 @@ def test_incremental_judgement_equals_full_and_old_versions_reproduce(
     home = _copy(demo_home, tmp_path)
     old = published(home)
     old_frame = stage.judged(home, old.id).frame()  # type: ignore[union-attr]
-    # one ICB-month changes: QMJ withdraws its latest A&E return
-    latest = max(old.periods)
-    (home.lake_dir / "ae_attendances" / f"{latest:%Y-%m}" / "QMJ.parquet").unlink()
+    # QMJ withdraws its latest A&E return and one in a complete quarter
+    latest, middle = max(old.periods), sorted(old.periods)[len(old.periods) // 2]
+    for month in (latest, middle):
+        (home.lake_dir / "ae_attendances" / f"{month:%Y-%m}" / "QMJ.parquet").unlink()
     version, found = compute_and_judge(home)
     assert version.id != old.id and version.parent == old.id
     assert found.id == version.id and found.how.startswith("incremental (")
@@ -103,6 +104,13 @@ def test_incremental_judgement_equals_full_and_old_versions_reproduce(
     pd.testing.assert_frame_equal(unchanged, before)
     shared = found.file("rtt_18wk").stat()
     assert shared.st_ino == parent.file("rtt_18wk").stat().st_ino
+    # segmentation was told only the months its inputs changed in: a scored rule set's are
+    # the withdrawn ICB-months' (not those where only England's or a region's figure moved)
+    told = stage._segment_months(parent, found, dict.fromkeys(redone), CAT, [latest, middle])
+    scored = [r for r in CAT.rule_sets.values() if r.method == "scored"]
+    assert scored
+    for rule_set in scored:
+        assert set(told.loc[told.rules == rule_set.id, "period"]) == {latest, middle}
     # segments were rebuilt only for the quarters whose figures or flags changed, and equal a
     # full build
     incremental_files = _files(found.path, "*.json")
