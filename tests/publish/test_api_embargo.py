@@ -237,3 +237,135 @@ def test_a_private_view_is_cached_privately_with_its_own_etag(
     assert public.headers["etag"] != private.headers["etag"]
     refused = client.get(url, headers={"If-None-Match": private.headers["etag"]})
     assert refused.status_code == 200 and refused.json()["total"] == 0
+
+
+UCR = "community_ucr_return"
+
+
+def _changes() -> list[dict[str, Any]]:
+    """Feed entries about April (embargoed) and March (public) figures, and a full compute
+    (no figure of its own): what the publish queue appends (oversight.publish.queue)."""
+    def revision(org: str, month: str) -> dict[str, Any]:
+        return {"kind": "revision", "key": f"revision:{org}-{month}", "collection": UCR,
+                "dataset": "community_ucr", "org": org, "period": month,
+                "revision_id": f"{org}-{month}"}
+
+    def results(org: str, month: str) -> dict[str, Any]:
+        return {"kind": "results", "key": f"results:v-{org}-{month}", "results_version": "v",
+                "collection": UCR, "dataset": "community_ucr", "org": org, "period": month,
+                "revision_id": f"{org}-{month}", "metric_ids": ["ucr_2hr"]}
+
+    def judgement(org: str, month: str) -> dict[str, Any]:
+        return {"kind": "judgement", "key": f"judgement:v:{org}:ae_4hr:{month}",
+                "results_version": "v", "org": org, "metric_id": "ae_4hr", "period": month,
+                "changed": {"national_status": {"before": "met", "after": "missed"}}}
+
+    return [
+        *(make(org, month) for make in (revision, results) for org in ("QMJ", "QMF")
+          for month in ("2024-04", "2024-03")),
+        *(judgement(org, month) for org in ORGS for month in ("2024-04", "2024-03")),
+        {"kind": "results", "key": "results:full", "results_version": "w", "collection": None,
+         "org": None, "period": None, "revision_id": None, "metric_ids": ["ae_4hr"]},
+    ]
+
+
+def _expected(role: str) -> list[str]:
+    """The keys of the entries `role` may see, in feed order."""
+    return [e["key"] for e in _changes()
+            if e["period"] != "2024-04" or sees_april(role, e["org"])]
+
+
+@pytest.fixture(scope="module")
+def feed_home(
+    demo_home: Home, headers: dict[str, dict[str, str]],
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Home:
+    """A copy of the demo home (its tokens too) whose feed holds `_changes()`; the copy keeps
+    these entries out of the shared demo home."""
+    import shutil
+
+    from oversight.publish import feed
+
+    home = Home.at(shutil.copytree(demo_home.root, tmp_path_factory.mktemp("feed") / "home"))
+    shutil.rmtree(home.feed_dir, ignore_errors=True)
+    feed.append(home, _changes())
+    return home
+
+
+def _keys(entries: list[dict[str, Any]]) -> list[str]:
+    """Entries back to the keys `_changes()` gave them (the API does not send `key`)."""
+    by_cursor = {i + 1: e["key"] for i, e in enumerate(_changes())}
+    return [by_cursor[int(e["cursor"].rsplit("-", 1)[1])] for e in entries]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_change_feed_announces_embargoed_figures_only_to_those_allowed(
+    feed_home: Home, embargoed: None, headers: dict[str, dict[str, str]], role: str
+) -> None:
+    client = TestClient(create_app(feed_home))
+    seen: list[dict[str, Any]] = []
+    since: str | None = None
+    while True:  # small pages, so that paging past hidden entries is exercised too
+        response = client.get("/api/v1/changes", headers=headers[role],
+                              params={"limit": 3, **({"since": since} if since else {})})
+        assert response.status_code == 200, response.text[:200]
+        body = response.json()
+        if body["next"] == since:
+            break
+        seen += body["changes"]
+        since = body["next"]
+    assert _keys(seen) == _expected(role), role
+    kinds = {e["kind"] for e in seen if e["period"] == "2024-04"}
+    assert kinds == ({"revision", "results", "judgement"} if role != "public" and
+                     role != "cqc" else set()), role
+
+
+def _stream(base: str, header: dict[str, str], want: int) -> list[dict[str, Any]]:
+    """The first `want` events of the SSE stream over a real connection (bounded: 20 s)."""
+    import json
+
+    import httpx
+
+    events: list[dict[str, Any]] = []
+    deadline = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=20)
+    with httpx.stream("GET", base + "/api/v1/changes/stream", headers=header,
+                      timeout=httpx.Timeout(5.0)) as response:
+        assert response.status_code == 200
+        assert response.headers["content-type"].startswith("text/event-stream")
+        for line in response.iter_lines():
+            if line.startswith("data: "):
+                events.append(json.loads(line[6:]))
+            if len(events) == want or dt.datetime.now(dt.UTC) > deadline:
+                break
+    return events
+
+
+def test_the_sse_stream_over_http_announces_embargoed_figures_only_to_those_allowed(
+    feed_home: Home, embargoed: None, headers: dict[str, dict[str, str]]
+) -> None:
+    import socket
+    import threading
+    import time
+
+    import uvicorn
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = int(s.getsockname()[1])
+    server = uvicorn.Server(uvicorn.Config(create_app(feed_home), host="127.0.0.1", port=port,
+                                           log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        deadline = time.monotonic() + 30
+        while not server.started:
+            assert time.monotonic() < deadline, "the server did not start within 30 s"
+            time.sleep(0.05)
+        base = f"http://127.0.0.1:{port}"
+        for role in ("public", "icb", "nhse", "dhsc", "cqc"):
+            # every entry the role may see, then nothing more: the last one is public
+            events = _stream(base, headers[role], len(_expected(role)))
+            assert _keys(events) == _expected(role), role
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
