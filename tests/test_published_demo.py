@@ -4,6 +4,7 @@ their members, SPC and judgements on the real series, and the portal in a browse
 
 from __future__ import annotations
 
+import re
 import socket
 import threading
 import time
@@ -274,3 +275,35 @@ def test_segmentation_runs_on_the_real_series(published_home: Home) -> None:
     segments = json.loads(result.output)
     assert len(segments) == 42
     assert {s["segment"] for s in segments} <= {1, 2, 3, 4}
+
+
+def test_coverage_counts_the_icbs_of_each_metrics_own_month(client: TestClient) -> None:
+    """A&E's latest month (June 2025) is before the April 2026 mergers: 42 ICBs, not the 37
+    of RTT's April 2026. England's RTT figure is NHS England's published total over every
+    provider: not partial, though Frimley (QNQ) has no ICB-level row that month."""
+    overview = client.get("/").text
+    coverage = overview.split('data-testid="coverage"')[1].split("</ul>")[0]
+    assert "A&amp;E: seen within 4 hours (June 2025): All 42 ICBs have data." in coverage
+    assert "(April 2026): 36 of 37 ICBs have data." in coverage
+    assert "of 37 ICBs" not in coverage.split("June 2025")[1].split("</li>")[0]
+    england = client.get("/area/ENG").text
+    judged = england.split('data-testid="judgement-rtt_18wk"')[1].split("</p>")[0]
+    assert "partial" not in judged
+    assert "(England, NHS England&#39;s published total; 36 of 37 ICBs have ICB-level" in judged
+    api = client.get("/api/v1/organisations/ENG/metrics/rtt_18wk/judgement?period=2026-04")
+    assert "published total; 36 of 37 ICBs" in api.json()["summary"]
+    label = client.get("/metric/rtt_18wk").text.split('data-testid="england-label">')[1]
+    assert label.startswith("England (NHS England&#39;s published total; 36 of 37 ICBs")
+
+
+def test_the_portal_shows_the_stored_segments(client: TestClient) -> None:
+    """The newest quarter (2025-Q2, NoF 2025/26) segments nobody on published data, so the
+    overview and ICS pages show the newest quarter that does: 2025-Q1 under NoF 2022/23."""
+    overview = client.get("/").text
+    cells = re.findall(r'data-testid="segment-cell">([^<]*)<', overview)
+    assert len(cells) == 37 and {c for c in cells if c != "–"} <= {"1", "2", "3", "4"}
+    assert sum(c != "–" for c in cells) >= 30  # every ICB but the April 2026 merged ones
+    assert 'href="?sort=segment' in overview
+    ics = client.get("/icb/QMJ").text
+    card = ics.split('data-testid="segment"')[1].split("</div></div>")[0]
+    assert "Oversight segment" in card and "2025-Q1" in card

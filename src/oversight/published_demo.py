@@ -41,6 +41,21 @@ def read_manifest(home: Home) -> dict[str, Any] | None:
     return data
 
 
+def published_national_total(home: Home, metric_id: str, month: dt.date) -> bool:
+    """Whether England's figure of a metric and month is NHS England's published national
+    total: it is added up from a published source's returns, which cover every provider
+    (providers without an ICB included), so a missing ICB-level row does not make it partial."""
+    manifest = read_manifest(home)
+    if manifest is None:
+        return False
+    wanted = f"{month:%Y-%m}"
+    return any(
+        metric_id in source.get("metrics", ())
+        and any(str(m).startswith(wanted) for m in source.get("months", ()))
+        for source in manifest.get("sources", ())
+    )
+
+
 def _prepare(home: Home) -> None:
     lake = home.lake_dir
     ours = manifest_path(home).exists() or home.synthetic_manifest.exists()

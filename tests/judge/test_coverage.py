@@ -9,7 +9,14 @@ import pandas as pd
 import pytest
 
 from oversight.catalogue import load
-from oversight.judge.coverage import Coverage, coverage, coverage_frame, members_frame, tally
+from oversight.judge.coverage import (
+    Coverage,
+    coverage,
+    coverage_frame,
+    members_frame,
+    published_total_label,
+    tally,
+)
 
 ICBS = [f"Q{i:02d}" for i in range(42)]
 
@@ -106,3 +113,13 @@ def test_members_follow_the_catalogue_by_date() -> None:
     assert england.to_dict() == {before: 42, after: 37}
     london = frame[(frame["org_code"] == "Y56") & (frame["period"] == after)]
     assert "Z9B2Z" in set(london["member_code"]) and "QMJ" not in set(london["member_code"])
+
+
+def test_a_published_national_total_is_never_called_partial_nor_complete_icb_data() -> None:
+    """England's figure added up from every provider's published return is whole even when an
+    ICB has no ICB-level row; the label says so and still counts the ICBs with data."""
+    assert published_total_label(Coverage(36, 37)) == (
+        "England (NHS England's published total; 36 of 37 ICBs have ICB-level data)"
+    )
+    assert published_total_label(Coverage(1, 37)).endswith("1 of 37 ICBs has ICB-level data)")
+    assert published_total_label(Coverage(37, 37)) == "England"

@@ -4,6 +4,7 @@ banner, HTML error pages (JSON for the API), and what each page shows."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -241,3 +242,29 @@ def test_ics_page_shows_the_judges_inequality_measures(
     assert measured.sii is not None
     shown = f"{measured.sii[0]:,.1f}"
     assert shown in row
+
+
+@pytest.mark.parametrize("damage", ["missing", "unreadable"])
+def test_overview_without_readable_judgements_shows_the_figures_and_says_so(
+    demo_home: Home, tmp_path: Path, damage: str
+) -> None:
+    import shutil
+
+    from tests.publish.publish_support import copy_home
+
+    from oversight.judge.stage import latest
+
+    home = copy_home(demo_home, tmp_path / "home")
+    found = latest(home)
+    assert found is not None
+    if damage == "missing":
+        shutil.rmtree(found.path)
+    else:
+        for part in found.path.rglob("*.parquet"):
+            part.write_bytes(b"not parquet")
+    page = TestClient(create_app(home)).get("/")
+    assert page.status_code == 200, page.text
+    assert 'data-testid="no-judgements"' in page.text
+    assert "Judgements are not available" in page.text
+    assert 'data-testid="overview-table"' in page.text and "A&amp;E" in page.text
+    assert 'data-testid="no-judgements"' not in TestClient(create_app(demo_home)).get("/").text

@@ -63,6 +63,16 @@ class Coverage:
         return name if self.complete else f"{name} (partial: {self.counted})"
 
 
+def published_total_label(cover: Coverage, name: str = "England") -> str:
+    """The name of an aggregate figure that is a published total over every provider (not
+    added up from ICBs): the figure is whole, so only the ICB-level data may be partial —
+    "England (NHS England's published total; 36 of 37 ICBs have ICB-level data)"."""
+    if cover.complete:
+        return name
+    verb = "has" if cover.reported == 1 else "have"
+    return f"{name} (NHS England's published total; {cover.counted} {verb} ICB-level data)"
+
+
 def coverage(
     values: Mapping[str, float | None], members: Iterable[str], noun: str = "ICB"
 ) -> Coverage:

@@ -31,6 +31,9 @@ class Subject:
     """For a region or England: how many member ICBs reported."""
     org_name: str | None = None
     """How sentences name the organisation (default: its code; England is "England")."""
+    published_total: bool = False
+    """The figure is a published total over every provider (NHS England's), not added up from
+    ICBs: whole even when some ICB has no ICB-level figure."""
 
     @property
     def has_value(self) -> bool:
@@ -54,5 +57,9 @@ class Subject:
         """How the organisation is named in a summary; a partial aggregate says so."""
         name = "England" if self.org_type == "england" else (self.org_name or self.org_code)
         if self.coverage is not None and self.org_type != "icb" and not self.coverage.complete:
+            if self.published_total:
+                verb = "has" if self.coverage.reported == 1 else "have"
+                return (f"{name}, NHS England's published total; {self.coverage.counted} {verb} "
+                        "ICB-level data")
             return f"{name}, partial: {self.coverage.counted}"
         return name

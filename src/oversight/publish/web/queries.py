@@ -7,7 +7,7 @@ come from the judge stage's persisted `Judgements` (oversight.judge.stage).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -19,6 +19,7 @@ from oversight.home import Home
 from oversight.period import Period
 from oversight.publish import access
 from oversight.publish.access import PUBLIC, Viewer
+from oversight.published_demo import published_national_total
 
 if TYPE_CHECKING:
     from oversight.judge.judgement import Judgement
@@ -115,7 +116,10 @@ def judgement_of(
         return None
     catalogue = load_catalogue()
     row = rows.iloc[0].to_dict()
-    return read_row(row, catalogue.metrics[metric_id], names(catalogue).get(org))
+    found = read_row(row, catalogue.metrics[metric_id], names(catalogue).get(org))
+    if org == "ENG" and published_national_total(home, metric_id, period):
+        found = replace(found, subject=replace(found.subject, published_total=True))
+    return found
 
 
 def standing_target(judged: pd.DataFrame) -> NationalTargetRef | None:

@@ -129,8 +129,12 @@ def _load(home: Home, results_id: str | None, judged_id: str | None) -> Snapshot
         results, breakdowns = results.reset_index(drop=True), breakdowns.reset_index(drop=True)
     judged = EMPTY.copy()
     if judged_id is not None:
-        judged = Judgements(judged_id, home.judgements_dir / judged_id).frame()
-        judged = judged[judged["breakdown"] == TOTAL].reset_index(drop=True)
+        try:
+            judged = Judgements(judged_id, home.judgements_dir / judged_id).frame()
+        except (OSError, ValueError, KeyError):  # unreadable: the figures without judgements
+            judged_id = None
+        else:
+            judged = judged[judged["breakdown"] == TOTAL].reset_index(drop=True)
     return Snapshot(results_id, judged_id, results, breakdowns, judged, (results_id, judged_id))
 
 

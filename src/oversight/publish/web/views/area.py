@@ -10,10 +10,11 @@ from functools import lru_cache
 
 from oversight.catalogue import load as load_catalogue
 from oversight.home import Home
-from oversight.judge.coverage import Coverage
+from oversight.judge.coverage import Coverage, published_total_label
 from oversight.publish.web.snapshot import snapshot
 from oversight.publish.web.views.common import metric_summary
 from oversight.publish.web.views.context import MetricSummary
+from oversight.published_demo import published_national_total
 
 ENGLAND = "ENG"
 
@@ -24,7 +25,8 @@ class AggregateRow:
     period: dt.date | None
     value: float | None
     label: str
-    """The figure's name under the coverage rule: "England" or "England (partial: …)"."""
+    """The figure's name under the coverage rule: "England" or "England (partial: …)", or for
+    a published national total "England (NHS England's published total; 36 of 37 ICBs …)"."""
     complete: bool
     variation: str | None
     assurance: str | None
@@ -85,6 +87,10 @@ def _area(home: Home, key: tuple[str | None, str | None], code: str) -> AreaPage
         if expected is not None and reported is not None:
             cover = Coverage(int(reported), int(expected))
             label, complete = cover.label(name), cover.complete
+            if code == ENGLAND and at is not None and published_national_total(
+                home, metric_id, at
+            ):  # the whole national figure; only ICB-level data may be missing
+                label, complete = published_total_label(cover, name), True
         rows.append(AggregateRow(
             metric_summary(metric_id), at, _num(res.get("value")), label, complete,
             _text(j.get("variation")), _text(j.get("assurance")),

@@ -48,7 +48,9 @@ class CaseSummary:
 
 @lru_cache(maxsize=4)
 def _segments(home: Home, judged_id: str | None) -> dict[str, SegmentView]:
-    """Each ICB's segment in the newest quarter stored under the rule set in force then."""
+    """Each ICB's segment in the newest quarter stored under the rule set in force then that
+    segments any ICB: a quarter whose rule set's metrics have no data (a published-data home
+    has none for NoF 2025/26) segments nobody, so the quarter before it is shown, named."""
     if judged_id is None:
         return {}
     from oversight.judge.segmentation import artefact
@@ -57,31 +59,28 @@ def _segments(home: Home, judged_id: str | None) -> dict[str, SegmentView]:
     if where is None:
         return {}
     catalogue = load_catalogue()
-    best: tuple[Period, str] | None = None
+    stored: list[tuple[Period, str]] = []
     for rules in sorted(p.name for p in where.iterdir() if p.is_dir()):
-        stored = artefact.quarters(where, rules)
-        in_force = [q for q in stored if (rs := catalogue.rule_set_for(ICB, q)) is not None
-                    and rs.id == rules]
-        if in_force and (best is None or in_force[-1] > best[0]):
-            best = (in_force[-1], rules)
-    if best is None:
-        return {}
-    quarter, rules = best
-    found = artefact.read(where, rules, quarter)
-    if found is None:
-        return {}
-    title = catalogue.rule_sets[rules].title if rules in catalogue.rule_sets else rules
-    out = {}
-    for r in found.results():
-        if r.org_type != ICB or r.segment is None:
+        stored += [(q, rules) for q in artefact.quarters(where, rules)
+                   if (rs := catalogue.rule_set_for(ICB, q)) is not None and rs.id == rules]
+    for quarter, rules in sorted(stored, reverse=True):
+        found = artefact.read(where, rules, quarter)
+        if found is None:
             continue
-        out[r.org] = SegmentView(
-            segment=int(r.segment), rule_set=f"{title}, {quarter}", why=tuple(r.reasons),
-            moves=tuple(m.sentence for m in r.moves),
-            change=r.change.sentence if r.change is not None else None,
-            provisional=r.provisional,
-        )
-    return out
+        title = catalogue.rule_sets[rules].title if rules in catalogue.rule_sets else rules
+        out = {
+            r.org: SegmentView(
+                segment=int(r.segment), rule_set=f"{title}, {quarter}", why=tuple(r.reasons),
+                moves=tuple(m.sentence for m in r.moves),
+                change=r.change.sentence if r.change is not None else None,
+                provisional=r.provisional,
+            )
+            for r in found.results()
+            if r.org_type == ICB and r.segment is not None
+        }
+        if out:
+            return out
+    return {}
 
 
 def segment_of(home: Home, code: str) -> SegmentView | None:

@@ -11,10 +11,11 @@ import pandas as pd
 
 from oversight.catalogue import load as load_catalogue
 from oversight.home import Home
-from oversight.judge.coverage import Coverage, tally
+from oversight.judge.coverage import Coverage, published_total_label, tally
 from oversight.publish.web.queries import judged_rows, metric_results, standing_target
 from oversight.publish.web.views.common import all_metrics, metric_summary, number, text
 from oversight.publish.web.views.context import NationalPage, OrgRow
+from oversight.published_demo import published_national_total
 
 ENGLAND = "ENG"  # the metric engine's org_code for England
 TALLY_WORDS = {"met": "meet it", "missed": "miss it"}
@@ -31,12 +32,12 @@ def _latest_rows(frame: pd.DataFrame) -> dict[str, pd.Series]:
     return {str(r["org_code"]): r for _, r in at.iterrows()}
 
 
-def _england_label(judged: pd.DataFrame) -> str:
+def _england_label(judged: pd.DataFrame, published_total: bool = False) -> str:
     row = judged[judged["org_code"] == ENGLAND]
     if row.empty or pd.isna(row["expected"].iloc[0]):
         return "England"
     cover = Coverage(int(row["reported"].iloc[0]), int(row["expected"].iloc[0]))
-    return cover.label("England")
+    return published_total_label(cover) if published_total else cover.label("England")
 
 
 def national_page(home: Home, metric_id: str) -> NationalPage:
@@ -88,5 +89,9 @@ def national_page(home: Home, metric_id: str) -> NationalPage:
         judged_count=counted.coverage.reported,
         expected_count=counted.coverage.expected,
         target_tally=counted.sentence(TALLY_WORDS),
-        england_label=_england_label(judged) if len(judged) else "England",
+        england_label=_england_label(
+            judged,
+            latest_period is not None
+            and published_national_total(home, metric_id, pd.Timestamp(latest_period).date()),
+        ) if len(judged) else "England",
     )

@@ -13,9 +13,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from oversight import config
+from oversight.catalogue import Catalogue
 from oversight.catalogue import load as load_catalogue
 from oversight.home import Home
-from oversight.judge.coverage import Coverage
+from oversight.judge.coverage import Coverage, coverage
 from oversight.publish.areas import Found, find
 from oversight.publish.areas import load as load_areas
 from oversight.publish.web.snapshot import Snapshot, snapshot
@@ -67,6 +68,8 @@ class OverviewPage:
     lookups: tuple[str, ...] = ()
     """What "highlight my ICS" can search by (names always; the others when their files are
     present)."""
+    judged: bool = True
+    """Whether the judge's judgements could be read (else the figures are shown alone)."""
     has_segments: bool = False
     has_ratings: bool = False
     sort_keys: tuple[str, ...] = field(default_factory=tuple)
@@ -84,18 +87,28 @@ def headline_metrics(snap: Snapshot) -> list[str]:
         at = snap.latest_periods.get(metric_id)
         if at is None:
             continue
-        ids = snap.judged_rows(metric_id, period=at)["target_id"].dropna().unique()
-        if any(catalogue.targets[str(t)].headline for t in ids if str(t) in catalogue.targets):
+        targets = [catalogue.targets[t] for t in _target_ids(snap, metric_id, at)
+                   if t in catalogue.targets]
+        if any(t.headline for t in targets):
             out.append(metric_id)
     return out
+
+
+def _target_ids(snap: Snapshot, metric_id: str, at: dt.date) -> list[str]:
+    """The national targets the judge applied to a metric's month; without judgements (none
+    stored, or unreadable) the one the catalogue says stands that month."""
+    rows = snap.judged_rows(metric_id, period=at)
+    if "target_id" in rows.columns and len(rows):
+        return [str(t) for t in rows["target_id"].dropna().unique()]
+    standing = load_catalogue().standing_national_target(metric_id, at)
+    return [] if standing is None else [standing.id]
 
 
 def target_text(snap: Snapshot, metric_id: str, at: dt.date) -> str | None:
     from oversight.judge.formats import format_value
 
-    rows = snap.judged_rows(metric_id, period=at)
-    ids = rows["target_id"].dropna().unique()
-    if not len(ids):
+    ids = _target_ids(snap, metric_id, at)
+    if not ids:
         return None
     t = load_catalogue().targets[str(ids[0])]
     unit = load_catalogue().metrics[metric_id].unit
@@ -115,13 +128,8 @@ def _base(home: Home, key: tuple[str | None, str | None]) -> tuple[tuple[Column,
     icbs = sorted(every, key=lambda i: i.name)
     columns = []
     for m, at in zip(metrics, periods, strict=True):
-        reported = sum(
-            1 for i in icbs
-            if (r := snap.latest_results.get((m, i.code))) is not None
-            and r.get("value") is not None and r["value"] == r["value"]
-        )
         columns.append(Column(metric_summary(m), at, target_text(snap, m, at),
-                              Coverage(reported, len(icbs))))
+                              month_coverage(snap, catalogue, m, at)))
     rows = []
     for icb in icbs:
         cells = []
@@ -140,6 +148,18 @@ def _base(home: Home, key: tuple[str | None, str | None]) -> tuple[tuple[Column,
                                 icb.region_code, tuple(cells),
                                 None if segment is None else segment.segment))
     return tuple(columns), tuple(rows)
+
+
+def month_coverage(snap: Snapshot, catalogue: Catalogue, metric_id: str,
+                   at: dt.date) -> Coverage:
+    """Coverage of a metric's latest month over the ICBs that existed in that month (42
+    before the mergers, the merged set after), not those of the newest month shown."""
+    values = {
+        i.code: float(str(v)) if (v := (snap.latest_results.get((metric_id, i.code)) or {})
+                                  .get("value")) is not None else None
+        for i in catalogue.icbs_on(at)
+    }
+    return coverage(values, values)
 
 
 def _text(value: object) -> str | None:
@@ -205,6 +225,6 @@ def overview_page(home: Home, sort: str = "name", order: str = "asc",
         columns=columns, rows=tuple(shown), sort=sort, order=order, query=highlight.strip(),
         found=found, not_found=bool(highlight.strip()) and found is None,
         lookups=lookup_words(home), has_segments=any(r.segment is not None for r in rows),
-        has_ratings=any(r.rating for r in shown),
+        has_ratings=any(r.rating for r in shown), judged=snap.judged_id is not None,
         sort_keys=keys,
     )
