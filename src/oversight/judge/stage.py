@@ -551,7 +551,7 @@ def assess(
         home,
         done.path,
         results_version.metrics_path,
-        done.frame(),
+        done.frame,  # read only if a quarter is segmented again
         catalogue=catalogue,
         parent_path=None if parent is None else parent.path,
         changed=None if parent is None else _segment_months(

@@ -27,7 +27,7 @@ import datetime as dt
 import json
 import os
 import shutil
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -297,7 +297,7 @@ def build(
     home: Home,
     version_path: Path,
     metrics_path: Path,
-    judged: pd.DataFrame,
+    judged: pd.DataFrame | Callable[[], pd.DataFrame],
     *,
     catalogue: Catalogue,
     parent_path: Path | None = None,
@@ -315,6 +315,13 @@ def build(
     monthly = monthly_rows(metrics_path, types) if rule_sets else None
     parent = folder(parent_path) if parent_path is not None else None
     formed: dict[tuple[str, Period], pd.DataFrame] = {}
+    read_once: list[pd.DataFrame] = []
+
+    def outcomes() -> pd.DataFrame:
+        """The judge outcomes (`judged` may be a reader, called only if a quarter is redone)."""
+        if not read_once:
+            read_once.append(judged() if callable(judged) else judged)
+        return read_once[0]
 
     def values(org_type: str, quarter: Period) -> pd.DataFrame:
         """Quarter values over every rule set's metrics, formed once per type and quarter."""
@@ -354,7 +361,7 @@ def build(
                 catalogue,
                 rule_set,
                 monthly,
-                judged,
+                outcomes(),
                 quarter,
                 recorded,
                 values(rule_set.org_type, quarter),
