@@ -39,8 +39,8 @@ import httpx
 COLLECTION = "community_ucr_return"
 METRIC = "ucr_2hr"
 ORG = "QMJ"
-RESULTS_ROUTE = "/api/v1/organisations/{org}/metrics/{metric}"
-"""Where the figure is read back (switch to /api/v1/results when it is on main)."""
+RESULTS_ROUTE = "/api/v1/results"
+"""Where the figure is read back: the results API, narrowed to one figure by `_query`."""
 POLL = 0.02
 TIMEOUT = 60.0
 WARM_UP_TIMEOUT = 900.0
@@ -103,9 +103,14 @@ def _month(home: Path) -> str:
 
 
 def _figure(client: httpx.Client, base: str, month: str) -> float | None:
-    url = base + RESULTS_ROUTE.format(org=ORG, metric=METRIC)
-    points = client.get(url, params={"period": month}).json().get("points", [])
-    return points[0]["value"] if points else None
+    rows = client.get(base + RESULTS_ROUTE, params=_query(month)).json().get("results", [])
+    return rows[0]["value"] if rows else None
+
+
+def _query(month: str) -> dict[str, str]:
+    """The ICB's total figure of METRIC for one month."""
+    return {"metric": METRIC, "org": ORG, "breakdown": "total", "period_from": month,
+            "period_to": month}
 
 
 def _announced(client: httpx.Client, base: str, since: str, revision: str) -> tuple[bool, str]:
@@ -203,8 +208,7 @@ def throughput(base: str, month: str, connections: int, seconds: float) -> dict[
     try:
         targets = {
             "trivial": trivial + "/ping",
-            "results_api": base + RESULTS_ROUTE.format(org=ORG, metric=METRIC)
-            + f"?period={month}",
+            "results_api": str(httpx.URL(base + RESULTS_ROUTE, params=_query(month))),
             "icb_page": base + f"/icb/{ORG}",
         }
         for url in targets.values():  # warm every cache once
