@@ -99,7 +99,7 @@ def test_an_item_whose_column_is_missing_or_all_empty() -> None:
     assert totals.values() == {}
     totals = _totals(_item("blank_sum", "sum", "wait"))
     totals.add({"wait": pa.array([None], pa.float64())})
-    assert totals.values() == {"blank_sum": 0.0}
+    assert totals.values() == {}  # a sum of no values is no value (as in SQL), not 0
 
 
 def test_history_from_a_frame_is_ordered_by_period() -> None:
@@ -115,3 +115,14 @@ def test_history_from_a_frame_is_ordered_by_period() -> None:
     assert normalise_history(frame) == {"a": [1.0, 2.0], "b": [5.0]}
     assert normalise_history({"a": [1, None, 3]}) == {"a": [1.0, 3.0]}
     assert normalise_history(None) == {}
+
+
+def test_a_sum_with_no_values_is_not_called_an_outlier() -> None:
+    """A missing column arrives as nulls: the schema check reports it; the outlier check
+    must not also report a total of 0 against the history."""
+    totals = _totals(_item("gp", "sum", "appointments"), _item("n", "count"))
+    totals.add({"appointments": pa.array([None, None], pa.float64())})
+    sink = IssueSink("f.csv")
+    check_outliers(sink, totals, {"gp": [100.0] * 6, "n": [2.0] * 6}, row=None)
+    assert sink.issues == []
+    assert totals.values() == {"n": 2.0}

@@ -117,10 +117,14 @@ class ItemTotals:
         return out
 
     def value(self, item: DataItem) -> float | None:
-        if item.aggregation == "mean":
-            n = self.counts[item.id]
-            return self.sums[item.id] / n if n else None
-        return self.sums[item.id]
+        """None when a sum or mean has no value at all (its column missing or empty): a
+        missing column is the schema check's error, not a total of 0 to call an outlier."""
+        if item.aggregation == "count":
+            return self.sums[item.id]
+        n = self.counts[item.id]
+        if not n:
+            return None
+        return self.sums[item.id] / n if item.aggregation == "mean" else self.sums[item.id]
 
 
 def limits(past: Sequence[float]) -> tuple[float, float, float, float] | None:
