@@ -23,6 +23,7 @@ from oversight.home import Home
 from oversight.judge import stage as judge_stage
 from oversight.metrics import compute, published, rebase_input
 from oversight.publish import chart_marks
+from oversight.publish.web import page_cache
 from oversight.publish.web.app import create_app
 from oversight.store import database
 
@@ -36,6 +37,9 @@ def home(
 ) -> Iterator[Home]:
     shutil.copytree(demo_home.root, tmp_path / "home")
     monkeypatch.delenv("OVERSIGHT_TOKEN", raising=False)
+    # Pages may lag a change by up to RECHECK_S (page_cache); this test reads a page right after
+    # an annotation its API call had already cached the page without, so it must not lag.
+    monkeypatch.setattr(page_cache, "RECHECK_S", 0.0)
     here = Home.at(tmp_path / "home")
     yield here
     database.dispose(here.database_url)
