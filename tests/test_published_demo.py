@@ -5,9 +5,6 @@ their members, SPC and judgements on the real series, and the portal in a browse
 from __future__ import annotations
 
 import re
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -15,6 +12,7 @@ from typing import Any
 import pandas as pd
 import pytest
 from fastapi.testclient import TestClient
+from tests.e2e.live_portal import serving
 from tests.shared_data import REAL
 
 from oversight.home import Home
@@ -175,32 +173,11 @@ def test_provider_page_and_waiting_times_by_provider_and_specialty(client: TestC
     assert client.get("/waiting-times?specialty=C_000").status_code == 404
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
 
 @pytest.fixture(scope="module")
 def portal_url(published_home: Home) -> Iterator[str]:
-    import uvicorn
-
-    from oversight.publish.web.app import create_app
-
-    port = _free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(published_home), host="127.0.0.1", port=port, log_level="warning")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if time.monotonic() > deadline:
-            raise RuntimeError("the portal did not start within 30 s")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serving(published_home) as url:
+        yield url
 
 
 @pytest.mark.browser

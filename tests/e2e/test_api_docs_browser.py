@@ -3,13 +3,12 @@ script and stylesheet come from the portal itself, and the page lists the API's 
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from tests.e2e.test_portal_browser import CHROMIUM, CHROMIUM_ARGS, _free_port
+from tests.e2e.live_portal import serving
+from tests.e2e.test_portal_browser import CHROMIUM, CHROMIUM_ARGS
 
 from oversight.home import Home
 
@@ -18,24 +17,8 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture(scope="module")
 def docs_url(demo_home: Home) -> Iterator[str]:
-    import uvicorn
-
-    from oversight.publish.web.app import create_app
-
-    port = _free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(demo_home), host="127.0.0.1", port=port, log_level="warning")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if time.monotonic() > deadline:
-            raise RuntimeError("the portal did not start within 30 s")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serving(demo_home) as url:
+        yield url
 
 
 def test_api_docs_render_with_the_network_off(docs_url: str) -> None:
