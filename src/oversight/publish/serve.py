@@ -17,7 +17,7 @@ def run_server(home: Home, *, host: str = "127.0.0.1", port: int = DEFAULT_PORT)
 
     from oversight.publish.web.app import create_app
 
-    app = create_app(home, publish=True)
+    app = create_app(home, publish=True, warm=True)
     typer.echo(f"Serving the portal for {home.root} on http://{host}:{port}/ (Ctrl+C to stop)")
     uvicorn.run(app, host=host, port=port, log_level="warning")
 

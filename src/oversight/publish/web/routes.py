@@ -21,7 +21,7 @@ from oversight.publish.web.views import (
     published,
 )
 from oversight.publish.web.views import targets as target_register
-from oversight.publish.web.views.api_models import responses_of
+from oversight.publish.web.views.api_models import response_model_of, responses_of
 from oversight.publish.web.views.cases import org_cases
 from oversight.publish.web.views.equity import ROUTES as EQUITY_ROUTES
 
@@ -92,5 +92,7 @@ def mount(app: FastAPI, routes: Sequence[Route]) -> None:
     """Add `routes` to `app`; API routes appear in its OpenAPI schema, pages do not."""
     for method, path, endpoint, name in routes:
         in_api = path.startswith("/api/") and path != "/api/docs"
+        model = response_model_of(endpoint)  # a route sending cached bytes names its shape
+        extra: dict[str, Any] = {} if model is None else {"response_model": model}
         app.add_api_route(path, endpoint, methods=[method], name=name, include_in_schema=in_api,
-                          responses=responses_of(method, path) if in_api else None)
+                          responses=responses_of(method, path) if in_api else None, **extra)

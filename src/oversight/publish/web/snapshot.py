@@ -19,6 +19,8 @@ import pandas as pd
 
 from oversight.home import Home
 from oversight.publish import access
+from oversight.publish.access import Embargo
+from oversight.publish.web.release_times import epoch, release_times
 
 TOTAL = "total"
 ICB = "icb"
@@ -149,6 +151,33 @@ def _signature(path: Path) -> tuple[int, int, int] | None:
 _resolved: dict[Home, tuple[object, Snapshot]] = {}
 
 
+_pointer_files: dict[Home, tuple[Path, Path]] = {}
+
+
+def _pointers(home: Home) -> tuple[object, object]:
+    """The identity of the results' and the judgements' CURRENT pointer files."""
+    files = _pointer_files.get(home)
+    if files is None:
+        from oversight.judge import stage
+        from oversight.metrics import results
+
+        files = (home.results_dir / results.POINTER, home.judgements_dir / stage.POINTER)
+        _pointer_files[home] = files
+    return (_signature(files[0]), _signature(files[1]))
+
+
+def loaded(home: Home) -> bool:
+    """True when `snapshot(home)` answers from memory: nothing was published since it last
+    read the results (else it reads them, which takes seconds: not on the event loop)."""
+    seen = _resolved.get(home)
+    return seen is not None and seen[0] == _pointers(home)
+
+
+def snapshot_if_loaded(home: Home) -> Snapshot | None:
+    """`snapshot(home)` when it answers from memory, else None (without reading anything)."""
+    return snapshot(home) if loaded(home) else None
+
+
 def _whole(home: Home) -> Snapshot:
     """The published results and their judgements as they stand now, embargo aside.
 
@@ -159,8 +188,7 @@ def _whole(home: Home) -> Snapshot:
     from oversight.judge import stage
     from oversight.metrics import results
 
-    sig = (_signature(home.results_dir / results.POINTER),
-           _signature(home.judgements_dir / stage.POINTER))
+    sig = _pointers(home)
     seen = _resolved.get(home)
     if seen is not None and seen[0] == sig:
         return seen[1]
@@ -177,11 +205,45 @@ def snapshot(home: Home) -> Snapshot:
     embargo = access.rules()
     if not embargo.any or whole.results.empty:
         return whole
-    months = [(str(m), p) for m, p in whole.months]
+    times = _release_times(whole, embargo)
+    return _public(whole, embargo, epoch(times, access.clock()))
+
+
+_times: dict[tuple[int, int], tuple[Snapshot, Embargo, tuple[dt.datetime, ...]]] = {}
+
+
+def _release_times(whole: Snapshot, embargo: Embargo) -> tuple[dt.datetime, ...]:
+    """The release times of every month in `whole`, worked out once per snapshot and rules
+    (the entry holds both, so their ids are not reused while it is kept)."""
+    key = (id(whole), id(embargo))
+    seen = _times.get(key)
+    if seen is None or seen[0] is not whole or seen[1] is not embargo:
+        if len(_times) >= 8:
+            _times.clear()
+        seen = (whole, embargo, release_times(embargo, whole.months))
+        _times[key] = seen
+    return seen[2]
+
+
+_epochs: dict[tuple[int, int, int], tuple[Snapshot, Embargo, Snapshot]] = {}
+
+
+def _public(whole: Snapshot, embargo: Embargo, at: int) -> Snapshot:
+    """What the public sees of `whole` in release epoch `at`: the same until the next release
+    time, so it is worked out once per epoch rather than on every request."""
+    key = (id(whole), id(embargo), at)
+    seen = _epochs.get(key)
+    if seen is not None and seen[0] is whole and seen[1] is embargo:
+        return seen[2]
+    now = access.clock()
     withheld = frozenset(
-        (m, p) for m, p in months if not embargo.visible(access.PUBLIC, m, None, p, access.clock())
+        (m, p) for m, p in whole.months if not embargo.visible(access.PUBLIC, m, None, p, now)
     )
-    return _released(whole, withheld) if withheld else whole
+    out = _released(whole, withheld) if withheld else whole
+    if len(_epochs) >= 8:
+        _epochs.clear()
+    _epochs[key] = (whole, embargo, out)
+    return out
 
 
 @lru_cache(maxsize=4)

@@ -4,7 +4,8 @@ outside them is a bug schemathesis finds (tests/publish/test_api_schema.py)."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from collections.abc import Callable
+from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, Field
 
@@ -193,3 +194,23 @@ def responses_of(method: str, path: str) -> dict[int | str, dict[str, Any]] | No
             t: {"schema": {"type": "string", "format": "binary"}} for t in types
         }}
     return out
+
+
+RESPONSE_MODEL = "__response_model__"
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def answers(model: type[BaseModel]) -> Callable[[F], F]:
+    """Mark a route that sends ready-made bytes (a cached answer) as answering with `model`,
+    so its OpenAPI schema names the shape those bytes have (routes.mount reads the mark)."""
+
+    def mark(endpoint: F) -> F:
+        setattr(endpoint, RESPONSE_MODEL, model)
+        return endpoint
+
+    return mark
+
+
+def response_model_of(endpoint: Callable[..., Any]) -> type[BaseModel] | None:
+    model: type[BaseModel] | None = getattr(endpoint, RESPONSE_MODEL, None)
+    return model

@@ -14,12 +14,15 @@ from typing import Annotated, Any
 
 import numpy as np
 import pandas as pd
-from fastapi import HTTPException, Query, Request
+from fastapi import HTTPException, Query, Request, Response
+from pydantic import BaseModel
 
 from oversight.home import Home
 from oversight.period import Period, PeriodError
 from oversight.publish import access
 from oversight.publish.access import Viewer
+from oversight.publish.web.api_cache import JSON, Answer, answer, current_version
+from oversight.publish.web.release_times import release_times
 from oversight.publish.web.views import api_paging as paging
 from oversight.publish.web.views.api_catalogue import known_metric, known_org
 from oversight.publish.web.views.api_models import (
@@ -29,6 +32,7 @@ from oversight.publish.web.views.api_models import (
     Level,
     ResultRow,
     ResultsPage,
+    answers,
 )
 from oversight.publish.web.views.api_viewer import ViewerDep
 
@@ -152,6 +156,7 @@ def _scope(viewer: Viewer, **filters: Any) -> str:
     return paging.scope_of(role=viewer.role, viewer_org=viewer.org_code, **filters)
 
 
+@answers(ResultsPage)
 async def results(
     request: Request,
     who: ViewerDep,
@@ -163,12 +168,10 @@ async def results(
     period_to: PeriodText = None,
     limit: Limit = paging.DEFAULT_LIMIT,
     cursor: Cursor = None,
-) -> ResultsPage:
+) -> Response:
     """Published figures for any level (England, region, ICB) and any breakdown, oldest first
     within each metric and organisation; figures still under embargo for the caller are left
     out. Without `breakdown` every breakdown is returned."""
-    from oversight.metrics.results import current_version
-
     home: Home = request.app.state.home
     start, end = _period_bounds(period_from, period_to)
     code = _check_known(metric, org)
@@ -176,20 +179,30 @@ async def results(
                    breakdown=breakdown, start=start, end=end)
     position = _position(home, cursor, scope, current_version(home))
     if not position.version:
-        return ResultsPage(version=None, total=0, next=None, results=[])
+        return _json(ResultsPage(version=None, total=0, next=None, results=[]))
     if not _kept(home, position.version):
         raise _stale(position.version)
-    try:
-        frame = _selected(home, position.version, metric, code, breakdown, level, start, end)
-    except (FileNotFoundError, LookupError):
-        raise _stale(position.version) from None
-    frame = access.released(frame, who).reset_index(drop=True)
-    rows, following = _page(home, frame, position, limit, scope)
-    return ResultsPage(
-        version=position.version, total=len(frame), next=following,
-        results=[ResultRow(**{k: v for k, v in r.items() if k in ResultRow.model_fields})
-                 for r in rows],
-    )
+    version = position.version
+
+    def build(now: dt.datetime) -> Answer:
+        try:
+            selected = _selected(home, version, metric, code, breakdown, level, start, end)
+        except (FileNotFoundError, LookupError):
+            raise _stale(version) from None
+        frame = access.released(selected, who, now).reset_index(drop=True)
+        rows, following = _page(home, frame, position, limit, scope)
+        page = ResultsPage(
+            version=version, total=len(frame), next=following,
+            results=[ResultRow(**{k: v for k, v in r.items() if k in ResultRow.model_fields})
+                     for r in rows],
+        )
+        return Answer(_body(page), _times(selected, who))
+
+    key = ("results", version, metric, code, level, breakdown, start, end, limit,
+           position.offset, who)
+    public = who == access.PUBLIC and cursor is None
+    return await answer(request, key, build,
+                        (lambda: current_version(home) == version) if public else None)
 
 
 @lru_cache(maxsize=32)
@@ -206,6 +219,7 @@ def _judged(
     return frame.sort_values(["metric_id", "org_type", "org_code", "period"], kind="stable")
 
 
+@answers(JudgementsPage)
 async def judgements(
     request: Request,
     who: ViewerDep,
@@ -216,7 +230,7 @@ async def judgements(
     period_to: PeriodText = None,
     limit: Limit = paging.DEFAULT_LIMIT,
     cursor: Cursor = None,
-) -> JudgementsPage:
+) -> Response:
     """The judge's judgements (target status and assurance, national and local; SPC
     variation; comparison with England; funnel; peer rank) of each organisation's monthly
     figure, from the latest judged results; embargoed like the figures."""
@@ -227,20 +241,44 @@ async def judgements(
     code = _check_known(metric, org)
     scope = _scope(who, kind="judgements", metric=metric, org=code, level=level,
                    start=start, end=end)
-    current = latest(home)
+    current = latest(home) if cursor is None else None
     position = _position(home, cursor, scope, None if current is None else current.id)
     if not position.version:
-        return JudgementsPage(version=None, total=0, next=None, judgements=[])
-    try:
-        frame = _judged(home, position.version, metric, code, level, start, end)
-    except FileNotFoundError:
-        raise _stale(position.version) from None
-    frame = access.released(frame, who).reset_index(drop=True)
-    rows, following = _page(home, frame, position, limit, scope)
-    return JudgementsPage(
-        version=position.version, total=len(frame), next=following,
-        judgements=[
-            JudgementRow(**{k: v for k, v in r.items() if k in JudgementRow.model_fields})
-            for r in rows
-        ],
-    )
+        return _json(JudgementsPage(version=None, total=0, next=None, judgements=[]))
+    version = position.version
+
+    def build(now: dt.datetime) -> Answer:
+        try:
+            selected = _judged(home, version, metric, code, level, start, end)
+        except FileNotFoundError:
+            raise _stale(version) from None
+        frame = access.released(selected, who, now).reset_index(drop=True)
+        rows, following = _page(home, frame, position, limit, scope)
+        page = JudgementsPage(
+            version=version, total=len(frame), next=following,
+            judgements=[
+                JudgementRow(**{k: v for k, v in r.items() if k in JudgementRow.model_fields})
+                for r in rows
+            ],
+        )
+        return Answer(_body(page), _times(selected, who))
+
+    key = ("judgements", version, metric, code, level, start, end, limit, position.offset, who)
+    return await answer(request, key, build)
+
+
+def _body(page: BaseModel) -> bytes:
+    """The page as FastAPI would send it for its response model."""
+    return page.model_dump_json(by_alias=True).encode()
+
+
+def _json(page: BaseModel) -> Response:
+    return Response(_body(page), media_type=JSON)
+
+
+def _times(frame: pd.DataFrame, who: Viewer) -> tuple[dt.datetime, ...]:
+    """The release times that can change what `who` sees of `frame`."""
+    if who.role in access.EARLY_ROLES or frame.empty:
+        return ()
+    months = frame[["metric_id", "period"]].drop_duplicates()
+    return release_times(access.rules(), months.itertuples(index=False, name=None))

@@ -231,7 +231,7 @@ async def page(request: Request, period: str | None = None) -> HTMLResponse:
     """Equity in access, every ICS side by side (?period=YYYY-MM, default the latest)."""
     home = request.app.state.home
     try:
-        return render(request, "equity.html", lambda: equity_page(home, period))
+        return await render(request, "equity.html", lambda: equity_page(home, period))
     except LookupError as error:
         raise HTTPException(404, str(error)) from None
     except ValueError as error:

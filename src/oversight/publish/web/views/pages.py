@@ -22,9 +22,9 @@ def _render(request: Request, template: str, page: Any) -> HTMLResponse:
     return request.app.state.templates.TemplateResponse(request, template, {"page": page})
 
 
-def _cached(request: Request, template: str, build: Callable[[], Any]) -> HTMLResponse:
+async def _cached(request: Request, template: str, build: Callable[[], Any]) -> HTMLResponse:
     try:
-        return render(request, template, build)
+        return await render(request, template, build)
     except LookupError as exc:
         raise _not_found(exc) from exc
 
@@ -41,17 +41,17 @@ async def national(request: Request, sort: str = "name", order: str = "asc",
         url = request.app.url_path_for("metric", metric_id=metric)
         return RedirectResponse(str(url), status_code=301)
     home = request.app.state.home
-    return _cached(request, "overview.html",
+    return await _cached(request, "overview.html",
                    lambda: overview_page(home, sort, order, highlight))
 
 
 async def metrics(request: Request) -> HTMLResponse:
-    return _cached(request, "metrics.html", metrics_index)
+    return await _cached(request, "metrics.html", metrics_index)
 
 
 async def metric(request: Request, metric_id: str, icb: str = "") -> HTMLResponse:
     home = request.app.state.home
-    return _cached(request, "metric.html", lambda: metric_page(home, metric_id, icb or None))
+    return await _cached(request, "metric.html", lambda: metric_page(home, metric_id, icb or None))
 
 
 async def icb(request: Request, code: str, metric: str | None = None) -> Response:
@@ -60,24 +60,24 @@ async def icb(request: Request, code: str, metric: str | None = None) -> Respons
         url = request.app.url_path_for("icb_metric", code=code, metric_id=metric)
         return RedirectResponse(str(url), status_code=301)
     home = request.app.state.home
-    return _cached(request, "ics.html", lambda: ics_page(home, code))
+    return await _cached(request, "ics.html", lambda: ics_page(home, code))
 
 
 async def icb_metric(request: Request, code: str, metric_id: str) -> HTMLResponse:
     home = request.app.state.home
-    return _cached(request, "icb.html", lambda: icb_page(home, code, metric_id))
+    return await _cached(request, "icb.html", lambda: icb_page(home, code, metric_id))
 
 
 async def region(request: Request, code: str) -> HTMLResponse:
     if code.upper() == ENGLAND:
         raise HTTPException(status_code=404, detail="England's page is /england")
     home = request.app.state.home
-    return _cached(request, "area.html", lambda: area_page(home, code))
+    return await _cached(request, "area.html", lambda: area_page(home, code))
 
 
 async def england(request: Request) -> HTMLResponse:
     home = request.app.state.home
-    return _cached(request, "area.html", lambda: area_page(home, ENGLAND))
+    return await _cached(request, "area.html", lambda: area_page(home, ENGLAND))
 
 
 async def methodology(request: Request) -> HTMLResponse:
@@ -94,7 +94,7 @@ async def accessibility(request: Request) -> HTMLResponse:
 
 async def about(request: Request) -> HTMLResponse:
     home = request.app.state.home
-    return _cached(request, "about.html", lambda: info.about(home))
+    return await _cached(request, "about.html", lambda: info.about(home))
 
 
 async def healthz() -> dict[str, str]:
