@@ -32,19 +32,13 @@ Limit = Annotated[int, Query(ge=1, le=feed.MAX_PAGE, description="Entries per pa
 
 def _viewer(request: Request) -> Viewer:
     """Who is asking: the public without a token, the token's role and ICB with one (401 for
-    a token that is not valid)."""
-    header = request.headers.get("authorization")
-    if not header:
+    a token that is not valid; oversight.publish.web.bearer)."""
+    if not request.headers.get("authorization"):
         return PUBLIC
-    from oversight.collect import tokens
+    from oversight.publish.web.bearer import principal_of
 
-    scheme, _, presented = header.partition(" ")
     home: Home = request.app.state.home
-    who = tokens.authenticate(presented, home.database()) if scheme.lower() == "bearer" else None
-    if who is None:
-        raise HTTPException(401, "the bearer token is not valid",
-                            headers={"WWW-Authenticate": "Bearer"})
-    return viewer_of(who)
+    return viewer_of(principal_of(request, home.database(), required=False))
 
 
 def may_see(viewer: Viewer, entry: dict[str, Any]) -> bool:

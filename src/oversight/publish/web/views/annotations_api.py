@@ -22,7 +22,6 @@ what the public sees. The rules are oversight.annotations'; this module only tra
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from fastapi import HTTPException, Request
@@ -32,12 +31,12 @@ from pydantic import BaseModel, Field
 from oversight.annotations import annotation_store, approvers, lifecycle, rebase_store
 from oversight.annotations.lifecycle import TransitionError
 from oversight.annotations.records import NotFound, RecordError, Refused
-from oversight.collect import tokens
+from oversight.catalogue import load as load_catalogue
+from oversight.publish.web.bearer import principal_of
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
-    from oversight.catalogue import Catalogue
 
 T = TypeVar("T")
 
@@ -68,28 +67,8 @@ class ApproverIn(BaseModel):
     reason: str
 
 
-@lru_cache(maxsize=1)
-def _catalogue() -> Catalogue:
-    from oversight.catalogue import load
-
-    return load()
-
-
 def _engine(request: Request) -> Engine:
     return request.app.state.home.database()
-
-
-def _bearer(request: Request, engine: Engine, required: bool) -> tokens.Principal | None:
-    header = request.headers.get("authorization", "")
-    scheme, _, presented = header.partition(" ")
-    if not header and not required:
-        return None
-    who = tokens.authenticate(presented, engine) if scheme.lower() == "bearer" else None
-    if who is None:
-        raise HTTPException(
-            401, "a valid bearer token is required", headers={"WWW-Authenticate": "Bearer"}
-        )
-    return who
 
 
 def _plain(*values: str | None) -> None:
@@ -130,10 +109,10 @@ def list_annotations(
 def add_annotation(request: Request, body: AnnotationIn) -> dict[str, Any]:
     _plain(body.metric, body.org, body.date)
     engine = _engine(request)
-    who = _bearer(request, engine, required=True)
+    who = principal_of(request, engine, required=True)
     assert who is not None
     view = _answer(lambda: annotation_store.add(
-        engine, who, _catalogue(), metric=body.metric, org=body.org, on=body.date,
+        engine, who, load_catalogue(), metric=body.metric, org=body.org, on=body.date,
         text=body.text, breakdown=body.breakdown, group=body.group,
     ))
     return view.to_json()
@@ -142,7 +121,7 @@ def add_annotation(request: Request, body: AnnotationIn) -> dict[str, Any]:
 def withdraw_annotation(request: Request, annotation_id: str, body: ReasonIn) -> dict[str, Any]:
     _plain(annotation_id)
     engine = _engine(request)
-    who = _bearer(request, engine, required=True)
+    who = principal_of(request, engine, required=True)
     assert who is not None
     return _answer(
         lambda: annotation_store.withdraw(engine, who, annotation_id, reason=body.reason)
@@ -158,7 +137,7 @@ def list_rebases(
     """The rebases the caller may see (the public: approved and reversed)."""
     _plain(metric, org, state)
     engine = _engine(request)
-    who = _bearer(request, engine, required=False)
+    who = principal_of(request, engine, required=False)
     if state is not None:  # an unknown filter value is bad input (422), not a conflict
         try:
             lifecycle.known(state)
@@ -174,17 +153,17 @@ def get_rebase(request: Request, rebase_id: str) -> dict[str, Any]:
     """One rebase with its audit trail and the moves allowed from its state."""
     _plain(rebase_id)
     engine = _engine(request)
-    who = _bearer(request, engine, required=False)
+    who = principal_of(request, engine, required=False)
     return _answer(lambda: rebase_store.show(engine, who, rebase_id)).to_json()
 
 
 def propose_rebase(request: Request, body: RebaseIn) -> dict[str, Any]:
     _plain(body.metric, body.org, body.month)
     engine = _engine(request)
-    who = _bearer(request, engine, required=True)
+    who = principal_of(request, engine, required=True)
     assert who is not None
     return _answer(lambda: rebase_store.propose(
-        engine, who, _catalogue(), metric=body.metric, org=body.org, starts=body.month,
+        engine, who, load_catalogue(), metric=body.metric, org=body.org, starts=body.month,
         reason=body.reason,
     )).to_json()
 
@@ -198,7 +177,7 @@ def decide_rebase(
     """Move a rebase on; an approval or reversal reaches the limits at the next compute."""
     _plain(rebase_id)
     engine = _engine(request)
-    who = _bearer(request, engine, required=True)
+    who = principal_of(request, engine, required=True)
     assert who is not None
     return _answer(
         lambda: rebase_store.decide(engine, who, rebase_id, decision, reason=body.reason)
@@ -242,7 +221,7 @@ def list_approvers(request: Request, icb: str | None = None) -> dict[str, Any]:
 def appoint_approver(request: Request, body: ApproverIn) -> dict[str, Any]:
     _plain(body.icb, body.token_id)
     engine = _engine(request)
-    who = _bearer(request, engine, required=True)
+    who = principal_of(request, engine, required=True)
     assert who is not None
     return _answer(lambda: approvers.appoint(
         engine, who, icb=body.icb.upper(), token_id=body.token_id, reason=body.reason
@@ -252,7 +231,7 @@ def appoint_approver(request: Request, body: ApproverIn) -> dict[str, Any]:
 def remove_approver(request: Request, approver_id: str, body: ReasonIn) -> dict[str, Any]:
     _plain(approver_id)
     engine = _engine(request)
-    who = _bearer(request, engine, required=True)
+    who = principal_of(request, engine, required=True)
     assert who is not None
     return _answer(
         lambda: approvers.remove(engine, who, approver_id, reason=body.reason)

@@ -22,21 +22,20 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from functools import lru_cache
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from fastapi import HTTPException, Request
 from pydantic import BaseModel, Field
 
-from oversight.collect import tokens
+from oversight.catalogue import load as load_catalogue
 from oversight.judge.assessment import workflow as wf
 from oversight.judge.assessment.evidence import Evidence
+from oversight.publish.web.bearer import principal_of
 from oversight.publish.web.views.api_viewer import ViewerDep
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
-    from oversight.catalogue import Catalogue
 
 T = TypeVar("T")
 MOVES = {"submit": "moderation", "publish": "published", "return": "draft"}
@@ -74,28 +73,8 @@ class ReasonIn(BaseModel):
     reason: str
 
 
-@lru_cache(maxsize=1)
-def _catalogue() -> Catalogue:
-    from oversight.catalogue import load
-
-    return load()
-
-
 def _engine(request: Request) -> Engine:
     return request.app.state.home.database()
-
-
-def _bearer(request: Request, engine: Engine, required: bool) -> tokens.Principal | None:
-    header = request.headers.get("authorization", "")
-    scheme, _, presented = header.partition(" ")
-    if not header and not required:
-        return None
-    who = tokens.authenticate(presented, engine) if scheme.lower() == "bearer" else None
-    if who is None:
-        raise HTTPException(
-            401, "a valid bearer token is required", headers={"WWW-Authenticate": "Bearer"}
-        )
-    return who
 
 
 def _answer(action: Callable[[], T]) -> T:
@@ -116,7 +95,7 @@ def list_assessments(request: Request, org: str | None = None,
                      status: str | None = None) -> dict[str, Any]:  # fmt: skip
     """Assessments the caller may read (published only without a token)."""
     engine = _engine(request)
-    who = _bearer(request, engine, required=False)
+    who = principal_of(request, engine, required=False)
     views = _answer(lambda: wf.listing(engine, who, org=org.upper() if org else None,
                                        status=status))  # fmt: skip
     return {"assessments": [v.to_json() for v in views]}
@@ -125,24 +104,24 @@ def list_assessments(request: Request, org: str | None = None,
 def get_assessment(request: Request, assessment_id: str) -> dict[str, Any]:
     """One assessment with its evidence, result and audit trail."""
     engine = _engine(request)
-    who = _bearer(request, engine, required=False)
+    who = principal_of(request, engine, required=False)
     return _answer(lambda: wf.show(engine, who, assessment_id)).to_json()
 
 
 def start(request: Request, body: StartIn) -> dict[str, Any]:
     """Start a draft (a cqc or admin token, who becomes its assessor)."""
     engine = _engine(request)
-    who = _bearer(request, engine, required=True)
+    who = principal_of(request, engine, required=True)
     assert who is not None
     return _answer(lambda: wf.start(engine, who, org=body.org, assessed_on=body.date,
                                      reason=body.reason, framework=body.framework,
-                                     catalogue=_catalogue())).to_json()  # fmt: skip
+                                     catalogue=load_catalogue())).to_json()  # fmt: skip
 
 
 def scores(request: Request, assessment_id: str, body: ScoresIn) -> dict[str, Any]:
     """Score quality statements of your own draft."""
     engine = _engine(request)
-    who = _bearer(request, engine, required=True)
+    who = principal_of(request, engine, required=True)
     assert who is not None
     return _answer(lambda: wf.score(engine, who, assessment_id, body.scores,
                                     reason=body.reason)).to_json()  # fmt: skip
@@ -151,7 +130,7 @@ def scores(request: Request, assessment_id: str, body: ScoresIn) -> dict[str, An
 def overrides(request: Request, assessment_id: str, body: OverrideIn) -> dict[str, Any]:
     """A professional-judgement rating for a theme or overall, with its reason."""
     engine = _engine(request)
-    who = _bearer(request, engine, required=True)
+    who = principal_of(request, engine, required=True)
     assert who is not None
     return _answer(lambda: wf.set_override(engine, who, assessment_id, body.subject,
                                            body.rating, reason=body.reason)).to_json()  # fmt: skip
@@ -160,7 +139,7 @@ def overrides(request: Request, assessment_id: str, body: OverrideIn) -> dict[st
 def evidence(request: Request, assessment_id: str, body: EvidenceIn) -> dict[str, Any]:
     """Attach an evidence item to your own draft."""
     engine = _engine(request)
-    who = _bearer(request, engine, required=True)
+    who = principal_of(request, engine, required=True)
     assert who is not None
     item = Evidence(body.statement, body.category, body.source, body.summary, body.date,
                     body.reference)  # fmt: skip
@@ -171,7 +150,7 @@ def evidence(request: Request, assessment_id: str, body: EvidenceIn) -> dict[str
 def act(request: Request, assessment_id: str, action: str, body: ReasonIn) -> dict[str, Any]:
     """submit, publish, return (a move) or revise (a new version of a published one)."""
     engine = _engine(request)
-    who = _bearer(request, engine, required=True)
+    who = principal_of(request, engine, required=True)
     assert who is not None
     if action == "revise":
         return _answer(lambda: wf.revise(engine, who, assessment_id,

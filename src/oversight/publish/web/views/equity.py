@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from fastapi import HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
 
+from oversight.catalogue import load as load_catalogue
 from oversight.publish.access import PUBLIC, Viewer
 from oversight.publish.web.page_cache import render
 
@@ -189,7 +190,6 @@ def equity_table(
     from oversight.judge.assessment import inequality_store, national, sources
     from oversight.period import Period
     from oversight.publish import access
-    from oversight.publish.web.views.assessments_api import _catalogue
 
     frame = inequality_store.inequality(home)
     frame["period"] = pd.to_datetime(frame["period"]).dt.date
@@ -199,7 +199,7 @@ def equity_table(
     if month not in months:
         shown = ", ".join(f"{m:%Y-%m}" for m in months)
         raise LookupError(f"no 12-month measures for {month:%Y-%m} (months: {shown})")
-    catalogue = _catalogue()
+    catalogue = load_catalogue()
     icss = {i.code: i.name for i in catalogue.icbs_on(month)}
     table = national.equity_view(frame, month, catalogue.metrics, fw.ics(), icss,
                                  sources.published_views(home))  # fmt: skip
@@ -209,9 +209,8 @@ def equity_table(
 def equity_page(home: Home, period: str | None) -> EquityPage:
     from oversight.judge.assessment import framework as fw
     from oversight.judge.assessment.evidence import EQUITY_IN_ACCESS
-    from oversight.publish.web.views.assessments_api import _catalogue
 
-    catalogue = _catalogue()
+    catalogue = load_catalogue()
     wanted = fw.ics().settings.evidence_metrics.get(EQUITY_IN_ACCESS, ())
     metrics = tuple(MetricColumn(m, catalogue.metrics[m].title, catalogue.metrics[m].unit,
                                  catalogue.metrics[m].improvement) for m in wanted)  # fmt: skip

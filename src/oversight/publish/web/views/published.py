@@ -15,6 +15,7 @@ from typing import Any
 import pandas as pd
 from fastapi import HTTPException, Request
 from fastapi.responses import HTMLResponse
+from starlette.concurrency import run_in_threadpool
 
 from oversight.catalogue import load as load_catalogue
 from oversight.home import Home
@@ -191,7 +192,7 @@ async def provider(request: Request, code: str) -> HTMLResponse:
     try:
         if _level(code.upper()) != PROVIDER:
             raise LookupError(f"{code} is not a provider: see /area/{code.upper()}")
-        page = provider_page(request.app.state.home, code, manifest)
+        page = await run_in_threadpool(provider_page, request.app.state.home, code, manifest)
     except LookupError as exc:
         raise HTTPException(status_code=404, detail=str(exc)) from exc
     return request.app.state.templates.TemplateResponse(
@@ -205,7 +206,8 @@ async def area(request: Request, code: str) -> HTMLResponse:
     try:
         if _level(code.upper()) == PROVIDER:
             raise LookupError(f"no England or region {code!r}")
-        page = provider_page(request.app.state.home, code, manifest)
+        # a cold page takes seconds: built in the thread pool, not on the event loop
+        page = await run_in_threadpool(provider_page, request.app.state.home, code, manifest)
     except LookupError as exc:
         raise HTTPException(status_code=404, detail=str(exc)) from exc
     return request.app.state.templates.TemplateResponse(
