@@ -60,3 +60,12 @@ def test_only_config_reads_the_environment() -> None:
         if pattern.search(path.read_text())
     )
     assert readers == ["config.py"]
+
+
+def test_screenshots_go_to_the_configured_artefacts_folder(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.delenv(config.SCREENSHOTS_ENV, raising=False)
+    assert config.screenshots_dir() == Path("test-artefacts") / "screenshots"
+    monkeypatch.setenv(config.SCREENSHOTS_ENV, str(tmp_path / "shots"))
+    assert config.screenshots_dir() == tmp_path / "shots"

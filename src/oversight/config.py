@@ -32,6 +32,10 @@ AREA_LOOKUP_ENV = "OVERSIGHT_AREA_LOOKUP_DIR"
 postcodes), for "highlight my ICS"; default: the home's reference folder."""
 AREA_LOOKUP_FILE = "imd2019_lsoa11_with_health_geography.csv"
 """The ICB population-by-IMD-decile file (or its folder) the judge builds peer groups from."""
+SCREENSHOTS_ENV = "OVERSIGHT_SCREENSHOTS_DIR"
+"""Where the browser tests save their page screenshots (CI keeps the folder as an artefact)."""
+DEFAULT_SCREENSHOTS = Path("test-artefacts") / "screenshots"
+"""Relative to the directory the tests run from (the repository root; gitignored)."""
 DEFAULT_HOME = Path.home() / ".oversight"
 ENGINES = ("duckdb", "spark")
 
@@ -85,6 +89,13 @@ def area_lookup_dir(home: Home) -> Path:
     if (home.reference_dir / AREA_LOOKUP_FILE).exists():
         return home.reference_dir
     return published_data()
+
+
+def screenshots_dir() -> Path:
+    """The browser tests' screenshot folder: $OVERSIGHT_SCREENSHOTS_DIR, else
+    ./test-artefacts/screenshots, so the images outlive pytest's temporary folders."""
+    env = os.environ.get(SCREENSHOTS_ENV, "").strip()
+    return Path(env) if env else DEFAULT_SCREENSHOTS
 
 
 def test_postgres_url() -> str | None:

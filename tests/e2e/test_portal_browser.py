@@ -3,7 +3,8 @@
 Every request that does not go to the portal on loopback is aborted (and fails the test). Each
 page type is checked with axe-core (served from the npm package, injected into the page) for
 WCAG 2.2 AA violations, walked with the keyboard alone, and photographed at 1280 and 390 px
-wide; the screenshots are kept under pytest's temporary folder (the path is printed).
+wide; the screenshots are saved in the folder oversight.config.screenshots_dir names
+($OVERSIGHT_SCREENSHOTS_DIR, else ./test-artefacts/screenshots; the path is printed).
 """
 
 from __future__ import annotations
@@ -67,9 +68,14 @@ def browser() -> Iterator[Any]:
 
 
 @pytest.fixture(scope="module")
-def screenshots(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    where = tmp_path_factory.mktemp("portal-screenshots")
-    print(f"portal screenshots: {where}")
+def screenshots() -> Path:
+    """The screenshot folder from the configuration (oversight.config.screenshots_dir), kept
+    after the run so CI can upload it."""
+    from oversight.config import screenshots_dir
+
+    where = screenshots_dir()
+    where.mkdir(parents=True, exist_ok=True)
+    print(f"portal screenshots: {where.resolve()}")
     return where
 
 

@@ -12,8 +12,12 @@ holds what decided the result, so it can be made again exactly:
 - `results`: per organisation its metric scores, average, raw segment, overrides with their
   reasons, final segment, league-table rank, nof-2022 flags per theme, proposed segment and
   recorded decision, the reasons and the change since the previous quarter (the previous
-  quarter's file of the same rule set). "What would move you" is a search run when asked
-  (oversight segment), from the stored inputs, so it is not stored.
+  quarter's file of the same rule set);
+- `moves`: whether the results hold "what would move you" (each result's `moves`, sentences
+  with the facts they are made from). The search recomputes the quarter many times, so it is
+  run at judge time only for the quarter the portal shows of each rule set: the newest
+  complete quarter the rule set is in force for. Elsewhere `oversight segment` searches when
+  asked, from the stored inputs.
 
 `rerun(stored)` makes the results again from the file alone (its rule set, not the catalogue's
 current one): an old quarter rerun with its old rule set reproduces the stored result. An
@@ -81,6 +85,11 @@ class Stored:
     def results(self) -> tuple[OrgSegment, ...]:
         return tuple(codec.load(OrgSegment, r) for r in self.data["results"])
 
+    @property
+    def moves_searched(self) -> bool:
+        """True when the results hold "what would move you" (searched at judge time)."""
+        return bool(self.data.get("moves", False))
+
 
 # ---- inputs as data ----
 
@@ -123,13 +132,15 @@ def segment_quarter(
     metrics: Mapping[str, Metric],
     inputs: Inputs,
     previous: Sequence[OrgSegment] | None = None,
+    *,
+    moves: bool = False,
 ) -> tuple[OrgSegment, ...]:
     """Every organisation's result with the notes on what was not recorded and whether the rule
-    set was in force (no moves: those are searched when asked)."""
+    set was in force; with `moves`, "what would move you" searched too."""
     from oversight.judge.segmentation.published import not_recorded, out_of_force
 
     before = {r.org: r for r in previous} if previous and rule_set.method == "scored" else None
-    done = segment(rule_set, metrics, inputs, before, explain_moves=False)
+    done = segment(rule_set, metrics, inputs, before, explain_moves=moves)
     return tuple(
         replace(
             r,
@@ -140,7 +151,9 @@ def segment_quarter(
     )
 
 
-def _document(rule_set: RuleSet, inputs: Inputs, results: Iterable[OrgSegment]) -> str:
+def _document(
+    rule_set: RuleSet, inputs: Inputs, results: Iterable[OrgSegment], moves: bool = False
+) -> str:
     data = {
         "format": FORMAT,
         "rules": rule_set.id,
@@ -148,6 +161,7 @@ def _document(rule_set: RuleSet, inputs: Inputs, results: Iterable[OrgSegment]) 
         "org_type": rule_set.org_type,
         "period": str(inputs.period),
         "in_force": rule_set.in_force(inputs.period),
+        "moves": moves,
         "rule_set": rule_set.model_dump(mode="json"),
         "inputs": inputs_to_data(inputs),
         "results": [codec.dump(r) for r in results],
@@ -162,7 +176,9 @@ def rerun(stored: Stored) -> tuple[OrgSegment, ...]:
 
     previous = read(stored.path.parent.parent, stored.rules, stored.period.previous())
     before = previous.results() if previous is not None else None
-    return segment_quarter(stored.rule_set(), load().metrics, stored.inputs(), before)
+    return segment_quarter(
+        stored.rule_set(), load().metrics, stored.inputs(), before, moves=stored.moves_searched
+    )
 
 
 # ---- reading ----
@@ -286,6 +302,12 @@ def _changed_months(changed: pd.DataFrame | None, rules: str) -> set[dt.date] | 
     return {pd.Timestamp(p).date() for p in changed["period"].unique()}
 
 
+def shown_quarter(rule_set: RuleSet, complete: Sequence[Period]) -> Period | None:
+    """The quarter whose "what would move you" is stored for a rule set: the newest complete
+    quarter it is in force for (the one the portal shows), None when it is in force for none."""
+    return max((q for q in complete if rule_set.in_force(q)), default=None)
+
+
 def _untouched(quarter: Period, months: set[dt.date] | None) -> bool:
     if months is None:
         return False
@@ -344,13 +366,16 @@ def build(
         (staging / rule_set.id).mkdir()
         previous: tuple[OrgSegment, ...] | Stored | None = None  # a copied file: decoded if used
         months = _changed_months(changed, rule_set.id)
-        for quarter in complete_quarters(monthly, rule_set.org_type):
+        complete = complete_quarters(monthly, rule_set.org_type)
+        shown = shown_quarter(rule_set, complete)
+        for quarter in complete:
             recorded = store.read(home, quarter, rule_set.id)
             target = staging / rule_set.id / f"{quarter}.json"
             old = read(parent, rule_set.id, quarter) if parent is not None else None
             if (
                 old is not None
                 and _untouched(quarter, months)
+                and old.moves_searched == (quarter == shown)
                 and old.data["rule_set"] == rule_set.model_dump(mode="json")
                 and _recorded_data(old.inputs()) == _recorded_of(recorded, quarter)
             ):
@@ -368,8 +393,12 @@ def build(
             )
             if isinstance(previous, Stored):
                 previous = previous.results()
-            results = segment_quarter(rule_set, catalogue.metrics, inputs, previous)
-            target.write_text(_document(rule_set, inputs, results), encoding="utf-8")
+            results = segment_quarter(
+                rule_set, catalogue.metrics, inputs, previous, moves=quarter == shown
+            )
+            target.write_text(
+                _document(rule_set, inputs, results, quarter == shown), encoding="utf-8"
+            )
             previous = results
     final = folder(version_path)
     if final.exists():
@@ -421,10 +450,13 @@ def refresh(home: Home, quarter: Period) -> list[Path]:
             )
             before = read(segments, rules_dir.name, q.previous())
             results = segment_quarter(
-                rule_set, metrics, inputs, before.results() if before is not None else None
+                rule_set, metrics, inputs, before.results() if before is not None else None,
+                moves=stored.moves_searched,
             )
             tmp = stored.path.with_suffix(f".json.{os.getpid()}")
-            tmp.write_text(_document(rule_set, inputs, results), encoding="utf-8")
+            tmp.write_text(
+                _document(rule_set, inputs, results, stored.moves_searched), encoding="utf-8"
+            )
             os.replace(tmp, stored.path)
             done.append(stored.path)
     return done

@@ -40,6 +40,20 @@ def summary(results: Sequence[OrgSegment], names: Mapping[str, str]) -> list[str
     ]
 
 
+BEST = 1
+"""The best segment: an organisation in it has nothing above it to move up to."""
+
+
+def move_sentences(r: OrgSegment) -> list[str]:
+    """"What would move it" in words, from the searched moves: the one definition, shown by
+    `oversight segment` and the portal's ICS page alike. At the best segment it says first
+    that there is none above it; with no move found, that nothing computed would move it."""
+    out = [m.sentence for m in r.moves]
+    if r.segment == BEST:
+        out.insert(0, f"Segment {BEST} is the best segment: there is none above it to move up to.")
+    return out or ["Nothing computed would move it."]
+
+
 def detail(r: OrgSegment, name: str = "") -> list[str]:
     """One organisation: its head line, why it is in its segment, what would move it."""
     title = f"{r.org} {name}".strip()
@@ -53,8 +67,7 @@ def detail(r: OrgSegment, name: str = "") -> list[str]:
     lines = [head, "  Why:"]
     lines += [f"    - {s}" for s in r.reasons]
     lines.append("  What would move it:")
-    moves = [m.sentence for m in r.moves] or ["Nothing computed would move it."]
-    lines += [f"    - {s}" for s in moves]
+    lines += [f"    - {s}" for s in move_sentences(r)]
     return lines
 
 

@@ -9,6 +9,7 @@ from oversight.judge.judgement import Judgement
 from oversight.publish.charts import ChartAnnotation
 from oversight.publish.web.lineage import LineageSummary
 from oversight.publish.web.queries import NationalTargetRef
+from oversight.publish.web.views.breakdowns import BreakdownTable
 
 
 @dataclass(frozen=True)
@@ -91,3 +92,8 @@ class IcbPage:
     region_code: str = ""
     annotations: tuple[ChartAnnotation, ...] = ()
     """Numbered on the chart (1, 2, ...) in this order, and listed under it."""
+    breakdowns: tuple[BreakdownTable, ...] = ()
+    """The latest month's figures by group (deprivation, ethnic group, age, sex)."""
+    numerator_unit: str = "count"
+    denominator_unit: str = "count"
+    """The units of the numerator and denominator columns (the catalogue's data items)."""

@@ -28,7 +28,8 @@ class SegmentView:
     """E.g. "NHS Oversight Framework 2025/26, 2025-Q2"."""
     why: tuple[str, ...] = ()
     moves: tuple[str, ...] = field(default_factory=tuple)
-    """"What would move you": sentences, nearest first (only when the artefact stores them)."""
+    """"What would move you": the judge's sentences (judge.segmentation.text.move_sentences),
+    only when the artefact stores the search for the quarter shown."""
     change: str | None = None
     """The change since the previous quarter, in words."""
     provisional: bool = False
@@ -54,6 +55,7 @@ def _segments(home: Home, judged_id: str | None) -> dict[str, SegmentView]:
     if judged_id is None:
         return {}
     from oversight.judge.segmentation import artefact
+    from oversight.judge.segmentation.text import move_sentences
 
     where = artefact.current(home)
     if where is None:
@@ -71,7 +73,7 @@ def _segments(home: Home, judged_id: str | None) -> dict[str, SegmentView]:
         out = {
             r.org: SegmentView(
                 segment=int(r.segment), rule_set=f"{title}, {quarter}", why=tuple(r.reasons),
-                moves=tuple(m.sentence for m in r.moves),
+                moves=tuple(move_sentences(r)) if found.moves_searched else (),
                 change=r.change.sentence if r.change is not None else None,
                 provisional=r.provisional,
             )

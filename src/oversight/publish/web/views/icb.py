@@ -26,6 +26,7 @@ from oversight.publish.web.queries import (
     standing_target,
 )
 from oversight.publish.web.snapshot import snapshot
+from oversight.publish.web.views.breakdowns import breakdown_tables
 from oversight.publish.web.views.common import all_metrics, metric_summary, number, text
 from oversight.publish.web.views.context import IcbPage, SeriesRow
 from oversight.publish.web.views.extras import annotations_of
@@ -40,6 +41,18 @@ def _icb(code: str) -> Any:
     """An ICB by code, the 2022 ICBs and the merged ICBs of 2026 alike (None: no such ICB)."""
     catalogue = load_catalogue()
     return catalogue.icbs.get(code.upper()) or catalogue.merged_icbs.get(code.upper())
+
+
+SHOWN_UNITS = frozenset({"percent", "count", "bed_days", "minutes", "gbp_k"})
+"""Units the figures' format names (judge.formats.format_value); others read as counts."""
+
+
+def _item_unit(catalogue: Any, item: str | None) -> str:
+    """The unit a numerator or denominator column is shown in: its data item's (so pounds
+    read as £k), a count where the format has no words for it."""
+    found = catalogue.data_items.get(item) if item else None
+    unit = getattr(found, "unit", "count")
+    return unit if unit in SHOWN_UNITS else "count"
 
 
 def _planned(value: object) -> float | None:
@@ -123,6 +136,8 @@ def _icb_page(home: Home, key: tuple[object, ...], code: str,
                            target=target.value if target else None, annotations=notes)
         chart = render_svg(spec, label=alt)
     last = rows[-1][1] if rows else None
+    snap = snapshot(home)
+    definition = catalogue.metrics[metric_id]
     lineage_key = text(last, "revisions") if last is not None else None
     return IcbPage(
         metric=metric,
@@ -143,4 +158,8 @@ def _icb_page(home: Home, key: tuple[object, ...], code: str,
         lineage=summary(home, snapshot(home).results_id, lineage_key),
         region_code=icb.region_code,
         annotations=notes,
+        breakdowns=breakdown_tables(home, snap.results_id, snap.judged_id, icb.code,
+                                    definition, latest_period),
+        numerator_unit=_item_unit(catalogue, definition.numerator),
+        denominator_unit=_item_unit(catalogue, definition.denominator),
     )

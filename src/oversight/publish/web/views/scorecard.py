@@ -2,7 +2,8 @@
 
 One row per metric: the latest published figure, the variation and assurance icons, the
 national and local targets standing that month (with trajectory), the three judgement
-sentences, the peer rank; then equity breakdowns where published, and the segment and public
+sentences, the peer rank; then equity measures where published (with links to each metric's
+figures by group, on its ICS × metric page), and the segment and public
 escalation summary where the judgements artefact has them. The context is built once per
 published version and ICB (both immutable) and cached, so the page is served from memory.
 """
@@ -61,14 +62,6 @@ class ScoreRow:
 
 
 @dataclass(frozen=True)
-class BreakdownTable:
-    metric: MetricSummary
-    breakdown: str
-    period: dt.date
-    groups: tuple[tuple[str, float | None], ...]
-
-
-@dataclass(frozen=True)
 class EquityRow:
     """The judge's inequality measures of one metric (oversight.judge.assessment.inequality)."""
 
@@ -93,7 +86,9 @@ class IcsPage:
     region_code: str
     population: int
     rows: tuple[ScoreRow, ...]
-    breakdowns: tuple[BreakdownTable, ...] = ()
+    breakdowns: tuple[MetricSummary, ...] = ()
+    """Metrics published by group (deprivation, ethnic group, age, sex) with a latest figure:
+    their tables are on the ICS × metric page."""
     equity: tuple[EquityRow, ...] = ()
     segment: SegmentView | None = None
     case: CaseSummary | None = None
@@ -172,21 +167,13 @@ def _page(home: Home, key: tuple[str | None, str | None], code: str) -> IcsPage:
             peer=peer,
             lineage=summary(home, snap.results_id, _text(res.get("revisions")) if res else None),
         ))
-    tables = []
-    mine = snap.breakdowns[snap.breakdowns["org_code"] == code] if len(snap.breakdowns) else None
-    if mine is not None and len(mine):
-        for (metric_id, breakdown), part in mine.groupby(["metric_id", "breakdown"], sort=True):
-            at = part["period"].max()
-            now = part[part["period"] == at].sort_values("group")
-            tables.append(BreakdownTable(
-                metric_summary(str(metric_id)), str(breakdown), at,
-                tuple((str(g), _num(v)) for g, v in zip(now["group"], now["value"], strict=True)),
-            ))
+    by_group = tuple(r.metric for r in rows
+                     if catalogue.metrics[r.metric.id].breakdowns and r.value is not None)
     return IcsPage(
         equity=_equity(home, code),
         code=icb.code, name=icb.name, region=catalogue.regions[icb.region_code].name,
         region_code=icb.region_code, population=int(icb.population), rows=tuple(rows),
-        breakdowns=tuple(tables), segment=segment_of(home, code),
+        breakdowns=by_group, segment=segment_of(home, code),
     )
 
 
