@@ -225,7 +225,8 @@ def test_the_public_files_are_mirrored_in_the_home(
 ) -> None:
     folder = downloads.mirror(demo_home)
     assert sorted(p.name for p in folder.iterdir()) == [
-        "dictionary.json", "manifest.json", "results.csv", "results.jsonl", "results.parquet"
+        "annotations.csv", "dictionary.json", "manifest.json", "rebases.csv", "results.csv",
+        "results.jsonl", "results.parquet"
     ]
     assert pq.read_metadata(folder / "results.parquet").num_rows == published(demo_home).row_count
     assert not list(folder.glob(".*"))

@@ -117,3 +117,22 @@ def test_pounds_show_as_thousands_of_pounds(client: TestClient) -> None:
     cells = table.split('<td class="nhsuk-table__cell app-table-numeric">')[1:]
     numerator, denominator = cells[0], cells[1]
     assert "£" in numerator and "£" in denominator  # actual and planned surplus, in £k
+
+
+def test_chart_axes_of_pounds_read_in_thousands_of_pounds() -> None:
+    """Small multiples have no axis title, so the tick labels carry the unit."""
+    import datetime as dt
+
+    from oversight.publish.charts import SeriesPoint, render_svg, series_spec
+    from oversight.publish.charts_multiples import multiples_spec
+
+    points = [SeriesPoint(period=dt.date(2024, m, 1), value=v, mean=-5.0, lpl=-30.0, upl=20.0)
+              for m, v in ((1, -20.0), (2, 10.0), (3, -5.0))]
+    big = render_svg(series_spec(points, title="Finance", unit="gbp_k"), label="finance")
+    small = render_svg(multiples_spec({"QMJ": points}, unit="gbp_k", target=None),
+                       label="finance")
+    for svg in (big, small):
+        assert "-£20k" in svg and "£0k" in svg
+    assert "£k" in big  # the axis title
+    plain = render_svg(series_spec(points, title="Waits", unit="minutes"), label="waits")
+    assert "£" not in plain

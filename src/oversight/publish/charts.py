@@ -113,7 +113,16 @@ def _axis_format(unit: str) -> str:
 
 def _unit_title(unit: str) -> str:
     return {"percent": "%", "count": "number", "bed_days": "bed days", "minutes": "minutes",
-            "gbp_k": "£ thousands"}.get(unit, unit)
+            "gbp_k": "£k"}.get(unit, unit)
+
+
+def _unit_labels(unit: str) -> dict[str, str]:
+    """Tick labels that carry the unit where the axis title may be absent (small multiples):
+    pounds in thousands as the figures read elsewhere, e.g. "-£20k"."""
+    if unit == "gbp_k":
+        return {"labelExpr": "(datum.value < 0 ? '-' : '') + '£' + "
+                             "format(abs(datum.value), ',.0f') + 'k'"}
+    return {}
 
 
 def spc_rows(points: Sequence[SeriesPoint]) -> list[dict[str, Any]]:
@@ -160,7 +169,7 @@ def spc_layers(
         y_scale |= {"domain": domain, "clamp": True}
     y = {"type": "quantitative", "scale": y_scale,
          "axis": {"format": _axis_format(unit), "tickCount": 4 if small else 6,
-                  "title": None if small else _unit_title(unit)}}
+                  "title": None if small else _unit_title(unit), **_unit_labels(unit)}}
     layers: list[dict[str, Any]] = []
     for field, dash, width in (("upl", [4, 3], 1.2), ("lpl", [4, 3], 1.2), ("mean", [], 1.5)):
         if any(r[field] is not None for r in rows):

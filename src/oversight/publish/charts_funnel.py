@@ -20,6 +20,7 @@ from oversight.publish.charts import (
     NHS_RED,
     VEGA_LITE_SCHEMA,
     _axis_format,
+    _unit_labels,
     _unit_title,
     chart_config,
     y_domain,
@@ -80,7 +81,7 @@ def funnel_spec(
     if domain is not None:
         y_scale |= {"domain": domain, "clamp": True}
     y = {"type": "quantitative", "scale": y_scale,
-         "axis": {"format": _axis_format(unit), "title": _unit_title(unit)}}
+         "axis": {"format": _axis_format(unit), "title": _unit_title(unit), **_unit_labels(unit)}}
     x = {"field": "size", "type": "quantitative", "title": "Size (denominator)",
          "scale": {"zero": False}, "axis": {"format": "~s", "grid": False}}
     layers: list[dict[str, Any]] = [
@@ -151,7 +152,8 @@ def league_spec(
     if domain is not None:
         scale |= {"domain": domain, "clamp": True}
     xq = {"type": "quantitative", "scale": scale,
-          "axis": {"format": _axis_format(unit), "title": _unit_title(unit), "orient": "top"}}
+          "axis": {"format": _axis_format(unit), "title": _unit_title(unit), "orient": "top",
+                   **_unit_labels(unit)}}
     order = [r["name"] for r in rows]
     y = {"field": "name", "type": "nominal", "sort": order, "title": None,
          "axis": {"labelLimit": 260, "labelFontSize": 11}}

@@ -94,9 +94,14 @@ def metrics(catalogue: Catalogue) -> list[dict[str, Any]]:
 
 
 def dictionary(catalogue: Catalogue) -> dict[str, Any]:
-    """The whole data dictionary file: result columns, metrics and organisations."""
+    """The whole data dictionary file: result columns, the annotations and rebases files'
+    columns, metrics and organisations."""
+    from oversight.publish.downloads_governed import COLUMNS
+
     return {
         "columns": RESULT_COLUMNS,
+        "annotation_columns": COLUMNS["annotations"],
+        "rebase_columns": COLUMNS["rebases"],
         "metrics": metrics(catalogue),
         "organisations": organisations(catalogue),
     }

@@ -1,6 +1,7 @@
 """Bulk downloads: every results version as CSV, JSON Lines and Parquet, streamed a metric at
 a time (memory stays at one metric's rows, whatever the version's size), with the data
-dictionary beside them, and the same files written into the home for mirroring.
+dictionary beside them (and each version's annotations and rebases: downloads_governed), and
+the same files written into the home for mirroring.
 
 The embargo applies as everywhere (oversight.publish.access): each viewer's file holds the
 figures that viewer may see now, and the files on disk are the public's. The columns are the
@@ -27,7 +28,7 @@ from pyarrow import csv
 
 from oversight.catalogue import load as load_catalogue
 from oversight.home import Home
-from oversight.publish import access, dictionary
+from oversight.publish import access, dictionary, downloads_governed
 from oversight.publish.access import PUBLIC, Viewer
 
 FORMATS = {
@@ -198,9 +199,11 @@ def mirror(home: Home, version: str | None = None, now: dt.datetime | None = Non
     for fmt in FORMATS:
         _atomic(folder / f"results.{fmt}", stream(home, name, fmt, PUBLIC, moment))
     _atomic(folder / "dictionary.json", iter([dictionary_bytes()]))
+    governed = downloads_governed.mirror_files(home, folder, name, moment)
     _atomic(folder / "manifest.json", iter([json.dumps(
         {"version": name, "viewer": "public", "as_of": moment.isoformat(),
-         "files": [f"results.{f}" for f in FORMATS] + ["dictionary.json"]}, indent=2).encode()]))
+         "files": [f"results.{f}" for f in FORMATS] + ["dictionary.json", *governed]},
+        indent=2).encode()]))
     return folder
 
 

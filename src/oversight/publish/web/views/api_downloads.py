@@ -1,5 +1,6 @@
 """`/api/v1/downloads`: the bulk files of every results version (CSV, JSON Lines, Parquet),
-streamed, and the data dictionary; embargoed for the caller (oversight.publish.downloads)."""
+streamed, its annotations and rebases (CSV), and the data dictionary; embargoed for the caller
+(oversight.publish.downloads, oversight.publish.downloads_governed)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,9 @@ from typing import Literal
 from fastapi import HTTPException, Request
 from fastapi.responses import Response, StreamingResponse
 
+from oversight.home import Home
 from oversight.metrics.results import current_version
-from oversight.publish import access, downloads
+from oversight.publish import access, downloads, downloads_governed
 from oversight.publish.web.caching import matches
 from oversight.publish.web.views.api_models import Download, Downloads
 from oversight.publish.web.views.api_viewer import ViewerDep
@@ -30,7 +32,44 @@ async def listing(request: Request) -> Downloads:
         for v in reversed(downloads.versions(home))
         for fmt, media in downloads.FORMATS.items()
     ]
+    found += _governed_listing(home, now)
     return Downloads(dictionary="/api/v1/downloads/dictionary.json", downloads=found)
+
+
+def _governed_listing(home: Home, now: str | None) -> list[Download]:
+    """Each version's annotations and rebases files (downloads_governed)."""
+    return [
+        Download(
+            version=v.id, format="csv", file=name, url=f"/api/v1/downloads/{v.id}/{file}",
+            media_type=downloads_governed.MEDIA_TYPE,
+            created=None if v.created is None else v.created.isoformat(), current=v.id == now,
+        )
+        for v in reversed(downloads.versions(home))
+        for name, file in downloads_governed.FILES.items()
+    ]
+
+
+def _governed_file(request: Request, who: ViewerDep, version: str, name: str) -> Response:
+    home = request.app.state.home
+    if not downloads.exists(home, version):
+        raise HTTPException(404, f"no results version {version[:40]!r}: see /api/v1/downloads")
+    body = downloads_governed.csv_bytes(home, version, name, who, access.clock())
+    file = downloads_governed.FILES[name]
+    return Response(body, media_type=downloads_governed.MEDIA_TYPE,
+                    headers={"Content-Disposition": f'attachment; filename="{version}-{file}"'})
+
+
+async def annotations_file(request: Request, who: ViewerDep, version: str) -> Response:
+    """Every active annotation (public view) as CSV; 404 for a version the server does not
+    keep. Notes on a month still under embargo for the caller are not in it."""
+    return _governed_file(request, who, version, "annotations")
+
+
+async def rebases_file(request: Request, who: ViewerDep, version: str) -> Response:
+    """Every approved and reversed rebase as CSV, `in_results` saying whether this version's
+    limits use it; 404 for a version the server does not keep. Rebases starting in a month
+    still under embargo for the caller are not in it."""
+    return _governed_file(request, who, version, "rebases")
 
 
 async def dictionary_file() -> Response:

@@ -160,6 +160,7 @@ class JudgementsPage(Page):
 class Download(BaseModel):
     version: str
     format: str
+    file: str = Field("results", description="results, annotations or rebases")
     url: str
     media_type: str
     created: str | None = None
