@@ -161,7 +161,7 @@ def test_provider_page_and_waiting_times_by_provider_and_specialty(client: TestC
     # April 2026 is in the merged configuration: the national page lists the merged ICBs
     national = client.get("/?metric=rtt_waiting_list")
     assert 'data-icb="Z9B2Z"' in national.text and 'data-icb="QMJ"' not in national.text
-    assert national.text.count("data-icb=") == 37
+    assert national.text.count("data-icb=") == 36
     assert "489,050" in client.get("/icb/Z9B2Z?metric=rtt_waiting_list").text
     waits = client.get("/waiting-times?icb=Z9B2Z&specialty=C_110")
     assert waits.status_code == 200
@@ -255,22 +255,53 @@ def test_segmentation_runs_on_the_real_series(published_home: Home) -> None:
 
 
 def test_coverage_counts_the_icbs_of_each_metrics_own_month(client: TestClient) -> None:
-    """A&E's latest month (June 2025) is before the April 2026 mergers: 42 ICBs, not the 37
-    of RTT's April 2026. England's RTT figure is NHS England's published total over every
-    provider: not partial, though Frimley (QNQ) has no ICB-level row that month."""
+    """A&E's latest month (June 2025) is before the April 2026 mergers: 42 ICBs, not the 36
+    of RTT's April 2026 (Frimley, QNQ, was split and has no commissioner in the extract, so it
+    is no ICB that month and its RTT counts are not shown as 0). A metric no published source
+    feeds says so instead of "0 of 36 ICBs have data"."""
     overview = client.get("/").text
     coverage = overview.split('data-testid="coverage"')[1].split("</ul>")[0]
     assert "A&amp;E: seen within 4 hours (June 2025): All 42 ICBs have data." in coverage
-    assert "(April 2026): 36 of 37 ICBs have data." in coverage
-    assert "of 37 ICBs" not in coverage.split("June 2025")[1].split("</li>")[0]
-    england = client.get("/area/ENG").text
-    judged = england.split('data-testid="judgement-rtt_18wk"')[1].split("</p>")[0]
-    assert "partial" not in judged
-    assert "(England, NHS England&#39;s published total; 36 of 37 ICBs have ICB-level" in judged
-    api = client.get("/api/v1/organisations/ENG/metrics/rtt_18wk/judgement?period=2026-04")
-    assert "published total; 36 of 37 ICBs" in api.json()["summary"]
-    label = client.get("/metric/rtt_18wk").text.split('data-testid="england-label">')[1]
-    assert label.startswith("England (NHS England&#39;s published total; 36 of 37 ICBs")
+    assert "Waiting 18 weeks or less for treatment (April 2026): All 36 ICBs have data." in coverage
+    assert "of 36 ICBs" not in coverage and "0 of" not in coverage
+    unpublished = coverage.split("Dementia diagnosis rate (65+)")[1].split("</li>")[0]
+    assert 'no published data</span> for this measure (<a href="/sources">' in unpublished
+    assert 'data-icb="QNQ"' not in client.get("/?metric=rtt_waiting_list").text
+    judged = client.get("/area/ENG").text.split('data-testid="judgement-rtt_18wk"')[1]
+    assert "(England)" in judged.split("</p>")[0] and "partial" not in judged.split("</p>")[0]
+
+
+def test_england_and_regions_are_published_totals_of_provider_sources(
+    published_home: Home,
+) -> None:
+    """England's and a region's figures from a provider-level source count every provider
+    (those with no ICB too), so they are NHS England's published totals whatever the ICB-level
+    coverage; an ICB's, or a figure added up from ICB-level returns (cancer), is not."""
+    import datetime as dt
+
+    from oversight.published_demo import published_total
+
+    june = dt.date(2024, 6, 1)
+    assert published_total(published_home, "ENG", "ae_4hr", june)
+    assert published_total(published_home, "Y56", "ae_4hr", june)
+    assert not published_total(published_home, "QMJ", "ae_4hr", june)
+    assert not published_total(published_home, "Y56", "ae_4hr", dt.date(2023, 6, 1))
+    assert not published_total(published_home, "ENG", "cancer_62d", dt.date(2024, 7, 1))
+
+
+def test_the_published_home_has_peer_groups_from_the_deprivation_file(
+    published_home: Home,
+) -> None:
+    from oversight.judge.stage import deciles_file, latest
+
+    assert deciles_file(published_home) == (
+        published_home.reference_dir / "imd2019_icb22_population_by_decile.csv"
+    )
+    judged = latest(published_home)
+    assert judged is not None
+    rows = judged.frame(metric="ae_4hr")
+    icb = rows[rows["org_code"] == "QMJ"]
+    assert icb["peer_rank"].notna().any() and (icb["peer_size"].dropna() > 1).all()
 
 
 def test_the_portal_shows_the_stored_segments(client: TestClient) -> None:
@@ -278,7 +309,7 @@ def test_the_portal_shows_the_stored_segments(client: TestClient) -> None:
     overview and ICS pages show the newest quarter that does: 2025-Q1 under NoF 2022/23."""
     overview = client.get("/").text
     cells = re.findall(r'data-testid="segment-cell">([^<]*)<', overview)
-    assert len(cells) == 37 and {c for c in cells if c != "–"} <= {"1", "2", "3", "4"}
+    assert len(cells) == 36 and {c for c in cells if c != "–"} <= {"1", "2", "3", "4"}
     assert sum(c != "–" for c in cells) >= 30  # every ICB but the April 2026 merged ones
     assert 'href="?sort=segment' in overview
     ics = client.get("/icb/QMJ").text

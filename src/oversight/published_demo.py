@@ -43,17 +43,34 @@ def read_manifest(home: Home) -> dict[str, Any] | None:
 
 def published_national_total(home: Home, metric_id: str, month: dt.date) -> bool:
     """Whether England's figure of a metric and month is NHS England's published national
-    total: it is added up from a published source's returns, which cover every provider
-    (providers without an ICB included), so a missing ICB-level row does not make it partial."""
+    total (see published_total)."""
+    return published_total(home, "ENG", metric_id, month)
+
+
+def published_total(home: Home, org_code: str, metric_id: str, month: dt.date) -> bool:
+    """Whether England's or a region's figure of a metric and month is a published total over
+    every provider: it is added up from a provider-level source's returns, which cover every
+    provider (providers without an ICB included, under the region NHS England publishes them
+    in), so a missing ICB-level row does not make it partial. An ICB-level source (cancer) is
+    added up from ICBs, and an ICB's own figure is never such a total."""
     manifest = read_manifest(home)
     if manifest is None:
         return False
+    from oversight.catalogue import load
+
+    catalogue = load()
+    if org_code != "ENG" and org_code not in catalogue.regions:
+        return False
     wanted = f"{month:%Y-%m}"
-    return any(
-        metric_id in source.get("metrics", ())
-        and any(str(m).startswith(wanted) for m in source.get("months", ()))
-        for source in manifest.get("sources", ())
-    )
+    for source in manifest.get("sources", ()):
+        dataset = catalogue.datasets.get(str(source.get("dataset")))
+        if dataset is None or dataset.grain != "provider_month":
+            continue
+        if metric_id in source.get("metrics", ()) and any(
+            str(m).startswith(wanted) for m in source.get("months", ())
+        ):
+            return True
+    return False
 
 
 def _prepare(home: Home) -> None:
@@ -69,6 +86,21 @@ def _prepare(home: Home) -> None:
     if home.database_file is not None:
         home.database_file.unlink(missing_ok=True)
     home.root.mkdir(parents=True, exist_ok=True)
+
+
+def _reference_deciles(home: Home, source: Path) -> Path | None:
+    """Copy the ICB population by deprivation decile from the source folder into the home's
+    reference folder, where the judge finds it for peer groups and inequality (unless
+    $OVERSIGHT_DEPRIVATION_FILE names another); None when the folder has none."""
+    from oversight.judge.deprivation_file import DECILE_FILE
+
+    found = source / DECILE_FILE
+    if not found.is_file():
+        return None
+    home.reference_dir.mkdir(parents=True, exist_ok=True)
+    copied = home.reference_dir / DECILE_FILE
+    shutil.copyfile(found, copied)
+    return copied
 
 
 def fed_metrics(catalogue: Catalogue, collections: list[str]) -> dict[str, list[str]]:
@@ -100,6 +132,7 @@ def build_published(
     if not source.is_dir():
         raise FileNotFoundError(f"{source}: no such folder of published files")
     _prepare(home)
+    deciles = _reference_deciles(home, source)
     stored = store_folder(home, catalogue, source, f"demo:{getpass.getuser()}")
     fed = fed_metrics(catalogue, list(stored))
     sources: list[dict[str, Any]] = []
@@ -127,6 +160,7 @@ def build_published(
         "sources": sources,
         "metrics_with_published_data": real,
         "metrics_without_published_data": sorted(set(catalogue.metrics) - set(real)),
+        "deprivation": None if deciles is None else deciles.name,
     }
     path = manifest_path(home)
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -122,16 +122,37 @@ def store_source(
     return submit_rows(home, catalogue, collection, rows, submitter=submitter, source=path.name)
 
 
+MARKERS: dict[str, str] = {
+    "ae_sitrep_published": "ae_attendances_provider_monthly_2024_2025.csv",
+    "rtt_published": "rtt_provider_by_icb_2026_04.csv",
+    "rtt_waiting_times_published": "rtt_icb_by_specialty_2026_04.csv",
+    "cancer_62day_published": "cancer_62day_icb_july_2021_2024.csv",
+}
+"""The file whose presence in a folder says a source is there (A&E: or the monthly CSVs
+under `published/ae_monthly/`)."""
+
+
+def folder_sources(folder: Path) -> dict[str, Path]:
+    """The published sources present in `folder` (the /work/shared/data/real layout, or a
+    subset of it), each with the path its reader takes."""
+    found: dict[str, Path] = {}
+    if (folder / AE_FOLDER).is_dir() and any((folder / AE_FOLDER).glob("*.csv")):
+        found["ae_sitrep_published"] = folder / AE_FOLDER
+    for collection, marker in MARKERS.items():
+        if collection not in found and (folder / marker).is_file():
+            found[collection] = folder
+    return {c: found[c] for c in READERS if c in found}
+
+
 def store_folder(
     home: Home, catalogue: Catalogue, folder: Path, submitter: str
 ) -> dict[str, list[Stored]]:
-    """Every published source in `folder` (the /work/shared/data/real layout), stored."""
-    paths = {
-        "ae_sitrep_published": folder / AE_FOLDER if (folder / AE_FOLDER).is_dir() else folder,
-        "rtt_published": folder,
-        "rtt_waiting_times_published": folder,
-        "cancer_62day_published": folder,
-    }
+    """Every published source in `folder` stored; a source whose files are absent is skipped
+    (a folder holding only the A&E CSVs and the lookups is a smaller home), none is an error."""
+    paths = folder_sources(folder)
+    if not paths:
+        expected = ", ".join([f"{AE_FOLDER}/*.csv", *MARKERS.values()])
+        raise ImportFormatError(f"{folder}: no published files (expected any of {expected})")
     return {
         collection: store_source(home, catalogue, collection, path, submitter)
         for collection, path in paths.items()

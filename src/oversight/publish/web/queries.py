@@ -19,7 +19,7 @@ from oversight.home import Home
 from oversight.period import Period
 from oversight.publish import access
 from oversight.publish.access import PUBLIC, Viewer
-from oversight.published_demo import published_national_total
+from oversight.published_demo import published_total
 
 if TYPE_CHECKING:
     from oversight.judge.judgement import Judgement
@@ -117,7 +117,7 @@ def judgement_of(
     catalogue = load_catalogue()
     row = rows.iloc[0].to_dict()
     found = read_row(row, catalogue.metrics[metric_id], names(catalogue).get(org))
-    if org == "ENG" and published_national_total(home, metric_id, period):
+    if published_total(home, org, metric_id, period):
         found = replace(found, subject=replace(found.subject, published_total=True))
     return found
 

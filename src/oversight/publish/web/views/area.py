@@ -14,7 +14,7 @@ from oversight.judge.coverage import Coverage, published_total_label
 from oversight.publish.web.snapshot import snapshot
 from oversight.publish.web.views.common import metric_summary
 from oversight.publish.web.views.context import MetricSummary
-from oversight.published_demo import published_national_total
+from oversight.published_demo import published_total
 
 ENGLAND = "ENG"
 
@@ -87,9 +87,8 @@ def _area(home: Home, key: tuple[str | None, str | None], code: str) -> AreaPage
         if expected is not None and reported is not None:
             cover = Coverage(int(reported), int(expected))
             label, complete = cover.label(name), cover.complete
-            if code == ENGLAND and at is not None and published_national_total(
-                home, metric_id, at
-            ):  # the whole national figure; only ICB-level data may be missing
+            if at is not None and published_total(home, code, metric_id, at):
+                # the whole national or regional figure; only ICB-level data may be missing
                 label, complete = published_total_label(cover, name), True
         rows.append(AggregateRow(
             metric_summary(metric_id), at, _num(res.get("value")), label, complete,

@@ -41,6 +41,9 @@ class Column:
     target: str | None
     """E.g. "≥ 78.0%" (the national target standing that month)."""
     coverage: Coverage
+    published: bool = True
+    """False on a published-data home when no published source feeds the metric: the column
+    then says so (and points to the sources) instead of "0 of 36 ICBs have data"."""
 
 
 @dataclass(frozen=True)
@@ -126,10 +129,11 @@ def _base(home: Home, key: tuple[str | None, str | None]) -> tuple[tuple[Column,
     # the ICBs of the newest month: the 2022 ICBs, or the merged ICBs from their start
     every = catalogue.icbs.values() if newest is None else catalogue.icbs_on(newest)
     icbs = sorted(every, key=lambda i: i.name)
+    unpublished = _without_published_data(home)
     columns = []
     for m, at in zip(metrics, periods, strict=True):
         columns.append(Column(metric_summary(m), at, target_text(snap, m, at),
-                              month_coverage(snap, catalogue, m, at)))
+                              month_coverage(snap, catalogue, m, at), m not in unpublished))
     rows = []
     for icb in icbs:
         cells = []
@@ -148,6 +152,14 @@ def _base(home: Home, key: tuple[str | None, str | None]) -> tuple[tuple[Column,
                                 icb.region_code, tuple(cells),
                                 None if segment is None else segment.segment))
     return tuple(columns), tuple(rows)
+
+
+def _without_published_data(home: Home) -> frozenset[str]:
+    """The metrics no published source feeds, on a published-data home (else none)."""
+    from oversight.published_demo import read_manifest
+
+    manifest = read_manifest(home)
+    return frozenset(() if manifest is None else manifest.get("metrics_without_published_data", ()))
 
 
 def month_coverage(snap: Snapshot, catalogue: Catalogue, metric_id: str,

@@ -43,7 +43,9 @@ class ProviderMetric:
     denominator: float | None
     point_type: str | None
     variation: str | None
-    series: list[tuple[date, float | None]] = field(default_factory=list)
+    series: list[tuple[date, float | None, str]] = field(default_factory=list)
+    """Month, value and its SPC reading ("special cause (concern): below the lower process
+    limit"; "common cause"; "" with no limits)."""
     chart_svg: str = ""
     judgement: Any = None
 
@@ -82,12 +84,33 @@ def _provider_rows(
     return out
 
 
-def _chart(frame: pd.DataFrame, metric: MetricSummary) -> str:
-    """The SPC run chart of a series of more than one month (publish.charts)."""
-    from oversight.publish.charts import SeriesPoint, render_svg, series_spec
+def _series(frame: pd.DataFrame) -> list[tuple[date, float | None, str]]:
+    from oversight.publish.signals import describe_point
+
+    out = []
+    for _, r in frame.iterrows():
+        point = text(r, "spc_point_type")
+        reading = "" if point is None else describe_point(text(r, "spc_special_cause"), point)
+        out.append((r["period"], number(r, "value"), reading))
+    return out
+
+
+def _chart(frame: pd.DataFrame, metric: MetricSummary, what: str) -> str:
+    """The SPC run chart of a series of more than one month (publish.charts): each point
+    coloured by its Making Data Count meaning, limits per segment, the standing national
+    target, and a text alternative naming the special-cause months."""
+    from oversight.publish.charts import (
+        SeriesPoint,
+        limit_segments,
+        render_svg,
+        series_spec,
+        spc_alt_text,
+    )
 
     if len(frame) < 2:
         return ""
+    rows = [r for _, r in frame.iterrows()]
+    segments = limit_segments([number(r, "spc_mean") for r in rows])
     points = [
         SeriesPoint(
             period=r["period"],
@@ -96,10 +119,17 @@ def _chart(frame: pd.DataFrame, metric: MetricSummary) -> str:
             lpl=number(r, "spc_lpl"),
             upl=number(r, "spc_upl"),
             special_cause=text(r, "spc_special_cause") not in (None, "Common Cause"),
+            point_type=text(r, "spc_point_type"),
+            rule=text(r, "spc_special_cause"),
+            segment=segment,
         )
-        for _, r in frame.iterrows()
+        for r, segment in zip(rows, segments, strict=True)
     ]
-    return render_svg(series_spec(points, title=metric.title, unit=metric.unit))
+    standing = load_catalogue().standing_national_target(metric.id, rows[-1]["period"])
+    target = None if standing is None else float(standing.value)
+    spec = series_spec(points, title=metric.title, unit=metric.unit, target=target)
+    alt = spc_alt_text(points, what=f"{metric.title} for {what}", unit=metric.unit, target=target)
+    return render_svg(spec, label=alt)
 
 
 def provider_page(home: Home, code: str, manifest: dict[str, Any] | None) -> ProviderPage:
@@ -136,11 +166,8 @@ def provider_page(home: Home, code: str, manifest: dict[str, Any] | None) -> Pro
                 denominator=number(last, "denominator"),
                 point_type=text(last, "spc_point_type"),
                 variation=text(last, "variation_icon"),
-                series=[
-                    (p, None if pd.isna(v) else float(v))
-                    for p, v in zip(shown["period"], shown["value"], strict=True)
-                ],
-                chart_svg=_chart(shown, summary),
+                series=_series(shown),
+                chart_svg=_chart(shown, summary, _name(code, level)),
                 judgement=None
                 if level == PROVIDER
                 else judgement_of(home, code, metric_id, last["period"]),
@@ -155,6 +182,13 @@ def provider_page(home: Home, code: str, manifest: dict[str, Any] | None) -> Pro
         return ProviderPage(code, name, [], None, metrics, used, 0, level)
     name, icbs, region, served = _about(home, code)
     return ProviderPage(code, name, icbs, region, metrics, used, served, level)
+
+
+def _name(code: str, level: str) -> str:
+    if level == "england":
+        return "England"
+    regions = load_catalogue().regions
+    return regions[code].name if level == "region" and code in regions else code
 
 
 def _about(home: Home, code: str) -> tuple[str, list[str], str | None, int]:
