@@ -211,10 +211,12 @@ def test_published_portal_in_a_browser(portal_url: str) -> None:
         assert page.locator("[data-testid=chart] svg").count() == 1
         assert "June 2025" in page.locator("[data-testid=judgement-summary]").inner_text()
         page.click("[data-testid=published-note] a")
+        page.wait_for_selector("[data-testid=sources-table]")  # the new page, not only its URL
         assert page.url.endswith("/sources")
         assert page.locator("[data-testid=sources-table] tbody tr").count() == 4
         # England's real 13 months: the SPC chart and the judge's reading of June 2025
         page.click("[data-testid=england-link]")
+        page.wait_for_selector("[data-testid=chart-ae_4hr]")
         assert page.url.endswith("/area/ENG")
         assert page.locator("[data-testid=chart-ae_4hr] svg").count() == 1
         assert "75.5% in June 2025" in page.locator("[data-testid=judgement-ae_4hr]").inner_text()
@@ -223,10 +225,12 @@ def test_published_portal_in_a_browser(portal_url: str) -> None:
         page.select_option("#icb", "Z9B2Z")
         page.select_option("#specialty", "C_110")
         page.click("[data-testid=waiting-search] button[type=submit]")
+        page.wait_for_url("**specialty=C_110**")
         assert "icb=Z9B2Z" in page.url and "specialty=C_110" in page.url
         assert page.locator("[data-testid=specialty-table] tr[data-specialty=C_110]").count() == 1
         assert page.locator("[data-testid=specialty-note]").is_visible()
         page.locator("[data-testid=provider-table] tr[data-provider=RRV] a").click()
+        page.wait_for_selector("[data-testid=provider-name]")
         assert (
             page.locator("[data-testid=provider-name]")
             .inner_text()

@@ -132,3 +132,22 @@ def test_an_analyst_submits_a_month_as_published_and_it_is_stored_and_published(
     assert round(float(england["value"]), 1) == 74.6
     again = CliRunner().invoke(app, ["import", "ae-sitrep", june, "--submit", "--home", home])
     assert "stored 0 new revision(s)" in again.output and "(7 part(s) unchanged)" in again.output
+
+
+def test_a_folder_gives_the_sources_it_holds_and_one_with_none_is_refused(tmp_path: Path) -> None:
+    from oversight.collect.importers.published import folder_sources, store_folder
+    from oversight.collect.importers.source import ImportFormatError
+
+    assert list(folder_sources(REAL)) == [
+        "ae_sitrep_published",
+        "rtt_published",
+        "rtt_waiting_times_published",
+        "cancer_62day_published",
+    ]
+    only_ae = tmp_path / "ae"
+    (only_ae / "published" / "ae_monthly").mkdir(parents=True)
+    (only_ae / "published" / "ae_monthly" / "Monthly-AE-June-2024.csv").write_text("x\n")
+    assert folder_sources(only_ae) == {"ae_sitrep_published": only_ae / "published" / "ae_monthly"}
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(ImportFormatError, match="no published files"):
+        store_folder(Home.at(tmp_path / "home"), load(), tmp_path / "empty", "test")
