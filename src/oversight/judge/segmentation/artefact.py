@@ -46,7 +46,7 @@ from oversight.judge.segmentation.inputs import (
 )
 from oversight.judge.segmentation.recorded import Recordings
 from oversight.judge.segmentation.result import OrgSegment
-from oversight.period import Period
+from oversight.period import Kind, Period
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -339,11 +339,12 @@ def build(
     formed: dict[tuple[str, Period], pd.DataFrame] = {}
     read_once: list[pd.DataFrame] = []
 
-    def outcomes() -> pd.DataFrame:
-        """The judge outcomes (`judged` may be a reader, called only if a quarter is redone)."""
+    def outcomes(quarter: Period) -> pd.DataFrame:
+        """The judge outcomes of a quarter's months (`judged` may be a reader, called only if
+        a quarter is redone; its rows are split by quarter once, not filtered per quarter)."""
         if not read_once:
-            read_once.append(judged() if callable(judged) else judged)
-        return read_once[0]
+            read_once.append(_by_quarter(judged() if callable(judged) else judged))
+        return read_once[0].get(quarter, read_once[0][None])
 
     def values(org_type: str, quarter: Period) -> pd.DataFrame:
         """Quarter values over every rule set's metrics, formed once per type and quarter."""
@@ -366,33 +367,34 @@ def build(
         (staging / rule_set.id).mkdir()
         previous: tuple[OrgSegment, ...] | Stored | None = None  # a copied file: decoded if used
         months = _changed_months(changed, rule_set.id)
+        applied = rule_set.model_dump(mode="json")
         complete = complete_quarters(monthly, rule_set.org_type)
         shown = shown_quarter(rule_set, complete)
         for quarter in complete:
             recorded = store.read(home, quarter, rule_set.id)
             target = staging / rule_set.id / f"{quarter}.json"
-            old = read(parent, rule_set.id, quarter) if parent is not None else None
+            old = _head(parent, rule_set.id, quarter) if parent is not None else None
             if (
                 old is not None
                 and _untouched(quarter, months)
                 and old.moves_searched == (quarter == shown)
-                and old.data["rule_set"] == rule_set.model_dump(mode="json")
-                and _recorded_data(old.inputs()) == _recorded_of(recorded, quarter)
+                and old.data["rule_set"] == applied
+                and _stored_recorded(old.data) == _recorded_of(recorded, quarter)
             ):
-                shutil.copyfile(old.path, target)
+                _share(old.path, target)
                 previous = old
                 continue
             inputs = quarter_inputs(
                 catalogue,
                 rule_set,
                 monthly,
-                outcomes(),
+                outcomes(quarter),
                 quarter,
                 recorded,
                 values(rule_set.org_type, quarter),
             )
-            if isinstance(previous, Stored):
-                previous = previous.results()
+            if isinstance(previous, Stored):  # a copied file, read in full only now
+                previous = Stored(previous.path, _load(previous.path)).results()
             results = segment_quarter(
                 rule_set, catalogue.metrics, inputs, previous, moves=quarter == shown
             )
@@ -409,6 +411,75 @@ def build(
     else:
         os.replace(staging, final)
     return final
+
+
+def _load(path: Path) -> dict[str, Any]:
+    return dict(json.loads(path.read_text(encoding="utf-8")))
+
+
+def _head(segments: Path, rules: str, quarter: Period) -> Stored | None:
+    """A stored file with what decides whether it can be shared (its rule set and inputs)
+    and without its results, which are most of the file: parsed up to the "results" key
+    (the whole file when that key is not where `_document` puts it)."""
+    path = segments / rules / f"{quarter}.json"
+    if not path.exists():
+        return None
+    text = path.read_text(encoding="utf-8")
+    cut = text.rfind(RESULTS_KEY)
+    try:
+        data = json.loads(text[:cut] + "\n}") if cut > 0 else json.loads(text)
+    except json.JSONDecodeError:
+        data = json.loads(text)
+    return Stored(path, data)
+
+
+RESULTS_KEY = '\n "results": ['
+"""Where `_document` (json.dumps, indent=1, results last) starts the results."""
+
+
+def _share(source: Path, target: Path) -> None:
+    """A parent's file in the new folder: hard-linked (stored files are never changed in
+    place; `refresh` replaces them), copied where links are not possible."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
+
+
+def _stored_recorded(data: Mapping[str, Any]) -> Any:
+    """`_recorded_data` of a stored file's inputs, decoding only the recorded judgements
+    (not the values and outcomes)."""
+    stored = data["inputs"]
+    finance = {o: codec.load(FinancialStatus, f) for o, f in stored["finance"].items()}
+    reviews = [codec.load(CapabilityReview, r) for r in stored["reviews"]]
+    decisions = [codec.load(SegmentDecision, d) for d in stored["decisions"]]
+    return [
+        {o: codec.dump(f) for o, f in sorted(finance.items())},
+        [codec.dump(r) for r in reviews],
+        [codec.dump(d) for d in decisions],
+    ]
+
+
+def _by_quarter(judged: pd.DataFrame) -> dict[Period | None, pd.DataFrame]:
+    """The outcome columns segmentation reads (`quarter_inputs`), split by quarter; None:
+    no rows."""
+    from typing import get_args
+
+    import pandas as pd
+
+    from oversight.catalogue.models.rule_sets import FlagOutcome
+
+    wanted = ["metric_id", "org_type", "org_code", "period", "breakdown", "variation",
+              *get_args(FlagOutcome)]
+    frame = judged[list(dict.fromkeys(c for c in wanted if c in judged.columns))]
+    out: dict[Period | None, pd.DataFrame] = {None: frame.iloc[:0]}
+    if frame.empty:
+        return out
+    months = pd.to_datetime(frame["period"]).dt.date
+    quarters = {m: Period.month_of(m).to(Kind.QUARTER) for m in months.unique()}
+    for quarter, part in frame.groupby(months.map(quarters).to_numpy(), sort=False):
+        out[quarter] = part
+    return out
 
 
 def _recorded_of(recorded: Recordings, quarter: Period) -> Any:

@@ -24,6 +24,24 @@ from oversight.period import Kind, Period
 MONTHS_IN_QUARTER = 3
 
 
+SEQUENTIAL = 8
+"""numpy sums fewer values than this one after another from 0.0 (pairwise beyond)."""
+
+
+def _sums(values: np.ndarray, first: np.ndarray, size: np.ndarray) -> np.ndarray:
+    """Each group's sum (groups are runs of `size` values starting at `first`), added in the
+    order numpy's sum adds them, so each equals `values[a:b].sum()` to the last bit
+    (np.add.reduceat adds in another order)."""
+    total = np.zeros(len(first))
+    short = size < SEQUENTIAL
+    for j in range(int(size[short].max(initial=0))):
+        here = short & (j < size)
+        total[here] += values[first[here] + j]
+    for g in np.flatnonzero(~short):
+        total[g] = values[first[g] : first[g] + size[g]].sum()
+    return total
+
+
 def quarter_values(
     monthly: pd.DataFrame,
     metrics: Mapping[str, Metric],
@@ -43,29 +61,44 @@ def quarter_values(
     starts = [m.start for m in quarter.months()]
     rows = monthly[pd.to_datetime(monthly["period"]).dt.date.isin(starts)]
     rows = rows[rows["value"].notna() & rows["metric_id"].isin(list(metrics))]
-    out = []
-    for (org, metric_id), group in rows.groupby(["org_code", "metric_id"], sort=True):
-        months = int(group["period"].nunique())
-        metric = metrics[str(metric_id)]
-        value: float | None = None
-        pooled = False
-        if months >= min_months:
-            num = group.get("numerator", None)
-            den = group.get("denominator", None)
-            if (
-                metric.kind == "ratio"
-                and num is not None
-                and den is not None
-                and num.notna().all()
-                and den.notna().all()
-                and float(den.sum()) > 0
-            ):
-                value = float(num.sum()) / float(den.sum()) * metric.multiplier
-                pooled = True
-            else:
-                value = float(np.mean(group["value"].to_numpy(float)))
-        out.append((str(org), str(metric_id), value, months, pooled))
-    return pd.DataFrame(out, columns=["org", "metric", "value", "months", "pooled"])
+    columns = ["org", "metric", "value", "months", "pooled"]
+    if rows.empty:
+        return pd.DataFrame([], columns=columns)
+    # one pass over the rows grouped by (org, metric), each group's rows in their order (a
+    # stable sort, as groupby keeps them), summed as Series.sum and np.mean sum them
+    # (_sums), so the figures are the same floats a loop over the groups gives
+    rows = rows.sort_values(["org_code", "metric_id"], kind="stable")
+    orgs = rows["org_code"].astype(str).to_numpy()
+    ids = rows["metric_id"].astype(str).to_numpy()
+    first = np.flatnonzero(np.r_[True, (orgs[1:] != orgs[:-1]) | (ids[1:] != ids[:-1])])
+    size = np.diff(np.r_[first, len(rows)])
+    distinct = ~rows.duplicated(["org_code", "metric_id", "period"]).to_numpy()
+    months = np.add.reduceat(distinct.astype(int), first)
+    value = rows["value"].to_numpy(dtype="float64", na_value=np.nan)
+    mean = _sums(value, first, size) / size
+    group_ids = ids[first]
+    ratio = np.array([metrics[m].kind == "ratio" for m in group_ids], dtype=bool)
+    pooled = np.zeros(len(first), dtype=bool)
+    pooled_value = np.full(len(first), np.nan)
+    if "numerator" in rows.columns and "denominator" in rows.columns:
+        num = rows["numerator"].to_numpy(dtype="float64", na_value=np.nan)
+        den = rows["denominator"].to_numpy(dtype="float64", na_value=np.nan)
+        complete = np.logical_and.reduceat(~np.isnan(num) & ~np.isnan(den), first)
+        num_sum, den_sum = _sums(num, first, size), _sums(den, first, size)
+        pooled = ratio & complete & (den_sum > 0)
+        multiplier = np.array([metrics[m].multiplier for m in group_ids], dtype="float64")
+        with np.errstate(divide="ignore", invalid="ignore"):
+            pooled_value = num_sum / den_sum * multiplier
+    enough = months >= min_months
+    pooled &= enough
+    out = [
+        (org, metric_id, (float(p) if is_pooled else float(m)) if full else None, int(n),
+         bool(is_pooled))
+        for org, metric_id, p, m, n, is_pooled, full in zip(
+            orgs[first], group_ids, pooled_value, mean, months, pooled, enough, strict=True
+        )
+    ]
+    return pd.DataFrame(out, columns=columns)
 
 
 def quarter_outcomes(
