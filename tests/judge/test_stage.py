@@ -104,6 +104,13 @@ def test_incremental_judgement_equals_full_and_old_versions_reproduce(
     pd.testing.assert_frame_equal(unchanged, before)
     shared = found.file("rtt_18wk").stat()
     assert shared.st_ino == parent.file("rtt_18wk").stat().st_ino
+    # the rows judged again were made from the parent's judged inputs and only the results
+    # pieces the version rewrote, and equal the version's own rows
+    patched = stage.patched_rows(version, parent, redone)
+    assert patched is not None
+    for got, want in zip(patched, stage.judged_rows(version, redone), strict=True):
+        assert len(got)
+        pd.testing.assert_frame_equal(got, want, check_exact=True)
     # segmentation was told only the months its inputs changed in: a scored rule set's are
     # the withdrawn ICB-months' (not those where only England's or a region's figure moved)
     told = stage._segment_months(parent, found, dict.fromkeys(redone), CAT, [latest, middle])
@@ -115,6 +122,11 @@ def test_incremental_judgement_equals_full_and_old_versions_reproduce(
     # full build
     incremental_files = _files(found.path, "*.json")
     assert incremental_files
+    first = min(old.periods)
+    quarter = f"{first.year}-Q{(first.month - 1) // 3 + 1}"
+    for rule_set in scored:  # a quarter nothing changed in is the parent's file, shared
+        path = Path("segments") / rule_set.id / f"{quarter}.json"
+        assert (found.path / path).stat().st_ino == (parent.path / path).stat().st_ino
     stage.assess(home, version, incremental=False)
     assert _files(found.path, "*.json") == incremental_files
     # judging the old version again reproduces its judgements exactly, files included
@@ -124,6 +136,24 @@ def test_incremental_judgement_equals_full_and_old_versions_reproduce(
     assert _files(home.judgements_dir / old.id) == saved
     # and the published results' judgements are still the new version's
     assert stage.latest(home).id == version.id  # type: ignore[union-attr]
+
+
+def test_rows_are_read_whole_when_the_parent_kept_no_breakdown_inputs(
+    demo_home: Home, tmp_path: Path
+) -> None:
+    """Judgements made before the breakdown groups' inputs were kept: the rows are read from
+    the results, and the incremental judgement still equals the full one."""
+    home = _copy(demo_home, tmp_path)
+    old = published(home)
+    parent = stage.judged(home, old.id)
+    assert parent is not None
+    shutil.rmtree(parent.path / stage.GROUP_INPUTS_DIR)
+    (home.lake_dir / "ae_attendances" / f"{max(old.periods):%Y-%m}" / "QMJ.parquet").unlink()
+    version, found = compute_and_judge(home)
+    redone = stage.fed_by(CAT, ["ae_attendances"])
+    assert stage.patched_rows(version, parent, redone) is None
+    assert found.how == f"incremental ({len(redone)} metrics from {old.id})"
+    pd.testing.assert_frame_equal(found.frame(), _full(home, version.id))
 
 
 def test_changed_targets_are_not_patched_from_the_parent(demo_home: Home, tmp_path: Path) -> None:

@@ -62,7 +62,8 @@ if TYPE_CHECKING:
 OUTCOMES_DIR = "metrics"
 INPUTS_DIR = "inputs"
 GROUPS_DIR = "breakdowns"
-DIRS = (OUTCOMES_DIR, INPUTS_DIR, GROUPS_DIR)
+GROUP_INPUTS_DIR = "breakdown_inputs"
+DIRS = (OUTCOMES_DIR, INPUTS_DIR, GROUPS_DIR, GROUP_INPUTS_DIR)
 POINTER = "CURRENT"
 METHOD = 2
 """Bumped when the judging method or the artefact's layout changes, so a parent's judgements
@@ -343,6 +344,78 @@ def judged_rows(
     return rows[total].reset_index(drop=True), rows[groups].reset_index(drop=True)
 
 
+def _normalised(rows: pd.DataFrame) -> pd.DataFrame:
+    """Rows as `judged_rows` returns them: months as dates, canonical order, text as objects."""
+    if len(rows):
+        rows["period"] = pd.to_datetime(rows["period"]).dt.date
+    return _text_as_objects(rows.sort_values(ORDER, kind="stable").reset_index(drop=True))
+
+
+def patched_rows(
+    version: ResultsVersion, parent: Judgements, metrics: Iterable[str]
+) -> tuple[pd.DataFrame, pd.DataFrame] | None:
+    """`judged_rows(version, metrics)` made from the parent's judged inputs and only the
+    results pieces the version rewrote since the parent's results (the organisations it
+    recomputed, the months whose funnels moved): an unchanged piece holds the same rows.
+    None when that cannot be done (a store or judgements without the pieces or inputs)."""
+    from oversight.metrics import partitions as parts
+    from oversight.metrics.results import FUNNEL_KEYS, ResultsVersion
+
+    chosen = sorted(set(metrics))
+    last = max(version.periods) if version.periods else None
+    before = ResultsVersion(parent.id, version.root / parent.id)
+    kept_groups = parent.manifest.get("groups", {})
+    inputs = [parent.path / INPUTS_DIR / f"{m}.parquet" for m in chosen]
+    grouped = [parent.path / GROUP_INPUTS_DIR / f"{m}.parquet" for m in chosen if m in kept_groups]
+    if (
+        not chosen
+        or last is None
+        or parent.manifest.get("groups_period") != f"{last:%Y-%m}"
+        or not version.partitioned
+        or not before.manifest_path.exists()
+        or not before.partitioned
+        or not all(f.exists() for f in (*inputs, *grouped))
+    ):
+        return None
+    changed = version.changed_since(before)
+    orgs = sorted(changed.get("metrics", set()) | changed.get("statistics", set()))
+    moved = sorted(dt.date.fromisoformat(k) for k in changed.get("funnels", set()))
+    base = _restore(pd.concat([pd.read_parquet(f) for f in inputs], ignore_index=True))
+    base_groups = (_restore(pd.concat([pd.read_parquet(f) for f in grouped], ignore_index=True))
+                   if grouped else base.iloc[:0])
+    where = [("metric_id", "in", chosen)]
+    fresh = parts.read(version.root, version.pieces("metrics", orgs),
+                       [*ORDER, "value", "missing_reason"], where)
+    own = [c for c in INPUTS if c not in ("value", "missing_reason", *FUNNEL)]
+    if version.pieces("statistics"):
+        stats = parts.read(version.root, version.pieces("statistics", orgs), [*ORDER, *own],
+                           where)
+        fresh = fresh.merge(stats, on=ORDER, how="left")
+    fresh = _normalised(fresh)
+    total = (fresh["breakdown"] == "total").to_numpy()
+    fresh_groups = fresh[~total & (fresh["period"] == last).to_numpy()].copy()
+    fresh_groups["funnel_position"] = None
+    fresh = fresh[total]
+    # the changed organisations' funnel positions are the parent's in the months whose funnel
+    # pieces are the same
+    fresh = fresh.merge(base[[*ORDER, "funnel_position"]], on=ORDER, how="left")
+    out = pd.concat([base[~base["org_code"].isin(orgs)], fresh], ignore_index=True)
+    if moved:  # every ICB's position in a month whose funnel moved is the new one
+        at = ((out["org_type"] == "icb") & (out["group"] == "total")
+              & out["period"].isin(moved)).to_numpy()
+        funnels = version.funnel_rows(moved)
+        placed = out.loc[at, FUNNEL_KEYS].merge(
+            funnels[[*FUNNEL_KEYS, "funnel_position"]], on=FUNNEL_KEYS, how="left"
+        ) if len(funnels) else out.loc[at, FUNNEL_KEYS].assign(funnel_position=None)
+        column = out["funnel_position"].to_numpy(dtype=object, copy=True)
+        column[np.flatnonzero(at)] = placed["funnel_position"].to_numpy(dtype=object)
+        out["funnel_position"] = column
+    groups = pd.concat([base_groups[~base_groups["org_code"].isin(orgs)], fresh_groups],
+                       ignore_index=True)
+    columns = [*ORDER, *[c for c in INPUTS if c in base.columns]]
+    return _normalised(out[columns]), _normalised(groups[columns])
+
+
 def changed_metrics(old: pd.DataFrame, new: pd.DataFrame) -> set[str]:
     """The metrics where any organisation's judged inputs differ in any month (a row added or
     removed counts as a difference)."""
@@ -357,15 +430,26 @@ def changed_months(old: pd.DataFrame, new: pd.DataFrame, columns: Iterable[str])
 
 def _differing(old: pd.DataFrame, new: pd.DataFrame, columns: Iterable[str]) -> pd.DataFrame:
     """The keys (ORDER) of the rows whose `columns` differ, or that only one frame has."""
+    keys, differs = _differences(old, new, columns)
+    return keys.loc[np.logical_or.reduce([*differs.values(), keys["_only"].to_numpy()]), ORDER]
+
+
+def _differences(
+    old: pd.DataFrame, new: pd.DataFrame, columns: Iterable[str]
+) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
+    """Every key (ORDER) of either frame (and `_only`: one frame has it), and per column of
+    `columns` that `new` has, whether the rows differ there (a row one frame lacks, or a
+    column `old` lacks, differs)."""
     cols = [c for c in columns if c in new.columns]
     keys = ORDER
     a = old[[*keys, *[c for c in cols if c in old.columns]]]
     b = new[[*keys, *cols]]
     both = a.merge(b, on=keys, how="outer", suffixes=("_old", "_new"), indicator=True)
-    differs = both["_merge"].to_numpy() != "both"
+    only = both["_merge"].to_numpy() != "both"
+    differs: dict[str, np.ndarray] = {}
     for col in cols:
         if f"{col}_old" not in both.columns:
-            differs |= True
+            differs[col] = np.ones(len(both), dtype=bool)
             continue
         x, y = both[f"{col}_old"], both[f"{col}_new"]
         if pd.api.types.is_numeric_dtype(x) and pd.api.types.is_numeric_dtype(y):
@@ -374,8 +458,8 @@ def _differing(old: pd.DataFrame, new: pd.DataFrame, columns: Iterable[str]) -> 
         else:
             same = (x.isna() & y.isna()) | (x.astype(object) == y.astype(object))
             same = same.to_numpy(bool)
-        differs |= ~same
-    return both.loc[differs, keys]
+        differs[col] = ~same | only
+    return both[keys].assign(_only=only), differs
 
 
 def fed_by(catalogue: Any, datasets: Iterable[str]) -> set[str]:
@@ -403,13 +487,13 @@ def _link_or_copy(source: Path, target: Path) -> None:
 def _write(
     home: Home,
     version_id: str,
-    fresh: tuple[Mapping[str, pa.Table], Mapping[str, pa.Table], Mapping[str, pa.Table]],
+    fresh: tuple[Mapping[str, pa.Table], ...],
     kept: Judgements | None,
     keep: Iterable[str],
     manifest: dict[str, Any],
 ) -> None:
-    """Write `fresh` (outcomes and inputs, each by metric) and share the `keep` metrics' files
-    of `kept`, in a staging directory renamed into place."""
+    """Write `fresh` (one map of tables by metric for each of DIRS) and share the `keep`
+    metrics' files of `kept`, in a staging directory renamed into place."""
     import pyarrow.parquet as pq
 
     root = home.judgements_dir
@@ -512,7 +596,10 @@ def assess(
         missing = judged_ids - set(parent.metric_ids) - set(parent.manifest.get("absent", []))
         if recorded is not None:
             redo = (recorded | missing) & judged_ids
-            rows, groups = judged_rows(results_version, redo)
+            rows, groups = (
+                (None if missing & redo else patched_rows(results_version, parent, redo))
+                or judged_rows(results_version, redo)
+            )
         else:  # no record of what was recomputed: compare every judged input
             rows, groups = judged_rows(results_version)
             redo = changed_metrics(_inputs(parent), rows) | missing
@@ -524,6 +611,8 @@ def assess(
     inputs = {m: t for m, t in inputs.items() if m in outcomes}
     in_groups = groups[groups["metric_id"].isin(sorted(redo))]
     by_group = _split(judge_groups(in_groups, catalogue, targets, file))
+    group_inputs = _split(in_groups[[*ORDER, *[c for c in INPUTS if c in in_groups.columns]]])
+    group_inputs = {m: t for m, t in group_inputs.items() if m in by_group}
     keep = [] if parent is None else sorted(
         m for m in parent.metric_ids if m not in redo and m in judged_ids
     )
@@ -545,20 +634,57 @@ def assess(
         else None,
         **prints,
     }
-    _write(home, results_version.id, (outcomes, inputs, by_group), parent, keep, manifest)
+    _write(home, results_version.id, (outcomes, inputs, by_group, group_inputs), parent, keep,
+           manifest)
     done = Judgements(results_version.id, home.judgements_dir / results_version.id)
     segments.build(
         home,
         done.path,
         results_version.metrics_path,
-        done.frame,  # read only if a quarter is segmented again
+        lambda: _flag_outcomes(done, catalogue),  # read only if a quarter is segmented again
         catalogue=catalogue,
         parent_path=None if parent is None else parent.path,
+        monthly=_icb_totals(results_version, catalogue),
         changed=None if parent is None else _segment_months(
             parent, done, outcomes, catalogue, _recorded_months(results_version, parent.id)
         ),
     )
     return done
+
+
+def _icb_totals(version: ResultsVersion, catalogue: Any) -> pd.DataFrame | None:
+    """`segments.monthly_rows` of a version whose rule sets are all of ICBs, read from its
+    totals pieces (the ICBs' total figures, kept by month for the funnels) rather than from
+    every organisation's rows; None when it has no such pieces."""
+    from oversight.metrics.results import TOTALS
+
+    if {r.org_type for r in catalogue.rule_sets.values()} != {"icb"} or (
+        "totals" not in version.parts or not version.periods
+    ):
+        return None
+    frame = version.totals(version.periods)
+    if not set(TOTALS) <= set(frame.columns):
+        return None
+    frame = frame[(frame["org_type"] == "icb") & (frame["breakdown"] == "total")
+                  & (frame["group"] == "total")]
+    columns = ["metric_id", "org_type", "org_code", "period", "group", "numerator",
+               "denominator", "value"]
+    return frame.sort_values(["org_code", "metric_id", "period"], kind="stable")[
+        columns
+    ].reset_index(drop=True)
+
+
+def _flag_outcomes(done: Judgements, catalogue: Any) -> pd.DataFrame:
+    """What segmentation reads of the outcomes: those a flags rule set tests, of its metrics
+    (scored rule sets read none)."""
+    flagged = {m for r in catalogue.rule_sets.values() if r.method == "flags"
+               for m in r.metric_ids}
+    columns = [*ORDER, "variation", *get_args(FlagOutcome)]
+    files = [done.file(m) for m in sorted(flagged & set(done.metric_ids))]
+    parts = [_read(f, None, list(dict.fromkeys(columns))) for f in files if f.exists()]
+    if not parts:
+        return pd.DataFrame(columns=list(dict.fromkeys(columns)))
+    return _restore(pd.concat(parts, ignore_index=True))
 
 
 SEGMENTS_READ = ["value", "missing_reason", *get_args(FlagOutcome)]
@@ -578,24 +704,41 @@ def _segment_months(
     ICB-months' months, whose numerators and denominators quarter values pool), and for a
     flags rule set the outcomes its flags test. A moved SPC limit, or a region's or
     England's figure, changes no segment, so segmentation redoes only the quarters a rule set
-    really reads a change in."""
+    really reads a change in.
+
+    `fresh`: the outcome tables judged again, by metric (a table, or None to read the file
+    in `done`). Each metric's old and new outcomes are read and compared once, for every
+    rule set."""
+    sets = [r for r in catalogue.rule_sets.values() if set(r.metric_ids) & set(fresh)]
+    if not sets:
+        return pd.DataFrame([], columns=["rules", "period"])
+    metrics = sorted({m for r in sets for m in r.metric_ids} & set(fresh))
+    columns = [*ORDER, *SEGMENTS_READ]
+
+    def new_rows(metric: str) -> pd.DataFrame:
+        table = fresh[metric]
+        if table is None:
+            return _read(done.file(metric), None, columns)
+        return table.select(columns).to_pandas()
+
+    old = pd.concat([_read(parent.file(m), None, columns) for m in metrics
+                     if parent.file(m).exists()] or [pd.DataFrame(columns=columns)],
+                    ignore_index=True)
+    new = pd.concat([new_rows(m) for m in metrics], ignore_index=True)
+    keys, differs = _differences(_restore(old), _restore(new), SEGMENTS_READ)
+    months = keys["period"].to_numpy()
     out: list[tuple[str, dt.date]] = []
-    for rule_set in catalogue.rule_sets.values():
-        metrics = sorted(set(rule_set.metric_ids) & set(fresh))
-        if not metrics:
-            continue
+    for rule_set in sets:
         read = ["value", "missing_reason"]
         if rule_set.method == "flags":
             read += list(dict.fromkeys(c.outcome for c in rule_set.flag_when))
-        where = [("org_type", "==", rule_set.org_type)]
-        columns = [*ORDER, *read]
-        old = pd.concat([_read(parent.file(m), where, columns) for m in metrics
-                         if parent.file(m).exists()] or [pd.DataFrame(columns=columns)],
-                        ignore_index=True)
-        new = pd.concat([_read(done.file(m), where, columns) for m in metrics],
-                        ignore_index=True)
-        months = set(changed_months(_restore(old), _restore(new), read)) | set(recorded)
-        out += [(rule_set.id, month) for month in sorted(months)]
+        mask = (keys["org_type"] == rule_set.org_type).to_numpy() & keys["metric_id"].isin(
+            sorted(rule_set.metric_ids)
+        ).to_numpy()
+        mask &= np.logical_or.reduce([np.zeros(len(keys), dtype=bool),
+                                      *[differs[c] for c in read if c in differs]])
+        found = {pd.Timestamp(p).date() for p in months[mask]} | set(recorded)
+        out += [(rule_set.id, month) for month in sorted(found)]
     return pd.DataFrame(out, columns=["rules", "period"])
 
 

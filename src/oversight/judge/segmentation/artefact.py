@@ -324,17 +324,20 @@ def build(
     catalogue: Catalogue,
     parent_path: Path | None = None,
     changed: pd.DataFrame | None = None,
+    monthly: pd.DataFrame | None = None,
 ) -> Path:
     """Segment every complete quarter under every rule set and store the files in the
     judgements folder `version_path` (whole, replacing any earlier ones). `parent_path` and
     `changed` (the months whose inputs changed, per rule set when it has a `rules` column)
-    let unchanged quarters be copied."""
+    let unchanged quarters be copied. `monthly`: `monthly_rows` of the rule sets'
+    organisation types when the caller has them another way."""
     from oversight.judge.segmentation import recorded as store
     from oversight.judge.segmentation.published import complete_quarters
 
     rule_sets = [catalogue.rule_sets[k] for k in sorted(catalogue.rule_sets)]
     types = sorted({r.org_type for r in rule_sets})
-    monthly = monthly_rows(metrics_path, types) if rule_sets else None
+    if monthly is None and rule_sets:
+        monthly = monthly_rows(metrics_path, types)
     parent = folder(parent_path) if parent_path is not None else None
     formed: dict[tuple[str, Period], pd.DataFrame] = {}
     read_once: list[pd.DataFrame] = []
@@ -388,7 +391,7 @@ def build(
                 catalogue,
                 rule_set,
                 monthly,
-                outcomes(quarter),
+                outcomes(quarter) if rule_set.method == "flags" else None,
                 quarter,
                 recorded,
                 values(rule_set.org_type, quarter),
@@ -424,17 +427,22 @@ def _head(segments: Path, rules: str, quarter: Period) -> Stored | None:
     path = segments / rules / f"{quarter}.json"
     if not path.exists():
         return None
-    text = path.read_text(encoding="utf-8")
-    cut = text.rfind(RESULTS_KEY)
+    with path.open("rb") as fh:
+        text = fh.read(HEAD_BYTES)
+        while (cut := text.find(RESULTS_KEY)) < 0 and (more := fh.read(HEAD_BYTES)):
+            text += more
+    head = text[:cut].removesuffix(b",")  # the comma after the inputs
     try:
-        data = json.loads(text[:cut] + "\n}") if cut > 0 else json.loads(text)
+        data = json.loads(head + b"\n}") if cut > 0 else _load(path)
     except json.JSONDecodeError:
-        data = json.loads(text)
+        data = _load(path)
     return Stored(path, data)
 
 
-RESULTS_KEY = '\n "results": ['
-"""Where `_document` (json.dumps, indent=1, results last) starts the results."""
+RESULTS_KEY = b'\n "results": ['
+"""Where `_document` (json.dumps, indent=1, results last) starts the results: the first
+line that opens a top-level "results" (a deeper key is indented further)."""
+HEAD_BYTES = 1 << 16
 
 
 def _share(source: Path, target: Path) -> None:
