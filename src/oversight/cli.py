@@ -71,6 +71,9 @@ from oversight.publish.serve import serve_command  # noqa: E402
 
 app.command("demo")(demo_command)
 app.command("serve")(serve_command)
+from oversight.publish.downloads_command import downloads_app  # noqa: E402
+
+app.add_typer(downloads_app, name="downloads")
 
 from oversight.judge.target_command import target_app  # noqa: E402
 

@@ -34,7 +34,6 @@ def compute_and_judge(
     `evaluate_cases` (always: a case opened since may have criteria to check); `on_cases`
     receives that evaluation (the command line prints it); `on_published` the version as soon as
     it is published, before it is judged (the publish queue announces the figures then)."""
-    from oversight.judge import stage
     from oversight.metrics.stage import compute
 
     if catalogue is None:
@@ -44,14 +43,26 @@ def compute_and_judge(
     version = compute(home, catalogue=catalogue, **options)
     if on_published is not None:
         on_published(version)
-    done = stage.judged(home, version.id)
-    if done is None:
-        done = stage.assess(home, version, catalogue=catalogue, deciles=deciles)
-    measure_inequality(home, version, catalogue)
+    done = judge_version(home, version, catalogue, deciles)
     evaluated = evaluate_cases(home)
     if on_cases is not None:
         on_cases(evaluated)
     return version, done
+
+
+def judge_version(
+    home: Home, version: ResultsVersion, catalogue: Any, deciles: str | Path | None = None
+) -> Judgements:
+    """The judge stage of one published version: `stage.assess` (skipped when it is judged
+    already) and its inequality measures. The publish queue runs this after the figures are
+    published, as a step of its own, so a judgement never holds back the next figures."""
+    from oversight.judge import stage
+
+    done = stage.judged(home, version.id)
+    if done is None:
+        done = stage.assess(home, version, catalogue=catalogue, deciles=deciles)
+    measure_inequality(home, version, catalogue)
+    return done
 
 
 def evaluate_cases(home: Home) -> list[Evaluated]:

@@ -202,8 +202,37 @@ def mirror(home: Home, version: str | None = None, now: dt.datetime | None = Non
     governed = downloads_governed.mirror_files(home, folder, name, moment)
     _atomic(folder / "manifest.json", iter([json.dumps(
         {"version": name, "viewer": "public", "as_of": moment.isoformat(),
+         "etag": etag(home, name, "parquet", PUBLIC, moment),
          "files": [f"results.{f}" for f in FORMATS] + ["dictionary.json", *governed]},
         indent=2).encode()]))
+    return folder
+
+
+def mirror_current(home: Home, now: dt.datetime | None = None) -> Path | None:
+    """Mirror the published version unless its mirror is up to date (written for the same
+    public view: nothing released since), and remove the mirrors of versions the results no
+    longer keep; what the publish worker runs after each publication. None when nothing is
+    published."""
+    import shutil
+
+    from oversight.metrics.results import current_version
+
+    name = current_version(home)
+    if name is None:
+        return None
+    root = home.exports_dir / MIRROR
+    moment = now or access.clock()
+    folder = root / name
+    try:
+        made = json.loads((folder / "manifest.json").read_text())
+    except (OSError, ValueError):
+        made = {}
+    if made.get("etag") != etag(home, name, "parquet", PUBLIC, moment):
+        mirror(home, name, moment)
+    kept = {v.id for v in versions(home)}
+    for old in root.iterdir():
+        if old.is_dir() and old.name not in kept and old.name != name:
+            shutil.rmtree(old, ignore_errors=True)
     return folder
 
 

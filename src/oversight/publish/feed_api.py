@@ -20,7 +20,7 @@ from fastapi.responses import JSONResponse, StreamingResponse
 
 from oversight.home import Home
 from oversight.publish import feed
-from oversight.publish.access import PUBLIC, Viewer, viewer_of, visible
+from oversight.publish.access import EARLY_ROLES, PUBLIC, Viewer, viewer_of, visible
 
 POLL_SECONDS = 0.25
 HEARTBEAT_SECONDS = 15.0
@@ -42,16 +42,26 @@ def _viewer(request: Request) -> Viewer:
 
 
 def may_see(viewer: Viewer, entry: dict[str, Any]) -> bool:
-    """Whether the entry announces something `viewer` may see (the one embargo call site)."""
+    """Whether the entry announces something `viewer` may see (the one embargo call site): a
+    revision's or figures' collection, a status judgement's metric, and a segment's every
+    metric its rule set scores (`metric_ids`), for the entry's organisation and month (a
+    segment's: its quarter's last month)."""
     if entry.get("period") is None or entry.get("org") is None:
         return True  # a full recompute announces no figure of its own
-    subject = entry.get("metric_id") if entry["kind"] == "judgement" else entry.get("collection")
-    if subject is None:
-        return True
+    org, period = str(entry["org"]), str(entry["period"])
     try:
-        return visible(viewer, str(subject), str(entry["org"]), str(entry["period"]))
+        if entry["kind"] == "judgement" and entry.get("metric_id") is None:
+            subjects = entry.get("metric_ids")
+            if not subjects:  # a judgement that names no metric: nobody but the early roles
+                return viewer.role in EARLY_ROLES
+            return all(visible(viewer, str(m), org, period) for m in subjects)
+        subject = entry.get("metric_id") if entry["kind"] == "judgement" \
+            else entry.get("collection")
+        if subject is None:
+            return True
+        return visible(viewer, str(subject), org, period)
     except KeyError:  # a collection or metric the catalogue no longer has: announce to no one
-        return viewer.role in ("nhse", "dhsc", "admin")
+        return viewer.role in EARLY_ROLES
 
 
 def _page(home: Home, since: str | None, limit: int, viewer: Viewer) -> dict[str, Any]:

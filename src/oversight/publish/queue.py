@@ -1,5 +1,6 @@
-"""The publish queue: accepted revisions -> recompute -> statistics -> judge -> published
-figures and change-feed entries, without an operator.
+"""The publish queue: accepted revisions -> recompute -> published figures and `results`
+feed entries; then, as a step of its own, judge -> inequality -> escalation cases -> `judgement`
+feed entries; without an operator.
 
 The queue is durable because it is derived, not kept: an accepted revision is committed in
 the operational store (and made the current lake file) before its HTTP 201 or its command's
@@ -10,14 +11,21 @@ next run finds the same pending revisions and publishes them; and a revision alr
 published is not pending, so it is never published twice. Bursts coalesce: one run takes
 every pending revision into one incremental recompute.
 
+The judge step is derived the same way: a published version is *unjudged* from the current
+version back to the last one whose judge step finished (<home>/publish/judged names it, written
+only after its judgements, inequality measures, feed entries and, for the newest, the case
+evaluation). The figures never wait for it: the server runs the two steps in two threads, so a
+submission accepted while a version is being judged is published at once, and the judge then
+works through the versions in order (each one incremental from its parent's judgements).
+
 Feed entries are appended with keys (oversight.publish.feed), so a run after a crash appends
 what the crashed run did not, and nothing twice: `reconcile` announces every published
-version back to the last one announced (judging the current one first if the crash came
-before its judgements).
+version back to the last one announced.
 
-One run at a time per home: runs hold an exclusive lock on <home>/publish/lock. The server runs
-`Worker` (a thread woken by each accepted submission, and every few seconds in case another
-process accepted one); `oversight submit` runs `publish_pending` inline.
+One run of each step at a time per home: the figures step holds an exclusive lock on
+<home>/publish/lock, the judge step on <home>/publish/judge.lock. The server runs `Worker`
+(threads woken by each accepted submission, and every few seconds in case another process
+accepted one); `oversight submit` runs `publish_pending` (both steps) inline.
 """
 
 from __future__ import annotations
@@ -39,18 +47,24 @@ from oversight.period import Period
 from oversight.publish import feed
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from oversight.catalogue import Catalogue
+    from oversight.judge.stage import Judgements
     from oversight.metrics.results import ResultsVersion
 
 log = logging.getLogger(__name__)
 
 STATUS_FIELDS = ("national_status", "local_status")
-"""Judgement fields whose change is announced in the feed (segments and ratings join when
-their artefacts are judged per results version)."""
+"""Judgement fields whose change is announced in the feed (and every organisation's segment,
+`segment_entries`)."""
 KEEP = 20
 KEEP_SECONDS = 600.0
 ANNOUNCE_BACK = 20
-"""How many versions back `reconcile` looks for ones published but not announced."""
+"""How many versions back `reconcile` looks for ones published but not announced, and the
+judge step for ones not judged."""
+JUDGED_MARK = "judged"
+"""<home>/publish/judged: the results version whose judge step finished last."""
 
 
 @dataclass(frozen=True)
@@ -81,12 +95,14 @@ class Outcome:
     unplaced: list[str] = field(default_factory=list)
     """Revisions still pending after the recompute (their file adds nothing the results
     record, such as an empty one): a worker does not try them again."""
+    judged: list[str] = field(default_factory=list)
+    """Results versions whose judge step this run finished, oldest first."""
 
 
 @contextmanager
-def _lock(home: Home, wait: bool) -> Iterator[bool]:
+def _lock(home: Home, wait: bool, name: str = "lock") -> Iterator[bool]:
     home.publish_dir.mkdir(parents=True, exist_ok=True)
-    with (home.publish_dir / "lock").open("a") as fh:
+    with (home.publish_dir / name).open("a") as fh:
         try:
             fcntl.flock(fh, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
         except BlockingIOError:
@@ -163,12 +179,38 @@ def publish_pending(
     after: dt.datetime | None = None,
     skip: set[str] | frozenset[str] = frozenset(),
 ) -> Outcome | None:
+    """Both steps inline (what `oversight submit` and a restart run): `publish_figures`, then
+    `judge_published`. None when another run holds the figures lock (`wait=False`) or nothing
+    is published yet (the first compute is an operator's: `oversight compute`)."""
+    if catalogue is None:
+        from oversight.catalogue import load
+
+        catalogue = load()
+    outcome = publish_figures(home, catalogue=catalogue, wait=wait, after=after, skip=skip)
+    if outcome is None:
+        return None
+    judged = judge_published(home, catalogue=catalogue, wait=wait)
+    if judged is not None:
+        outcome.entries += judged.entries
+        outcome.judged = judged.judged
+    return outcome
+
+
+def publish_figures(
+    home: Home,
+    *,
+    catalogue: Catalogue | None = None,
+    wait: bool = True,
+    after: dt.datetime | None = None,
+    skip: set[str] | frozenset[str] = frozenset(),
+) -> Outcome | None:
     """Publish every pending revision: announce it, recompute its ICB-months (a full compute
-    when one is for a month the results do not hold yet), judge, announce the new figures and
-    the judgements that changed. None when another run holds the lock (`wait=False`) or
-    nothing is published yet (the first compute is an operator's: `oversight compute`).
-    `skip`: revision ids not to try again (ones a run already tried and could not place)."""
+    when one is for a month the results do not hold yet) and announce the new figures; no
+    judging (`judge_published` does that after). None when another run holds the lock
+    (`wait=False`) or nothing is published yet. `skip`: revision ids not to try again (ones a
+    run already tried and could not place)."""
     from oversight.metrics.results import current
+    from oversight.metrics.stage import compute
 
     if catalogue is None:
         from oversight.catalogue import load
@@ -186,22 +228,14 @@ def publish_pending(
             return outcome
         outcome.revisions = [a.id for a in found]
         outcome.entries += feed.append(home, [_revision_entry(a) for a in found])
-        from oversight.pipeline import compute_and_judge
-
-        def announce(published: ResultsVersion) -> None:  # before judging: figures first
-            if published.id != version.id:
-                outcome.entries.extend(feed.append(home, results_entries(published, catalogue)))
-
         months = set(version.periods)
         if all(a.period in months for a in found):
-            new, _ = compute_and_judge(home, catalogue=catalogue, on_published=announce,
-                                       changes=[a.change for a in found])
+            new = compute(home, catalogue=catalogue, changes=[a.change for a in found])
         else:
-            new, _ = compute_and_judge(home, catalogue=catalogue, on_published=announce,
-                                       full=True)
+            new = compute(home, catalogue=catalogue, full=True)
         if new.id != version.id:
             outcome.version, outcome.how = new.id, new.how
-            outcome.entries += reconcile(home, catalogue)
+            outcome.entries += feed.append(home, results_entries(new, catalogue))
             _prune(home)
         placed = _presence(str(home.results_dir), new.id)
         outcome.unplaced = [a.id for a in found if placed.get(a.change) != a.id]
@@ -209,6 +243,65 @@ def publish_pending(
             log.warning("accepted revisions the results still do not reflect after a "
                         "recompute (not tried again by this worker): %s", outcome.unplaced)
         return outcome
+
+
+def unjudged(home: Home) -> list[ResultsVersion]:
+    """The published versions whose judge step has not finished, oldest first: the current one
+    and its parents back to the last one whose step finished (at most ANNOUNCE_BACK)."""
+    from oversight.metrics.results import ResultsVersion, current
+
+    mark = home.publish_dir / JUDGED_MARK
+    done = mark.read_text().strip() if mark.exists() else None
+    chain: list[ResultsVersion] = []
+    version = current(home)
+    while version is not None and version.id != done and len(chain) < ANNOUNCE_BACK:
+        chain.append(version)
+        parent = version.parent
+        path = home.results_dir / parent if parent else None
+        version = ResultsVersion(parent, path) if parent and path and path.is_dir() else None
+    return chain[::-1]
+
+
+def judge_published(
+    home: Home, *, catalogue: Catalogue | None = None, wait: bool = True,
+    stop: Callable[[], bool] | None = None,
+) -> Outcome | None:
+    """The judge step: judge every unjudged version in order (each from its parent's
+    judgements), measure its inequality, announce its changed judgements, and for the newest
+    re-check the escalation cases; each version is marked done only after all of that, so a
+    crash leaves it to the next run. None when another run holds the judge lock. `stop()`
+    true ends the run between versions (the worker is stopping)."""
+    from oversight.pipeline import evaluate_cases, judge_version
+
+    if catalogue is None:
+        from oversight.catalogue import load
+
+        catalogue = load()
+    with _lock(home, wait, "judge.lock") as got:
+        if not got:
+            return None
+        outcome = Outcome()
+        chain = unjudged(home)
+        for n, version in enumerate(chain):
+            if not version.path.is_dir():  # pruned while waiting: its children follow
+                continue
+            judge_version(home, version, catalogue)
+            outcome.entries += feed.append(home, judgement_entries(home, version, catalogue))
+            if n == len(chain) - 1:
+                evaluate_cases(home)
+            _mark_judged(home, version.id)
+            outcome.judged.append(version.id)
+            if stop is not None and stop():
+                break
+        return outcome
+
+
+def _mark_judged(home: Home, version_id: str) -> None:
+    import os
+
+    tmp = home.publish_dir / f".{JUDGED_MARK}.{os.getpid()}"
+    tmp.write_text(version_id + "\n")
+    os.replace(tmp, home.publish_dir / JUDGED_MARK)
 
 
 def _prune(home: Home) -> None:
@@ -223,12 +316,11 @@ def _prune(home: Home) -> None:
 
 
 def reconcile(home: Home, catalogue: Catalogue) -> list[dict[str, Any]]:
-    """Announce published versions not yet in the feed (oldest first), judge the current one if
-    it is not judged yet and announce its changed judgements; returns the entries appended."""
-    from oversight.judge import stage
+    """Announce published versions not yet in the feed (oldest first): what a run killed after
+    publishing but before announcing left; returns the entries appended."""
     from oversight.metrics.results import ResultsVersion, current
 
-    version = newest = current(home)
+    version = current(home)
     unannounced: list[ResultsVersion] = []
     while version is not None and len(unannounced) < ANNOUNCE_BACK:
         if _announced(home, version):
@@ -240,20 +332,7 @@ def reconcile(home: Home, catalogue: Catalogue) -> list[dict[str, Any]]:
     entries: list[dict[str, Any]] = []
     for v in reversed(unannounced):
         entries += results_entries(v, catalogue)
-    written = feed.append(home, entries) if entries else []
-    if newest is None:
-        return written
-    if stage.judged(home, newest.id) is None:  # a run died between publishing and judging
-        stage.assess(home, newest, catalogue=catalogue)
-    mark = (str(home.root), newest.id)
-    if mark not in _JUDGEMENTS_ANNOUNCED:  # once per version and process; keys dedupe the rest
-        written += feed.append(home, judgement_entries(home, newest))
-        _JUDGEMENTS_ANNOUNCED.add(mark)
-    return written
-
-
-_JUDGEMENTS_ANNOUNCED: set[tuple[str, str]] = set()
-"""(home, results version)s whose judgement entries this process has appended."""
+    return feed.append(home, entries) if entries else []
 
 
 def _announced(home: Home, version: ResultsVersion) -> bool:
@@ -317,22 +396,37 @@ def results_entries(version: ResultsVersion, catalogue: Catalogue) -> list[dict[
     ]
 
 
-def judgement_entries(home: Home, version: ResultsVersion) -> list[dict[str, Any]]:
+def judgement_entries(
+    home: Home, version: ResultsVersion, catalogue: Catalogue | None = None
+) -> list[dict[str, Any]]:
     """One `judgement` entry per organisation x metric x month whose target status changed
-    between the parent's judgements and this version's."""
-    import pandas as pd
-
+    between the parent's judgements and this version's, then (with `catalogue`) one per
+    organisation x rule set x quarter whose segment changed (`segment_entries`)."""
     from oversight.judge import stage
 
-    ids = list(version.manifest.get("metric_ids", []))
     new = stage.judged(home, version.id)
     old = stage.judged(home, version.parent) if version.parent else None
-    if not ids or new is None or old is None:
+    if new is None or old is None:
+        return []
+    entries = status_entries(version, old, new)
+    if catalogue is not None:
+        entries += segment_entries(version.id, old.path, new.path, catalogue)
+    return entries
+
+
+def status_entries(
+    version: ResultsVersion, old: Judgements, new: Judgements
+) -> list[dict[str, Any]]:
+    """The target statuses that changed, in the metrics this version recomputed."""
+    import pandas as pd
+
+    ids = list(version.manifest.get("metric_ids", []))
+    if not ids:
         return []
     keys = ["metric_id", "org_code", "period"]
     cols = [*keys, *STATUS_FIELDS]
 
-    def read(judged: stage.Judgements) -> pd.DataFrame:
+    def read(judged: Judgements) -> pd.DataFrame:
         files = [judged.file(m) for m in ids if judged.file(m).exists()]
         frames = [pd.read_parquet(f, columns=cols) for f in files]
         return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=cols)
@@ -361,6 +455,52 @@ def judgement_entries(home: Home, version: ResultsVersion) -> list[dict[str, Any
     return entries
 
 
+def segment_entries(
+    version_id: str, old: Path, new: Path, catalogue: Catalogue
+) -> list[dict[str, Any]]:
+    """One `judgement` entry per organisation x rule set x quarter whose segment differs
+    between two judgements folders (a quarter's file the judge copied unchanged is skipped
+    unread). Each names the quarter's last month as its `period` and the metrics the rule set
+    scores as `metric_ids`, which is what the embargo asks about
+    (oversight.publish.feed_api.may_see)."""
+    import filecmp
+    import json
+
+    from oversight.judge.segmentation import artefact as segments
+
+    before_dir, after_dir = segments.folder(old), segments.folder(new)
+    if not after_dir.is_dir():
+        return []
+    entries: list[dict[str, Any]] = []
+    for file in sorted(after_dir.glob("*/*.json")):
+        rules, quarter = file.parent.name, file.stem
+        before = before_dir / rules / file.name
+        if before.exists() and filecmp.cmp(before, file, shallow=False):
+            continue
+        was = ({r["org"]: r for r in json.loads(before.read_text())["results"]}
+               if before.exists() else {})
+        data = json.loads(file.read_text())
+        rule_set = catalogue.rule_sets.get(rules)
+        metric_ids = sorted(rule_set.metric_ids) if rule_set is not None else []
+        last = Period.parse_quarter(quarter).months()[-1]
+        for row in data["results"]:
+            prior = was.get(row["org"], {}).get("segment")
+            if prior == row.get("segment"):
+                continue
+            entries.append({
+                "kind": "judgement",
+                "key": f"judgement:{version_id}:segment:{rules}:{row['org']}:{quarter}",
+                "results_version": version_id,
+                "org": row["org"],
+                "rule_set": rules,
+                "quarter": quarter,
+                "period": f"{last.start:%Y-%m}",
+                "metric_ids": metric_ids,
+                "changed": {"segment": {"before": prior, "after": row.get("segment")}},
+            })
+    return entries
+
+
 def _text(value: Any) -> str | None:
     import pandas as pd
 
@@ -368,19 +508,34 @@ def _text(value: Any) -> str | None:
 
 
 class Worker:
-    """The server's publisher: a thread that runs `publish_pending` when woken (an accepted
-    submission) and every `poll` seconds (a revision accepted by another process)."""
+    """The server's publisher: two threads, woken by an accepted submission and every `poll`
+    seconds (a revision accepted by another process). One publishes figures
+    (`publish_figures`) and wakes the other, which judges (`judge_published`) and then writes
+    the open-data mirror of the newest version (`mirror`); a judgement in progress never
+    holds back the next submission's figures."""
 
-    def __init__(self, home: Home, poll: float = 5.0) -> None:
-        self.home, self.poll = home, poll
-        self._wake, self._stop = threading.Event(), threading.Event()
-        self._thread: threading.Thread | None = None
+    def __init__(self, home: Home, poll: float = 5.0, mirror: bool = True) -> None:
+        self.home, self.poll, self.mirror = home, poll, mirror
+        self._wake, self._judge, self._stop = (threading.Event(), threading.Event(),
+                                               threading.Event())
+        self._threads: list[threading.Thread] = []
         self._tried: set[str] = set()
         self.last: Outcome | None = None
+        """The last figures run that found something to do (or nothing pending)."""
+        self.last_judged: Outcome | None = None
 
     def start(self) -> None:
-        self._thread = threading.Thread(target=self._run, name="publish-worker", daemon=True)
-        self._thread.start()
+        from oversight.catalogue import load
+
+        catalogue = load()
+        self._threads = [
+            threading.Thread(target=self._figures, args=(catalogue,), name="publish-figures",
+                             daemon=True),
+            threading.Thread(target=self._judging, args=(catalogue,), name="publish-judge",
+                             daemon=True),
+        ]
+        for thread in self._threads:
+            thread.start()
 
     def notify(self) -> None:
         """Something was accepted: run now."""
@@ -389,19 +544,17 @@ class Worker:
     def stop(self, timeout: float = 30.0) -> None:
         self._stop.set()
         self._wake.set()
-        if self._thread is not None:
-            self._thread.join(timeout)
+        self._judge.set()
+        for thread in self._threads:
+            thread.join(timeout)
 
-    def _run(self) -> None:
-        from oversight.catalogue import load
-
-        catalogue = load()
+    def _figures(self, catalogue: Catalogue) -> None:
         after: dt.datetime | None = None  # the first run looks at every revision
         while not self._stop.is_set():
             self._wake.clear()
             started = dt.datetime.now(dt.UTC)
             try:
-                outcome = publish_pending(self.home, catalogue=catalogue, wait=False,
+                outcome = publish_figures(self.home, catalogue=catalogue, wait=False,
                                           after=after, skip=frozenset(self._tried))
                 if outcome is not None:
                     self.last = outcome
@@ -409,6 +562,33 @@ class Worker:
                     # later polls look back a while: a transaction that began before this
                     # run may commit a revision dated before it
                     after = started - dt.timedelta(minutes=10)
+                    if outcome.version is not None or outcome.entries:
+                        self._judge.set()
             except Exception:  # keep serving; the next wake-up or poll tries again
                 log.exception("publishing accepted revisions failed")
             self._wake.wait(self.poll)
+
+    def _judging(self, catalogue: Catalogue) -> None:
+        while not self._stop.is_set():
+            self._judge.clear()
+            try:
+                outcome = judge_published(self.home, catalogue=catalogue, wait=False,
+                                          stop=self._stop.is_set)
+                if outcome is not None and outcome.judged:
+                    self.last_judged = outcome
+                if self.mirror and not self._stop.is_set():
+                    mirror(self.home)
+            except Exception:  # keep serving; the next wake-up or poll tries again
+                log.exception("judging published results failed")
+            self._judge.wait(self.poll)
+
+
+def mirror(home: Home) -> Path | None:
+    """The open-data mirror of the published version (oversight.publish.downloads.mirror),
+    written when it is missing or older than the version's last release time that has passed
+    since; older versions' mirrors are removed once their results are pruned."""
+    from oversight.publish import downloads
+
+    return downloads.mirror_current(home)
+
+
