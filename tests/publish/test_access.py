@@ -45,8 +45,23 @@ def test_release_time_is_uk_time_days_after_the_month_ends() -> None:
 
 def test_the_default_is_public_as_soon_as_validated() -> None:
     packaged = Embargo.of(load())
-    assert not packaged.any
+    assert packaged.collection_rules["ecds"] is None
+    assert packaged.released_at("ae_4hr", JUNE) is None
     assert packaged.visible(PUBLIC, "ae_4hr", "QMJ", JUNE, BEFORE)
+
+
+def test_the_packaged_workforce_return_is_released_with_nhs_workforce_statistics() -> None:
+    """The packaged release time: June 2024's workforce figures public at 09:30 on 26
+    September 2024 (NHS England's publication of NHS Workforce Statistics for June 2024)."""
+    packaged = Embargo.of(load())
+    at = packaged.released_at("workforce_return", JUNE)
+    assert at is not None and at.isoformat() == "2024-09-26T09:30:00+01:00"
+    metric = next(m for m, rules in packaged.metric_rules.items() if rules)
+    assert packaged.released_at(metric, JUNE) == at
+    day_before = at - dt.timedelta(days=1)
+    assert not packaged.visible(PUBLIC, metric, "QMJ", JUNE, day_before)
+    assert packaged.visible(Viewer("icb", "QMJ"), metric, "QMJ", JUNE, day_before)
+    assert packaged.visible(PUBLIC, metric, "QMJ", JUNE, at)
 
 
 ROLE_SEES_BEFORE_RELEASE = [

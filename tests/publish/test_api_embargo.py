@@ -260,19 +260,34 @@ def _changes() -> list[dict[str, Any]]:
                 "results_version": "v", "org": org, "metric_id": "ae_4hr", "period": month,
                 "changed": {"national_status": {"before": "met", "after": "missed"}}}
 
+    def segment(org: str, quarter: str, month: str) -> dict[str, Any]:
+        """A segment change: embargoed unless every metric its rule set scores is visible
+        for the quarter's last month (`month`)."""
+        return {"kind": "judgement", "key": f"judgement:v:segment:nof-2025:{org}:{quarter}",
+                "results_version": "v", "org": org, "rule_set": "nof-2025",
+                "quarter": quarter, "period": month, "metric_ids": SEGMENT_METRICS,
+                "changed": {"segment": {"before": 2, "after": 3}}}
+
     return [
         *(make(org, month) for make in (revision, results) for org in ("QMJ", "QMF")
           for month in ("2024-04", "2024-03")),
         *(judgement(org, month) for org in ORGS for month in ("2024-04", "2024-03")),
+        *(segment(org, quarter, month) for org in ("QMJ", "QMF")
+          for quarter, month in (("2024-Q2", "2024-06"), ("2024-Q1", "2024-03"))),
         {"kind": "results", "key": "results:full", "results_version": "w", "collection": None,
          "org": None, "period": None, "revision_id": None, "metric_ids": ["ae_4hr"]},
     ]
 
 
+SEGMENT_METRICS = sorted(load().rule_sets["nof-2025"].metric_ids)
+EMBARGOED = ("2024-04", "2024-06")
+"""Months not yet released on 5 May 2024 (April's figures; a quarter ending in June)."""
+
+
 def _expected(role: str) -> list[str]:
     """The keys of the entries `role` may see, in feed order."""
     return [e["key"] for e in _changes()
-            if e["period"] != "2024-04" or sees_april(role, e["org"])]
+            if e["period"] not in EMBARGOED or sees_april(role, e["org"])]
 
 
 @pytest.fixture(scope="module")
