@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 
 import pytest
-from tests.publish.publish_support import COLLECTION, METRIC, copy_home, submit_ucr
+from tests.publish.publish_support import COLLECTION, METRIC, backend_home, copy_home, submit_ucr
 from typer.testing import CliRunner
 
 from oversight.cli import app
@@ -15,6 +15,9 @@ from oversight.home import Home
 from oversight.judge import stage
 from oversight.metrics import published
 from oversight.publish import feed, queue
+from oversight.store.testing import database_url
+
+__all__ = ["backend_home", "database_url"]
 
 
 def _value(home: Home, org: str, month: str) -> float:
@@ -27,9 +30,9 @@ def _latest(home: Home) -> str:
 
 
 def test_an_accepted_revision_is_published_judged_and_announced_once(
-    demo_home: Home, tmp_path: Path
+    backend_home: Home,
 ) -> None:
-    home = copy_home(demo_home, tmp_path / "home")
+    home = backend_home
     base = published(home)
     first = queue.publish_pending(home)  # nothing pending: the demo's version is announced
     assert first is not None and first.version is None
@@ -70,8 +73,8 @@ def _catalogue():
     return load()
 
 
-def test_a_burst_coalesces_into_one_version(demo_home: Home, tmp_path: Path) -> None:
-    home = copy_home(demo_home, tmp_path / "home")
+def test_a_burst_coalesces_into_one_version(backend_home: Home) -> None:
+    home = backend_home
     month = _latest(home)
     ids = [submit_ucr(home, org, month, 100, n) for org, n in (("QMJ", 10), ("QMF", 20))]
     ids.append(submit_ucr(home, "QMJ", month, 100, 30))  # supersedes QMJ's first

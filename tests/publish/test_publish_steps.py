@@ -7,23 +7,24 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from tests.publish.publish_support import copy_home, submit_ucr
+from tests.publish.publish_support import backend_home, copy_home, submit_ucr
 
 from oversight.catalogue import load
 from oversight.home import Home
 from oversight.judge import stage
 from oversight.metrics import published
 from oversight.publish import feed, queue
+from oversight.store.testing import database_url
+
+__all__ = ["backend_home", "database_url"]
 
 
 def _latest(home: Home) -> str:
     return f"{max(published(home).periods):%Y-%m}"
 
 
-def test_figures_are_published_while_the_judge_step_is_busy(
-    demo_home: Home, tmp_path: Path
-) -> None:
-    home = copy_home(demo_home, tmp_path / "home")
+def test_figures_are_published_while_the_judge_step_is_busy(backend_home: Home) -> None:
+    home = backend_home
     catalogue = load()
     assert queue.publish_pending(home, catalogue=catalogue) is not None  # announce the demo's
     base = published(home)

@@ -21,7 +21,9 @@ from oversight.publish.feed_api import may_see
 def _write(judgements: Path, rules: str, quarter: str, segments: dict[str, int | None]) -> None:
     folder = judgements / "segments" / rules
     folder.mkdir(parents=True, exist_ok=True)
-    results = [{"org": org, "segment": seg, "reasons": []} for org, seg in segments.items()]
+    results: list[dict[str, Any]] = [
+        {"org": org, "segment": seg, "reasons": []} for org, seg in segments.items()
+    ]
     (folder / f"{quarter}.json").write_text(json.dumps({"rules": rules, "period": quarter,
                                                         "results": results}))
 

@@ -208,11 +208,26 @@ def mirror(home: Home, version: str | None = None, now: dt.datetime | None = Non
     return folder
 
 
+def mirror_due(home: Home, now: dt.datetime | None = None) -> str | None:
+    """The published version if its mirror is missing or out of date (written for another
+    public view: something was released since), else None."""
+    from oversight.metrics.results import current_version
+
+    name = current_version(home)
+    if name is None:
+        return None
+    try:
+        made = json.loads((home.exports_dir / MIRROR / name / "manifest.json").read_text())
+    except (OSError, ValueError):
+        return name
+    current = etag(home, name, "parquet", PUBLIC, now or access.clock())
+    return None if made.get("etag") == current else name
+
+
 def mirror_current(home: Home, now: dt.datetime | None = None) -> Path | None:
-    """Mirror the published version unless its mirror is up to date (written for the same
-    public view: nothing released since), and remove the mirrors of versions the results no
-    longer keep; what the publish worker runs after each publication. None when nothing is
-    published."""
+    """Mirror the published version unless its mirror is up to date (`mirror_due`), and remove
+    the mirrors of versions the results no longer keep; what the publish worker runs after
+    publications. None when nothing is published."""
     import shutil
 
     from oversight.metrics.results import current_version
@@ -220,20 +235,15 @@ def mirror_current(home: Home, now: dt.datetime | None = None) -> Path | None:
     name = current_version(home)
     if name is None:
         return None
-    root = home.exports_dir / MIRROR
     moment = now or access.clock()
-    folder = root / name
-    try:
-        made = json.loads((folder / "manifest.json").read_text())
-    except (OSError, ValueError):
-        made = {}
-    if made.get("etag") != etag(home, name, "parquet", PUBLIC, moment):
+    if mirror_due(home, moment) is not None:
         mirror(home, name, moment)
+    root = home.exports_dir / MIRROR
     kept = {v.id for v in versions(home)}
     for old in root.iterdir():
         if old.is_dir() and old.name not in kept and old.name != name:
             shutil.rmtree(old, ignore_errors=True)
-    return folder
+    return root / name
 
 
 def _atomic(path: Path, parts: Iterator[bytes]) -> None:

@@ -33,11 +33,15 @@ from __future__ import annotations
 import datetime as dt
 import fcntl
 import logging
+import subprocess
+import sys
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
@@ -47,8 +51,6 @@ from oversight.period import Period
 from oversight.publish import feed
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
     from oversight.catalogue import Catalogue
     from oversight.judge.stage import Judgements
     from oversight.metrics.results import ResultsVersion
@@ -216,6 +218,7 @@ def publish_figures(
         from oversight.catalogue import load
 
         catalogue = load()
+    started, cpu = time.perf_counter(), time.thread_time()
     with _lock(home, wait) as got:
         if not got:
             return None
@@ -229,13 +232,18 @@ def publish_figures(
         outcome.revisions = [a.id for a in found]
         outcome.entries += feed.append(home, [_revision_entry(a) for a in found])
         months = set(version.periods)
+        began = time.perf_counter()
         if all(a.period in months for a in found):
             new = compute(home, catalogue=catalogue, changes=[a.change for a in found])
         else:
             new = compute(home, catalogue=catalogue, full=True)
+        computed = time.perf_counter()
         if new.id != version.id:
             outcome.version, outcome.how = new.id, new.how
             outcome.entries += feed.append(home, results_entries(new, catalogue))
+            log.info("published %s (%s) in %.2f s (this thread's CPU: %.2f s): compute %.2f s",
+                     new.id, new.how, time.perf_counter() - started, time.thread_time() - cpu,
+                     computed - began)
             _prune(home)
         placed = _presence(str(home.results_dir), new.id)
         outcome.unplaced = [a.id for a in found if placed.get(a.change) != a.id]
@@ -285,7 +293,9 @@ def judge_published(
         for n, version in enumerate(chain):
             if not version.path.is_dir():  # pruned while waiting: its children follow
                 continue
+            began = time.perf_counter()
             judge_version(home, version, catalogue)
+            log.info("judged %s in %.2f s", version.id, time.perf_counter() - began)
             outcome.entries += feed.append(home, judgement_entries(home, version, catalogue))
             if n == len(chain) - 1:
                 evaluate_cases(home)
@@ -507,12 +517,21 @@ def _text(value: Any) -> str | None:
     return None if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
 
 
+MIRROR_QUIET = 10.0
+"""Seconds without a new publication before the worker writes the open-data mirror: a burst
+of submissions is mirrored once, after it."""
+
+
 class Worker:
     """The server's publisher: two threads, woken by an accepted submission and every `poll`
     seconds (a revision accepted by another process). One publishes figures
-    (`publish_figures`) and wakes the other, which judges (`judge_published`) and then writes
-    the open-data mirror of the newest version (`mirror`); a judgement in progress never
-    holds back the next submission's figures."""
+    (`publish_figures`) and wakes the other, which runs the judge step (`judge_published`)
+    and then, once publications pause for MIRROR_QUIET seconds, the open-data mirror
+    (`mirror`; a new publication interrupts it), each in a child process (`python -m
+    oversight.publish.queue`): a judgement in progress never holds back the next
+    submission's figures, nor competes with them (or with the pages served) for this
+    process's interpreter lock. Killing a child at any moment is safe (the judge step is
+    derived from the store; mirror files are renamed into place whole)."""
 
     def __init__(self, home: Home, poll: float = 5.0, mirror: bool = True) -> None:
         self.home, self.poll, self.mirror = home, poll, mirror
@@ -520,9 +539,9 @@ class Worker:
                                                threading.Event())
         self._threads: list[threading.Thread] = []
         self._tried: set[str] = set()
+        self._child: subprocess.Popen[bytes] | None = None
         self.last: Outcome | None = None
-        """The last figures run that found something to do (or nothing pending)."""
-        self.last_judged: Outcome | None = None
+        """The last figures run (one that found nothing pending included)."""
 
     def start(self) -> None:
         from oversight.catalogue import load
@@ -531,8 +550,7 @@ class Worker:
         self._threads = [
             threading.Thread(target=self._figures, args=(catalogue,), name="publish-figures",
                              daemon=True),
-            threading.Thread(target=self._judging, args=(catalogue,), name="publish-judge",
-                             daemon=True),
+            threading.Thread(target=self._judging, name="publish-judge", daemon=True),
         ]
         for thread in self._threads:
             thread.start()
@@ -545,6 +563,9 @@ class Worker:
         self._stop.set()
         self._wake.set()
         self._judge.set()
+        child = self._child
+        if child is not None and child.poll() is None:  # left to the next start
+            child.kill()
         for thread in self._threads:
             thread.join(timeout)
 
@@ -568,19 +589,64 @@ class Worker:
                 log.exception("publishing accepted revisions failed")
             self._wake.wait(self.poll)
 
-    def _judging(self, catalogue: Catalogue) -> None:
+    def _judging(self) -> None:
+        from oversight.publish import downloads
+
         while not self._stop.is_set():
             self._judge.clear()
+            wait = self.poll
             try:
-                outcome = judge_published(self.home, catalogue=catalogue, wait=False,
-                                          stop=self._stop.is_set)
-                if outcome is not None and outcome.judged:
-                    self.last_judged = outcome
-                if self.mirror and not self._stop.is_set():
-                    mirror(self.home)
+                self._run_child(_judge_command(self.home), interruptible=False)
+                quiet = _since_published(self.home)
+                if self.mirror and quiet < MIRROR_QUIET:
+                    wait = min(wait, MIRROR_QUIET - quiet + 0.1)
+                elif self.mirror and downloads.mirror_due(self.home):
+                    # a new publication interrupts it: judging it comes first
+                    self._run_child(_judge_command(self.home, "--mirror"), interruptible=True)
             except Exception:  # keep serving; the next wake-up or poll tries again
                 log.exception("judging published results failed")
-            self._judge.wait(self.poll)
+            self._judge.wait(wait)
+
+    def _run_child(self, command: list[str], *, interruptible: bool) -> None:
+        """Run one child process to its end, unless the worker stops (or, `interruptible`,
+        something new is published) first: then kill it (what it left is done again)."""
+        child = self._child = subprocess.Popen(command, env=_child_env())
+        while child.poll() is None:
+            if self._stop.is_set() or (interruptible and self._judge.is_set()):
+                child.kill()
+                child.wait()
+                return
+            self._stop.wait(0.1)
+        if child.returncode != 0 and not self._stop.is_set():
+            log.warning("the publish worker's child %s ended with %s", command[-1],
+                        child.returncode)
+
+
+def _judge_command(home: Home, step: str = "--judge") -> list[str]:
+    return [sys.executable, "-m", "oversight.publish.queue", str(home.root), home.database_url,
+            step]
+
+
+def _child_env() -> dict[str, str]:
+    """This environment, with the folder this `oversight` package is imported from first on
+    the child's path (so it runs the same code)."""
+    import os
+
+    import oversight
+
+    here = str(Path(oversight.__file__).resolve().parent.parent)
+    rest = os.environ.get("PYTHONPATH")
+    return {**os.environ, "PYTHONPATH": here + (os.pathsep + rest if rest else "")}
+
+
+def _since_published(home: Home) -> float:
+    """Seconds since the published results last changed (their pointer was replaced)."""
+    from oversight.metrics import results
+
+    try:
+        return time.time() - (home.results_dir / results.POINTER).stat().st_mtime
+    except FileNotFoundError:
+        return float("inf")
 
 
 def mirror(home: Home) -> Path | None:
@@ -592,3 +658,17 @@ def mirror(home: Home) -> Path | None:
     return downloads.mirror_current(home)
 
 
+def main(argv: list[str]) -> int:
+    """The worker's child process: `python -m oversight.publish.queue ROOT DATABASE_URL
+    --judge` runs the judge step for one home, `--mirror` the open-data mirror."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
+    home = Home.at(argv[0], argv[1])
+    if argv[2:] == ["--mirror"]:
+        mirror(home)
+    else:
+        judge_published(home, wait=False)
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover - run as the worker's child process
+    raise SystemExit(main(sys.argv[1:]))
