@@ -6,7 +6,8 @@ parent SIGKILLs it at a random moment after the acceptance (during the recompute
 the feed appends, or after), then does what a restarted server does (lake recovery, then a
 publish run) and checks: the published figure is the last accepted one, the feed announces
 each accepted revision once and each published version's change once, with dense cursors,
-and the current version is judged.
+and the current version is judged and no version is left unjudged. On SQLite and on
+PostgreSQL.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from tests.publish.publish_support import METRIC, copy_home, submit_ucr
+from tests.publish.publish_support import METRIC, backend_home, submit_ucr
 
 from oversight.catalogue import load
 from oversight.collect import recovery
@@ -27,11 +28,18 @@ from oversight.home import Home
 from oversight.judge import stage
 from oversight.metrics import published
 from oversight.publish import feed, queue
+from oversight.store import database
+from oversight.store.testing import database_url
+
+__all__ = ["backend_home", "database_url"]
 
 ROUNDS = 6
 
 
 def _child(home: Home, month: str, within: int, said: Path) -> None:
+    for engine in list(database._engines.values()):  # the parent's connections stay its own
+        engine.dispose(close=False)
+    database._engines.clear()
     catalogue = load()
     submit_ucr(home, "QMJ", month, 100, within, catalogue)
     said.write_text("accepted")
@@ -41,9 +49,9 @@ def _child(home: Home, month: str, within: int, said: Path) -> None:
 
 @pytest.mark.slow
 def test_kill_minus_nine_between_acceptance_and_publication(
-    demo_home: Home, tmp_path: Path
+    backend_home: Home, tmp_path: Path
 ) -> None:
-    home = copy_home(demo_home, tmp_path / "home")
+    home = backend_home
     month = f"{max(published(home).periods):%Y-%m}"
     catalogue = load()
     queue.publish_pending(home, catalogue=catalogue)  # the demo's version announced
@@ -73,6 +81,7 @@ def test_kill_minus_nine_between_acceptance_and_publication(
         assert float(rows["value"].iloc[0]) == pytest.approx(10 + n), f"round {n}"
         assert stage.judged(home, published(home).id) is not None
         assert queue.pending(home, published(home), catalogue) == []
+        assert queue.unjudged(home) == []
     entries, _ = feed.read(home)
     assert [e["cursor"] for e in entries] == [feed.cursor_of(home, i)
                                               for i in range(1, len(entries) + 1)]

@@ -596,7 +596,8 @@ class Worker:
             self._judge.clear()
             wait = self.poll
             try:
-                self._run_child(_judge_command(self.home), interruptible=False)
+                if unjudged(self.home):  # a child only when there is work: it costs imports
+                    self._run_child(_judge_command(self.home), interruptible=False)
                 quiet = _since_published(self.home)
                 if self.mirror and quiet < MIRROR_QUIET:
                     wait = min(wait, MIRROR_QUIET - quiet + 0.1)
