@@ -271,14 +271,12 @@ def unjudged(home: Home) -> list[ResultsVersion]:
 
 
 def judge_published(
-    home: Home, *, catalogue: Catalogue | None = None, wait: bool = True,
-    stop: Callable[[], bool] | None = None,
+    home: Home, *, catalogue: Catalogue | None = None, wait: bool = True
 ) -> Outcome | None:
     """The judge step: judge every unjudged version in order (each from its parent's
     judgements), measure its inequality, announce its changed judgements, and for the newest
     re-check the escalation cases; each version is marked done only after all of that, so a
-    crash leaves it to the next run. None when another run holds the judge lock. `stop()`
-    true ends the run between versions (the worker is stopping)."""
+    crash leaves it to the next run. None when another run holds the judge lock."""
     from oversight.pipeline import evaluate_cases, judge_version
 
     if catalogue is None:
@@ -301,8 +299,6 @@ def judge_published(
                 evaluate_cases(home)
             _mark_judged(home, version.id)
             outcome.judged.append(version.id)
-            if stop is not None and stop():
-                break
         return outcome
 
 
