@@ -1,4 +1,8 @@
-"""The public JSON API: the same figures the pages show, for machines."""
+"""The public JSON API: the same figures the pages show, for machines.
+
+The routes are plain functions, which FastAPI runs in the thread pool: a first request for an
+ICB or metric builds its page context (up to seconds), which must not hold up the event
+loop."""
 
 from __future__ import annotations
 
@@ -22,7 +26,7 @@ def _clean(value: Any) -> Any:
     return value
 
 
-async def latest(request: Request, metric_id: str) -> dict[str, Any]:
+def latest(request: Request, metric_id: str) -> dict[str, Any]:
     """Every organisation's latest figure for a metric, with its target judgement: the
     national page's figures, so what the public sees (embargoed months left out)."""
     try:
@@ -49,7 +53,7 @@ async def latest(request: Request, metric_id: str) -> dict[str, Any]:
     }
 
 
-async def series(
+def series(
     request: Request, who: ViewerDep, code: str, metric_id: str, period: str | None = None
 ) -> dict[str, Any]:
     """One organisation's monthly series for a metric, every published column; `?period=`
@@ -74,7 +78,7 @@ async def series(
     return {"metric": metric_id, "org": code.upper(), "points": rows}
 
 
-async def judgement(
+def judgement(
     request: Request, who: ViewerDep, code: str, metric_id: str, period: str | None = None
 ) -> dict[str, Any]:
     """The judge's three judgements of one organisation's figure (default: its latest public
