@@ -53,6 +53,7 @@ COPIED = ("src", "tests", "docs", "pyproject.toml")
 COLLECT = "<import>"
 PYTEST_ARGS = ["-x", "-q", "-p", "no:cacheprovider", "-m", "not spark and not postgres"]
 KILLED, SURVIVED, UNREACHED, TIMEOUT, ERROR = "killed", "survived", "unreached", "timeout", "error"
+COUNTED = (KILLED, TIMEOUT, SURVIVED, UNREACHED, ERROR, "equivalent")
 
 
 # --- the child processes -------------------------------------------------------------------
@@ -209,14 +210,12 @@ class Package:
         self.sources: list[Path] = []
         for s in spec["source"]:
             p = ROOT / s
-            self.sources += [p] if p.is_file() else sorted(p.rglob("*.py"))
-        self.tests = sorted(
-            {
-                str(Path(f).relative_to(ROOT))
-                for t in spec["tests"]
-                for f in glob.glob(str(ROOT / t))
-            }
-        )
+            if "*" in s:  # a glob: src/oversight/judge/*.py is the modules directly under judge/
+                self.sources += sorted(Path(f) for f in glob.glob(str(p)))
+            else:
+                self.sources += [p] if p.is_file() else sorted(p.rglob("*.py"))
+        tests, skip = _test_files(spec["tests"]), _test_files(spec.get("exclude", []))
+        self.tests = tests if not skip else sorted(set(_expand(tests)) - set(skip))
         self.hits: dict[str, dict[str, list[str]]] = {}
         self.durations: dict[str, float] = {}
         self.fixtures: dict[str, list[str]] = {}
@@ -246,6 +245,25 @@ class Package:
         fixtures = {c.removeprefix("fixture:") for c in contexts if c.startswith("fixture:")}
         tests = {t for t, used in self.fixtures.items() if t in contexts or fixtures & set(used)}
         return sorted(tests, key=lambda t: (self.durations.get(t, 0.0), t))
+
+
+def _test_files(patterns: list[str]) -> list[str]:
+    """The test files and directories the patterns match, relative to the repository."""
+    return sorted(
+        {str(Path(f).relative_to(ROOT)) for t in patterns for f in glob.glob(str(ROOT / t))}
+    )
+
+
+def _expand(paths: list[str]) -> list[str]:
+    """Directories as the test files in them (so that single files can be excluded)."""
+    out = []
+    for p in paths:
+        out += (
+            [str(f.relative_to(ROOT)) for f in sorted((ROOT / p).rglob("test_*.py"))]
+            if (ROOT / p).is_dir()
+            else [p]
+        )
+    return out
 
 
 def load_config(path: Path = CONFIG) -> tuple[dict[str, Package], dict[str, str]]:
@@ -313,6 +331,7 @@ class Slot:
 def run(args: argparse.Namespace) -> dict[str, Any]:
     packages, equivalent = load_config(Path(args.config))
     previous = json.loads(Path(args.rerun).read_text()) if args.rerun else None
+    done_before = _read_progress(Path(args.progress)) if args.progress else {}
     chosen = args.package or list(previous["packages"] if previous else packages)
     started = time.perf_counter()
     report: dict[str, Any] = {"command": " ".join(sys.argv), "packages": {}, "survivors": []}
@@ -344,9 +363,17 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             for slot in slots[1:]:  # the assertion-rewritten tests compiled by the trace run
                 shutil.copytree(slots[0].root / "tests", slot.root / "tests", dirs_exist_ok=True)
             runnable = []
+            resumed = 0
             for m, text in todo:
                 if m.id in equivalent:
                     counts["equivalent"] += 1
+                    continue
+                if m.id in done_before:  # finished by an earlier run with the same --progress
+                    result = done_before[m.id]
+                    counts[result] += 1
+                    resumed += 1
+                    if result in (SURVIVED, ERROR, UNREACHED):
+                        report["survivors"].append(_row(name, m, result))
                     continue
                 order = package.reaching(m)
                 if order == []:
@@ -354,9 +381,14 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                     report["survivors"].append(_row(name, m, UNREACHED))
                     continue
                 runnable.append((m, text, order))
-            _log(f"{name}: {len(todo)} mutants, {len(runnable)} to run (trace {trace_s:.0f} s)")
-            for m, result, _ in _schedule(slots, package, runnable):
+            _log(
+                f"{name}: {len(todo)} mutants, {len(runnable)} to run, {resumed} from the "
+                f"progress file (trace {trace_s:.0f} s)"
+            )
+            for m, result, seconds in _schedule(slots, package, runnable):
                 counts[result] += 1
+                if args.progress:
+                    _append_progress(Path(args.progress), name, m, result, seconds)
                 if result in (SURVIVED, ERROR):
                     report["survivors"].append(_row(name, m, result))
                     _log(f"  {result}: {m.id} (line {m.line})")
@@ -368,11 +400,28 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 **counts,
                 "seconds": round(time.perf_counter() - t0, 1),
             }
+    report["totals"] = _totals(report["packages"])
     if not (args.match or args.sample or args.rerun) and set(chosen) == set(packages):
         report["stale_equivalents"] = sorted(set(equivalent) - all_ids)
     report["seconds"] = round(time.perf_counter() - started, 1)
     report["jobs"] = args.jobs
     return report
+
+
+def _totals(packages: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """judge/segmentation, judge/assessment, ... summed as judge (only those run)."""
+    out: dict[str, dict[str, Any]] = {}
+    for name, row in packages.items():
+        if "/" not in name or name.split("/")[0] == "collect":
+            continue
+        top = out.setdefault(name.split("/")[0], {"parts": []})
+        top["parts"].append(name)
+        for key in ("mutants", *COUNTED, "seconds"):
+            top[key] = top.get(key, 0) + row[key]
+    for top in out.values():
+        total = top["mutants"] - top["equivalent"]
+        top["score"] = round((top[KILLED] + top[TIMEOUT]) / total, 4) if total else None
+    return out
 
 
 def _schedule(
@@ -401,6 +450,25 @@ def _schedule(
                     _log(f"  {done}/{len(runnable)}")
                 yield finished
         time.sleep(0.01)
+
+
+def _read_progress(path: Path) -> dict[str, str]:
+    """Mutant id -> result, from the lines an earlier run appended to a --progress file."""
+    if not path.exists():
+        return {}
+    out = {}
+    for line in path.read_text().splitlines():
+        with contextlib.suppress(ValueError, KeyError):
+            row = json.loads(line)
+            out[row["id"]] = row["status"]
+    return out
+
+
+def _append_progress(path: Path, package: str, m: Mutant, status: str, seconds: float) -> None:
+    row = {"package": package, "id": m.id, "line": m.line, "status": status,
+           "seconds": round(seconds, 2)}  # fmt: skip
+    with path.open("a") as f:
+        f.write(json.dumps(row) + "\n")
 
 
 def _row(package: str, m: Mutant, status: str) -> dict[str, Any]:
@@ -479,6 +547,12 @@ def main() -> None:
         metavar="REPORT",
         help="run only the survivors of an earlier --out report (after adding tests); its "
         "killed and equivalent counts are kept, so the source must not have changed since",
+    )
+    parser.add_argument(
+        "--progress",
+        metavar="FILE",
+        help="append each mutant's result to FILE as it finishes (JSON lines), and skip the "
+        "mutants FILE already holds: a stopped run resumes where it was (same source only)",
     )
     args = parser.parse_args()
     if args.show:
