@@ -52,6 +52,12 @@ COPIED = ("src", "tests", "docs", "pyproject.toml")
 """What a slot copies: the code, its tests and what the tests read."""
 COLLECT = "<import>"
 PYTEST_ARGS = ["-x", "-q", "-p", "no:cacheprovider", "-m", "not spark and not postgres"]
+HEAVY = (
+    "sqlalchemy", "sqlalchemy.orm", "alembic", "alembic.context", "alembic.op", "ibis",
+    "ibis.expr.api", "sqlglot", "duckdb", "fastapi", "fastapi.testclient", "starlette",
+    "pydantic", "jinja2", "httpx", "yaml", "click", "typer", "psycopg",
+)  # fmt: skip
+"""Third-party libraries the parent imports once so that no mutant's child imports them again."""
 KILLED, SURVIVED, UNREACHED, TIMEOUT, ERROR = "killed", "survived", "unreached", "timeout", "error"
 COUNTED = (KILLED, TIMEOUT, SURVIVED, UNREACHED, ERROR, "equivalent")
 
@@ -509,10 +515,12 @@ def show(mutant_id: str, config: Path) -> str:
 def _preload() -> None:
     """Import once here what every forked child would otherwise import again.
 
-    numpy, pandas, pyarrow, scipy, hypothesis and pytest's plugins (anyio's alone takes 0.4 s);
+    numpy, pandas, pyarrow, scipy, hypothesis, pytest's plugins (anyio's alone takes 0.4 s) and
+    the HEAVY libraries the judge tests import (ibis, fastapi, alembic: 6 s together under load);
     then freeze them out of the garbage collector, whose full passes pytest runs at the end.
     """
     import gc
+    import importlib
     from importlib.metadata import entry_points
 
     import hypothesis  # noqa: F401
@@ -522,6 +530,9 @@ def _preload() -> None:
     import scipy.special
     import scipy.stats  # noqa: F401
 
+    for name in HEAVY:  # each an import of seconds when the machine is busy
+        with contextlib.suppress(ImportError):
+            importlib.import_module(name)
     for ep in entry_points(group="pytest11"):
         try:
             ep.load()

@@ -17,10 +17,13 @@ def test_rate_gap_interval_is_symmetric_about_the_gap() -> None:
     out = quintile_gap([1, 5], [50.0, 20.0], [10000.0, 12000.0], kind="rate", multiplier=1e5)
     gap = (50 / 10000 - 20 / 12000) * 1e5
     half = Z95 * math.sqrt(50 / 10000**2 + 20 / 12000**2) * 1e5
+    assert out["q1_value"][0] == pytest.approx(500.0, rel=1e-12)  # per 100,000
+    assert out["q5_value"][0] == pytest.approx(500 / 3, rel=1e-12)
     assert out["absolute_gap"][0] == pytest.approx(1000 / 3, rel=1e-12)
     assert out["absolute_lowercl"][0] == pytest.approx(gap - half, rel=1e-9)
     assert out["absolute_uppercl"][0] == pytest.approx(gap + half, rel=1e-9)
     assert out["absolute_uppercl"][0] == pytest.approx(490.0, abs=0.1)  # 333.3 + 156.7
+    assert out.attrs == {"confidence": (0.95,), "kind": "rate"}
 
 
 def test_one_event_in_a_quintile_still_gives_ratio_bounds() -> None:
