@@ -338,6 +338,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     packages, equivalent = load_config(Path(args.config))
     previous = json.loads(Path(args.rerun).read_text()) if args.rerun else None
     done_before = _read_progress(Path(args.progress)) if args.progress else {}
+    if args.retry_survivors:  # tests were added since: run those survivors again
+        done_before = {k: r for k, r in done_before.items() if r not in (SURVIVED, ERROR)}
     chosen = args.package or list(previous["packages"] if previous else packages)
     started = time.perf_counter()
     report: dict[str, Any] = {"command": " ".join(sys.argv), "packages": {}, "survivors": []}
@@ -564,6 +566,11 @@ def main() -> None:
         metavar="FILE",
         help="append each mutant's result to FILE as it finishes (JSON lines), and skip the "
         "mutants FILE already holds: a stopped run resumes where it was (same source only)",
+    )
+    parser.add_argument(
+        "--retry-survivors",
+        action="store_true",
+        help="with --progress: run again the mutants that survived there (tests added since)",
     )
     args = parser.parse_args()
     if args.show:
