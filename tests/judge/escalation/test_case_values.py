@@ -1,4 +1,5 @@
-"""The small values of a case: an action typed as `what|owner|due`, and a case read back."""
+"""The small values of a case: an action typed as `what|owner|due`, a case read back, and the
+case named when it does not exist."""
 
 from __future__ import annotations
 
@@ -6,8 +7,10 @@ import dataclasses
 import datetime as dt
 
 import pytest
+from tests.judge.escalation.case_support import NHSE, open_qop
 
-from oversight.judge.escalation.cases import Action, CaseError, CaseView
+from oversight.judge.escalation.cases import Action, CaseError, CaseView, set_action_done, show
+from oversight.store import database
 
 
 def test_an_action_needs_its_text_its_owner_and_a_due_date() -> None:
@@ -32,3 +35,12 @@ def test_a_case_read_back_cannot_be_changed_in_place() -> None:
     with pytest.raises(dataclasses.FrozenInstanceError):
         view.state = "closed"  # type: ignore[misc]
     assert view.state == "diagnostic"
+
+
+def test_marking_an_action_of_an_unknown_case_names_the_case(database_url: str) -> None:
+    engine = database.connect(database_url)
+    case = open_qop(engine)
+    action_id = case.actions[0]["id"]
+    with pytest.raises(CaseError, match="there is no case 'case-nope'"):
+        set_action_done(engine, NHSE, "case-nope", action_id, reason="report received")
+    assert show(engine, NHSE, case.id).actions[0]["done"] is False
