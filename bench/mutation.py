@@ -353,7 +353,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             todo = package_mutants(package)
             all_ids |= {m.id for m, _ in todo}
             if args.match:
-                todo = [(m, t) for m, t in todo if args.match in m.id]
+                todo = [(m, t) for m, t in todo if any(x in m.id for x in args.match)]
             if args.sample and args.sample < len(todo):
                 todo = random.Random(args.seed).sample(todo, args.sample)
             counts = dict.fromkeys((KILLED, TIMEOUT, SURVIVED, UNREACHED, ERROR), 0)
@@ -551,7 +551,9 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=1, help="mutants run at once (default 1)")
     parser.add_argument("--sample", type=int, help="run a random N of each package's mutants")
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--match", help="only mutants whose id contains this text")
+    parser.add_argument(
+        "--match", action="append", help="only mutants whose id contains this text (repeat: any)"
+    )
     parser.add_argument("--list", action="store_true", help="list the mutants, run nothing")
     parser.add_argument("--show", metavar="ID", help="print one mutant as a diff")
     parser.add_argument("--out", help="also write the JSON report to this file")
@@ -580,7 +582,7 @@ def main() -> None:
         packages, equivalent = load_config(Path(args.config))
         for name in args.package or list(packages):
             for m, _ in package_mutants(packages[name]):
-                if not args.match or args.match in m.id:
+                if not args.match or any(x in m.id for x in args.match):
                     mark = "  [equivalent]" if m.id in equivalent else ""
                     print(f"{m.id}  (line {m.line}: {m.original!r} -> {m.replacement!r}){mark}")
         return
