@@ -242,12 +242,12 @@ class Package:
         self.durations, self.fixtures = data["durations"], data["fixtures"]
         return seconds
 
-    def reaching(self, mutant: Mutant) -> list[str] | None:
-        """Tests reaching the mutant, fastest first (None: all of them, it runs at import)."""
+    def reaching(self, mutant: Mutant) -> list[str]:
+        """Tests reaching the mutant, fastest first (all of them if it runs at import)."""
         lines = self.hits.get(mutant.path, {})
         contexts = {c for n in mutant.lines for c in lines.get(str(n), [])}
         if COLLECT in contexts:
-            return None
+            return sorted(self.durations, key=lambda t: (self.durations[t], t))
         fixtures = {c.removeprefix("fixture:") for c in contexts if c.startswith("fixture:")}
         tests = {t for t, used in self.fixtures.items() if t in contexts or fixtures & set(used)}
         return sorted(tests, key=lambda t: (self.durations.get(t, 0.0), t))
@@ -338,8 +338,10 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     packages, equivalent = load_config(Path(args.config))
     previous = json.loads(Path(args.rerun).read_text()) if args.rerun else None
     done_before = _read_progress(Path(args.progress)) if args.progress else {}
-    if args.retry_survivors:  # tests were added since: run those survivors again
-        done_before = {k: r for k, r in done_before.items() if r not in (SURVIVED, ERROR)}
+    retry = ((SURVIVED, ERROR) if args.retry_survivors else ()) + (
+        (TIMEOUT,) if args.retry_timeouts else ()
+    )
+    done_before = {k: r for k, r in done_before.items() if r not in retry}
     chosen = args.package or list(previous["packages"] if previous else packages)
     started = time.perf_counter()
     report: dict[str, Any] = {"command": " ".join(sys.argv), "packages": {}, "survivors": []}
@@ -433,7 +435,7 @@ def _totals(packages: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
 
 
 def _schedule(
-    slots: list[Slot], package: Package, runnable: list[tuple[Mutant, str, list[str] | None]]
+    slots: list[Slot], package: Package, runnable: list[tuple[Mutant, str, list[str]]]
 ) -> Any:
     """Run the mutants on the slots, yielding (mutant, result, seconds) as each finishes."""
     pending = list(reversed(runnable))
@@ -444,9 +446,10 @@ def _schedule(
             if not pending:
                 break
             m, text, order = pending.pop()
-            reach = package.tests if order is None else order
-            budget = sum(package.durations.get(t, 1.0) for t in reach)
-            files = package.tests if order is None else sorted({t.split("::")[0] for t in order})
+            # the traced durations of the very tests it runs (not of whole files: a mutant
+            # reached at import once got 33 s for the whole suite, and timed out as "caught")
+            budget = sum(package.durations.get(t, 1.0) for t in order)
+            files = sorted({t.split("::")[0] for t in order})
             slot.start(m, text, files, order, timeout=30 + 3 * budget)
             busy.append(slot)
         for slot in list(busy):
@@ -573,6 +576,11 @@ def main() -> None:
         "--retry-survivors",
         action="store_true",
         help="with --progress: run again the mutants that survived there (tests added since)",
+    )
+    parser.add_argument(
+        "--retry-timeouts",
+        action="store_true",
+        help="with --progress: run again the mutants that timed out there",
     )
     args = parser.parse_args()
     if args.show:
