@@ -44,8 +44,12 @@ def test_a_denominator_of_one_is_pooled() -> None:
 
 
 def test_organisations_and_metrics_come_out_in_order_whatever_the_input_order() -> None:
-    monthly = rows(("B", "rtt_18wk", SEP, 60.0, 60, 100), ("A", "rtt_18wk", SEP, 50.0, 50, 100),
-                   ("B", "ae_4hr", SEP, 70.0, 70, 100), ("A", "ae_4hr", SEP, 80.0, 80, 100))  # fmt: skip
+    monthly = rows(
+        ("B", "rtt_18wk", SEP, 60.0, 60, 100),
+        ("A", "rtt_18wk", SEP, 50.0, 50, 100),
+        ("B", "ae_4hr", SEP, 70.0, 70, 100),
+        ("A", "ae_4hr", SEP, 80.0, 80, 100),
+    )
     got = quarter_values(monthly, metrics(), Q3, min_months=1)
     assert list(zip(got["org"], got["metric"], strict=True)) == [
         ("A", "ae_4hr"), ("A", "rtt_18wk"), ("B", "ae_4hr"), ("B", "rtt_18wk")
