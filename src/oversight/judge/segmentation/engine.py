@@ -8,7 +8,13 @@ from dataclasses import replace
 from oversight.catalogue.models import Metric, RuleSet
 from oversight.judge.segmentation import change as change_mod
 from oversight.judge.segmentation import explain, moves
-from oversight.judge.segmentation.compute import assemble, assemble_flags, check, score_all
+from oversight.judge.segmentation.compute import (
+    Totals,
+    assemble,
+    assemble_flags,
+    check,
+    score_all,
+)
 from oversight.judge.segmentation.inputs import Inputs
 from oversight.judge.segmentation.result import OrgSegment
 
@@ -28,14 +34,20 @@ def segment(
     given; which one is in force for a quarter is `Catalogue.rule_set_for`'s answer.
     """
     check(rule_set, metrics)
+    scores = None
     if rule_set.method == "flags":
         results = assemble_flags(rule_set, inputs)
     else:
-        results = assemble(rule_set, inputs, score_all(rule_set, metrics, inputs))
+        scores = score_all(rule_set, metrics, inputs)
+        results = assemble(rule_set, inputs, scores)
     done = []
+    rests: dict[str, Totals] = {}  # shared by every organisation's search
     for org in inputs.orgs:
         result = results[org]
-        found = moves.what_would_move(rule_set, metrics, inputs, result) if explain_moves else ()
+        found = (
+            moves.what_would_move(rule_set, metrics, inputs, result, base=scores, rests=rests)
+            if explain_moves else ()
+        )
         before = (previous or {}).get(org)
         quarter = change_mod.change_since(before, result) if before is not None else None
         result = replace(result, moves=found, change=quarter)

@@ -88,6 +88,7 @@ def _metric_move(
     target: int,
     base: compute.Scores,
     current: int,
+    rests: dict[str, compute.Totals],
 ) -> Move | None:
     value = inputs.value(org, metric)
     if value is None:
@@ -110,7 +111,9 @@ def _metric_move(
         key=lambda c: abs(c[0] - value),
     )
     column = {o: inputs.value(o, metric) for o in inputs.orgs}
-    rest = compute.totals(rule_set, base, inputs.orgs, skip=metric)
+    if metric not in rests:  # the same for every organisation: summed once per quarter
+        rests[metric] = compute.totals(rule_set, base, inputs.orgs, skip=metric)
+    rest = rests[metric]
     d = rule_set.average_decimals
 
     def segment_at(v: float) -> int | None:
@@ -208,17 +211,23 @@ def _override_moves(
 
 
 def _scored_moves(
-    rule_set: RuleSet, metrics: Mapping[str, Metric], inputs: Inputs, result: OrgSegment
+    rule_set: RuleSet,
+    metrics: Mapping[str, Metric],
+    inputs: Inputs,
+    result: OrgSegment,
+    base: compute.Scores | None,
+    rests: dict[str, compute.Totals],
 ) -> tuple[Move, ...]:
     seg = result.segment
     if seg is None:
         return ()
-    base = compute.score_all(rule_set, metrics, inputs)
+    if base is None:
+        base = compute.score_all(rule_set, metrics, inputs)
     moves = _override_moves(rule_set, metrics, inputs, result)
     targets = [t for t in (seg - 1, seg + 1) if 1 <= t <= 4 and seg <= 4]
     for target in targets:
         found = [
-            _metric_move(rule_set, metrics, inputs, result.org, m, target, base, seg)
+            _metric_move(rule_set, metrics, inputs, result.org, m, target, base, seg, rests)
             for m in rule_set.metric_ids
         ]
         kept = sorted((m for m in found if m is not None), key=lambda m: (m.size, m.metric))
@@ -281,9 +290,20 @@ def _flag_moves(
 
 
 def what_would_move(
-    rule_set: RuleSet, metrics: Mapping[str, Metric], inputs: Inputs, result: OrgSegment
+    rule_set: RuleSet,
+    metrics: Mapping[str, Metric],
+    inputs: Inputs,
+    result: OrgSegment,
+    *,
+    base: compute.Scores | None = None,
+    rests: dict[str, compute.Totals] | None = None,
 ) -> tuple[Move, ...]:
-    """The computed moves to each adjacent segment for one organisation."""
+    """The computed moves to each adjacent segment for one organisation.
+
+    Searching every organisation of a quarter, pass the quarter's scores (`base`, as
+    compute.score_all gives them) and one `rests` dict to every call: both are the same for
+    every organisation, so they are worked out once instead of once per organisation."""
     if rule_set.method == "flags":
         return _flag_moves(rule_set, metrics, inputs, result)
-    return _scored_moves(rule_set, metrics, inputs, result)
+    return _scored_moves(rule_set, metrics, inputs, result, base,
+                         {} if rests is None else rests)

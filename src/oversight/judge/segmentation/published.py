@@ -20,6 +20,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from oversight.judge.segmentation.artefact import segment_quarter
+from oversight.judge.segmentation.compute import Totals, score_all
 from oversight.judge.segmentation.inputs import (
     CapabilityReview,
     FinancialStatus,
@@ -338,9 +339,11 @@ def _with_moves(
 ) -> list[OrgSegment]:
     """Each result with "what would move you" searched (from the inputs it was made from)."""
     out = []
+    base = score_all(rule_set, cat.metrics, inputs) if rule_set.method == "scored" else None
+    rests: dict[str, Totals] = {}
     for i, result in enumerate(results):
         step(f"what would move {result.org}", i, len(results))
-        found = what_would_move(rule_set, cat.metrics, inputs, result)
+        found = what_would_move(rule_set, cat.metrics, inputs, result, base=base, rests=rests)
         out.append(replace(result, moves=found))
     step("done", len(results), len(results))
     return out
