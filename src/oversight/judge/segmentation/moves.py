@@ -22,6 +22,7 @@ from collections.abc import Callable, Mapping, Sequence
 from oversight.catalogue.models import Metric, RuleSet
 from oversight.judge.segmentation import compute
 from oversight.judge.segmentation.combine import units
+from oversight.judge.segmentation.flags import propose, theme_flags
 from oversight.judge.segmentation.inputs import (
     CapabilityReview,
     FinancialStatus,
@@ -238,6 +239,17 @@ def _scored_moves(
     return tuple(moves)
 
 
+def _proposal_with(
+    rule_set: RuleSet, outcomes: Mapping[tuple[str, str], Mapping[str, str]], org: str
+) -> int:
+    """The organisation's proposed segment under these outcomes. A proposal counts only the
+    organisation's own flagged themes, so it is worked out for it alone (what
+    compute.assemble_flags gives it, without assembling the whole quarter)."""
+    assert rule_set.proposal is not None
+    themes = theme_flags(rule_set, outcomes, org)
+    return propose(rule_set.proposal, sum(1 for t in themes if t.is_flagged))
+
+
 def _flag_moves(
     rule_set: RuleSet, metrics: Mapping[str, Metric], inputs: Inputs, result: OrgSegment
 ) -> tuple[Move, ...]:
@@ -248,9 +260,8 @@ def _flag_moves(
     outcomes = dict(inputs.outcomes)
     flagged = [(t, m) for t in result.themes for m, _ in t.flagged]
     for theme, metric in flagged:
-        trial = {**outcomes, (org, metric): {}}
-        got = compute.assemble_flags(rule_set, _copy(inputs, outcomes=trial))[org].proposed_segment
-        if got is not None and got < proposed:
+        got = _proposal_with(rule_set, {**outcomes, (org, metric): {}}, org)
+        if got < proposed:
             title = metrics[metric].title
             sentence = (
                 f"Proposal {got} (from {proposed}) if the flag on {title} cleared, leaving "
@@ -266,9 +277,9 @@ def _flag_moves(
         if not spec.metrics:
             continue
         metric = spec.metrics[0]
-        trial = {**outcomes, (org, metric): {condition.outcome: condition.equals}}
-        got = compute.assemble_flags(rule_set, _copy(inputs, outcomes=trial))[org].proposed_segment
-        if got is not None and got > proposed:
+        flag: dict[str, str] = {condition.outcome: str(condition.equals)}
+        got = _proposal_with(rule_set, {**outcomes, (org, metric): flag}, org)
+        if got > proposed:
             sentence = (
                 f"Proposal {got} (from {proposed}) if any metric of {theme.title.lower()} "
                 f"flagged, e.g. {metrics[metric].title} ({condition.outcome} {condition.equals})."
