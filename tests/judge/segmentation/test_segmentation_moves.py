@@ -171,7 +171,7 @@ def test_bracket_reasons_name_the_bound_reached() -> None:
         "Financial position against plan: £10k, reaches the bracket bound of £0k: score 1.00."
         in got["A"].reasons
     )
-    assert "£-10k, in the last bracket, beyond every bound: score 4.00." in " ".join(
+    assert "-£10k, in the last bracket, beyond every bound: score 4.00." in " ".join(
         got["B"].reasons
     )
 

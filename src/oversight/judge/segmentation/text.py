@@ -1,11 +1,27 @@
 """`oversight segment`'s readable output: a summary table, then each organisation's reasons
-and what would move it. Pure: results (and organisation names) in, text out."""
+and what would move it. Pure: results (and organisation names) in, text out.
+
+Lines are at most 80 columns, as `oversight judge` writes them (judge.command.wrapped): a
+terminal's width. Words and codes are never split, so only a single word longer than its
+room could overrun."""
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Mapping, Sequence
 
 from oversight.judge.segmentation.result import OrgSegment
+
+WIDTH = 80
+#: The summary's Name column is never made narrower than this to fit the width.
+NAME_MIN = 16
+
+
+def _fill(text: str, indent: str = "", more: str = "    ") -> list[str]:
+    """`text` as lines of at most WIDTH columns: the first indented by `indent`, the rest by
+    `more`."""
+    return textwrap.wrap(text, WIDTH, initial_indent=indent, subsequent_indent=more,
+                         break_long_words=False, break_on_hyphens=False) or [indent.rstrip()]
 
 
 def _segment(r: OrgSegment) -> str:
@@ -21,7 +37,8 @@ def _rank(r: OrgSegment) -> str:
 
 
 def summary(results: Sequence[OrgSegment], names: Mapping[str, str]) -> list[str]:
-    """One line per organisation: segment, average score, rank, provisional or not."""
+    """One line per organisation: segment, average score, rank, provisional or not. A name
+    too long for the width runs on in its own column on the lines below."""
     rows = [("Org", "Name", "Segment", "Average", "Rank", "")]
     rows += [
         (
@@ -35,9 +52,17 @@ def summary(results: Sequence[OrgSegment], names: Mapping[str, str]) -> list[str
         for r in results
     ]
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    return [
-        "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in rows
-    ]
+    others = sum(widths) - widths[1] + 2 * (len(widths) - 1)
+    widths[1] = max(NAME_MIN, min(widths[1], WIDTH - others))
+    lines = []
+    for row in rows:
+        name = textwrap.wrap(row[1], widths[1], break_long_words=False) or [""]
+        for i, part in enumerate(name):
+            cells = (row[0], part, *row[2:]) if i == 0 else ("", part, "", "", "", "")
+            lines.append(
+                "  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip()
+            )
+    return lines
 
 
 BEST = 1
@@ -64,10 +89,12 @@ def detail(r: OrgSegment, name: str = "") -> list[str]:
         head += f", rank {r.rank} of {r.ranked_of}"
     if r.provisional:
         head += " (provisional: unconfirmed numbers decided it, see the reasons)"
-    lines = [head, "  Why:"]
-    lines += [f"    - {s}" for s in r.reasons]
+    lines = [*_fill(head), "  Why:"]
+    for reason in r.reasons:
+        lines += _fill(reason, "    - ", "      ")
     lines.append("  What would move it:")
-    lines += [f"    - {s}" for s in move_sentences(r)]
+    for move in move_sentences(r):
+        lines += _fill(move, "    - ", "      ")
     return lines
 
 
@@ -84,7 +111,7 @@ def render(results: Sequence[OrgSegment], names: Mapping[str, str] | None = None
     provisional = sum(1 for r in results if r.provisional)
     if provisional:
         head += f", {provisional} provisional (an unconfirmed number decided the segment)"
-    lines = [head, "", *summary(results, names)]
+    lines = [*_fill(head), "", *summary(results, names)]
     for r in results:
         lines += ["", *detail(r, names.get(r.org, ""))]
     return "\n".join(lines)

@@ -8,12 +8,18 @@ from oversight.catalogue.models import Metric
 
 
 def number(value: float, unit: str, decimals: int = 2) -> str:
-    """71.23 percent → '71.23%'; 18.5 minutes → '18.5 minutes'; -5000 gbp_k → '£-5,000k'."""
-    text = f"{value:,.{decimals}f}".rstrip("0").rstrip(".")
+    """71.23 percent → '71.23%'; 18.5 minutes → '18.5 minutes'; -5000 gbp_k → '-£5,000k'.
+
+    The sign goes before the pound sign, as the judge's own text writes money
+    (judge.formats.money_k), and a figure that rounds to zero has none ('0', never '-0')."""
+    digits = f"{abs(value):,.{decimals}f}"
+    sign = "-" if value < 0 and digits.strip("0.,") else ""
+    text = digits.rstrip("0").rstrip(".") if "." in digits else digits
     if unit == "percent":
-        return f"{text}%"
+        return f"{sign}{text}%"
     if unit == "gbp_k":
-        return f"£{text}k"
+        return f"{sign}£{text}k"
+    text = sign + text
     if unit == "count":
         return text
     return f"{text} {unit.replace('_', ' ')}"
