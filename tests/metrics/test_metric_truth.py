@@ -36,7 +36,8 @@ from oversight.synth.truth import Injection
 
 #: Tolerance in standard errors (two-sided p about 6e-5 per check).
 Z = 4.0
-#: 18 months puts every step and trend start (middle third) at least RUN_LENGTH points from
+#: 18 months puts every step and trend start (middle third; the A&E rise 7-9 months before the
+#: end, docs/synth.md) at least RUN_LENGTH points from
 #: the end, so an SPC run can complete; scale 0.02 gives about 1,000 A&E attendances per
 #: ICB-month (a binomial SE near 1.4 points per month).
 SCALE, MONTHS, START, SEED = 0.02, 18, "2022-10", 1

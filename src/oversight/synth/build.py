@@ -149,17 +149,27 @@ def generate(
     progress: bool = True,
     workers: int | None = None,
     catalogue: CatalogueLike | None = None,
+    datasets: tuple[str, ...] = DATASETS,
 ) -> Manifest:
     """Write the synthetic lake under `out` (out/<dataset>/<YYYY-MM>/<ICB>.parquet) and its
     manifest (out/_synth/manifest.json). Organisations come from `oversight.catalogue.load()`
-    unless a catalogue is given; `workers` processes (default 2; 1 = in this process)."""
+    unless a catalogue is given; `workers` processes (default 2; 1 = in this process).
+
+    `datasets`: only these (the manifest lists only them). Every file depends on its own
+    (seed, dataset, month, ICB) alone, so each is the same bytes as in the whole lake: a test
+    can make the few datasets it needs of a large run."""
     if scale <= 0:
         raise ValueError(f"scale must be positive, not {scale}")
+    unknown = sorted(set(datasets) - set(DATASETS))
+    if unknown or not datasets:
+        named = f"unknown datasets {', '.join(unknown)}" if unknown else "no datasets named"
+        raise ValueError(f"{named}; choose from {', '.join(DATASETS)}")
     month_range(start, months)  # validate before loading anything
     icbs = from_catalogue(catalogue) if catalogue is not None else load_icbs()
     run = plan(Path(out), scale, months, start, seed, icbs)
-    tasks = [(m.index, d) for m in run.calendar for d in DATASETS]
-    rows = dict.fromkeys(DATASETS, 0)
+    chosen = tuple(d for d in DATASETS if d in datasets)
+    tasks = [(m.index, d) for m in run.calendar for d in chosen]
+    rows = dict.fromkeys(chosen, 0)
     count = workers or min(DEFAULT_WORKERS, os.cpu_count() or 1)
     if count <= 1:
         with _progress(progress, len(tasks)) as advance:
@@ -185,7 +195,7 @@ def generate(
         months=len(run.calendar),
         periods=tuple(m.label for m in run.calendar),
         icb_codes=tuple(i.code for i in icbs),
-        datasets={d: DatasetSummary(rows[d], len(run.calendar) * len(icbs)) for d in DATASETS},
+        datasets={d: DatasetSummary(rows[d], len(run.calendar) * len(icbs)) for d in chosen},
         injections=run.injections,
     )
     manifest_file.write(result, run.out)

@@ -20,9 +20,15 @@ from oversight.synth.randomness import generator
 Kind = Literal["step", "trend", "gradient"]
 
 #: Sizes of the planted effects (percentage points, or minutes for ambulance response).
+#: The steps and the category 2 trend are sized, timed and placed so that the published SPC
+#: method sees them at the demo's latest month (docs/synth.md, "Injected truth"): a
+#: 10-point rise, about what a system gains when its returns start to count a large urgent
+#: treatment centre's attendances, most of them seen within 4 hours; category 2 lengthening
+#: 1.5 minutes a month, a slower slide than England's own in 2022 (from about 30 to 90
+#: minutes in nine months).
 AE_STEP_DROP = -6.0
-AE_STEP_RISE = 5.0
-AMBULANCE_C2_TREND_MINUTES = 1.0
+AE_STEP_RISE = 10.0
+AMBULANCE_C2_TREND_MINUTES = 1.5
 RTT_TREND_POINTS = -1.0
 AE_IMD_GAP_POINTS = 10.0
 AE_ETHNICITY_GAP_POINTS = 8.0
@@ -68,30 +74,58 @@ class Injection:
         return 0.0
 
 
+#: The A&E steps and the category 2 trend go into ICBs among this many most populous (chosen
+#: by the seed; a London one may take the ethnicity gradient, which leaves three): the demo's
+#: sampling noise is smallest there (at scale 0.005 an average ICB has
+#: about 260 A&E attendances and 55 category 2 incidents a month; the largest about twice
+#: that), so the effect stands out of the ICB's month-to-month noise as it would at full scale.
+LARGEST = 4
+#: A step that must show at the latest month starts this many months before it, counting the
+#: latest (chosen by the seed): at least the run of 7 the SPC shift rule needs, and few enough
+#: that the step has not become the series' mean, which the rule measures it from.
+STEP_LEAD = (7, 9)
+
+
 def plan(icbs: tuple[SynthICB, ...], months: tuple[Month, ...], seed: int) -> tuple[Injection, ...]:
-    """Choose the injections for a run: distinct ICBs, start months in the middle third."""
+    """Choose the injections for a run: distinct ICBs; the two A&E steps and the category 2
+    trend in ICBs among the LARGEST most populous; the steps starting STEP_LEAD months before
+    the end, the trends in the middle third."""
     rng = generator(seed, "truth")
     order = [icbs[i] for i in rng.permutation(len(icbs))]
+    biggest = {i.code for i in sorted(icbs, key=lambda i: -i.population)[:LARGEST]}
     london = [i for i in order if i.region_code == LONDON_REGION]
     ethnicity_icb = (london or order)[0]
     others = [i for i in order if i.code != ethnicity_icb.code]
+    large = [i for i in others if i.code in biggest]
+    rise_icb, c2_icb, drop_icb = (large + [i for i in others if i not in large])[:3]
+    taken = {rise_icb.code, c2_icb.code, drop_icb.code}
+    # The RTT trend and the deprivation gradient keep the ICBs they had before the steps and
+    # the category 2 trend moved to large ICBs (others[3] and [4]), unless one was just taken,
+    # so a seed's other injections, and the data around them, stay put.
+    spare = iter([i for i in others[:3] + others[5:] if i.code not in taken])
+    rtt_icb, imd_icb = (others[k] if others[k].code not in taken else next(spare) for k in (3, 4))
     lo = len(months) // 3
     hi = max(lo + 1, len(months) - len(months) // 3)
 
     def start() -> str:
         return months[int(rng.integers(lo, hi))].label
 
-    first = months[0].label
+    def late_start() -> str:
+        lead = int(rng.integers(STEP_LEAD[0], STEP_LEAD[1] + 1))
+        return months[max(lo, len(months) - lead)].label
+
     group = str(rng.choice(["Black", "Asian"]))
     assert group in ETHNICITY_GROUPS
+    drop_start, rise_start, c2_start, rtt_start = late_start(), late_start(), start(), start()
+    first = months[0].label
     return (
         Injection(
             "ae-step-drop",
             "step",
             "ae_attendances",
             "ae_4hr",
-            others[0].code,
-            start(),
+            drop_icb.code,
+            drop_start,
             AE_STEP_DROP,
             "percentage_points",
             "deteriorate",
@@ -105,8 +139,8 @@ def plan(icbs: tuple[SynthICB, ...], months: tuple[Month, ...], seed: int) -> tu
             "step",
             "ae_attendances",
             "ae_4hr",
-            others[1].code,
-            start(),
+            rise_icb.code,
+            rise_start,
             AE_STEP_RISE,
             "percentage_points",
             "improve",
@@ -120,8 +154,8 @@ def plan(icbs: tuple[SynthICB, ...], months: tuple[Month, ...], seed: int) -> tu
             "trend",
             "ambulance_incidents",
             "ambulance_c2_mean",
-            others[2].code,
-            start(),
+            c2_icb.code,
+            c2_start,
             AMBULANCE_C2_TREND_MINUTES,
             "minutes_per_month",
             "deteriorate",
@@ -135,8 +169,8 @@ def plan(icbs: tuple[SynthICB, ...], months: tuple[Month, ...], seed: int) -> tu
             "trend",
             "rtt_pathways",
             "rtt_18wk",
-            others[3].code,
-            start(),
+            rtt_icb.code,
+            rtt_start,
             RTT_TREND_POINTS,
             "percentage_points_per_month",
             "deteriorate",
@@ -152,7 +186,7 @@ def plan(icbs: tuple[SynthICB, ...], months: tuple[Month, ...], seed: int) -> tu
             "gradient",
             "ae_attendances",
             "ae_4hr",
-            others[4].code,
+            imd_icb.code,
             first,
             AE_IMD_GAP_POINTS,
             "percentage_points",
