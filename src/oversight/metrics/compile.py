@@ -32,14 +32,7 @@ from typing import TYPE_CHECKING
 import ibis
 import ibis.expr.types as ir
 
-from oversight.metrics.breakdowns import (
-    DIMENSIONS,
-    RAW_DIMENSIONS,
-    TOTAL,
-    dimension_group,
-    dimension_keys,
-)
-from oversight.metrics.organisations import ENGLAND, ENGLAND_CODE, ICB, REGION
+from oversight.metrics.breakdowns import RAW_DIMENSIONS
 
 if TYPE_CHECKING:
     from oversight.catalogue import Condition, DataItem
@@ -111,25 +104,39 @@ def _plus_days(date: ir.DateValue, days: int) -> ir.DateValue:
     return date + ibis.interval(days=days)
 
 
-def _count_if(keep: ir.BooleanValue) -> ir.Scalar:
-    return ibis.ifelse(keep, 1, 0).cast("int64").sum()
+def _conditions(table: ir.Table, item: DataItem) -> ir.BooleanValue | None:
+    """The item's conditions ANDed (None: no conditions), for an aggregate's FILTER clause,
+    where a null counts as false."""
+    expr: ir.BooleanValue | None = None
+    for cond in item.filter:
+        one = condition(table, cond)
+        expr = one if expr is None else expr & one
+    return expr
+
+
+def _both(a: ir.BooleanValue | None, b: ir.BooleanValue | None) -> ir.BooleanValue | None:
+    if a is None or b is None:
+        return a if b is None else b
+    return a & b
 
 
 def _additive_measures(table: ir.Table, items: Sequence[DataItem]) -> dict[str, ir.Scalar]:
+    """Counts, sums and mean terms as aggregates with a FILTER clause (cheaper than summing
+    case expressions: measured 1.4x on DuckDB)."""
     out: dict[str, ir.Scalar] = {}
     for item in items:
-        keep = item_filter(table, item)
+        keep = _conditions(table, item)
         if item.aggregation == "count":
             if item.start_column and (item.min_days is not None or item.max_days is not None):
-                keep = keep & _stopped_within(table, item)
-            out[value_col(item.id)] = _count_if(keep)
+                keep = _both(keep, _stopped_within(table, item))
+            out[value_col(item.id)] = table.count(where=keep)
         elif item.aggregation == "sum":
-            out[value_col(item.id)] = ibis.ifelse(keep, table[item.column], None).sum()
+            out[value_col(item.id)] = table[item.column].sum(where=keep)
         elif item.aggregation == "mean":
-            x = ibis.ifelse(keep, table[item.column].cast("float64"), None)
-            out[value_col(item.id)] = x.sum()
-            out[count_col(item.id)] = x.count().cast("int64")
-            out[squares_col(item.id)] = (x * x).sum()
+            x = table[item.column].cast("float64")
+            out[value_col(item.id)] = x.sum(where=keep)
+            out[count_col(item.id)] = x.count(where=keep).cast("int64")
+            out[squares_col(item.id)] = (x * x).sum(where=keep)
     return out
 
 
@@ -174,18 +181,16 @@ _NEVER = 1 << 30
 
 
 def _open_run(source: ir.Table, item: DataItem, origin: dt.date) -> tuple[ir.Value, ir.Value]:
-    """The snapshot indices [lo, hi] at which a record counts for an open item.
+    """The snapshot indices [lo, hi] at which a record counts for an open item, its filter aside.
 
-    At month-end E of month index p a record counts when its filter holds, start + min_days + 1
-    <= E (month index of that date <= p), stop is null or after E (p <= month(stop) - 1) and
-    E <= start + max_days (p <= month(start + max_days + 1) - 1). Those months are one run.
-    lo is null when start is null and _NEVER when the filter fails: either way nothing counts.
+    At month-end E of month index p a record counts when start + min_days + 1 <= E (month index
+    of that date <= p), stop is null or after E (p <= month(stop) - 1) and E <= start + max_days
+    (p <= month(start + max_days + 1) - 1). Those months are one run. lo is null when start is
+    null: nothing counts.
     """
     start = source[item.start_column].cast("date")
     frm = start if item.min_days is None else _plus_days(start, item.min_days + 1)
     lo = _month_index(frm, origin)
-    if item.filter:
-        lo = ibis.ifelse(item_filter(source, item), lo, _NEVER)
     stop = source[item.stop_column].cast("date")
     hi = (_month_index(stop, origin) - 1).fill_null(_NEVER)
     if item.max_days is not None:
@@ -193,19 +198,41 @@ def _open_run(source: ir.Table, item: DataItem, origin: dt.date) -> tuple[ir.Val
     return lo, hi
 
 
-def _loose_run(
-    source: ir.Table, items: Sequence[DataItem], origin: dt.date
+def _widest(
+    runs: Sequence[tuple[ir.Value, ir.Value]], items: Sequence[DataItem], gated: Sequence[bool]
 ) -> tuple[ir.Value, ir.Value]:
-    """The months [lo, hi] a record is open under the loosest of the items' conditions (started,
-    not stopped): the (ICB, person, month) rows it makes present even when no item counts it."""
-    firsts, lasts = [], []
-    for start_col, stop_col in sorted({(i.start_column, i.stop_column) for i in items}):
-        stop = source[stop_col].cast("date")
-        firsts.append(_month_index(source[start_col].cast("date"), origin))
-        lasts.append((_month_index(stop, origin) - 1).fill_null(_NEVER))
-    first = ibis.least(*firsts) if len(firsts) > 1 else firsts[0]
-    last = ibis.greatest(*lasts) if len(lasts) > 1 else lasts[0]
+    """The run of months any item counts a record in: [least lo, greatest hi].
+
+    Where one item's bound is already the widest (an ungated item with the smallest min_days,
+    or with no max_days, on the same columns as every item), it is used as it is, so the items
+    with that bound need no comparison for it and the engine computes no least/greatest.
+    """
+    same = len({(i.start_column, i.stop_column) for i in items}) == 1
+    free = [k for k, g in enumerate(gated) if not g]
+    first = last = None
+    if same and free:
+        offset = [-1 if i.min_days is None else i.min_days for i in items]
+        k = min(free, key=lambda j: offset[j])
+        if offset[k] == min(offset):
+            first = runs[k][0]
+        open_ended = [j for j in free if items[j].max_days is None]
+        if open_ended:
+            last = runs[open_ended[0]][1]
+    if first is None:
+        los = _distinct([lo for lo, _ in runs])
+        first = ibis.least(*los) if len(los) > 1 else los[0]
+    if last is None:
+        his = _distinct([hi for _, hi in runs])
+        last = ibis.greatest(*his) if len(his) > 1 else his[0]
     return first, last
+
+
+def _distinct(exprs: Sequence[ir.Value]) -> list[ir.Value]:
+    out: list[ir.Value] = []
+    for e in exprs:
+        if not any(e.equals(o) for o in out):
+            out.append(e)
+    return out
 
 
 def open_partials(
@@ -213,10 +240,12 @@ def open_partials(
 ) -> ir.Table:
     """Rows open at each period end per ICB and person columns, in one scan.
 
-    Per record, the month indices [lo, hi] of each item's run (_open_run) and of the loosest
-    run (_loose_run) are computed once. The record is expanded only into the snapshots of its
-    loosest run (so the work is the (record, snapshot) pairs that can count, not every record
-    times every snapshot), and an item counts it at snapshot p when lo <= p <= hi: integer
+    Only records some item's filter keeps are read on (when every item has a filter; a filter
+    all items share is not tested again per item). Per record, the month indices [lo, hi] of
+    each item's run (_open_run) and of the widest run (_widest) are computed once; the record
+    is expanded only into the snapshots of the widest run (so the work is the (record,
+    snapshot) pairs that can count), and an item counts it at snapshot p when lo <= p <= hi,
+    comparing only the bounds that differ from the widest run's (`count(*) FILTER`): integer
     comparisons, grouped by ICB, person columns and snapshot index; the snapshot dates are
     attached to the (few hundred thousand) grouped rows, not to the expanded ones.
     """
@@ -226,23 +255,41 @@ def open_partials(
     )
     span = snaps[-1][0]
     source = table.filter(table.period <= last)
-    alo, ahi = _loose_run(source, items, origin)
-    runs: dict[str, ir.Value] = {}
-    for k, item in enumerate(items):
-        runs[f"_lo{k}"], runs[f"_hi{k}"] = _open_run(source, item, origin)
-    first = ibis.ifelse(alo < 0, 0, alo)
-    stop = ibis.least(ahi + 1, span + 1)
-    rec = source.select("icb_code", *RAW_DIMENSIONS, _p=ibis.range(first, stop), **runs)
+    shared = len({i.filter for i in items}) == 1
+    if all(i.filter for i in items):
+        wanted = None
+        for item in items if not shared else items[:1]:
+            keep = item_filter(source, item)
+            wanted = keep if wanted is None else wanted | keep
+        source = source.filter(wanted)
+    gated = [bool(i.filter) and not shared for i in items]
+    runs = []
+    for item, gate in zip(items, gated, strict=True):
+        lo, hi = _open_run(source, item, origin)
+        runs.append((ibis.ifelse(item_filter(source, item), lo, _NEVER) if gate else lo, hi))
+    first, widest = _widest(runs, items, gated)
+    cols: dict[str, ir.Value] = {}
+    bounds: list[tuple[str | None, str | None]] = []
+    for k, (lo, hi) in enumerate(runs):
+        need_lo, need_hi = not lo.equals(first), not hi.equals(widest)
+        if need_lo:
+            cols[f"_lo{k}"] = lo
+        if need_hi:
+            cols[f"_hi{k}"] = hi
+        bounds.append((f"_lo{k}" if need_lo else None, f"_hi{k}" if need_hi else None))
+    start = ibis.greatest(first, 0)
+    stop = ibis.least(widest + 1, span + 1)
+    rec = source.select("icb_code", *RAW_DIMENSIONS, _p=ibis.range(start, stop), **cols)
     rows = rec.unnest("_p")
     if len(snaps) < span + 1:  # months between the periods are not snapshots
         rows = rows.filter(rows._p.isin([k for k, _ in snaps]))
-    measures = {
-        value_col(i.id): ((rows[f"_lo{k}"] <= rows._p) & (rows._p <= rows[f"_hi{k}"]))
-        .cast("int64")
-        .sum()
-        .fill_null(0)  # an item whose start column is null in every record of a group
-        for k, i in enumerate(items)
-    }
+    measures = {}
+    for item, (lo_col, hi_col) in zip(items, bounds, strict=True):
+        keep = _both(
+            rows[lo_col] <= rows._p if lo_col else None,
+            rows._p <= rows[hi_col] if hi_col else None,
+        )
+        measures[value_col(item.id)] = rows.count(where=keep)
     grouped = rows.group_by(["icb_code", *RAW_DIMENSIONS, "_p"]).aggregate(**measures)
     dates = ibis.memtable(
         {"_p": [k for k, _ in snaps], "period": [p for _, p in snaps]},
@@ -252,87 +299,31 @@ def open_partials(
     return out.select("icb_code", *RAW_DIMENSIONS, "period", *measures)
 
 
-def with_regions(table: ir.Table, membership: ir.Table) -> ir.Table:
-    """Attach each row's region (per period) for the roll-up."""
-    return table.left_join(membership, ["icb_code", "period"]).drop(
-        *[c for c in ("icb_code_right", "period_right") if c in table.columns]
-    )
-
-
-def _quantile_value(k: int) -> str:
-    return f"_x{k}"
-
-
-def _quantile_keep(k: int) -> str:
+def keep_col(k: int) -> str:
+    """The column of the k-th quantile item's filter in quantile_records."""
     return f"_keep{k}"
 
 
-def quantile_source(
-    table: ir.Table, items: Sequence[DataItem], membership: ir.Table, periods: Sequence[dt.date]
-) -> ir.Table:
-    """The records quantiles need (any item's filter), with region and breakdown keys.
+def x_col(k: int) -> str:
+    """The column of the k-th quantile item's value (float64) in quantile_records."""
+    return f"_x{k}"
 
-    Per item k, `_keep{k}` (its filter) and `_x{k}` (its value as float64) are computed here,
-    once per record, rather than in each of the level x breakdown groupings that read them.
+
+def quantile_records(
+    table: ir.Table, items: Sequence[DataItem], periods: Sequence[dt.date]
+) -> ir.Table:
+    """The records quantiles need (any item's filter and a value), for quantiles.quantile_rows.
+
+    Per item k, `_keep{k}` (its filter, and a value to take) and `_x{k}` (its value as float64)
+    are computed here, once per record, with the ICB, period and raw person columns.
     """
     source = table.filter(table.period.isin(list(periods)))
-    keeps = {_quantile_keep(k): item_filter(source, item) for k, item in enumerate(items)}
+    keeps = {
+        keep_col(k): item_filter(source, item) & source[item.column].notnull()
+        for k, item in enumerate(items)
+    }
     wanted = None
     for keep in keeps.values():
         wanted = keep if wanted is None else wanted | keep
-    values = {_quantile_value(k): source[i.column].cast("float64") for k, i in enumerate(items)}
-    source = source.mutate(**dimension_keys(source), **keeps, **values).filter(wanted)
-    source = with_regions(source, membership)
-    return source.select("icb_code", "region_code", "period", *DIMENSIONS, *keeps, *values)
-
-
-def quantiles(source: ir.Table, items: Sequence[DataItem]) -> ir.Table:
-    """Exact quantiles (and record counts) for every level x breakdown group, from the records.
-
-    One grouping per level, breakdown and item over that item's records only (a WHERE, not an
-    aggregate FILTER, so each record enters only the groupings it counts in), keyed by the
-    columns themselves; the level and breakdown names are attached to the grouped rows. The
-    per-item rows are then put side by side (one row per organisation, period and group).
-    """
-    keys = ["org_type", "org_code", "period", "breakdown", "group"]
-    nothing = {}
-    for item in items:
-        nothing[value_col(item.id)] = ibis.null("float64")
-        nothing[count_col(item.id)] = ibis.literal(0, type="int64")
-    parts = []
-    for k, item in enumerate(items):
-        rows = source.filter(source[_quantile_keep(k)])
-        x = rows[_quantile_value(k)]
-        aggs = {"_v": x.quantile(item.quantile), "_n": x.count().cast("int64")}
-        for level in (ICB, REGION, ENGLAND):
-            org = {ICB: ["icb_code"], REGION: ["region_code"], ENGLAND: []}[level]
-            for breakdown in (TOTAL, *DIMENSIONS):
-                by = [*org, "period"] + ([] if breakdown == TOTAL else [breakdown])
-                grouped = rows.group_by(by).aggregate(**aggs)
-                code = ibis.literal(ENGLAND_CODE) if level == ENGLAND else grouped[org[0]]
-                group = (
-                    ibis.literal(TOTAL)
-                    if breakdown == TOTAL
-                    else dimension_group(grouped[breakdown])
-                )
-                cols = {
-                    **nothing,
-                    value_col(item.id): grouped._v,
-                    count_col(item.id): grouped._n,
-                }
-                parts.append(
-                    grouped.select(
-                        org_type=ibis.literal(level),
-                        org_code=code.cast("string"),
-                        period=grouped.period,
-                        breakdown=ibis.literal(breakdown),
-                        group=group.cast("string"),
-                        **cols,
-                    )
-                )
-    stacked = ibis.union(*parts)
-    if len(items) == 1:
-        return stacked
-    return stacked.group_by(keys).aggregate(
-        **{c: (stacked[c].max() if c.endswith("__v") else stacked[c].sum()) for c in nothing}
-    )
+    values = {x_col(k): source[i.column].cast("float64") for k, i in enumerate(items)}
+    return source.filter(wanted).select(*KEYS, *RAW_DIMENSIONS, **keeps, **values)

@@ -11,11 +11,11 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-import ibis
 import pandas as pd
 
 from oversight.metrics import compile as cc
@@ -23,6 +23,7 @@ from oversight.metrics.assemble import ROW_KEYS, assemble
 from oversight.metrics.engines import Engine
 from oversight.metrics.lakefiles import LakeFile, lake_periods, list_files
 from oversight.metrics.organisations import OrgTree
+from oversight.metrics.quantiles import quantile_rows
 from oversight.metrics.returns import (
     blank_breakdowns,
     provider_rows_kept,
@@ -63,13 +64,6 @@ def used_items(
     for i in ids:
         by_ds[data_items[i].dataset].append(data_items[i])
     return dict(sorted(by_ds.items()))
-
-
-def membership_table(tree: OrgTree) -> Any:
-    m = tree.membership[["icb_code", "period", "region_code"]]
-    return ibis.memtable(
-        m, schema={"icb_code": "string", "period": "date", "region_code": "string"}
-    )
 
 
 def to_long(wide: pd.DataFrame, items: Sequence[DataItem]) -> pd.DataFrame:
@@ -127,7 +121,7 @@ def scan(
 
 
 def roll_up(
-    engine: Engine,
+    engine: Engine | None,
     partial: pd.DataFrame,
     items: Sequence[DataItem],
     record_level: bool,
@@ -141,6 +135,14 @@ def roll_up(
     return rollup(partial, measures, record_level, tree.membership)
 
 
+def quantile_records(
+    engine: Engine, files: Sequence[LakeFile], items: Sequence[DataItem], periods: Sequence[dt.date]
+) -> pd.DataFrame:
+    """The records the quantile items need (the engine's part of quantile_values)."""
+    table = engine.read([f.path for f in files])
+    return _dates(engine.execute(cc.quantile_records(table, items, periods)))
+
+
 def quantile_values(
     engine: Engine,
     files: Sequence[LakeFile],
@@ -148,14 +150,54 @@ def quantile_values(
     tree: OrgTree,
     periods: Sequence[dt.date],
 ) -> pd.DataFrame:
-    """Exact quantiles for every level x breakdown, from one cached projection of the records."""
-    table = engine.read([f.path for f in files])
-    source = engine.cache(cc.quantile_source(table, items, membership_table(tree), periods))
-    try:
-        wide = _dates(engine.execute(cc.quantiles(source, items)))
-    finally:
-        engine.release(source)
-    return wide.dropna(subset=["org_code"])
+    """Exact quantiles for every level x breakdown, from the records they need (one scan)."""
+    return quantile_rows(quantile_records(engine, files, items, periods), items, tree.membership)
+
+
+@dataclass
+class Scanned:
+    """What the engine gave for one dataset: ICB partials, presence and quantile records."""
+
+    items: Sequence[DataItem]
+    record_level: bool
+    part: pd.DataFrame
+    presence: pd.DataFrame
+    records: pd.DataFrame | None
+
+
+def scan_dataset(
+    engine: Engine,
+    lake: Path,
+    dataset: str,
+    items: Sequence[DataItem],
+    periods: Sequence[dt.date],
+) -> Scanned | None:
+    """The engine's work for one dataset (None: it has no files)."""
+    files = [f for f in list_files(lake, dataset) if f.period <= max(periods)]
+    if not files:
+        return None
+    record_level = items[0].grain == "record"
+    part, presence = scan(engine, files, items, record_level, periods)
+    q_items = [i for i in items if i.aggregation == "quantile"]
+    records = None
+    if q_items:
+        in_range = [f for f in files if f.period in set(periods)]
+        records = quantile_records(engine, in_range, q_items, periods)
+    return Scanned(items, record_level, part, presence.assign(dataset=dataset), records)
+
+
+def item_values(scanned: Scanned | None, tree: OrgTree) -> pd.DataFrame:
+    """Long item values of a scanned dataset: the roll-up and the quantiles, in memory."""
+    if scanned is None:
+        return to_long(pd.DataFrame(columns=ROW_KEYS), [])
+    items = scanned.items
+    rolled = roll_up(None, scanned.part, items, scanned.record_level, tree)
+    long = [to_long(rolled, _non_quantile(items))]
+    if scanned.records is not None:
+        q_items = [i for i in items if i.aggregation == "quantile"]
+        q_rows = quantile_rows(scanned.records, q_items, tree.membership)
+        long.append(to_long(q_rows, q_items))
+    return pd.concat(long, ignore_index=True)
 
 
 def dataset_values(
@@ -167,18 +209,11 @@ def dataset_values(
     periods: Sequence[dt.date],
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Long item values, ICB partials and presence for one dataset (empty if no files)."""
-    files = [f for f in list_files(lake, dataset) if f.period <= max(periods)]
-    record_level = items[0].grain == "record"
-    empty = pd.DataFrame(columns=["icb_code", "period", "revision_id"])
-    if not files:
-        return to_long(pd.DataFrame(columns=ROW_KEYS), []), pd.DataFrame(), empty
-    part, presence = scan(engine, files, items, record_level, periods)
-    long = [to_long(roll_up(engine, part, items, record_level, tree), _non_quantile(items))]
-    q_items = [i for i in items if i.aggregation == "quantile"]
-    if q_items:
-        in_range = [f for f in files if f.period in set(periods)]
-        long.append(to_long(quantile_values(engine, in_range, q_items, tree, periods), q_items))
-    return pd.concat(long, ignore_index=True), part, presence.assign(dataset=dataset)
+    scanned = scan_dataset(engine, lake, dataset, items, periods)
+    if scanned is None:
+        empty = pd.DataFrame(columns=["icb_code", "period", "revision_id"])
+        return item_values(None, tree), pd.DataFrame(), empty
+    return item_values(scanned, tree), scanned.part, scanned.presence
 
 
 def _non_quantile(items: Sequence[DataItem]) -> list[DataItem]:
@@ -212,14 +247,17 @@ def compute(
     if not periods:
         raise ValueError(f"the lake at {lake} holds no files for these metrics")
     longs, partials, presences = [], {}, []
-    for dataset, items in by_ds.items():
-        if progress:
-            progress(dataset)
-        long, part, presence = dataset_values(engine, lake, dataset, items, tree, periods)
-        longs.append(long)
-        partials[dataset] = part
-        presences.append(presence)
-    items_long = pd.concat(longs, ignore_index=True)
+    # the in-memory roll-up of one dataset runs while the engine scans the next
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        for dataset, items in by_ds.items():
+            if progress:
+                progress(dataset)
+            scanned = scan_dataset(engine, lake, dataset, items, periods)
+            longs.append(pool.submit(item_values, scanned, tree))
+            empty = pd.DataFrame(columns=["icb_code", "period", "revision_id"])
+            partials[dataset] = pd.DataFrame() if scanned is None else scanned.part
+            presences.append(empty if scanned is None else scanned.presence)
+        items_long = pd.concat([f.result() for f in longs], ignore_index=True)
     presence = pd.concat(presences, ignore_index=True)
     orgs = tree.orgs()
     defs, figures = data_items, None

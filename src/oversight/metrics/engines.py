@@ -52,13 +52,25 @@ class DuckDBEngine(Engine):
         super().__init__(backend or ibis.duckdb.connect())
         if threads:
             self.backend.raw_sql(f"SET threads = {int(threads)}")
+        # load Ibis's SQL compiler now (about 0.4 s the first time), not in the first compute
+        probe = ibis.memtable({"x": [1]})
+        self.backend.to_pyarrow(probe.group_by("x").aggregate(n=probe.count(where=probe.x > 0)))
 
     def execute(self, expr: ir.Table) -> pd.DataFrame:
         """Through Arrow: about twice as fast as Ibis's own pandas conversion on the partials."""
         return expr.to_pyarrow().to_pandas()
 
     def read(self, paths: Sequence[Path]) -> ir.Table:
-        return self.backend.read_parquet([str(p) for p in paths], hive_partitioning=False)
+        """A temporary view over the files, its SQL written directly (building it through Ibis
+        and sqlglot costs about 20 ms per hundred files)."""
+        self._n = getattr(self, "_n", 0) + 1
+        name = f"_oversight_lake_{self._n}"
+        files = ", ".join("'" + str(p).replace("'", "''") + "'" for p in paths)
+        self.backend.con.execute(
+            f'CREATE OR REPLACE TEMP VIEW "{name}" AS SELECT * FROM '
+            f"read_parquet([{files}], hive_partitioning = false)"
+        )
+        return self.backend.table(name)
 
     def cache(self, expr: ir.Table) -> ir.Table:
         self._n = getattr(self, "_n", 0) + 1

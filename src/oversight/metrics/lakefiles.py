@@ -7,6 +7,7 @@ which ICB-months were submitted without reading any data.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,19 +36,23 @@ def list_files(
     root = Path(lake) / dataset
     if not root.is_dir():
         return []
-    for month_dir in root.iterdir():
-        if not month_dir.is_dir() or month_dir.name.startswith(("_", ".")):
-            continue
-        month = lake_month(month_dir.name)
-        if month is None:
-            continue
-        period = month.start
-        if want_periods is not None and period not in want_periods:
-            continue
-        for f in month_dir.glob("*.parquet"):
-            icb = f.stem
-            if want_icbs is None or icb in want_icbs:
-                found.append(LakeFile(dataset, period, icb, f))
+    with os.scandir(root) as months:  # os.scandir: a lake has thousands of files
+        for month_dir in months:
+            if not month_dir.is_dir() or month_dir.name.startswith(("_", ".")):
+                continue
+            month = lake_month(month_dir.name)
+            if month is None:
+                continue
+            period = month.start
+            if want_periods is not None and period not in want_periods:
+                continue
+            with os.scandir(month_dir.path) as files:
+                for f in files:
+                    if f.name.startswith(".") or not f.name.endswith(".parquet"):
+                        continue
+                    icb = f.name[: -len(".parquet")]
+                    if want_icbs is None or icb in want_icbs:
+                        found.append(LakeFile(dataset, period, icb, root / month_dir.name / f.name))
     return sorted(found)
 
 

@@ -108,15 +108,7 @@ def rollup(
         x = partial[m].to_numpy(dtype="float64", na_value=np.nan)
         ok = ~np.isnan(x)
         values[m] = (np.where(ok, x, 0.0), None if ok.all() else ok.astype(float))
-    # each ICB's region in each period (-1: none)
-    mem = membership.drop_duplicates(["icb_code", "period"])
-    reg_idx, regions = pd.factorize(mem["region_code"], sort=True)
-    regions = np.asarray(regions, dtype=object)
-    region_of = np.full((len(icbs), len(periods)), -1)
-    mi = pd.Index(icbs).get_indexer(mem["icb_code"])
-    mp = pd.Index(periods).get_indexer(mem["period"])
-    hit = (mi >= 0) & (mp >= 0)
-    region_of[mi[hit], mp[hit]] = reg_idx[hit]
+    region_of, regions = region_index(icbs, periods, membership)
     coded = breakdown_codes(partial) if record_level else {}
     out = _Rows([*icbs, *regions, ENGLAND_CODE], periods, measures)
     for b, breakdown in enumerate((TOTAL, *(DIMENSIONS if record_level else ()))):
@@ -143,6 +135,20 @@ def rollup(
         eng = _weighted(ekey, int(np.prod(shape[1:])), {m: v.reshape(-1) for m, v in dense.items()})
         out.add(2, len(icbs) + len(regions), b, g0, eng, (1, *shape[1:]))
     return out.frame()
+
+
+def region_index(
+    icbs: np.ndarray, periods: np.ndarray, membership: pd.DataFrame
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each ICB's region in each period as a code into the sorted regions (-1: none)."""
+    mem = membership.drop_duplicates(["icb_code", "period"])
+    reg_idx, regions = pd.factorize(mem["region_code"], sort=True)
+    region_of = np.full((len(icbs), len(periods)), -1)
+    mi = pd.Index(icbs).get_indexer(mem["icb_code"])
+    mp = pd.Index(periods).get_indexer(mem["period"])
+    hit = (mi >= 0) & (mp >= 0)
+    region_of[mi[hit], mp[hit]] = reg_idx[hit]
+    return region_of, np.asarray(regions, dtype=object)
 
 
 def _weighted(key: np.ndarray, size: int, sums: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
