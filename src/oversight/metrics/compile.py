@@ -1,26 +1,25 @@
 """Catalogue data items -> backend-free Ibis expressions over lake tables.
 
-One scan of a dataset yields all its additive data items: filters become conditional sums
-(sum(case when filter then 1 else 0)), grouped once by ICB, period, revision and the raw person
-columns ("partials"; a few hundred thousand rows however many records). Partials are additive, so
-every organisation level and breakdown is a roll-up of them in memory (rollup.py; region and
-England from the same records, never averages). Quantiles are not additive: they are computed
-from the records for each level and breakdown (exact, linear interpolation on both engines:
-DuckDB quantile_cont, Spark percentile), over one cached projection of the records that holds
-each item's filter and float value and compact breakdown keys (IMD as integers). Each level x
-breakdown x item is one group-by over that item's records (WHERE, not an aggregate FILTER),
-keyed by the columns themselves with level, breakdown and group labels attached to the grouped
-rows; the per-item rows are then put side by side.
+One scan of a dataset yields all its additive data items: filters become aggregate FILTER
+clauses (`count(*) FILTER (WHERE ...)`, `sum(x) FILTER (...)`), grouped once by ICB, period,
+revision and the raw person columns ("partials"; a few hundred thousand rows however many
+records). Partials are additive, so every organisation level and breakdown is a roll-up of them
+in memory (rollup.py; region and England from the same records, never averages). Quantiles are
+not additive: the engine projects the records they need (each item's filter and float value,
+ICB, period, raw person columns; quantile_records) and quantiles.py takes them exactly for
+every level and breakdown in memory (linear interpolation: DuckDB quantile_cont's and Spark
+percentile's definition).
 
 Items open at period end (waiting lists, backlogs): per record and item, the month-ends at
 which it counts are one run of snapshot indices [lo, hi] (started + min_days by then, not
-stopped by then, within max_days), computed once per record as integers. Each record is
-expanded only into the snapshots of its loosest run (ibis.range + unnest) and an item counts
-it at snapshot p when lo <= p <= hi; the rows are grouped by ICB, person columns and snapshot
-index, and the snapshot dates joined to the grouped rows. (Measured on DuckDB: a wide
-formulation, one conditional count per item x snapshot with no expansion, and pre-aggregating
-records by run shape before expanding were both slower: many aggregates per row, or a hash
-table of ~1M groups, cost more than the expansion.)
+stopped by then, within max_days), computed once per record as integers. Only records some
+item's filter keeps are read on; each is expanded only into the snapshots of the widest of the
+items' runs (ibis.range + unnest), and an item counts it at snapshot p when lo <= p <= hi,
+testing only the bounds that differ from the widest run's; the rows are grouped by ICB, person
+columns and snapshot index, and the snapshot dates joined to the grouped rows. (Measured on
+DuckDB: a wide formulation, one conditional count per item x snapshot with no expansion, and
+pre-aggregating records by run shape before expanding were both slower: many aggregates per
+row, or a hash table of ~1M groups, cost more than the expansion.)
 """
 
 from __future__ import annotations

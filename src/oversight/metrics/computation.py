@@ -140,7 +140,7 @@ def quantile_records(
 ) -> pd.DataFrame:
     """The records the quantile items need (the engine's part of quantile_values)."""
     table = engine.read([f.path for f in files])
-    return _dates(engine.execute(cc.quantile_records(table, items, periods)))
+    return _dates(engine.execute_coded(cc.quantile_records(table, items, periods)))
 
 
 def quantile_values(

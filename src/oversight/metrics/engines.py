@@ -6,13 +6,15 @@ lake files as an Ibis table, hold an intermediate result, and bring a result bac
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 import ibis
 import ibis.expr.types as ir
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from oversight import config
 
@@ -30,6 +32,28 @@ class Engine:
 
     def execute(self, expr: ir.Table) -> pd.DataFrame:
         return expr.to_pandas()
+
+    def batches(self, expr: ir.Table) -> Iterator[pa.RecordBatch]:
+        """The result as Arrow record batches (here all at once; DuckDB streams them)."""
+        return iter(expr.to_pyarrow().to_batches())
+
+    def execute_coded(self, expr: ir.Table) -> pd.DataFrame:
+        """Like execute, with text columns as categoricals, dictionary-encoded batch by batch:
+        a projection of millions of records never holds its strings in full (at scale 1.0 the
+        quantile records' person columns took about 0.5 GB as text)."""
+        batches = []
+        for batch in self.batches(expr):
+            cols = [
+                pc.dictionary_encode(c)
+                if pa.types.is_string(c.type) or pa.types.is_large_string(c.type)
+                else c
+                for c in batch.columns
+            ]
+            batches.append(pa.RecordBatch.from_arrays(cols, names=batch.schema.names))
+        if not batches:
+            return self.execute(expr)
+        table = pa.Table.from_batches(batches).unify_dictionaries().combine_chunks()
+        return table.to_pandas()
 
     def cache(self, expr: ir.Table) -> ir.Table:
         """Materialise an intermediate result that several later expressions read."""
@@ -59,6 +83,13 @@ class DuckDBEngine(Engine):
     def execute(self, expr: ir.Table) -> pd.DataFrame:
         """Through Arrow: about twice as fast as Ibis's own pandas conversion on the partials."""
         return expr.to_pyarrow().to_pandas()
+
+    def batches(self, expr: ir.Table) -> Iterator[pa.RecordBatch]:
+        """Streamed from DuckDB's own reader (Ibis 12's batch reader calls a method DuckDB 2
+        no longer has)."""
+        self.backend._run_pre_execute_hooks(expr)
+        relation = self.backend.con.sql(str(self.backend.compile(expr)))
+        return iter(relation.to_arrow_reader(1 << 20))
 
     def read(self, paths: Sequence[Path]) -> ir.Table:
         """A temporary view over the files, its SQL written directly (building it through Ibis
