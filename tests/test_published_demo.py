@@ -213,7 +213,7 @@ def test_published_portal_in_a_browser(portal_url: str) -> None:
         page.click("[data-testid=published-note] a")
         page.wait_for_selector("[data-testid=sources-table]")  # the new page, not only its URL
         assert page.url.endswith("/sources")
-        assert page.locator("[data-testid=sources-table] tbody tr").count() == 4
+        assert page.locator("[data-testid=sources-table] tbody tr").count() == 5
         # England's real 13 months: the SPC chart and the judge's reading of June 2025
         page.click("[data-testid=england-link]")
         page.wait_for_selector("[data-testid=chart-ae_4hr]")
@@ -319,3 +319,33 @@ def test_the_portal_shows_the_stored_segments(client: TestClient) -> None:
     ics = client.get("/icb/QMJ").text
     card = ics.split('data-testid="segment"')[1].split("</div></div>")[0]
     assert "Oversight segment" in card and "2025-Q1" in card
+
+
+def test_ambulance_response_times_are_stored_per_trust_and_say_so(
+    published_home: Home, client: TestClient
+) -> None:
+    """AmbSYS (August 2017 to January 2021) is stored per ambulance trust: a trust's category 2
+    mean is its published total seconds over its incidents, its 90th centile the published
+    one; the months predate ICBs, so no ICB, region or England figure, and the portal says so."""
+    rows = _lake(published_home, "ambulance_trust_responses")
+    assert set(rows["ods_code"]) >= {"RX7", "RRU", "RYF"} and rows["icb_code"].isna().all()
+    mean = _point(client, "RX7", "ambulance_c2_mean", "2021-01")
+    assert mean["numerator"] == 114_828_291 and mean["denominator"] == 53_780
+    assert round(mean["value"] * 60) == 2135  # AmbSYS's published mean, in seconds
+    assert mean["sd"] is None and mean["ci_lower"] is None  # totals have no spread
+    p90 = _point(client, "RX7", "ambulance_c2_p90", "2021-01")
+    assert round(p90["value"] * 60) == 4678 and p90["denominator"] is None
+    england = client.get("/api/v1/organisations/ENG/metrics/ambulance_c2_mean?period=2021-01")
+    assert england.status_code in (200, 404)
+    assert all(p["value"] is None for p in (england.json().get("points") or []))
+    sources = client.get("/sources").text
+    row = sources.split('data-source="ambulance_published"')[1].split("</tr>")[0]
+    assert "Ambulance trusts only: the months predate ICBs" in row and 'href="/provider/RX7"' in row
+    overview = client.get("/").text.split('data-testid="coverage"')[1].split("</ul>")[0]
+    c2 = overview.split("Ambulance: category 2 mean response")[1].split("</li>")[0]
+    assert "Ambulance trusts only" in c2 and "ICBs have data" not in c2
+    page = client.get("/provider/RX7")
+    assert page.status_code == 200 and "NORTH WEST AMBULANCE SERVICE" in page.text
+    assert 'data-testid="chart-ambulance_c2_mean"' in page.text
+    assert 'data-testid="provider-level">Ambulance trusts only' in page.text
+    assert "(over 53,780 incidents)" in page.text and "counts in its region" not in page.text

@@ -145,6 +145,7 @@ def build_published(
                 "title": src.title,
                 "publisher": src.publisher,
                 "publication": src.publication,
+                "level": src.level,
                 "months": sorted({p.period for p in parts}),
                 "revisions": len(parts),
                 "metrics": fed[collection],

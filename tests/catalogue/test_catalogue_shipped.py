@@ -120,7 +120,7 @@ def test_every_icb_has_synthetic_acute_community_and_mental_health_providers() -
 
 def test_datasets_carry_shared_and_person_columns() -> None:
     cat = load()
-    assert len(cat.datasets) == 17  # 13 + 4 published returns (issue 15)
+    assert len(cat.datasets) == 18  # 13 + 5 published returns (issue 15)
     person = {"record_id", "provider_code", "age_band", "sex", "ethnicity_group", "imd_decile"}
     for dataset in cat.datasets.values():
         names = set(dataset.column_names)

@@ -143,6 +143,7 @@ def test_a_folder_gives_the_sources_it_holds_and_one_with_none_is_refused(tmp_pa
         "rtt_published",
         "rtt_waiting_times_published",
         "cancer_62day_published",
+        "ambulance_published",
     ]
     only_ae = tmp_path / "ae"
     (only_ae / "published" / "ae_monthly").mkdir(parents=True)

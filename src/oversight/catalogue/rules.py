@@ -141,6 +141,19 @@ def _returns(s: Sources, item_id: str, item: Any) -> Iterator[Problem]:
                 item_id,
                 f"return {source.dataset} has no numeric column {source.column!r}",
             )
+        per = None if source.per is None else dataset.column(source.per)
+        if source.per is not None and (per is None or per.type not in _NUMERIC):
+            yield s.problem(
+                "data_items",
+                item_id,
+                f"return {source.dataset} has no numeric column {source.per!r}",
+            )
+        if source.provider_only and dataset.grain != "provider_month":
+            yield s.problem(
+                "data_items",
+                item_id,
+                f"return {source.dataset} is provider_only but not provider_month",
+            )
 
 
 def _metrics(s: Sources) -> Iterator[Problem]:

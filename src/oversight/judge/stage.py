@@ -254,6 +254,7 @@ def fingerprint(
 
 def peer_pairs(catalogue: Any, periods: list[dt.date], deciles: Path | None) -> pd.DataFrame:
     """Each ICB's computed peers per month (empty without the deprivation file)."""
+    periods = [p for p in periods if catalogue.icbs_on(p)]  # none before July 2022 (AmbSYS)
     if deciles is None or not periods:
         return pd.DataFrame(columns=["period", "org_code", "peer_code"])
     from oversight.judge.deprivation_file import read_deciles

@@ -66,7 +66,7 @@ def return_items(
                     "min_days": None,
                     "max_days": None,
                     "quantile": None,
-                    "returns": (),
+                    "returns": (source,),  # how it adds up (ReturnSource.per, provider_only)
                 }
             )
             out.setdefault(source.dataset, []).append(stand_in)
@@ -89,7 +89,7 @@ def provider_values(
     if not files:
         return pd.DataFrame(columns=ITEM_COLUMNS), empty, _no_orgs()
     columns = ["ods_code", "icb_code", "region_code", "period", "revision_id"]
-    columns += sorted({str(i.column) for i in items})
+    columns += sorted({str(i.column) for i in items} | {str(p) for p in map(_per, items) if p})
     table = engine.execute(engine.read([f.path for f in files]).select(*columns))
     table["period"] = pd.to_datetime(table["period"]).dt.date
     members = tree.membership
@@ -100,10 +100,11 @@ def provider_values(
     ]
     table["icb_code"] = pd.Series(icb, index=table.index, dtype=object)
     parts = []
+    summed = [i for i in items if not _provider_only(i)]
     for level, key in ((PROVIDER, "ods_code"), (ICB, "icb_code"), (REGION, "region_code")):
         rows = table.dropna(subset=[key])
-        parts.append(_sums(rows, items, level, rows[key]))
-    parts.append(_sums(table, items, ENGLAND, pd.Series(ENGLAND_CODE, index=table.index)))
+        parts.append(_sums(rows, items if level == PROVIDER else summed, level, rows[key]))
+    parts.append(_sums(table, summed, ENGLAND, pd.Series(ENGLAND_CODE, index=table.index)))
     long = pd.concat(parts, ignore_index=True)
     presence = _presence(files, table, members, dataset)
     orgs = table.assign(
@@ -114,13 +115,30 @@ def provider_values(
     return long, presence, orgs.reset_index(drop=True)
 
 
+def _per(item: DataItem) -> str | None:
+    """The count a stand-in is a mean over (ReturnSource.per), or None for a sum."""
+    return next((str(r.per) for r in item.returns if getattr(r, "per", None)), None)
+
+
+def _provider_only(item: DataItem) -> bool:
+    return any(getattr(r, "provider_only", False) for r in item.returns)
+
+
 def _sums(
     rows: pd.DataFrame, items: Sequence[DataItem], level: str, codes: pd.Series
 ) -> pd.DataFrame:
+    """Each item summed per organisation and month; a mean (`per`) carries the sum of its
+    column and the sum of its count (as a mean item's records do: the assembler divides), and
+    a month with no value (all null) has none, not 0."""
     frames = []
     grouped = rows.assign(_org=codes.astype(str)).groupby(["_org", "period"])
     for item in items:
-        summed = grouped[str(item.column)].sum().reset_index()
+        column, per = str(item.column), _per(item)
+        summed = grouped[column].sum(min_count=1).reset_index()
+        values = summed[column].astype(float)
+        counts = pd.Series(np.nan, index=summed.index)
+        if per is not None:
+            counts = grouped[per].sum(min_count=1).reset_index()[per].astype(float)
         frames.append(
             pd.DataFrame(
                 {
@@ -130,8 +148,8 @@ def _sums(
                     "breakdown": TOTAL,
                     "group": TOTAL,
                     "item": item.id,
-                    "v": summed[str(item.column)].astype(float),
-                    "n": np.nan,
+                    "v": values,
+                    "n": counts,
                     "ss": np.nan,
                 }
             )
@@ -218,6 +236,16 @@ def blank_breakdowns(
     out = table.copy()
     out.loc[at, ["numerator", "denominator", "value"]] = np.nan
     out.loc[at, "missing_reason"] = NO_BREAKDOWN
+    if "sd" in out.columns:  # a return has totals, no spread: a mean from one has no sd
+        keys = out[["metric_id", "org_type", "org_code", "period"]].to_numpy(object)
+        spread = np.array(
+            [(numerator[m], t, o, p) in from_returns for m, t, o, p in keys], dtype=bool
+        )
+        out.loc[spread, "sd"] = np.nan
+        # a published centile has no count behind it here: no denominator, not 0
+        value_kind = out["metric_id"].map({m.id: m.kind == "value" for m in metrics})
+        out.loc[spread & value_kind.fillna(False).to_numpy(bool) & (out["denominator"] == 0),
+                "denominator"] = np.nan
     return out
 
 

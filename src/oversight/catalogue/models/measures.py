@@ -59,6 +59,12 @@ class ReturnSource(Entry):
 
     dataset: SnakeId
     column: SnakeId
+    per: SnakeId | None = None
+    """A mean: the item is sum(`column`) / sum(`per`) (published total seconds over published
+    incidents), so it adds up correctly from providers to regions and England."""
+    provider_only: bool = False
+    """A figure that cannot be added up (a published 90th centile): it feeds each provider's
+    own figure only, never an ICB's, a region's or England's."""
 
 
 class DataItem(Entry):

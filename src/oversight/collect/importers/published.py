@@ -33,6 +33,9 @@ class Source:
     title: str
     publisher: str
     publication: str
+    level: str = ""
+    """At what level the figures are, where not every level (providers, ICBs, regions,
+    England) has them."""
 
 
 SOURCES: dict[str, Source] = {
@@ -59,6 +62,14 @@ SOURCES: dict[str, Source] = {
         "Cancer 62-day standard by ICB (July of each year)",
         "NHS England (a third party's rebuild of the commissioner-based workbooks)",
         "Cancer Waiting Times, commissioner-based, July 2022 to July 2024",
+    ),
+    "ambulance_published": Source(
+        "ambulance_published",
+        "Ambulance response times by ambulance trust (categories 1 and 2)",
+        "NHS England",
+        "Ambulance Quality Indicators, AmbSYS time series (August 2017 to January 2021)",
+        "Ambulance trusts only: the months predate ICBs (July 2022), and an ambulance trust "
+        "serves several ICBs, so there are no ICB, region or England figures.",
     ),
 }
 
@@ -102,11 +113,20 @@ def rtt_specialty_rows(path: Path, catalogue: Catalogue) -> pd.DataFrame:
     return rtt_waiting_time_rows(path, catalogue)
 
 
+def ambulance_rows(path: Path, catalogue: Catalogue) -> pd.DataFrame:
+    """`ambulance_trust_responses` rows (trust x month) from the AmbSYS file."""
+    from oversight.collect.importers.ambulance import FILE, read_ambulance
+    from oversight.collect.importers.returns import ambulance_rows as rows_of
+
+    return rows_of(read_ambulance(path), FILE)
+
+
 READERS: dict[str, Callable[[Path, Catalogue], pd.DataFrame]] = {
     "ae_sitrep_published": ae_rows,
     "rtt_published": rtt_rows,
     "rtt_waiting_times_published": rtt_specialty_rows,
     "cancer_62day_published": cancer_rows,
+    "ambulance_published": ambulance_rows,
 }
 
 
@@ -127,6 +147,7 @@ MARKERS: dict[str, str] = {
     "rtt_published": "rtt_provider_by_icb_2026_04.csv",
     "rtt_waiting_times_published": "rtt_icb_by_specialty_2026_04.csv",
     "cancer_62day_published": "cancer_62day_icb_july_2021_2024.csv",
+    "ambulance_published": "ambulance_response_times_trust_monthly_2017_2021.csv",
 }
 """The file whose presence in a folder says a source is there (A&E: or the monthly CSVs
 under `published/ae_monthly/`)."""

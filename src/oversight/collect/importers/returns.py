@@ -253,6 +253,51 @@ def cancer_rows(tidy: pd.DataFrame, file_name: str) -> pd.DataFrame:
     )
 
 
+def ambulance_rows(tidy: pd.DataFrame, file_name: str) -> pd.DataFrame:
+    """`ambulance_trust_responses` rows from `read_ambulance`'s table: ambulance trusts only
+    (the region and England rows are the same calls added up, and are recomputed from the
+    trusts). `icb_code` is null: a trust serves several ICBs. A category's count, total and
+    90th centile are null where AmbSYS publishes none."""
+    trusts = tidy.loc[tidy["org_level"] == "ambulance_trust"]
+    out: pd.DataFrame | None = None
+    for category in ("C1", "C2"):
+        rows = trusts.loc[trusts["category"] == category].rename(
+            columns={
+                "incidents": f"{category.lower()}_incidents",
+                "total_response_time_sec": f"{category.lower()}_response_seconds",
+                "p90_response_time_sec": f"{category.lower()}_p90_seconds",
+            }
+        )
+        keep = ["period", "org_code", "org_name", "region_code"]
+        keep += [c for c in rows.columns if c.startswith(category.lower() + "_")]
+        rows = rows[keep]
+        out = rows if out is None else out.merge(
+            rows, on=["period", "org_code", "org_name", "region_code"], how="outer"
+        )
+    assert out is not None
+    frame = pd.DataFrame(
+        {
+            "ods_code": out["org_code"].astype("string"),
+            "period": pd.to_datetime(out["period"]).dt.date,
+            "icb_code": pd.Series(pd.NA, index=out.index, dtype="string"),
+            "provider_name": out["org_name"].astype("string"),
+            "region_code": out["region_code"].astype("string"),
+        }
+    )
+    for c in ("c1_incidents", "c1_response_seconds", "c1_p90_seconds",
+              "c2_incidents", "c2_response_seconds", "c2_p90_seconds"):
+        frame[c] = pd.to_numeric(out[c]).round().astype("Int64")
+    frame["publication"] = file_name
+    missing = frame.loc[frame["region_code"].isna()]
+    if len(missing):
+        first = missing.iloc[0]
+        raise ImportFormatError(
+            f"{file_name}: ambulance trust {first['ods_code']} is not in the trust lookup "
+            "(no NHS England region)"
+        )
+    return frame.sort_values(["period", "ods_code"], ignore_index=True)
+
+
 def _text(columns: tuple[str, ...]) -> dict[str, str]:
     return dict.fromkeys(columns, "string")
 

@@ -44,6 +44,9 @@ class Column:
     published: bool = True
     """False on a published-data home when no published source feeds the metric: the column
     then says so (and points to the sources) instead of "0 of 36 ICBs have data"."""
+    level: str = ""
+    """On a published-data home, the level its only sources have (e.g. ambulance trusts only):
+    the column says so instead of counting ICBs."""
 
 
 @dataclass(frozen=True)
@@ -129,11 +132,12 @@ def _base(home: Home, key: tuple[str | None, str | None]) -> tuple[tuple[Column,
     # the ICBs of the newest month: the 2022 ICBs, or the merged ICBs from their start
     every = catalogue.icbs.values() if newest is None else catalogue.icbs_on(newest)
     icbs = sorted(every, key=lambda i: i.name)
-    unpublished = _without_published_data(home)
+    unpublished, levels = _without_published_data(home), _source_levels(home)
     columns = []
     for m, at in zip(metrics, periods, strict=True):
         columns.append(Column(metric_summary(m), at, target_text(snap, m, at),
-                              month_coverage(snap, catalogue, m, at), m not in unpublished))
+                              month_coverage(snap, catalogue, m, at), m not in unpublished,
+                              levels.get(m, "")))
     rows = []
     for icb in icbs:
         cells = []
@@ -160,6 +164,19 @@ def _without_published_data(home: Home) -> frozenset[str]:
 
     manifest = read_manifest(home)
     return frozenset(() if manifest is None else manifest.get("metrics_without_published_data", ()))
+
+
+def _source_levels(home: Home) -> dict[str, str]:
+    """Metric -> the level of its published sources, when every source feeding it is held at
+    one level only (the ambulance trusts); other metrics are absent."""
+    from oversight.published_demo import read_manifest
+
+    manifest = read_manifest(home) or {}
+    levels: dict[str, set[str]] = {}
+    for source in manifest.get("sources", ()):
+        for metric_id in source.get("metrics", ()):
+            levels.setdefault(metric_id, set()).add(str(source.get("level") or ""))
+    return {m: next(iter(s)) for m, s in levels.items() if len(s) == 1 and "" not in s}
 
 
 def month_coverage(snap: Snapshot, catalogue: Catalogue, metric_id: str,

@@ -201,14 +201,17 @@ def _about(home: Home, code: str) -> tuple[str, list[str], str | None, int]:
     own: set[str] = set()
     served: set[str] = set()
     regions: set[str] = set()
-    for dataset in ("ae_sitrep_providers", "rtt_providers"):
+    for dataset in ("ae_sitrep_providers", "rtt_providers", "ambulance_trust_responses"):
         for f in list_files(home.lake_dir, dataset)[-14:]:
             part = pd.read_parquet(
                 f.path, columns=["ods_code", "provider_name", "icb_code", "region_code"]
             )
             part = part[part["ods_code"] == code]
             names += part["provider_name"].dropna().tolist()
-            (own if dataset == "ae_sitrep_providers" else served).update(part["icb_code"].dropna())
+            if dataset != "ambulance_trust_responses":  # a trust serving several ICBs
+                (own if dataset == "ae_sitrep_providers" else served).update(
+                    part["icb_code"].dropna()
+                )
             regions |= set(part["region_code"].dropna())
     every = {**catalogue.icbs, **catalogue.merged_icbs}
     icb_names = sorted(every[c].name if c in every else c for c in own)
@@ -255,9 +258,28 @@ async def sources(request: Request) -> HTMLResponse:
         raise HTTPException(status_code=404, detail="this home holds no published statistics")
     catalogue = load_catalogue()
     titles = {m.id: m.title for m in catalogue.metrics.values()}
+    providers = {
+        s["collection"]: _providers_of(request.app.state.home, str(s["dataset"]))
+        for s in manifest.get("sources", ())
+        if s.get("level")
+    }
     return request.app.state.templates.TemplateResponse(
-        request, "published/sources.html", {"manifest": manifest, "titles": titles}
+        request,
+        "published/sources.html",
+        {"manifest": manifest, "titles": titles, "providers": providers},
     )
+
+
+def _providers_of(home: Home, dataset: str) -> list[tuple[str, str]]:
+    """The providers (ODS code, name) of a provider-level source held at one level only (the
+    ambulance trusts), for links to their pages."""
+    from oversight.metrics.lakefiles import list_files
+
+    names: dict[str, str] = {}
+    for f in list_files(home.lake_dir, dataset):
+        part = pd.read_parquet(f.path, columns=["ods_code", "provider_name"])
+        names.update(zip(part["ods_code"], part["provider_name"], strict=True))
+    return sorted(names.items(), key=lambda kv: kv[1])
 
 
 async def waiting(
