@@ -15,10 +15,10 @@ from typing import Any
 import pandas as pd
 from fastapi import HTTPException, Request
 from fastapi.responses import HTMLResponse
-from starlette.concurrency import run_in_threadpool
 
 from oversight.catalogue import load as load_catalogue
 from oversight.home import Home
+from oversight.publish.web.page_cache import render
 from oversight.publish.web.queries import metric_results
 from oversight.publish.web.views.common import metric_summary, number, text
 from oversight.publish.web.views.context import MetricSummary
@@ -229,12 +229,13 @@ async def provider(request: Request, code: str) -> HTMLResponse:
     try:
         if _level(code.upper()) != PROVIDER:
             raise LookupError(f"{code} is not a provider: see /area/{code.upper()}")
-        page = await run_in_threadpool(provider_page, request.app.state.home, code, manifest)
+        home = request.app.state.home
+        # kept per published version like every other page (a cold one takes seconds)
+        return await render(
+            request, "published/provider.html", lambda: provider_page(home, code, manifest)
+        )
     except LookupError as exc:
         raise HTTPException(status_code=404, detail=str(exc)) from exc
-    return request.app.state.templates.TemplateResponse(
-        request, "published/provider.html", {"page": page}
-    )
 
 
 async def area(request: Request, code: str) -> HTMLResponse:
@@ -243,13 +244,13 @@ async def area(request: Request, code: str) -> HTMLResponse:
     try:
         if _level(code.upper()) == PROVIDER:
             raise LookupError(f"no England or region {code!r}")
-        # a cold page takes seconds: built in the thread pool, not on the event loop
-        page = await run_in_threadpool(provider_page, request.app.state.home, code, manifest)
+        home = request.app.state.home
+        # kept per published version like every other page (a cold one takes seconds)
+        return await render(
+            request, "published/provider.html", lambda: provider_page(home, code, manifest)
+        )
     except LookupError as exc:
         raise HTTPException(status_code=404, detail=str(exc)) from exc
-    return request.app.state.templates.TemplateResponse(
-        request, "published/provider.html", {"page": page}
-    )
 
 
 async def sources(request: Request) -> HTMLResponse:
