@@ -323,7 +323,12 @@ def main() -> None:
         try:
             result: dict[str, Any] = {"home": str(args.home)}
             if not args.skip_publish:
+                # steady state: the server's start-up work (page warming, the judge catching
+                # up on the copied home) is left to finish first, as before the reads
+                time.sleep(args.settle)
                 result["publish"] = publish_latency(base, token, month, args.runs)
+                result["publish"]["settle_s"] = args.settle
+                result["publish"]["loadavg_after"] = _loadavg()
             if not args.skip_throughput:
                 result["throughput"] = throughput(base, month, args.connections, args.seconds,
                                                   args.rounds, args.settle)
