@@ -49,6 +49,7 @@ from sqlalchemy import select
 from oversight.home import Home
 from oversight.period import Period
 from oversight.publish import feed
+from oversight.publish.rating_feed import announce_ratings
 
 if TYPE_CHECKING:
     from oversight.catalogue import Catalogue
@@ -195,6 +196,7 @@ def publish_pending(
     if judged is not None:
         outcome.entries += judged.entries
         outcome.judged = judged.judged
+    outcome.entries += announce_ratings(home)
     return outcome
 
 
@@ -596,6 +598,7 @@ class Worker:
             self._judge.clear()
             wait = self.poll
             try:
+                announce_ratings(self.home)  # assessments published since the last pass
                 if unjudged(self.home):  # a child only when there is work: it costs imports
                     self._run_child(_judge_command(self.home), interruptible=False)
                 quiet = _since_published(self.home)
