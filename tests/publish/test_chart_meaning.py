@@ -155,3 +155,15 @@ def test_a_trajectory_is_drawn_where_the_target_plans_one() -> None:
     plain = series_spec([SeriesPoint(p.period, p.value) for p in points], title="t", unit="percent")
     assert not any(la["encoding"].get("y", {}).get("field") == "trajectory"
                    for la in plain["layer"])
+
+
+def test_the_first_and_last_months_points_are_drawn_whole_inside_the_plot() -> None:
+    """A point centred on the plot's edge is cut in half by the clip; the time axis is padded
+    so the first and last months sit inside it by more than a symbol's radius."""
+    svg = render_svg(series_spec(_points(STEP_DOWN, "increase"), title="t", unit="count"))
+    width = float(re.search(r'class="background" d="M0,0h([0-9.]+)v', svg).group(1))  # type: ignore[union-attr]
+    block = svg.split('class="mark-symbol', 1)[1].split("</g>", 1)[0]
+    xs = [float(x) for x in re.findall(r'<path[^>]*transform="translate\(([-0-9.]+),', block)]
+    radius = (55 / 3.14159) ** 0.5  # the symbol's area is 55 square pixels
+    assert len(xs) == len(STEP_DOWN)
+    assert min(xs) > radius and max(xs) < width - radius

@@ -161,7 +161,10 @@ def spc_layers(
         + ([target] if target is not None else []),
         unit,
     )
+    # padding (pixels): the first and last months' points are drawn whole, not cut in half
+    # by the plot's edge
     x = {"field": "period", "type": "temporal", "title": None,
+         "scale": {"padding": 6 if small else 10},
          "axis": {"format": "%b %y" if small else "%b %Y", "labelAngle": 0,
                   "tickCount": 4 if small else 6, "grid": False}}
     y_scale: dict[str, Any] = {"zero": False, "nice": False}
