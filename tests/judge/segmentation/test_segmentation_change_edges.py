@@ -30,9 +30,11 @@ def test_an_interval_ending_on_zero_is_not_significant() -> None:
     assert up is not None and (up.change, up.low, up.high) == (1.6, 0.0, 3.2)
     assert not up.significant
     assert up.sentence.endswith("the move from segment 3 to 4 is not significant.")
+    assert "(95% interval +0.00 to +3.20;" in up.sentence  # never "-0.00"
     # better by 1.60: (-3.20, 0.00)
     down = change_since(result(Q3 - 1, [2.6, 3.6, 4.6], 4, 3.6), result(Q3, [1, 2, 3], 3, 2.0))
     assert down is not None and (down.change, down.low, down.high) == (-1.6, -3.2, 0.0)
+    assert "(95% interval -3.20 to +0.00;" in down.sentence
     assert not down.significant
 
 

@@ -45,16 +45,17 @@ def _print_case(view: CaseView, with_audit: bool) -> None:
     out.print(
         f"{view.id}  {view.org}  [bold]{view.state}[/bold]  owner: {view.owner}", highlight=False
     )
-    out.print(f"  summary: {view.summary}", highlight=False, soft_wrap=True)
+    out.print(f"  summary: {view.summary}", highlight=False, markup=False, soft_wrap=True)
     for t in view.triggers:
-        out.print(f"  trigger {t['kind']}: {t['detail']}", highlight=False)
+        out.print(f"  trigger {t['kind']}: {t['detail']}", highlight=False, markup=False)
     nexts = ", ".join(view.allowed) or "none (closed)"
-    out.print(f"  may move to: {nexts}", highlight=False)
+    out.print(f"  may move to: {nexts}", highlight=False, markup=False)
     for a in view.actions:
         mark = "x" if a["done"] else " "
         out.print(
             f"  [{mark}] action {a['id']}: {a['text']} ({a['owner']}, due {a['due']})",
             highlight=False,
+            markup=False,
         )
     for c in view.criteria:
         state = (
@@ -68,11 +69,14 @@ def _print_case(view: CaseView, with_audit: bool) -> None:
             f"  exit: {c['metric']} {c['comparison']} {c['threshold']:g} for {c['periods']} "
             f"consecutive month(s), {state}",
             highlight=False,
+            markup=False,
         )
     if with_audit:
         for e in view.audit:
             what = e["action"] + (f" {e['from']} -> {e['to']}" if "to" in e else "")
-            out.print(f"  {e['at']}  {e['actor']}  {what}: {e['reason']}", highlight=False)
+            out.print(
+                f"  {e['at']}  {e['actor']}  {what}: {e['reason']}", highlight=False, markup=False
+            )
 
 
 @case_app.command("open")

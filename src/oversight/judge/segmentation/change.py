@@ -36,7 +36,8 @@ def change_since(previous: OrgSegment, current: OrgSegment) -> QuarterChange | N
         return None
     diff = current.average - previous.average
     half = Z95 * math.sqrt(se_now**2 + se_before**2)
-    low, high = round_half_up(diff - half, 2), round_half_up(diff + half, 2)
+    # + 0.0: a bound that rounds to zero reads +0.00, never -0.00
+    low, high = round_half_up(diff - half, 2) + 0.0, round_half_up(diff + half, 2) + 0.0
     significant = low > 0 or high < 0
     shown = round_half_up(diff, 2)
     words = "worse" if diff > 0 else "better" if diff < 0 else "unchanged"
