@@ -126,3 +126,11 @@ def waiting_policy() -> WaitingPolicy:
     except ValueError as error:
         message = f"{WAITING_DAYS_ENV} must be a number of days, {WAITING_QUOTA_ENV} of MB"
         raise ValueError(message) from error
+
+
+def child_environment(first_on_path: Path) -> dict[str, str]:
+    """The environment for a child process of this package (the publish worker's judge): this
+    process's own, with `first_on_path` first on PYTHONPATH so the child imports the same
+    code."""
+    rest = os.environ.get("PYTHONPATH")
+    return {**os.environ, "PYTHONPATH": str(first_on_path) + (os.pathsep + rest if rest else "")}

@@ -131,7 +131,9 @@ def test_groups_follow_the_2026_merges_by_date() -> None:
     groups = groups_on(cat, [before, also_before, after], quintiles)
     assert groups[before] is groups[also_before]  # the same set of ICBs: computed once
     old, new = groups[before], groups[after]
-    assert len(old.groups) == 42 and len(new.groups) == 37
+    # 2026-04: 42 ICBs, 10 merged into 5 and Frimley (QNQ) split up (d32949a): 36
+    assert len(old.groups) == 42 and len(new.groups) == 36
+    assert "QNQ" in old.groups and "QNQ" not in new.groups
     assert "QMJ" in old.groups and "QMJ" not in new.groups
     assert "Z9B2Z" in new.groups and "Z9B2Z" not in old.groups
     assert all(len(p) == 7 for p in new.groups.values())
@@ -144,7 +146,7 @@ def test_groups_follow_the_2026_merges_by_date() -> None:
     pops = quintiles.loc[["QMJ", "QRV"]].sum()
     assert z["imd_q1_share"] == pytest.approx(pops[1] / pops.sum())
     pairs = pairs_frame(groups)
-    assert len(pairs) == 2 * 42 * 7 + 37 * 7
+    assert len(pairs) == 2 * 42 * 7 + 36 * 7
     assert set(pairs.loc[pairs["period"] == after, "org_code"]) == set(new.groups)
 
 

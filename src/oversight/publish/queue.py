@@ -634,13 +634,10 @@ def _judge_command(home: Home, step: str = "--judge") -> list[str]:
 def _child_env() -> dict[str, str]:
     """This environment, with the folder this `oversight` package is imported from first on
     the child's path (so it runs the same code)."""
-    import os
-
     import oversight
+    from oversight import config
 
-    here = str(Path(oversight.__file__).resolve().parent.parent)
-    rest = os.environ.get("PYTHONPATH")
-    return {**os.environ, "PYTHONPATH": here + (os.pathsep + rest if rest else "")}
+    return config.child_environment(Path(oversight.__file__).resolve().parent.parent)
 
 
 def _since_published(home: Home) -> float:
