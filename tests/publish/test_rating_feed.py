@@ -4,10 +4,10 @@ running a command."""
 
 from __future__ import annotations
 
-import datetime as dt
 import time
-from dataclasses import dataclass
 from pathlib import Path
+
+from tests.judge.assessment.assessors import ANNA, BEN, DAY, published
 
 from oversight.home import Home
 from oversight.judge.assessment import workflow as wf
@@ -20,27 +20,10 @@ from oversight.store.testing import database_url
 
 __all__ = ["database_url"]
 
-DAY = dt.date(2025, 3, 1)
-SCORES = {"learning_culture": 3, "safeguarding": 3, "equity_in_access": 1,
-          "safe_systems_pathways_and_transitions": 4}  # fmt: skip
-
-
-@dataclass(frozen=True)
-class Who:
-    name: str
-    role: str
-    org_code: str | None = None
-
-
-ANNA, BEN = Who("anna", "cqc"), Who("ben", "cqc")
 
 
 def _publish_first(home: Home) -> wf.AssessmentView:
-    engine = home.database()
-    a = wf.start(engine, ANNA, org="QMJ", assessed_on=DAY, reason="annual assessment")
-    wf.score(engine, ANNA, a.id, SCORES, reason="site visit findings")
-    wf.move(engine, ANNA, a.id, "moderation", reason="ready")
-    return wf.move(engine, BEN, a.id, "published", reason="moderated")
+    return published(home.database())
 
 
 def _ratings(home: Home) -> list[dict[str, object]]:

@@ -54,7 +54,8 @@ def rating_entries(home: Home) -> list[dict[str, Any]]:
 
 
 def announce_ratings(home: Home) -> list[dict[str, Any]]:
-    """Append the published assessments the feed does not hold yet; the entries written."""
+    """Append the published assessments the feed does not hold yet (append skips the keys it
+    has); the entries written."""
     from oversight.publish import feed
 
-    return feed.append(home, [e for e in rating_entries(home) if not feed.has(home, e["key"])])
+    return feed.append(home, rating_entries(home))

@@ -5,10 +5,10 @@ version supersedes it, every change audited with its reason."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
 import pytest
 from sqlalchemy import select
+from tests.judge.assessment.assessors import ADMIN, ANNA, BEN, DAY, ICB, NHSE, SCORES, published
 
 from oversight.judge.assessment import workflow as wf
 from oversight.judge.assessment.evidence import Evidence
@@ -16,28 +16,9 @@ from oversight.store import database
 from oversight.store.assessment_models import Assessment
 from oversight.store.models import AuditEvent
 
-DAY = dt.date(2025, 3, 1)
-
-
-@dataclass(frozen=True)
-class Who:
-    name: str
-    role: str
-    org_code: str | None = None
-
-
-ANNA, BEN = Who("anna", "cqc"), Who("ben", "cqc")
-ADMIN, NHSE, ICB = Who("ops", "admin"), Who("nhse-1", "nhse"), Who("qmj", "submitter", "QMJ")
-SCORES = {"learning_culture": 3, "safeguarding": 3, "equity_in_access": 1,
-          "safe_systems_pathways_and_transitions": 4}  # fmt: skip
-
 
 def _published(url: str) -> wf.AssessmentView:
-    engine = database.connect(url)
-    a = wf.start(engine, ANNA, org="QMJ", assessed_on=DAY, reason="annual assessment")
-    wf.score(engine, ANNA, a.id, SCORES, reason="site visit findings")
-    wf.move(engine, ANNA, a.id, "moderation", reason="ready")
-    return wf.move(engine, BEN, a.id, "published", reason="moderated")
+    return published(database.connect(url))
 
 
 def test_draft_to_moderation_to_published_stores_the_ratings(database_url: str) -> None:
