@@ -17,7 +17,7 @@ from oversight.judge.segmentation.text import move_sentences
 from oversight.metrics import published
 from oversight.period import Period
 from oversight.publish.web.app import create_app
-from oversight.publish.web.views.breakdowns import coverage_sentence, tables
+from oversight.publish.web.views.breakdowns import counted, coverage_sentence, tables
 from oversight.publish.web.views.scorecard import ics_page
 
 
@@ -76,7 +76,8 @@ def test_the_ics_metric_page_shows_the_latest_month_by_group(
                f'(England {format_value(j["england"], "percent")})' in sex
     total = version.rows(metric="ae_4hr", org="QMJ", breakdown="total")
     whole = total[total["period"] == total["period"].max()]["denominator"].iloc[0]
-    assert f"Coverage: {whole:,.0f} of {whole:,.0f} (100%) are in a known group." in html
+    assert (f"Coverage: {whole:,.0f} of {whole:,.0f} A&amp;E attendances (all department types) "
+            "(100%) are in a known group.") in html
 
 
 def test_the_ics_page_links_each_metric_by_group(demo_home: Home, client: TestClient) -> None:
@@ -103,9 +104,13 @@ def test_coverage_counts_the_unknown_group_out() -> None:
          "ci_upper": None, "missing_reason": None}
         for g, n, d in (("White", 8, 10), ("Not known", 1, 2), ("Asian", 3, 4))
     ])
-    (table,) = tables(metric, rows, pd.DataFrame(), {"denominator": 16.0, "numerator": 12.0})
+    noun = counted(metric, load().data_items)
+    assert noun == "A&E attendances (all department types)"
+    (table,) = tables(metric, rows, pd.DataFrame(), {"denominator": 16.0, "numerator": 12.0},
+                      noun)
     assert [g.group for g in table.groups] == ["Asian", "White", "Not known"]
-    assert table.coverage == "14 of 16 (88%) are in a known group; 2 not recorded."
+    assert table.coverage == ("14 of 16 A&E attendances (all department types) (88%) are in a "
+                              "known group; 2 not recorded.")
     assert not table.compared
     assert coverage_sentence(0, 0).startswith("No one counted")
 
@@ -136,3 +141,33 @@ def test_chart_axes_of_pounds_read_in_thousands_of_pounds() -> None:
     assert "£k" in big  # the axis title
     plain = render_svg(series_spec(points, title="Waits", unit="minutes"), label="waits")
     assert "£" not in plain
+
+
+def test_coverage_says_what_was_counted() -> None:
+    """The noun is the denominator's item, else the numerator's, lower-cased unless it opens
+    with an abbreviation."""
+    catalogue = load()
+    assert counted(catalogue.metrics["ambulance_c2_mean"], catalogue.data_items) == \
+        "ambulance incidents responded to in the figure"
+    value_metric = next(m for m in catalogue.metrics.values() if m.denominator is None)
+    item = catalogue.data_items[value_metric.numerator].description
+    assert counted(value_metric, catalogue.data_items).lower() == item.lower()
+    assert coverage_sentence(3, 4, "referrals") == \
+        "3 of 4 referrals (75%) are in a known group; 1 not recorded."
+
+
+def test_a_means_coverage_counts_incidents_not_seconds() -> None:
+    """A mean's rows hold summed seconds as numerator and incidents as denominator: the
+    coverage is in incidents."""
+    metric = load().metrics["ambulance_c2_mean"]
+    rows = pd.DataFrame([
+        {"breakdown": "sex", "group": g, "period": pd.Timestamp("2024-04-01").date(),
+         "numerator": secs, "denominator": n, "value": secs / n / 60, "ci_lower": None,
+         "ci_upper": None, "missing_reason": None}
+        for g, secs, n in (("female", 3000.0, 10.0), ("male", 2400.0, 8.0),
+                           ("unknown", 600.0, 2.0))
+    ])
+    (table,) = tables(metric, rows, pd.DataFrame(), {"numerator": 6000.0, "denominator": 20.0},
+                      counted(metric, load().data_items))
+    assert table.coverage == ("18 of 20 ambulance incidents responded to in the figure (90%) "
+                              "are in a known group; 2 not recorded.")

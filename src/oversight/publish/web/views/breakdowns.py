@@ -16,7 +16,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from oversight.catalogue.models import Metric
+from oversight.catalogue import load
+from oversight.catalogue.models import DataItem, Metric
 from oversight.home import Home
 
 TITLES = {
@@ -96,23 +97,44 @@ def _order(breakdown: str, groups: list[str]) -> list[str]:
                                          known.index(g) if g in known else len(known), g))
 
 
-def _base(metric: Metric, row: Mapping[str, object]) -> float | None:
-    """What a group's share of the total is counted in: the denominator (people seen,
-    incidents) where the metric has one, else the figure itself (a count)."""
-    if metric.denominator is not None and _num(row.get("denominator")) is not None:
-        return _num(row.get("denominator"))
-    return _num(row.get("numerator")) if _num(row.get("numerator")) is not None else _num(
-        row.get("value"))
+def _base(row: Mapping[str, object]) -> float | None:
+    """What a group's share of the total is counted in: the row's denominator (people seen;
+    for a mean or centile, the incidents averaged) where it has one, else the figure itself
+    (a count). A mean's numerator is summed seconds, not people."""
+    for column in ("denominator", "numerator", "value"):
+        if _num(row.get(column)) is not None:
+            return _num(row.get(column))
+    return None
 
 
-def coverage_sentence(known: float, total: float) -> str:
-    """The share of the total in a known group, in words."""
+def counted(metric: Metric, items: Mapping[str, DataItem]) -> str:
+    """What the coverage counts, as a noun phrase ("A&E attendances (all department types)"):
+    the denominator's data item where the metric has one, else the numerator's; for a mean or
+    centile, the records averaged, named by its dataset's count item. Lower-cased at the start
+    unless it opens with an abbreviation (A&E, RTT)."""
+    item = items.get(metric.denominator or metric.numerator)
+    if item is None:
+        return ""
+    words = item.description
+    if item.aggregation in ("mean", "quantile"):
+        count = next((i for i in items.values() if i.dataset == item.dataset
+                      and i.aggregation == "count" and not i.filter), None)
+        if count is None:
+            return ""
+        words = f"{count.description} in the figure"
+    return words[0].lower() + words[1:] if words[1:2].islower() else words
+
+
+def coverage_sentence(known: float, total: float, noun: str = "") -> str:
+    """The share of the total in a known group, in words, saying what was counted (`noun`)
+    so that "14 of 16" is not read as a count of groups."""
     if total <= 0:
         return "No one counted this month, so no group has a figure."
     unknown = max(total - known, 0.0)
     share = 100 * known / total
     tail = f"; {unknown:,.0f} not recorded" if unknown > 0 else ""
-    return f"{known:,.0f} of {total:,.0f} ({share:.0f}%) are in a known group{tail}."
+    what = f" {noun}" if noun else ""
+    return f"{known:,.0f} of {total:,.0f}{what} ({share:.0f}%) are in a known group{tail}."
 
 
 def tables(
@@ -120,10 +142,11 @@ def tables(
     rows: pd.DataFrame,
     judged: pd.DataFrame,
     total: Mapping[str, object] | None,
+    noun: str = "",
 ) -> tuple[BreakdownTable, ...]:
     """The breakdown tables of one organisation and month: `rows` its published breakdown
     rows, `judged` the judge's rows of the same groups (may be empty), `total` its total
-    row (the coverage's whole; without it the groups' sum)."""
+    row (the coverage's whole; without it the groups' sum), `noun` what was counted."""
     out = []
     if rows.empty:
         return ()
@@ -139,7 +162,7 @@ def tables(
         for group in _order(breakdown, list(by_group)):
             r = by_group[group]
             j = verdicts.get((breakdown, group), {})
-            base = _base(metric, r) or 0.0
+            base = _base(r) or 0.0
             whole += base
             if group not in UNKNOWN_GROUPS:
                 known += base
@@ -149,11 +172,11 @@ def tables(
                 missing_reason=_text(r.get("missing_reason")),
                 vs_england=_text(j.get("vs_england")), england=_num(j.get("england")),
             ))
-        if total is not None and _base(metric, total) is not None:
-            whole = _base(metric, total) or 0.0
+        if total is not None and _base(total) is not None:
+            whole = _base(total) or 0.0
         out.append(BreakdownTable(
             breakdown=breakdown, title=TITLES[breakdown], period=part["period"].iloc[0],
-            groups=tuple(figures), coverage=coverage_sentence(known, whole),
+            groups=tuple(figures), coverage=coverage_sentence(known, whole, noun),
             compared=any(f.vs_england is not None for f in figures),
         ))
     return tuple(out)
@@ -188,4 +211,5 @@ def breakdown_tables(
         else:
             judged = judged[judged["breakdown"] != "total"]
     return tables(metric, rows, judged,
-                  total.iloc[0].to_dict() if len(total) else None)
+                  total.iloc[0].to_dict() if len(total) else None,
+                  counted(metric, load().data_items))
