@@ -1,0 +1,73 @@
+"""The small rules of cases and triggers that the larger tests pass through without pinning:
+values that cannot change once made, a missing month never meeting a criterion, a listing
+without audit trails, the segment range 1-5 and which metrics have a national target."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from tests.judge.escalation.case_support import AE, NHSE, open_qop
+
+from oversight.judge.escalation.cases import Action, System, listing, show
+from oversight.judge.escalation.evaluation import Evaluated
+from oversight.judge.escalation.trigger_inputs import (
+    InputError,
+    national_target_metrics,
+    read_segments,
+)
+from oversight.judge.escalation.triggers import Trigger
+from oversight.store import database
+
+
+def test_case_values_cannot_be_changed_in_place() -> None:
+    made: list[tuple[object, str, object]] = [
+        (System(), "name", "someone"),
+        (Action("Recovery plan", "Jo Smith", dt.date(2027, 3, 31)), "done", True),
+        (AE, "threshold", 1.0),
+        (Evaluated("case-1", "QOP", "intervention", (True,), False), "moved", True),
+        (Trigger("manual", "asked for by the region"), "detail", "changed"),
+    ]
+    for value, name, other in made:
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            setattr(value, name, other)
+
+
+def test_a_month_without_a_value_does_not_hold_and_says_so_with_false() -> None:
+    assert AE.holds(None) is False
+    assert AE.holds(float("nan")) is False
+    assert AE.holds(78.0) is True
+
+
+def test_a_listing_carries_no_audit_trail_but_show_does(database_url: str) -> None:
+    engine = database.connect(database_url)
+    case = open_qop(engine)
+    [listed] = listing(engine, NHSE)
+    assert listed.id == case.id
+    assert listed.audit == []
+    assert listed.to_json()["audit"] == []
+    shown = show(engine, NHSE, case.id)
+    assert [e["action"] for e in shown.audit] == ["case.open"]
+
+
+@pytest.mark.parametrize("segment", [1, 5])
+def test_segments_one_and_five_are_read(tmp_path: Path, segment: int) -> None:
+    path = tmp_path / "segments.json"
+    path.write_text(f'[{{"org": "QOP", "segment": {segment}}}]')
+    assert read_segments(path) == {"QOP": segment}
+
+
+@pytest.mark.parametrize("segment", [0, 6])
+def test_segments_outside_one_to_five_are_refused(tmp_path: Path, segment: int) -> None:
+    path = tmp_path / "segments.json"
+    path.write_text(f'[{{"org": "QOP", "segment": {segment}}}]')
+    with pytest.raises(InputError, match=r"segments must be 1 to 5 \(see QOP\)"):
+        read_segments(path)
+
+
+def test_only_metrics_with_a_national_target_count_for_concern_triggers() -> None:
+    national = national_target_metrics()
+    assert {"ae_4hr", "cancer_62d", "rtt_over_65wk"} <= national  # cancer_62d: national only
+    assert "rtt_over_52wk" not in national  # a local target only
