@@ -62,11 +62,11 @@ def _print(view: AssessmentView) -> None:
         out.print(f"  theme {theme}: {r['rating']} ({r['rounded']}%)", highlight=False)
     if result.get("overall"):
         out.print(f"  overall: [bold]{result['overall']['rating']}[/bold]", highlight=False)
-        for line in result["overall"]["account"]:
-            out.print(f"    {line}", highlight=False, soft_wrap=True)
-    for e in view.evidence:
+        for line in result["overall"]["account"]:  # people's words: printed as written
+            out.print(f"    {line}", highlight=False, markup=False, soft_wrap=True)
+    for e in view.evidence:  # markup=False: rich would drop "[survey]" as an unknown tag
         out.print(f"  evidence [{e['source']}] {e['statement']}/{e['category']} {e['date']}: "
-                  f"{e['summary']}", highlight=False, soft_wrap=True)  # fmt: skip
+                  f"{e['summary']}", highlight=False, markup=False, soft_wrap=True)  # fmt: skip
 
 
 def _done(view: AssessmentView, as_json: bool) -> None:
