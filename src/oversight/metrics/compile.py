@@ -308,13 +308,21 @@ def x_col(k: int) -> str:
     return f"_x{k}"
 
 
+def value_of(items: Sequence[DataItem]) -> list[int]:
+    """For each quantile item, the index of the first item of the same column: whose `_x`
+    column in quantile_records holds its value."""
+    first: dict[str | None, int] = {}
+    return [first.setdefault(item.column, k) for k, item in enumerate(items)]
+
+
 def quantile_records(
     table: ir.Table, items: Sequence[DataItem], periods: Sequence[dt.date]
 ) -> ir.Table:
     """The records quantiles need (any item's filter and a value), for quantiles.quantile_rows.
 
-    Per item k, `_keep{k}` (its filter, and a value to take) and `_x{k}` (its value as float64)
-    are computed here, once per record, with the ICB, period and raw person columns.
+    Per item k, `_keep{k}` (its filter, and a value to take) and `x_col(value_of(items)[k])`
+    (its value as float64; items of the same column share one) are computed here, once per
+    record, with the ICB, period and raw person columns.
     """
     source = table.filter(table.period.isin(list(periods)))
     keeps = {
@@ -324,5 +332,7 @@ def quantile_records(
     wanted = None
     for keep in keeps.values():
         wanted = keep if wanted is None else wanted | keep
-    values = {x_col(k): source[i.column].cast("float64") for k, i in enumerate(items)}
+    values = {
+        x_col(k): source[items[k].column].cast("float64") for k in sorted(set(value_of(items)))
+    }
     return source.filter(wanted).select(*KEYS, *RAW_DIMENSIONS, **keeps, **values)

@@ -88,6 +88,8 @@ def to_long(wide: pd.DataFrame, items: Sequence[DataItem]) -> pd.DataFrame:
 def _dates(frame: pd.DataFrame) -> pd.DataFrame:
     """Periods as datetime.date (DuckDB through Arrow gives dates already: left as they are)."""
     if "period" in frame.columns and len(frame):
+        if isinstance(frame["period"].dtype, pd.CategoricalDtype):  # dates, dictionary-encoded
+            return frame
         first = frame["period"].iloc[0]
         is_date = isinstance(first, dt.date) and not isinstance(first, dt.datetime)
         if is_date and frame["period"].dtype == object:

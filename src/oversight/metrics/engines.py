@@ -12,6 +12,7 @@ from typing import Any
 
 import ibis
 import ibis.expr.types as ir
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -38,22 +39,41 @@ class Engine:
         return iter(expr.to_pyarrow().to_batches())
 
     def execute_coded(self, expr: ir.Table) -> pd.DataFrame:
-        """Like execute, with text columns as categoricals, dictionary-encoded batch by batch:
-        a projection of millions of records never holds its strings in full (at scale 1.0 the
-        quantile records' person columns took about 0.5 GB as text)."""
-        batches = []
+        """Like execute, for projections of millions of records: text and date columns come
+        back as categoricals and integer columns with nulls as nullable integers, coded batch by
+        batch as the engine streams them, so no column is ever held as text or Python objects
+        (at scale 1.0 the quantile records took 1.1 GB and 2 s to convert through Arrow's pandas
+        conversion, against 0.1 GB of codes)."""
+        coders: dict[str, _Coder] = {}
+        parts: dict[str, list[np.ndarray]] = {}
+        masks: dict[str, list[np.ndarray]] = {}
+        names: list[str] = []
         for batch in self.batches(expr):
-            cols = [
-                pc.dictionary_encode(c)
-                if pa.types.is_string(c.type) or pa.types.is_large_string(c.type)
-                else c
-                for c in batch.columns
-            ]
-            batches.append(pa.RecordBatch.from_arrays(cols, names=batch.schema.names))
-        if not batches:
+            names = batch.schema.names
+            for name, col in zip(names, batch.columns, strict=True):
+                kind = col.type
+                if kind in _CODED:
+                    values = coders.setdefault(name, _Coder()).codes(col)
+                elif pa.types.is_integer(kind) and col.null_count:
+                    values = col.fill_null(0).to_numpy()
+                    masks.setdefault(name, []).append(col.is_null().to_numpy(zero_copy_only=False))
+                elif pa.types.is_boolean(kind):
+                    values = col.fill_null(False).to_numpy(zero_copy_only=False)
+                else:
+                    values = col.to_numpy(zero_copy_only=False)
+                parts.setdefault(name, []).append(values)
+        if not names:
             return self.execute(expr)
-        table = pa.Table.from_batches(batches).unify_dictionaries().combine_chunks()
-        return table.to_pandas()
+        data: dict[str, Any] = {}
+        for name in names:
+            values = np.concatenate(parts.pop(name))
+            if name in coders:
+                data[name] = pd.Categorical.from_codes(values, coders[name].categories())
+            elif name in masks:
+                data[name] = pd.arrays.IntegerArray(values, np.concatenate(masks.pop(name)))
+            else:
+                data[name] = values
+        return pd.DataFrame(data)
 
     def cache(self, expr: ir.Table) -> ir.Table:
         """Materialise an intermediate result that several later expressions read."""
@@ -67,6 +87,30 @@ class Engine:
 
     def close(self) -> None:
         """Release the backend (a no-op for a shared Spark session)."""
+
+
+_CODED = (pa.string(), pa.large_string(), pa.date32())
+"""Column types execute_coded returns as categoricals."""
+
+
+class _Coder:
+    """Global codes for a column's distinct values across the batches of one result."""
+
+    def __init__(self) -> None:
+        self.seen: dict[Any, int] = {}
+
+    def codes(self, col: pa.Array) -> np.ndarray:
+        """The batch's values as int32 codes (-1: null)."""
+        enc = pc.dictionary_encode(col)
+        local = np.array(
+            [self.seen.setdefault(v, len(self.seen)) for v in enc.dictionary.to_pylist()] or [0],
+            dtype=np.int32,
+        )
+        idx = enc.indices.fill_null(-1).to_numpy()
+        return np.where(idx < 0, np.int32(-1), local[np.maximum(idx, 0)])
+
+    def categories(self) -> list[Any]:
+        return list(self.seen)
 
 
 class DuckDBEngine(Engine):
