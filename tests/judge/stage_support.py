@@ -99,3 +99,77 @@ def nan_equal(a: Any, b: Any) -> bool:
     return bool(
         a == b or (isinstance(a, float) and isinstance(b, float) and np.isnan(a) and np.isnan(b))
     )
+
+
+FUNNEL = ["funnel_z", "funnel_lower", "funnel_upper", "funnel_position"]
+
+
+def computation(frame: pd.DataFrame, orgs: list[str] | None = None) -> Any:
+    """`frame` (of rows()) as the Computation `oversight compute` publishes (of some
+    organisations only: what an incremental computation of them holds)."""
+    from oversight.metrics.computation import Computation
+
+    if orgs is not None:
+        frame = frame[frame["org_code"].isin(orgs)]
+    frame = frame.reset_index(drop=True)
+    metrics = frame[METRIC_COLUMNS].assign(revisions=None).astype({"missing_reason": "string"})
+    stats = frame[[*KEYS, *[c for c in frame.columns if c not in METRIC_COLUMNS]]].copy()
+    icb = (stats["org_type"] == "icb") & (stats["group"] == "total")
+    stats["funnel_z"] = np.where(icb, 0.5, np.nan)
+    stats["funnel_lower"] = np.where(icb, 50.0, np.nan)
+    stats["funnel_upper"] = np.where(icb, 90.0, np.nan)
+    stats["funnel_position"] = stats["funnel_position"].where(icb, None)
+    periods = sorted({pd.Timestamp(p).date() for p in rows()["period"]})
+    return Computation(
+        metrics=metrics,
+        lineage=pd.DataFrame(
+            {
+                "lineage_key": pd.Series([], dtype=object),
+                "revision_ids": pd.Series([], dtype=object),
+            }
+        ),
+        items=pd.DataFrame({"org_code": pd.Series([], dtype=object)}),
+        partials={},
+        presence=pd.DataFrame({"period": pd.Series([], dtype=object)}),
+        periods=periods,
+        statistics=stats,
+    )
+
+
+def publish_full(home: Home, frame: pd.DataFrame) -> Any:
+    """A complete format-2 version of `frame` (every piece written), as `oversight compute`."""
+    from oversight.metrics.results import publish
+
+    return publish(computation(frame), home)
+
+
+def publish_icb_month(
+    home: Home,
+    base: Any,
+    frame: pd.DataFrame,
+    dataset: str,
+    icb: str,
+    month: dt.date,
+    funnels_moved: bool = False,
+) -> Any:
+    """A version that is `base` with one ICB-month of `dataset` recomputed (its organisation's
+    pieces, its region's and England's; the month's funnel when `funnels_moved`), as an
+    incremental `oversight compute` publishes it, recording the change."""
+    from oversight.metrics.results import FUNNEL_KEYS, publish_delta
+
+    orgs = [icb, REGION, "ENG"]
+    comp = computation(frame, orgs)
+    months = [month] if funnels_moved else []
+    full = computation(frame).statistics
+    moved = full[full["funnel_position"].notna() & full["period"].isin(months)]
+    changes = {"from": base.id, "icb_months": [[dataset, icb, f"{month:%Y-%m}"]]}
+    return publish_delta(
+        home,
+        base,
+        comp,
+        orgs,
+        [],
+        moved[[*FUNNEL_KEYS, *FUNNEL]].reset_index(drop=True),
+        months,
+        info={"changes": changes},
+    )

@@ -437,3 +437,21 @@ def test_changed_months_and_metrics_compare_values_text_and_missing_alike() -> N
     assert stage.changed_metrics(two, two.copy()) == set()
     moved = pd.concat([old, old.assign(metric_id="n", value=[1.0, 2.5, 3.0])])
     assert stage.changed_metrics(two, moved) == {"n"}
+
+
+def test_an_empty_read_back_keeps_the_outcome_columns(home: Home) -> None:
+    """No file to read (a metric not judged): no rows, the columns of the judged files; with
+    nothing judged at all, the key columns."""
+    only = dataclasses.replace(CAT, metrics={"rtt_18wk": CAT.metrics["rtt_18wk"]}, rule_sets={})
+    judged = stage.assess(home, write_version(home, "v1", rows()), catalogue=only)
+    assert judged.metric_ids == ["rtt_18wk"]
+    full = judged.frame()
+    none = judged.frame(metric="ae_4hr")
+    assert none.empty and list(none.columns) == list(full.columns)
+    assert none.dtypes.to_dict() == full.dtypes.to_dict()
+    nothing = dataclasses.replace(CAT, metrics={"ae_12hr_pct": CAT.metrics["ae_12hr_pct"]},
+                                  rule_sets={})  # fmt: skip
+    empty = stage.assess(home, stage_version(home, "v1"), catalogue=nothing, incremental=False)
+    assert empty.metric_ids == [] and empty.manifest["absent"] == ["ae_12hr_pct"]
+    assert list(empty.frame().columns) == stage.ORDER and empty.frame().empty
+    assert empty.periods() == []
