@@ -166,7 +166,14 @@ def _document(
         "inputs": inputs_to_data(inputs),
         "results": [codec.dump(r) for r in results],
     }
-    return json.dumps(data, indent=1, sort_keys=False, allow_nan=False) + "\n"
+    return "{\n" + ",\n".join(f" {_ENCODE(k)}: {_ENCODE(v)}" for k, v in data.items()) + "\n}\n"
+
+
+_ENCODE = json.JSONEncoder(separators=(",", ":"), allow_nan=False).encode
+"""Each top-level value on one line, compact: json's C encoder (an indented dump is encoded in
+Python, several times slower, and the files were three times the size). The top-level keys
+stay one per line, so `RESULTS_KEY` still finds where the results start; a newline inside a
+value is always escaped, so that line cannot occur within one."""
 
 
 def rerun(stored: Stored) -> tuple[OrgSegment, ...]:
@@ -260,12 +267,6 @@ def quarter_inputs(
     orgs = organisations(cat, monthly, rule_set.org_type, quarter)
     metrics = {m: cat.metrics[m] for m in rule_set.metric_ids}
     starts = [m.start for m in quarter.months()]
-    rows = monthly[
-        (monthly["org_type"] == rule_set.org_type)
-        & monthly["org_code"].isin(orgs)
-        & monthly["metric_id"].isin(list(metrics))
-        & monthly["period"].isin(starts)
-    ]
     outcomes: dict[tuple[str, str], dict[str, str]] = {}
     if rule_set.method == "flags" and judged is not None:
         fields = tuple(dict.fromkeys(c.outcome for c in rule_set.flag_when))
@@ -277,6 +278,12 @@ def quarter_inputs(
         ]
         outcomes = quarter_outcomes(mine, quarter, fields)
     if values is None:
+        rows = monthly[
+            (monthly["org_type"] == rule_set.org_type)
+            & monthly["org_code"].isin(orgs)
+            & monthly["metric_id"].isin(list(metrics))
+            & monthly["period"].isin(starts)
+        ]
         values = quarter_values(rows, metrics, quarter)
     else:
         values = values[values["org"].isin(orgs) & values["metric"].isin(list(metrics))]
@@ -339,14 +346,18 @@ def build(
     if monthly is None and rule_sets:
         monthly = monthly_rows(metrics_path, types)
     parent = folder(parent_path) if parent_path is not None else None
+    read_recorded = store.reader(home)
     formed: dict[tuple[str, Period], pd.DataFrame] = {}
+    split: dict[str, dict[Period | None, pd.DataFrame]] = {}
     read_once: list[pd.DataFrame] = []
 
     def outcomes(quarter: Period) -> pd.DataFrame:
         """The judge outcomes of a quarter's months (`judged` may be a reader, called only if
         a quarter is redone; its rows are split by quarter once, not filtered per quarter)."""
         if not read_once:
-            read_once.append(_by_quarter(judged() if callable(judged) else judged))
+            read_once.append(
+                _by_quarter(judged() if callable(judged) else judged, _outcome_columns())
+            )
         return read_once[0].get(quarter, read_once[0][None])
 
     def values(org_type: str, quarter: Period) -> pd.DataFrame:
@@ -356,9 +367,16 @@ def build(
         if (org_type, quarter) not in formed:
             assert monthly is not None
             wanted = {m for r in rule_sets for m in r.metric_ids}
-            rows = monthly[(monthly["org_type"] == org_type) & monthly["metric_id"].isin(wanted)]
+            if org_type not in split:  # the type's rows split by quarter once
+                rows = monthly[
+                    (monthly["org_type"] == org_type) & monthly["metric_id"].isin(wanted)
+                ]
+                split[org_type] = _by_quarter(rows)
+            parts = split[org_type]
             metrics = {m: catalogue.metrics[m] for m in sorted(wanted)}
-            formed[(org_type, quarter)] = quarter_values(rows, metrics, quarter)
+            formed[(org_type, quarter)] = quarter_values(
+                parts.get(quarter, parts[None]), metrics, quarter
+            )
         return formed[(org_type, quarter)]
 
     staging = version_path / f".{DIR}-{os.getpid()}"
@@ -374,7 +392,7 @@ def build(
         complete = complete_quarters(monthly, rule_set.org_type)
         shown = shown_quarter(rule_set, complete)
         for quarter in complete:
-            recorded = store.read(home, quarter, rule_set.id)
+            recorded = read_recorded(quarter, rule_set.id)
             target = staging / rule_set.id / f"{quarter}.json"
             old = _head(parent, rule_set.id, quarter) if parent is not None else None
             if (
@@ -440,8 +458,9 @@ def _head(segments: Path, rules: str, quarter: Period) -> Stored | None:
 
 
 RESULTS_KEY = b'\n "results": ['
-"""Where `_document` (json.dumps, indent=1, results last) starts the results: the first
-line that opens a top-level "results" (a deeper key is indented further)."""
+"""Where `_document` (one top-level key a line, results last) starts the results: the first
+line that opens a top-level "results" (in files written with json.dumps(indent=1) before,
+a deeper key is indented further; `_document`'s values hold no newline)."""
 HEAD_BYTES = 1 << 16
 
 
@@ -468,18 +487,15 @@ def _stored_recorded(data: Mapping[str, Any]) -> Any:
     ]
 
 
-def _by_quarter(judged: pd.DataFrame) -> dict[Period | None, pd.DataFrame]:
-    """The outcome columns segmentation reads (`quarter_inputs`), split by quarter; None:
-    no rows."""
-    from typing import get_args
-
+def _by_quarter(
+    frame: pd.DataFrame, columns: Sequence[str] | None = None
+) -> dict[Period | None, pd.DataFrame]:
+    """`frame`'s rows (only `columns` of them when given) split by quarter, each quarter's rows
+    in their order; None: no rows."""
     import pandas as pd
 
-    from oversight.catalogue.models.rule_sets import FlagOutcome
-
-    wanted = ["metric_id", "org_type", "org_code", "period", "breakdown", "variation",
-              *get_args(FlagOutcome)]
-    frame = judged[list(dict.fromkeys(c for c in wanted if c in judged.columns))]
+    if columns is not None:
+        frame = frame[list(dict.fromkeys(c for c in columns if c in frame.columns))]
     out: dict[Period | None, pd.DataFrame] = {None: frame.iloc[:0]}
     if frame.empty:
         return out
@@ -488,6 +504,16 @@ def _by_quarter(judged: pd.DataFrame) -> dict[Period | None, pd.DataFrame]:
     for quarter, part in frame.groupby(months.map(quarters).to_numpy(), sort=False):
         out[quarter] = part
     return out
+
+
+def _outcome_columns() -> list[str]:
+    """The outcome columns segmentation reads (`quarter_inputs`)."""
+    from typing import get_args
+
+    from oversight.catalogue.models.rule_sets import FlagOutcome
+
+    return ["metric_id", "org_type", "org_code", "period", "breakdown", "variation",
+            *get_args(FlagOutcome)]
 
 
 def _recorded_of(recorded: Recordings, quarter: Period) -> Any:

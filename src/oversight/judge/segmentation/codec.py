@@ -21,15 +21,36 @@ T = TypeVar("T")
 
 def dump(value: Any) -> Any:
     """A dataclass (or tuple, Period, date, primitive) as JSON-able data."""
-    if isinstance(value, Period):
-        return str(value)
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: dump(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    if isinstance(value, tuple | list):
+    how = _HOW.get(type(value))
+    if how is None:
+        how = _HOW[type(value)] = _how(type(value))
+    if how is _SAME:
+        return value
+    if type(how) is tuple:  # a dataclass's field names
+        return {name: dump(getattr(value, name)) for name in how}
+    if how is _LIST:
         return [dump(v) for v in value]
-    if isinstance(value, dt.date):
+    if how is _DATE:
         return value.isoformat()
-    return value
+    return str(value)  # a Period
+
+
+_SAME, _LIST, _DATE, _PERIOD = "same", "list", "date", "period"
+_HOW: dict[type, Any] = {}
+"""How `dump` writes a value of each type, decided once per type (the checks in the order
+they were made for every value before: Period, dataclass, tuple or list, date, the rest)."""
+
+
+def _how(kind: type) -> Any:
+    if issubclass(kind, Period):
+        return _PERIOD
+    if dataclasses.is_dataclass(kind):
+        return tuple(f.name for f in dataclasses.fields(kind))
+    if issubclass(kind, tuple | list):
+        return _LIST
+    if issubclass(kind, dt.date):
+        return _DATE
+    return _SAME
 
 
 @functools.cache

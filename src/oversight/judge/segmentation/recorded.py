@@ -10,6 +10,7 @@ and rule set exist is the caller's business (the command checks them against the
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -155,10 +156,17 @@ def rows(engine: Engine, period: Period | None = None) -> list[RecordedJudgement
 def for_quarter(engine: Engine, period: Period, rules: str | None = None) -> Recordings:
     """The judgements recorded for a quarter, as segmentation reads them (the latest of each
     kind and organisation wins; decisions only for `rules` when given)."""
+    return _recordings(rows(engine, period), period, rules)
+
+
+def _recordings(
+    found: Iterable[RecordedJudgement], period: Period, rules: str | None
+) -> Recordings:
+    """`for_quarter` of the quarter's rows, oldest first."""
     finance: dict[str, FinancialStatus] = {}
     reviews: dict[str, CapabilityReview] = {}
     decisions: dict[str, SegmentDecision] = {}
-    for r in rows(engine, period):
+    for r in found:
         on = r.recorded_at.date()
         if r.kind == CAPABILITY:
             reviews[r.org_code] = CapabilityReview(
@@ -190,3 +198,18 @@ def read(home: Home, period: Period, rules: str | None = None) -> Recordings:
     if home.database_file is not None and not home.database_file.exists():
         return NOTHING
     return for_quarter(home.database(), period, rules)
+
+
+def reader(home: Home) -> Callable[[Period, str | None], Recordings]:
+    """`read` for many quarters from one query of every recording (a judge stage reads every
+    quarter of every rule set): the same Recordings, the rows filtered by quarter here."""
+    if home.database_file is not None and not home.database_file.exists():
+        return lambda period, rules=None: NOTHING
+    by_quarter: dict[str, list[RecordedJudgement]] = {}
+    for r in rows(home.database()):
+        by_quarter.setdefault(r.period, []).append(r)
+
+    def read_one(period: Period, rules: str | None = None) -> Recordings:
+        return _recordings(by_quarter.get(str(period), []), period, rules)
+
+    return read_one
