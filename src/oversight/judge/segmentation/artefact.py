@@ -348,17 +348,18 @@ def build(
     parent = folder(parent_path) if parent_path is not None else None
     read_recorded = store.reader(home)
     formed: dict[tuple[str, Period], pd.DataFrame] = {}
-    split: dict[str, dict[Period | None, pd.DataFrame]] = {}
-    read_once: list[pd.DataFrame] = []
+    split: dict[str, _ByQuarter] = {}
+    complete_of: dict[str, list[Period]] = {}
+    read_once: list[_ByQuarter] = []
 
     def outcomes(quarter: Period) -> pd.DataFrame:
         """The judge outcomes of a quarter's months (`judged` may be a reader, called only if
         a quarter is redone; its rows are split by quarter once, not filtered per quarter)."""
         if not read_once:
             read_once.append(
-                _by_quarter(judged() if callable(judged) else judged, _outcome_columns())
+                _ByQuarter(judged() if callable(judged) else judged, _outcome_columns())
             )
-        return read_once[0].get(quarter, read_once[0][None])
+        return read_once[0].get(quarter)
 
     def values(org_type: str, quarter: Period) -> pd.DataFrame:
         """Quarter values over every rule set's metrics, formed once per type and quarter."""
@@ -371,11 +372,10 @@ def build(
                 rows = monthly[
                     (monthly["org_type"] == org_type) & monthly["metric_id"].isin(wanted)
                 ]
-                split[org_type] = _by_quarter(rows)
-            parts = split[org_type]
+                split[org_type] = _ByQuarter(rows)
             metrics = {m: catalogue.metrics[m] for m in sorted(wanted)}
             formed[(org_type, quarter)] = quarter_values(
-                parts.get(quarter, parts[None]), metrics, quarter
+                split[org_type].get(quarter), metrics, quarter
             )
         return formed[(org_type, quarter)]
 
@@ -389,7 +389,9 @@ def build(
         previous: tuple[OrgSegment, ...] | Stored | None = None  # a copied file: decoded if used
         months = _changed_months(changed, rule_set.id)
         applied = rule_set.model_dump(mode="json")
-        complete = complete_quarters(monthly, rule_set.org_type)
+        if rule_set.org_type not in complete_of:
+            complete_of[rule_set.org_type] = complete_quarters(monthly, rule_set.org_type)
+        complete = complete_of[rule_set.org_type]
         shown = shown_quarter(rule_set, complete)
         for quarter in complete:
             recorded = read_recorded(quarter, rule_set.id)
@@ -487,23 +489,32 @@ def _stored_recorded(data: Mapping[str, Any]) -> Any:
     ]
 
 
-def _by_quarter(
-    frame: pd.DataFrame, columns: Sequence[str] | None = None
-) -> dict[Period | None, pd.DataFrame]:
-    """`frame`'s rows (only `columns` of them when given) split by quarter, each quarter's rows
-    in their order; None: no rows."""
-    import pandas as pd
+class _ByQuarter:
+    """A frame's rows by quarter: the quarter of each row worked out once (per distinct
+    month), a quarter's rows taken only when asked for, in their order."""
 
-    if columns is not None:
-        frame = frame[list(dict.fromkeys(c for c in columns if c in frame.columns))]
-    out: dict[Period | None, pd.DataFrame] = {None: frame.iloc[:0]}
-    if frame.empty:
-        return out
-    months = pd.to_datetime(frame["period"]).dt.date
-    quarters = {m: Period.month_of(m).to(Kind.QUARTER) for m in months.unique()}
-    for quarter, part in frame.groupby(months.map(quarters).to_numpy(), sort=False):
-        out[quarter] = part
-    return out
+    def __init__(self, frame: pd.DataFrame, columns: Sequence[str] | None = None) -> None:
+        import numpy as np
+        import pandas as pd
+
+        if columns is not None:
+            frame = frame[list(dict.fromkeys(c for c in columns if c in frame.columns))]
+        self.frame = frame
+        codes, months = pd.factorize(frame["period"]) if len(frame) else ([], [])
+        quarters = [Period.month_of(pd.Timestamp(m).date()).to(Kind.QUARTER) for m in months]
+        self.where = {q: i for i, q in reversed(list(enumerate(quarters)))}
+        # a month's quarter; a row without a month (code -1) takes the last entry: none
+        self.of_month = np.array([self.where[q] for q in quarters] + [-1], dtype=np.intp)
+        self.codes = np.asarray(codes, dtype=np.intp)
+
+    def get(self, quarter: Period) -> pd.DataFrame:
+        """The quarter's rows (none: an empty frame with the columns)."""
+        import numpy as np
+
+        if quarter not in self.where:
+            return self.frame.iloc[:0]
+        rows = np.flatnonzero(self.of_month[self.codes] == self.where[quarter])
+        return self.frame.iloc[rows]
 
 
 def _outcome_columns() -> list[str]:

@@ -11,6 +11,7 @@ direction. With fewer than two scores in either quarter there is no interval.
 
 from __future__ import annotations
 
+import functools
 import math
 import statistics
 
@@ -21,10 +22,17 @@ Z95 = 1.959963984540054
 
 
 def _se(result: OrgSegment) -> float | None:
-    scores = [s.score for s in result.scores if s.score is not None]
+    scores = tuple(s.score for s in result.scores if s.score is not None)
     if len(scores) < 2:
         return None
-    return statistics.stdev(scores) / math.sqrt(len(scores))
+    return _stdev(scores) / math.sqrt(len(scores))
+
+
+@functools.lru_cache(maxsize=4096)
+def _stdev(scores: tuple[float, ...]) -> float:
+    """statistics.stdev (exact, so slow), once for each quarter's result: it is read again as
+    the next quarter's previous one."""
+    return statistics.stdev(scores)
 
 
 def change_since(previous: OrgSegment, current: OrgSegment) -> QuarterChange | None:

@@ -64,25 +64,58 @@ def load(cls: type[T], data: Any) -> T:
 
 
 def _load(hint: Any, data: Any) -> Any:
-    if data is None:
-        return None
+    return _loader(hint)(data)
+
+
+Loader = typing.Callable[[Any], Any]
+
+
+@functools.cache
+def _loader(hint: Any) -> Loader:
+    """How to read a value of type `hint`, worked out once per type (the checks `load` made
+    for every value before: None, a union's one other type, tuples, Period, date, float, a
+    dataclass by its fields' hints, the rest as it is)."""
     origin = typing.get_origin(hint)
     if origin in (typing.Union, types.UnionType):
         (inner,) = [a for a in typing.get_args(hint) if a is not type(None)]
-        return _load(inner, data)
+        return _loader(inner)
+    read: Loader
     if origin is tuple:
         args = typing.get_args(hint)
         if len(args) == 2 and args[1] is Ellipsis:
-            return tuple(_load(args[0], v) for v in data)
-        return tuple(_load(a, v) for a, v in zip(args, data, strict=True))
-    if hint is Period:
-        return Period.parse(str(data))
-    if hint is dt.date:
-        return dt.date.fromisoformat(str(data))
-    if hint is float:
-        return float(data)
-    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
-        hints = _hints(hint)
-        fields = {f.name for f in dataclasses.fields(hint)}
-        return hint(**{k: _load(hints[k], v) for k, v in data.items() if k in fields})
+            each = _loader(args[0])
+
+            def read(data: Any) -> Any:
+                return tuple(map(each, data))
+        else:
+            parts = [_loader(a) for a in args]
+
+            def read(data: Any) -> Any:
+                return tuple(f(v) for f, v in zip(parts, data, strict=True))
+    elif hint is Period:
+        def read(data: Any) -> Any:
+            return Period.parse(str(data))
+    elif hint is dt.date:
+        def read(data: Any) -> Any:
+            return dt.date.fromisoformat(str(data))
+    elif hint is float:
+        read = float
+    elif isinstance(hint, type) and dataclasses.is_dataclass(hint):
+        cls, hints = hint, _hints(hint)
+        fields: dict[str, Loader] = {}
+
+        def read(data: Any) -> Any:
+            if not fields:  # the fields' readers, once (after this type's own is cached)
+                fields.update({f.name: _loader(hints[f.name]) for f in dataclasses.fields(cls)})
+            return cls(**{k: fields[k](v) for k, v in data.items() if k in fields})
+    else:
+        return _none_or_same
+
+    def none_or(data: Any) -> Any:
+        return None if data is None else read(data)
+
+    return none_or
+
+
+def _none_or_same(data: Any) -> Any:
     return data

@@ -17,6 +17,7 @@ from oversight.judge.segmentation.compute import (
 )
 from oversight.judge.segmentation.inputs import Inputs
 from oversight.judge.segmentation.result import OrgSegment
+from oversight.judge.segmentation.trial import Column
 
 
 def segment(
@@ -42,10 +43,13 @@ def segment(
         results = assemble(rule_set, inputs, scores)
     done = []
     rests: dict[str, Totals] = {}  # shared by every organisation's search
+    columns: dict[str, Column] = {}
     for org in inputs.orgs:
         result = results[org]
         found = (
-            moves.what_would_move(rule_set, metrics, inputs, result, base=scores, rests=rests)
+            moves.what_would_move(
+                rule_set, metrics, inputs, result, base=scores, rests=rests, columns=columns
+            )
             if explain_moves else ()
         )
         before = (previous or {}).get(org)

@@ -144,7 +144,14 @@ class Inputs:
 
     def metric_values(self, metric: str) -> dict[str, float]:
         """Every organisation's value on a metric (only those that have one)."""
-        return {o: v for (o, m), v in self.values.items() if m == metric and v is not None}
+        by_metric = self.__dict__.get("_by_metric")
+        if by_metric is None:  # split once: the move search asks for every metric often
+            by_metric = {}
+            for (o, m), v in self.values.items():
+                if v is not None:
+                    by_metric.setdefault(m, {})[o] = v
+            object.__setattr__(self, "_by_metric", by_metric)
+        return dict(by_metric.get(metric, {}))
 
     def with_value(self, org: str, metric: str, value: float | None) -> Inputs:
         """The same inputs with one value changed (what "what would move you" tries)."""

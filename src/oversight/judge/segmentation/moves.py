@@ -15,13 +15,13 @@ capability review) are moves too, checked the same way.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import statistics
 from collections.abc import Callable, Mapping, Sequence
 
 from oversight.catalogue.models import Metric, RuleSet
 from oversight.judge.segmentation import compute
-from oversight.judge.segmentation.combine import units
 from oversight.judge.segmentation.flags import propose, theme_flags
 from oversight.judge.segmentation.inputs import (
     CapabilityReview,
@@ -31,6 +31,7 @@ from oversight.judge.segmentation.inputs import (
 )
 from oversight.judge.segmentation.result import Move, OrgSegment
 from oversight.judge.segmentation.scoring import better, no_worse
+from oversight.judge.segmentation.trial import Column
 from oversight.judge.segmentation.words import safe_figure, shown
 
 KEEP = 3
@@ -90,6 +91,7 @@ def _metric_move(
     base: compute.Scores,
     current: int,
     rests: dict[str, compute.Totals],
+    columns: dict[str, Column],
 ) -> Move | None:
     value = inputs.value(org, metric)
     if value is None:
@@ -111,20 +113,11 @@ def _metric_move(
         + [(p + toward_better * step, p, True) for p in edges],
         key=lambda c: abs(c[0] - value),
     )
-    column = {o: inputs.value(o, metric) for o in inputs.orgs}
-    if metric not in rests:  # the same for every organisation: summed once per quarter
-        rests[metric] = compute.totals(rule_set, base, inputs.orgs, skip=metric)
-    rest = rests[metric]
-    d = rule_set.average_decimals
-
-    def segment_at(v: float) -> int | None:
-        changed = compute.score_one(rule_set, metrics, inputs, metric, {**column, org: v})
-        sums = dict(rest)
-        for o, s in changed.items():
-            if s.score is not None:
-                total, count = sums[o]
-                sums[o] = (total + units(s.score, d), count + 1)
-        return compute.final_segment(rule_set, inputs, sums, org)
+    if metric not in columns:  # the same for every organisation: made once per quarter
+        if metric not in rests:
+            rests[metric] = compute.totals(rule_set, base, inputs.orgs, skip=metric)
+        columns[metric] = Column(rule_set, metrics, inputs, metric, rests[metric])
+    segment_at = columns[metric].trial(org).segment
 
     def reaches(v: float) -> bool:
         seg = segment_at(v)
@@ -134,7 +127,7 @@ def _metric_move(
     if index is None:
         return None
     to_value, edge, beyond = cands[index]
-    spread = statistics.pstdev(inputs.metric_values(metric).values()) or 1.0
+    spread = _spread(tuple(inputs.metric_values(metric).values())) or 1.0
     size = abs(to_value - value) / spread
     reached = segment_at(to_value)
     up = imp == "increase"
@@ -157,6 +150,13 @@ def _metric_move(
     return Move(target, reached, sentence, metric, value, to_value, beyond, None, size, edge, safe)
 
 
+@functools.lru_cache(maxsize=256)
+def _spread(values: tuple[float, ...]) -> float:
+    """The standard deviation of a metric across the type (the same for every organisation
+    of the quarter, so worked out once)."""
+    return statistics.pstdev(values)
+
+
 def _with_finance(inputs: Inputs, org: str, status: FinancialStatus) -> Inputs:
     finance = dict(inputs.finance)
     finance[org] = status
@@ -173,28 +173,31 @@ def _copy(inputs: Inputs, **changes: object) -> Inputs:
 
 
 def _override_moves(
-    rule_set: RuleSet, metrics: Mapping[str, Metric], inputs: Inputs, result: OrgSegment
+    rule_set: RuleSet, inputs: Inputs, result: OrgSegment, sums: compute.Totals
 ) -> list[Move]:
+    """`sums`: every organisation's summed scores (`compute.totals`); an override changes
+    no score, so each trial only cuts and overrides again."""
     org, seg = result.org, result.segment
     assert seg is not None
+
     found: list[Move] = []
     cap = rule_set.financial_override
     if any(o.kind == "financial" for o in result.overrides):
-        reached = final_segment(
-            rule_set, metrics, _with_finance(inputs, org, FinancialStatus()), org
+        reached = compute.final_segment(
+            rule_set, _with_finance(inputs, org, FinancialStatus()), sums, org
         )
         if reached is not None and reached < seg:
             sentence = f"To reach segment {reached}: leave deficit and deficit support."
             found.append(Move(seg - 1, reached, sentence, override="financial"))
     elif cap is not None and seg < cap.value:
         status = FinancialStatus(in_deficit=True)
-        reached = final_segment(rule_set, metrics, _with_finance(inputs, org, status), org)
+        reached = compute.final_segment(rule_set, _with_finance(inputs, org, status), sums, org)
         if reached is not None and reached > seg:
             sentence = f"Would fall to segment {reached} if it went into deficit."
             found.append(Move(seg + 1, reached, sentence, override="financial"))
     entry = rule_set.intensive_support_from
     if seg == 5:
-        reached = final_segment(rule_set, metrics, _with_review(inputs, org, None), org)
+        reached = compute.final_segment(rule_set, _with_review(inputs, org, None), sums, org)
         sentence = (
             f"To reach segment {reached}: a capability review that no longer finds intensive "
             "support needed."
@@ -202,7 +205,7 @@ def _override_moves(
         found.append(Move(4, reached, sentence, override="capability_review"))
     elif entry is not None and seg == int(entry.value):
         review = CapabilityReview(org, inputs.period, HYPOTHETICAL, HYPOTHETICAL, True)
-        reached = final_segment(rule_set, metrics, _with_review(inputs, org, review), org)
+        reached = compute.final_segment(rule_set, _with_review(inputs, org, review), sums, org)
         sentence = (
             f"Segment {reached} only if a recorded capability review finds intensive support "
             "needed; no metric change alone moves it there."
@@ -218,17 +221,22 @@ def _scored_moves(
     result: OrgSegment,
     base: compute.Scores | None,
     rests: dict[str, compute.Totals],
+    columns: dict[str, Column],
 ) -> tuple[Move, ...]:
     seg = result.segment
     if seg is None:
         return ()
     if base is None:
         base = compute.score_all(rule_set, metrics, inputs)
-    moves = _override_moves(rule_set, metrics, inputs, result)
+    if "" not in rests:  # skipping no metric: every score
+        rests[""] = compute.totals(rule_set, base, inputs.orgs)
+    moves = _override_moves(rule_set, inputs, result, rests[""])
     targets = [t for t in (seg - 1, seg + 1) if 1 <= t <= 4 and seg <= 4]
     for target in targets:
         found = [
-            _metric_move(rule_set, metrics, inputs, result.org, m, target, base, seg, rests)
+            _metric_move(
+                rule_set, metrics, inputs, result.org, m, target, base, seg, rests, columns
+            )
             for m in rule_set.metric_ids
         ]
         kept = sorted((m for m in found if m is not None), key=lambda m: (m.size, m.metric))
@@ -308,13 +316,15 @@ def what_would_move(
     *,
     base: compute.Scores | None = None,
     rests: dict[str, compute.Totals] | None = None,
+    columns: dict[str, Column] | None = None,
 ) -> tuple[Move, ...]:
     """The computed moves to each adjacent segment for one organisation.
 
     Searching every organisation of a quarter, pass the quarter's scores (`base`, as
     compute.score_all gives them) and one `rests` dict to every call: both are the same for
-    every organisation, so they are worked out once instead of once per organisation."""
+    every organisation, so they are worked out once instead of once per organisation; one
+    `columns` dict likewise holds each metric's trials' shared start (trial.Column)."""
     if rule_set.method == "flags":
         return _flag_moves(rule_set, metrics, inputs, result)
     return _scored_moves(rule_set, metrics, inputs, result, base,
-                         {} if rests is None else rests)
+                         {} if rests is None else rests, {} if columns is None else columns)

@@ -32,6 +32,7 @@ from oversight.judge.segmentation.moves import what_would_move
 from oversight.judge.segmentation.recorded import Recordings
 from oversight.judge.segmentation.recorded import read as read_recorded
 from oversight.judge.segmentation.result import OrgSegment
+from oversight.judge.segmentation.trial import Column
 from oversight.period import Kind, Period, PeriodError
 
 if TYPE_CHECKING:
@@ -341,9 +342,12 @@ def _with_moves(
     out = []
     base = score_all(rule_set, cat.metrics, inputs) if rule_set.method == "scored" else None
     rests: dict[str, Totals] = {}
+    columns: dict[str, Column] = {}
     for i, result in enumerate(results):
         step(f"what would move {result.org}", i, len(results))
-        found = what_would_move(rule_set, cat.metrics, inputs, result, base=base, rests=rests)
+        found = what_would_move(
+            rule_set, cat.metrics, inputs, result, base=base, rests=rests, columns=columns
+        )
         out.append(replace(result, moves=found))
     step("done", len(results), len(results))
     return out

@@ -203,11 +203,10 @@ def read(home: Home, period: Period, rules: str | None = None) -> Recordings:
 def reader(home: Home) -> Callable[[Period, str | None], Recordings]:
     """`read` for many quarters from one query of every recording (a judge stage reads every
     quarter of every rule set): the same Recordings, the rows filtered by quarter here."""
-    if home.database_file is not None and not home.database_file.exists():
-        return lambda period, rules=None: NOTHING
     by_quarter: dict[str, list[RecordedJudgement]] = {}
-    for r in rows(home.database()):
-        by_quarter.setdefault(r.period, []).append(r)
+    if home.database_file is None or home.database_file.exists():  # else nothing recorded
+        for r in rows(home.database()):
+            by_quarter.setdefault(r.period, []).append(r)
 
     def read_one(period: Period, rules: str | None = None) -> Recordings:
         return _recordings(by_quarter.get(str(period), []), period, rules)

@@ -18,6 +18,7 @@
 
 from __future__ import annotations
 
+import functools
 from bisect import bisect_left, bisect_right
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -99,6 +100,13 @@ def _brackets(
     raise AssertionError("the last bracket has no bound")  # the model guarantees it
 
 
+@functools.lru_cache(maxsize=4096)
+def _spread_score(best: float, worst: float, p: float, decimals: int) -> float:
+    """A percentile's score between the bookends, rounded (the same few ranks recur in every
+    rescoring of a metric)."""
+    return round_half_up(worst - p * (worst - best), decimals)
+
+
 def score_metric(
     scored: ScoredMetric,
     improvement: str,
@@ -128,6 +136,6 @@ def score_metric(
             spread[org] = value
     best, worst = bookends(scored)
     for org, p in percentile_ranks(spread, improvement).items():
-        score = round_half_up(worst - p * (worst - best), decimals)
+        score = _spread_score(best, worst, p, decimals)
         out[org] = MetricScore(m, spread[org], score, "percentile", std, flr, p, unconfirmed)
     return {org: out[org] for org in values}
