@@ -6,6 +6,7 @@ metrics, and the overrides after the cut."""
 from __future__ import annotations
 
 import random
+from typing import Any
 
 import pytest
 from tests.judge.segmentation.segmentation_fixtures import Q3, metrics, number, rule_set
@@ -41,7 +42,10 @@ def _quarter(rules: RuleSet, seed: int, n: int) -> Inputs:
         for m in rules.metric_ids
         if rng.random() > 0.2
     }
-    finance = {"O00": FinancialStatus(in_deficit=True), "O03": FinancialStatus(deficit_support=True)}
+    finance = {
+        "O00": FinancialStatus(in_deficit=True),
+        "O03": FinancialStatus(deficit_support=True),
+    }
     reviews = tuple(
         CapabilityReview(f"O{i:02}", Q3, "nhse", "review", intensive_support=True)
         for i in (1, 2, 4, 5)
@@ -50,7 +54,7 @@ def _quarter(rules: RuleSet, seed: int, n: int) -> Inputs:
     return Inputs(Q3, orgs, values, finance=finance, reviews=reviews)
 
 
-SCORED = [
+SCORED: list[dict[str, Any]] = [
     {"metric": "ae_4hr", "standard": number(50)},
     {"metric": "ambulance_c2_mean", "standard": number(10), "floor": number(50)},
     {"metric": "rtt_18wk", "floor": number(15)},
