@@ -11,7 +11,14 @@ from pathlib import Path
 import pytest
 from tests.judge.escalation.case_support import AE, NHSE, open_qop
 
-from oversight.judge.escalation.cases import Action, System, listing, show
+from oversight.judge.escalation.cases import (
+    Action,
+    System,
+    add_action,
+    add_criterion,
+    listing,
+    show,
+)
 from oversight.judge.escalation.evaluation import Evaluated
 from oversight.judge.escalation.trigger_inputs import (
     InputError,
@@ -71,3 +78,21 @@ def test_only_metrics_with_a_national_target_count_for_concern_triggers() -> Non
     national = national_target_metrics()
     assert {"ae_4hr", "cancer_62d", "rtt_over_65wk"} <= national  # cancer_62d: national only
     assert "rtt_over_52wk" not in national  # a local target only
+
+
+def test_an_added_action_or_criterion_is_audited_with_its_id_and_words(database_url: str) -> None:
+    engine = database.connect(database_url)
+    case = open_qop(engine, actions=[], criteria=[])
+    added = add_action(
+        engine, NHSE, case.id, Action("Plan", "ICB CEO", dt.date(2027, 3, 31)), reason="agreed"
+    )
+    [action] = added.actions
+    trail = show(engine, NHSE, case.id).audit[-1]
+    assert (trail["action"], trail["reason"]) == ("case.action.add", "agreed")
+    assert trail["action_id"] == action["id"] is not None
+    assert trail["added_action"] == "Plan (ICB CEO, due 2027-03-31)"
+    [criterion] = add_criterion(engine, NHSE, case.id, AE, reason="exit agreed").criteria
+    trail = show(engine, NHSE, case.id).audit[-1]
+    assert (trail["action"], trail["reason"]) == ("case.exit.add", "exit agreed")
+    assert trail["criterion_id"] == criterion["id"] is not None
+    assert trail["exit_criterion"] == "ae_4hr >= 78 for 3 consecutive months"
