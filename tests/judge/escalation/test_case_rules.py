@@ -7,6 +7,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import pytest
 from tests.judge.escalation.case_support import AE, NHSE, open_qop
@@ -17,6 +18,7 @@ from oversight.judge.escalation.cases import (
     add_action,
     add_criterion,
     listing,
+    move,
     show,
 )
 from oversight.judge.escalation.evaluation import Evaluated
@@ -96,3 +98,32 @@ def test_an_added_action_or_criterion_is_audited_with_its_id_and_words(database_
     assert (trail["action"], trail["reason"]) == ("case.exit.add", "exit agreed")
     assert trail["criterion_id"] == criterion["id"] is not None
     assert trail["exit_criterion"] == "ae_4hr >= 78 for 3 consecutive months"
+
+
+def test_a_change_reads_its_case_for_update_and_a_read_does_not(
+    database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On PostgreSQL FOR UPDATE keeps two changes from starting from the same state (SQLite
+    ignores it, so the lock itself is seen here by what is asked of the session)."""
+    from sqlalchemy.orm import Session
+
+    engine = database.connect(database_url)
+    case = open_qop(engine).id
+    asked: list[bool] = []
+    get = Session.get
+
+    def spy(self: Session, entity: Any, ident: Any, **kw: Any) -> Any:
+        asked.append(bool(kw.get("with_for_update")))
+        return get(self, entity, ident, **kw)
+
+    monkeypatch.setattr(Session, "get", spy)
+    changes = [
+        lambda: move(engine, NHSE, case, "diagnostic", reason="r"),
+        lambda: add_action(engine, NHSE, case, Action("a", "b", dt.date(2027, 1, 1)), reason="r"),
+        lambda: add_criterion(engine, NHSE, case, AE, reason="r"),
+    ]
+    for change in changes:
+        asked.clear()
+        change()
+        assert asked[0] is True  # then show() reads it back without a lock
+        assert asked[1:] == [False]
