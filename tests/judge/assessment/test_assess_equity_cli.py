@@ -25,7 +25,7 @@ from oversight.judge.assessment import command, inequality_store, sources
 from oversight.store import database
 
 runner = CliRunner()
-CAT = load()
+CAT: Any = load()
 KEYS = ["metric_id", "org_type", "org_code", "period", "breakdown", "group"]
 QMJ_SII = "19.5 (17.7 to 21.0)"  # what the seeded rows give (England's: 10.1, 9.5 to 10.7)
 
