@@ -179,22 +179,26 @@ _NEVER = 1 << 30
 """A month index later than any snapshot: a record that never counts for an item."""
 
 
-def _open_run(source: ir.Table, item: DataItem, origin: dt.date) -> tuple[ir.Value, ir.Value]:
-    """The snapshot indices [lo, hi] at which a record counts for an open item, its filter aside.
+def _open_run(
+    source: ir.Table, item: DataItem, origin: dt.date
+) -> tuple[ir.Value, ir.Value, ir.Value | None]:
+    """The snapshot indices [lo, hi] at which a record counts for an open item, its filter aside,
+    and hi's cap by max_days (None: none).
 
     At month-end E of month index p a record counts when start + min_days + 1 <= E (month index
     of that date <= p), stop is null or after E (p <= month(stop) - 1) and E <= start + max_days
-    (p <= month(start + max_days + 1) - 1). Those months are one run. lo is null when start is
-    null: nothing counts.
+    (p <= cap = month(start + max_days + 1) - 1). Those months are one run. lo is null when start
+    is null: nothing counts.
     """
     start = source[item.start_column].cast("date")
     frm = start if item.min_days is None else _plus_days(start, item.min_days + 1)
     lo = _month_index(frm, origin)
     stop = source[item.stop_column].cast("date")
     hi = (_month_index(stop, origin) - 1).fill_null(_NEVER)
-    if item.max_days is not None:
-        hi = ibis.least(hi, _month_index(_plus_days(start, item.max_days + 1), origin) - 1)
-    return lo, hi
+    if item.max_days is None:
+        return lo, hi, None
+    cap = _month_index(_plus_days(start, item.max_days + 1), origin) - 1
+    return lo, ibis.least(hi, cap), cap
 
 
 def _widest(
@@ -262,14 +266,18 @@ def open_partials(
             wanted = keep if wanted is None else wanted | keep
         source = source.filter(wanted)
     gated = [bool(i.filter) and not shared for i in items]
-    runs = []
+    runs, caps = [], []
     for item, gate in zip(items, gated, strict=True):
-        lo, hi = _open_run(source, item, origin)
+        lo, hi, cap = _open_run(source, item, origin)
         runs.append((ibis.ifelse(item_filter(source, item), lo, _NEVER) if gate else lo, hi))
+        caps.append(cap)
     first, widest = _widest(runs, items, gated)
     cols: dict[str, ir.Value] = {}
     bounds: list[tuple[str | None, str | None]] = []
     for k, (lo, hi) in enumerate(runs):
+        cap = caps[k]
+        if cap is not None and hi.equals(ibis.least(widest, cap)):
+            hi = cap  # the expanded rows are within the widest run already: only the cap tests
         need_lo, need_hi = not lo.equals(first), not hi.equals(widest)
         if need_lo:
             cols[f"_lo{k}"] = lo

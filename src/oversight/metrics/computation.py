@@ -21,7 +21,7 @@ import pandas as pd
 from oversight.metrics import compile as cc
 from oversight.metrics.assemble import ROW_KEYS, assemble
 from oversight.metrics.engines import Engine
-from oversight.metrics.lakefiles import LakeFile, lake_periods, list_files
+from oversight.metrics.lakefiles import LakeFile, footer_presence, lake_periods, list_files
 from oversight.metrics.organisations import OrgTree
 from oversight.metrics.quantiles import quantile_rows
 from oversight.metrics.returns import (
@@ -110,11 +110,13 @@ def scan(
     additive = [i for i in items if i.aggregation in cc.ADDITIVE]
     opened = [i for i in items if i.aggregation == "open_at_period_end"]
     if additive:
-        part = _dates(engine.execute(cc.partials(table, additive, record_level, periods)))
-        presence = part[["icb_code", "period", "revision_id"]].drop_duplicates()
+        expr = cc.partials(table, additive, record_level, periods)
+        part, presence = engine.execute_distinct(expr, ["icb_code", "period", "revision_id"])
+        part, presence = _dates(part), _dates(presence)
     else:  # snapshot-only dataset: which revisions are there is all a scan would add
         part = pd.DataFrame()
-        presence = _dates(engine.execute(cc.revisions(table, periods)))
+        found = footer_presence(files, periods)
+        presence = _dates(engine.execute(cc.revisions(table, periods))) if found is None else found
     if opened:
         op = _dates(engine.execute(cc.open_partials(table, opened, periods)))
         op["revision_id"] = None

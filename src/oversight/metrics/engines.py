@@ -34,6 +34,13 @@ class Engine:
     def execute(self, expr: ir.Table) -> pd.DataFrame:
         return expr.to_pandas()
 
+    def execute_distinct(
+        self, expr: ir.Table, keys: Sequence[str]
+    ) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """The result, and the distinct values of its `keys` columns."""
+        frame = self.execute(expr)
+        return frame, frame[list(keys)].drop_duplicates().reset_index(drop=True)
+
     def batches(self, expr: ir.Table) -> Iterator[pa.RecordBatch]:
         """The result as Arrow record batches (here all at once; DuckDB streams them)."""
         return iter(expr.to_pyarrow().to_batches())
@@ -68,7 +75,7 @@ class Engine:
         for name in names:
             values = np.concatenate(parts.pop(name))
             if name in coders:
-                data[name] = pd.Categorical.from_codes(values, coders[name].categories())
+                data[name] = coders[name].categorical(values)
             elif name in masks:
                 data[name] = pd.arrays.IntegerArray(values, np.concatenate(masks.pop(name)))
             else:
@@ -109,8 +116,15 @@ class _Coder:
         idx = enc.indices.fill_null(-1).to_numpy()
         return np.where(idx < 0, np.int32(-1), local[np.maximum(idx, 0)])
 
-    def categories(self) -> list[Any]:
-        return list(self.seen)
+    def categorical(self, codes: np.ndarray) -> pd.Categorical:
+        """The codes of every batch as a categorical with sorted categories (the order in which
+        values were first seen depends on how the engine split its result into batches)."""
+        seen = list(self.seen)
+        order = sorted(range(len(seen)), key=seen.__getitem__)
+        rank = np.empty(max(len(seen), 1), dtype=np.int32)
+        rank[order] = np.arange(len(order), dtype=np.int32)
+        ranked = np.where(codes < 0, np.int32(-1), rank[np.maximum(codes, 0)])
+        return pd.Categorical.from_codes(ranked, [seen[i] for i in order])
 
 
 class DuckDBEngine(Engine):
@@ -127,6 +141,15 @@ class DuckDBEngine(Engine):
     def execute(self, expr: ir.Table) -> pd.DataFrame:
         """Through Arrow: about twice as fast as Ibis's own pandas conversion on the partials."""
         return expr.to_pyarrow().to_pandas()
+
+    def execute_distinct(
+        self, expr: ir.Table, keys: Sequence[str]
+    ) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """The distinct keys taken in Arrow before the pandas conversion (pandas
+        drop_duplicates hashes a Python date per row: 0.15 s over the partials at scale 0.1)."""
+        table = expr.to_pyarrow()
+        distinct = table.select(list(keys)).group_by(list(keys)).aggregate([])
+        return table.to_pandas(), distinct.to_pandas()
 
     def batches(self, expr: ir.Table) -> Iterator[pa.RecordBatch]:
         """Streamed from DuckDB's own reader (Ibis 12's batch reader calls a method DuckDB 2
