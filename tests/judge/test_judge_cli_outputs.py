@@ -397,3 +397,18 @@ def test_the_bar_follows_the_work_and_is_removed_when_done() -> None:
     late.close()
     assert not late.bar.live.is_started
     assert late.bar.live.transient
+
+
+def test_the_bar_waits_one_second_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    from oversight.judge import segment_command
+
+    now = [100.0]
+    monkeypatch.setattr(segment_command.time, "perf_counter", lambda: now[0])
+    soon = _LateBar(_terminal())
+    now[0] = 100.5
+    soon("quarters", 1, 4)
+    assert soon.bar is None
+    now[0] = 101.0  # exactly one second on
+    soon("quarters", 2, 4)
+    assert soon.bar is not None
+    soon.close()

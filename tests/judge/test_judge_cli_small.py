@@ -135,7 +135,7 @@ def test_choices_are_sorted_unique_and_cut_at_the_limit() -> None:
 
 
 def test_wrapped_keeps_codes_whole_and_indents_what_runs_on() -> None:
-    text = "QMJ ae_4hr 2024-03: " + "word " * 30 + "a-very-long-hyphenated-code-that-is-not-split"
+    text = "QMJ ae_4hr 2024-03: " + "word " * 34 + "a-very-long-hyphenated-code-that-is-not-split"
     lines = command.wrapped(text).splitlines()
     assert all(len(x) <= 80 for x in lines[:-1]) and lines[0].startswith("QMJ")
     assert all(x.startswith("    ") for x in lines[1:])
