@@ -269,7 +269,7 @@ def test_segment_bad_choices_exit_2_and_no_results_exit_1(judged: Home, tmp_path
     done = _run(judged, "segment", "--rules", "nope")
     assert done.exit_code == 2 and "--rules" in done.output and "nof-2025" in done.output
     empty = CliRunner().invoke(app, ["segment", "--home", str(tmp_path / "empty")])
-    assert empty.exit_code == 1 and empty.output.startswith("Error: ")
+    assert empty.exit_code == 1 and empty.stderr.startswith("Error: ") and empty.stdout == ""
 
 
 def test_segment_record_says_what_it_recorded_and_remade(judged: Home, tmp_path: Path) -> None:

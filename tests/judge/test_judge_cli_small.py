@@ -42,7 +42,7 @@ def home(tmp_path_factory: pytest.TempPathFactory) -> Home:
 def test_judge_judges_the_published_results_first_then_prints_one_line_each(home: Home) -> None:
     result = RUNNER.invoke(app, ["judge", "--home", str(home.root)])
     assert result.exit_code == 0, result.output
-    assert "Judging results v1" in result.output
+    assert "Judging results v1" in result.stderr and "Judging" not in result.stdout
     assert stage.judged(home, "v1") is not None
     lines = [x for x in result.output.splitlines() if not x.startswith(("    ", "Judging"))]
     heads = sorted(x.split(":")[0] for x in lines)
@@ -122,8 +122,9 @@ def test_unknown_choice_exits_2_naming_the_valid_ones(
 
 
 def test_judge_before_compute_says_what_to_do(tmp_path: Path) -> None:
-    code, out = _run("judge", "--home", str(tmp_path))
-    assert code == 1 and "No computed results under" in out and "oversight compute" in out
+    result = RUNNER.invoke(app, ["judge", "--home", str(tmp_path)])
+    assert result.exit_code == 1 and result.stdout == ""
+    assert "No computed results under" in result.stderr and "oversight compute" in result.stderr
 
 
 def test_choices_are_sorted_unique_and_cut_at_the_limit() -> None:
@@ -146,8 +147,9 @@ def test_wrapped_keeps_codes_whole_and_indents_what_runs_on() -> None:
 
 def test_peers_need_the_deciles_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("OVERSIGHT_DEPRIVATION_FILE", raising=False)
-    code, out = _run("peers", "--home", str(tmp_path / "h"))
-    assert code == 1 and DECILE_FILE in out and str(tmp_path / "h" / "reference") in out
+    result = RUNNER.invoke(app, ["peers", "--home", str(tmp_path / "h")])
+    assert result.exit_code == 1 and result.stdout == ""
+    assert DECILE_FILE in result.stderr and str(tmp_path / "h" / "reference") in result.stderr
     code, out = _run("peers", "--home", str(tmp_path / "h"), "--deciles", str(tmp_path / "no.csv"))
     assert code == 1 and "--deciles" in out
 

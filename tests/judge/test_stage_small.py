@@ -455,3 +455,21 @@ def test_an_empty_read_back_keeps_the_outcome_columns(home: Home) -> None:
     assert empty.metric_ids == [] and empty.manifest["absent"] == ["ae_12hr_pct"]
     assert list(empty.frame().columns) == stage.ORDER and empty.frame().empty
     assert empty.periods() == []
+
+
+def test_the_recorded_months_are_those_of_a_record_from_the_parent(home: Home) -> None:
+    changes = {"from": "v1", "icb_months": [["rtt_pathways", "QMJ", "2024-03"],
+                                             ["ae_attendances", "QMF", "2024-01"],
+                                             ["rtt_pathways", "QMF", "2024-03"]]}  # fmt: skip
+    version = write_version(home, "v2", rows(), parent="v1", changes=changes)
+    assert stage._recorded_months(version, "v1") == [MONTHS[0], MONTHS[2]]
+    assert stage._recorded_months(version, "v0") == []
+    assert stage._recorded_changes(version, "v0", CAT) is None
+    assert stage._recorded_changes(version, "v1", CAT) == stage.fed_by(
+        CAT, ["rtt_pathways", "ae_attendances"]
+    )
+    plain = write_version(home, "v3", rows(), parent="v2")
+    assert (
+        stage._recorded_months(plain, "v2") == []
+        and stage._recorded_changes(plain, "v2", CAT) is None
+    )
