@@ -9,7 +9,7 @@ demand, so the words can never disagree with the stored outcomes.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -18,7 +18,7 @@ import pandas as pd
 from oversight.judge import attainment, change, position
 from oversight.judge.attainment import TargetCheck, TargetJudgement
 from oversight.judge.change import SIGNS, Change
-from oversight.judge.coverage import Coverage, coverage_frame
+from oversight.judge.coverage import Coverage
 from oversight.judge.disagreements import flag_columns
 from oversight.judge.judgement import Judgement
 from oversight.judge.outcomes import (
@@ -61,39 +61,11 @@ OUTCOMES = [
 ]
 
 
-def _targets_frame(rows: Iterable[tuple[Any, ...]], cols: list[str], keys: list[str]) -> Any:
-    frame = pd.DataFrame(list(rows), columns=[*keys, *cols])
-    return frame.astype({cols[1]: float, cols[3]: float})
-
-
 def _target_row(target: StandingTarget | None) -> tuple[Any, ...]:
     if target is None:
         return (None, np.nan, None, np.nan)
     planned = np.nan if target.trajectory is None else target.trajectory
     return (target.id, target.value, target.comparison, planned)
-
-
-def national_targets(pairs: pd.DataFrame, targets: Sequence[Target]) -> pd.DataFrame:
-    """The national target standing for each (metric_id, period) of `pairs`."""
-    rows = [
-        (m, p, *_target_row(standing(national_target(targets, m, p), p)))
-        for m, p in pairs[["metric_id", "period"]].drop_duplicates().itertuples(index=False)
-    ]
-    return _targets_frame(rows, NATIONAL, ["metric_id", "period"])
-
-
-def local_targets(icb_rows: pd.DataFrame, targets: Sequence[Target]) -> pd.DataFrame:
-    """The ICB's own target standing for each (org_code, metric_id, period) that has one."""
-    local = [t for t in targets if t.scope == "local"]
-    owned = {(t.icb_code, t.metric_id) for t in local}
-    keys = icb_rows[["org_code", "metric_id", "period"]].drop_duplicates()
-    wanted = [k for k in keys.itertuples(index=False) if (k[0], k[1]) in owned]
-    rows = [
-        (icb, m, p, *_target_row(standing(local_target(local, icb, m, p), p)))
-        for icb, m, p in wanted
-    ]
-    frame = _targets_frame(rows, LOCAL, ["org_code", "metric_id", "period"])
-    return frame[frame["local_target_id"].notna()]
 
 
 def _floats(frame: pd.DataFrame, col: str) -> np.ndarray:
@@ -118,20 +90,29 @@ def assess(
     catalogue's metrics by id (`improvement`, `statistic`). `targets`: the catalogue's targets.
     `peers`: `period`, `org_code`, `peer_code` (see oversight.judge.peers.pairs_frame).
     `members`: who each region and England is over, per month (coverage.members_frame).
+
+    Built column by column from arrays, with integer keys in place of merges: the frame's
+    columns and order are those of joining the targets, England's figure and the coverage
+    on by key.
     """
     keep = (
         results["breakdown"].isin(list(breakdowns))
         & results["org_type"].isin(LEVELS)
         & results["metric_id"].isin(list(metrics))
-    )
-    rows = results.loc[keep].reset_index(drop=True)
+    ).to_numpy()
+    rows = results if keep.all() else results.loc[keep]
+    rows = rows.reset_index(drop=True)
+    n = len(rows)
     if pd.api.types.is_datetime64_any_dtype(rows["period"]):
         rows["period"] = rows["period"].dt.date  # months are dates throughout the judge
+    keys = {k: rows[k].to_numpy(dtype=object) for k in KEYS}
+    metric, org_type, org, period = (keys[k] for k in ("metric_id", "org_type", "org_code",
+                                                       "period"))
     value = _floats(rows, "value")
     has = ~np.isnan(value)
-    sign = rows["metric_id"].map({m: SIGNS[d.improvement] for m, d in metrics.items()})
-    sign = sign.to_numpy(dtype=int)
-    out = rows[KEYS].copy()
+    signs = {m: SIGNS[d.improvement] for m, d in metrics.items()}
+    sign = pd.Series(metric, dtype=object).map(signs).to_numpy(dtype=int)
+    out: dict[str, Any] = {k: rows[k] for k in KEYS}
     out["value"] = value
     reasons = rows.get("missing_reason", pd.Series(None, index=rows.index, dtype=object))
     out["missing_reason"] = reasons.astype(object).where(reasons.notna(), None)
@@ -139,72 +120,183 @@ def assess(
 
     # change over time
     point = rows.get("spc_point_type", pd.Series(None, index=rows.index, dtype=object))
-    out["spc_lpl"], out["spc_upl"] = _floats(rows, "spc_lpl"), _floats(rows, "spc_upl")
-    out["variation"] = change.variation(point, has, out["spc_lpl"], out["spc_upl"])
-    out = out.merge(national_targets(out, targets), on=["metric_id", "period"], how="left")
-    icb = out["org_type"] == "icb"
-    out = out.merge(
-        local_targets(out[icb], targets), on=["org_code", "metric_id", "period"], how="left"
-    )
-    for col in (*NATIONAL, *LOCAL):
-        if col.endswith(("_id", "_comparison")):
-            out[col] = out[col].astype(object).where(out[col].notna(), None)
-    lpl, upl = out["spc_lpl"].to_numpy(), out["spc_upl"].to_numpy()
-    out["assurance"] = change.assurance(lpl, upl, out["target_value"].to_numpy(), sign)
-    out["local_assurance"] = change.assurance(lpl, upl, out["local_target_value"].to_numpy(), sign)
+    lpl, upl = _floats(rows, "spc_lpl"), _floats(rows, "spc_upl")
+    out["spc_lpl"], out["spc_upl"] = lpl, upl
+    out["variation"] = change.variation(point, has, lpl, upl)
+    icb = org_type == "icb"
+    out.update(zip(NATIONAL, _national_columns(metric, period, targets), strict=True))
+    out.update(zip(LOCAL, _local_columns(org, metric, period, icb, targets), strict=True))
+    out["assurance"] = change.assurance(lpl, upl, out["target_value"], sign)
+    out["local_assurance"] = change.assurance(lpl, upl, out["local_target_value"], sign)
 
     # target
     for scope, cols in (("national", NATIONAL), ("local", LOCAL)):
-        goal, cmp_, planned = (out[c].to_numpy() for c in (cols[1], cols[2], cols[3]))
-        cmp_ = np.asarray(cmp_, dtype=object)
-        out[f"{scope}_status"] = attainment.attainment(value, goal.astype(float), cmp_)
-        out[f"{scope}_trajectory"] = attainment.trajectory(value, planned.astype(float), cmp_)
+        goal, cmp_, planned = (out[c] for c in (cols[1], cols[2], cols[3]))
+        out[f"{scope}_status"] = attainment.attainment(value, goal, cmp_)
+        out[f"{scope}_trajectory"] = attainment.trajectory(value, planned, cmp_)
 
     # position
-    england = rows.loc[rows["org_type"] == "england", FIGURE]
-    england = england.assign(england=value[(rows["org_type"] == "england").to_numpy()])
-    out = out.merge(england, on=FIGURE, how="left")
-    out["ci_lower"], out["ci_upper"] = _floats(rows, "ci_lower"), _floats(rows, "ci_upper")
+    figure = _codes(*(keys[k] for k in FIGURE))
+    national = org_type == "england"
+    figures = np.full(figure.max() + 1 if n else 0, np.nan)
+    figures[figure[national]] = value[national]
+    england = figures[figure]
+    out["england"] = england
+    ci_lower, ci_upper = _floats(rows, "ci_lower"), _floats(rows, "ci_upper")
+    out["ci_lower"], out["ci_upper"] = ci_lower, ci_upper
     sized = {m for m, d in metrics.items() if d.statistic in position.SIZE_BOUND}
-    size_bound = out["metric_id"].isin(list(sized)).to_numpy()
+    size_bound = pd.Series(metric, dtype=object).isin(sized).to_numpy()
     out["vs_england"] = position.vs_england(
-        value,
-        out["ci_lower"].to_numpy(),
-        out["ci_upper"].to_numpy(),
-        out["england"].to_numpy(float),
-        sign,
-        (out["org_type"] == "england").to_numpy() | size_bound,
+        value, ci_lower, ci_upper, england, sign, national | size_bound
     )
     funnelled = {m for m, d in metrics.items() if d.statistic in FUNNEL_TYPES}
-    drawn = (
-        (out["org_type"] == "icb")
-        & (out["breakdown"] == "total")
-        & out["metric_id"].isin(list(funnelled))
+    drawn = icb & (keys["breakdown"] == "total") & pd.Series(metric, dtype=object).isin(
+        funnelled
     ).to_numpy()
     where = rows.get("funnel_position", pd.Series(None, index=rows.index, dtype=object))
     out["funnel"] = position.funnel(where, has, drawn)
-    icb = (out["org_type"] == "icb").to_numpy()
-    ranked = icb & ~size_bound
-    ranks = position.peer_ranks(
-        out.loc[ranked], peers if peers is not None else pd.DataFrame(columns=["period"])
-    )
+    ranked = np.flatnonzero(icb & ~size_bound)
     for col in ("peer_rank", "peer_count", "peer_size"):
-        out[col] = np.nan
-        out.loc[ranked, col] = ranks[col].to_numpy()
+        out[col] = np.full(n, np.nan)
+    if peers is not None and len(peers) and len(ranked):
+        mine = pd.DataFrame(
+            {**{k: keys[k][ranked] for k in position.PEER_KEYS}, "org_code": org[ranked],
+             "value": value[ranked], "sign": sign[ranked]}, index=ranked,
+        )
+        ranks = position.peer_ranks(mine, peers)
+        for col in ("peer_rank", "peer_count", "peer_size"):
+            out[col][ranked] = ranks[col].to_numpy(float)
 
     # coverage of aggregates
-    out["reported"], out["expected"] = np.nan, np.nan
+    out["reported"], out["expected"] = np.full(n, np.nan), np.full(n, np.nan)
     if members is not None and len(members):
-        cov = coverage_frame(out.loc[icb], members, keys=FIGURE, figures=out.loc[~icb])
-        out = out.drop(columns=["reported", "expected"]).merge(
-            cov, on=[*FIGURE, "org_type", "org_code"], how="left"
-        )
+        covered = _coverage_columns(figure, org_type, org, period, has, members)
+        for col, counts in zip(("reported", "expected"), covered, strict=True):
+            out[col] = counts if np.isnan(counts).any() else counts.astype(np.int64)
 
-    for code, hit in flag_columns({c: out[c].to_numpy() for c in OUTCOMES}).items():
+    for code, hit in flag_columns({c: out[c] for c in OUTCOMES}).items():
         out[str(code)] = hit
     for col in OUTCOMES:
-        out[col] = out[col].map(str)
-    return out
+        out[col] = _outcome_text(out[col])
+    return pd.DataFrame({  # text stays objects with None (not inferred as strings with NaN)
+        k: pd.Series(v, dtype=object) if isinstance(v, np.ndarray) and v.dtype == object else v
+        for k, v in out.items()
+    })
+
+
+def _codes(*columns: Any) -> np.ndarray:
+    """One small integer per row, equal exactly where every column is equal (a join key
+    without a merge: merging the whole frame on text and date columns costs more than the
+    judging)."""
+    code = np.zeros(len(columns[0]), dtype=np.int64)
+    for column in columns:
+        part, uniques = pd.factorize(np.asarray(column, dtype=object), use_na_sentinel=False)
+        code, _ = pd.factorize(code * max(len(uniques), 1) + part)
+    return code
+
+
+def _first_of_each(code: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct codes' first rows, and each row's position among the distinct codes."""
+    _, first, inverse = np.unique(code, return_index=True, return_inverse=True)
+    return first, inverse
+
+
+def _standing_columns(
+    rows: list[StandingTarget | None], inverse: np.ndarray, at: np.ndarray, n: int
+) -> list[np.ndarray]:
+    """The four target columns (id, value, comparison, planned) of `n` rows: the standing
+    target of each distinct key (`rows`, by key) put at the rows `at` holding it (`inverse`:
+    their key's position); every other row has none (None, NaN, None, NaN)."""
+    ids = np.full(n, None, dtype=object)
+    values, planned = np.full(n, np.nan), np.full(n, np.nan)
+    comparisons = np.full(n, None, dtype=object)
+    if len(rows):
+        fields = [_target_row(t) for t in rows]
+        ids[at] = np.array([f[0] for f in fields], dtype=object)[inverse]
+        values[at] = np.array([f[1] for f in fields], dtype=float)[inverse]
+        comparisons[at] = np.array([f[2] for f in fields], dtype=object)[inverse]
+        planned[at] = np.array([f[3] for f in fields], dtype=float)[inverse]
+    return [ids, values, comparisons, planned]
+
+
+def _national_columns(
+    metric: np.ndarray, period: np.ndarray, targets: Sequence[Target]
+) -> list[np.ndarray]:
+    """NATIONAL for every row: the national target standing for its metric and month."""
+    first, inverse = _first_of_each(_codes(metric, period))
+    standing_ = [standing(national_target(targets, metric[i], period[i]), period[i])
+                 for i in first]
+    return _standing_columns(standing_, inverse, np.arange(len(metric)), len(metric))
+
+
+def _local_columns(
+    org: np.ndarray, metric: np.ndarray, period: np.ndarray, icb: np.ndarray,
+    targets: Sequence[Target],
+) -> list[np.ndarray]:
+    """LOCAL for every row: the ICB's own target standing for its metric and month (the rows
+    of every breakdown group of an ICB row's organisation, metric and month)."""
+    local = [t for t in targets if t.scope == "local"]
+    n = len(org)
+    owned = {(t.icb_code, t.metric_id) for t in local}
+    orgs = {str(o) for o, _ in owned}
+    candidate = np.zeros(n, dtype=bool)
+    if owned:
+        at = np.flatnonzero(pd.Series(org, dtype=object).isin(orgs).to_numpy())
+        pairs = zip(org[at].tolist(), metric[at].tolist(), strict=True)
+        candidate[at] = [p in owned for p in pairs]
+    triple = _codes(org, metric, period)
+    candidate &= np.isin(triple, triple[icb])
+    at = np.flatnonzero(candidate)
+    first, inverse = _first_of_each(triple[at])
+    found = [standing(local_target(local, org[i], metric[i], period[i]), period[i])
+             for i in at[first]]
+    return _standing_columns(found, inverse, at, n)
+
+
+def _coverage_columns(
+    figure: np.ndarray, org_type: np.ndarray, org: np.ndarray, period: np.ndarray,
+    has: np.ndarray, members: pd.DataFrame,
+) -> tuple[np.ndarray, np.ndarray]:
+    """`reported` and `expected` of every row (coverage.coverage_frame's, without merging
+    the frame): for a region's or England's row, how many of its member ICBs on the month
+    have an ICB row with a figure for the same metric, month and group, and how many members
+    it has; NaN for ICB rows and for aggregates without members that month."""
+    n = len(org)
+    reported, expected = np.full(n, np.nan), np.full(n, np.nan)
+    icb = org_type == "icb"
+    aggregate = np.flatnonzero(~icb)
+    if not len(aggregate):
+        return reported, expected
+    m_period = members["period"].to_numpy(dtype=object)
+    m_owner = _codes(np.concatenate([org_type[aggregate], members["org_type"].to_numpy(object)]),
+                     np.concatenate([org[aggregate], members["org_code"].to_numpy(object)]),
+                     np.concatenate([period[aggregate], m_period]))
+    row_owner, member_owner = m_owner[: len(aggregate)], m_owner[len(aggregate):]
+    size = np.bincount(member_owner, minlength=m_owner.max() + 1)
+    expected[aggregate] = np.where(size[row_owner] > 0, size[row_owner], np.nan)
+    # (figure, member) pairs with a figure, and each aggregate row's members' pairs
+    have = np.flatnonzero(icb & has)
+    names = _codes(np.concatenate([org[have], members["member_code"].to_numpy(object)]))
+    n_names = names.max() + 1 if len(names) else 1
+    held = np.unique(figure[have] * n_names + names[: len(have)])
+    member_name = names[len(have):]
+    order = np.argsort(member_owner, kind="stable")
+    starts = np.searchsorted(member_owner[order], np.arange(len(size)))
+    owners = size[row_owner]
+    within = np.arange(owners.sum()) - np.repeat(np.cumsum(owners) - owners, owners)
+    listed = member_name[order[np.repeat(starts[row_owner], owners) + within]]
+    keys = np.repeat(figure[aggregate], owners) * n_names + listed
+    hits = np.isin(keys, held)
+    counts = np.bincount(np.repeat(np.arange(len(aggregate)), owners), weights=hits,
+                         minlength=len(aggregate))
+    reported[aggregate] = np.where(size[row_owner] > 0, counts, np.nan)
+    return reported, expected
+
+
+def _outcome_text(outcomes: np.ndarray) -> np.ndarray:
+    """Outcome members as their plain text (one str() per distinct outcome, not per row)."""
+    codes, uniques = pd.factorize(outcomes, use_na_sentinel=False)
+    return np.array([str(u) for u in uniques], dtype=object)[codes]
 
 
 def _opt(x: Any) -> float | None:
