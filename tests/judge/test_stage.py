@@ -127,8 +127,12 @@ def test_incremental_judgement_equals_full_and_old_versions_reproduce(
     for rule_set in scored:  # a quarter nothing changed in is the parent's file, shared
         path = Path("segments") / rule_set.id / f"{quarter}.json"
         assert (found.path / path).stat().st_ino == (parent.path / path).stat().st_ino
+    incremental_tables = _files(found.path)
     stage.assess(home, version, incremental=False)
     assert _files(found.path, "*.json") == incremental_files
+    # every file of the incremental judgement is byte for byte the full judgement's (a text
+    # column empty in the metrics judged again is typed as text all the same)
+    assert _files(found.path) == incremental_tables
     # judging the old version again reproduces its judgements exactly, files included
     saved = _files(home.judgements_dir / old.id)
     again = stage.assess(home, old, incremental=False)
@@ -212,3 +216,21 @@ def test_regions_england_and_breakdown_groups_are_judged(demo_home: Home) -> Non
         len(found.frame(metric="ae_4hr", breakdown=b))
         for b in set(both["breakdown"]) - {"total", "imd_decile"}
     )
+
+
+def test_a_metric_file_is_the_same_whichever_metrics_were_judged_with_it(tmp_path: Path) -> None:
+    """An incremental judgement writes a few metrics' tables, a full one every metric's: a text
+    column with no value in the few (no local target among them) is still typed as text, so
+    the file is byte for byte the one a full judgement writes."""
+    import pyarrow.parquet as pq
+
+    frame = pd.DataFrame({
+        "metric_id": ["a", "a", "b"],
+        "local_target_id": pd.Series([None, None, "T1"], dtype=object),
+        "value": [1.0, 2.0, 3.0],
+    })
+    alone, together = stage._split(frame.iloc[:2]), stage._split(frame)
+    pq.write_table(alone["a"], tmp_path / "alone.parquet")
+    pq.write_table(together["a"], tmp_path / "together.parquet")
+    assert (tmp_path / "alone.parquet").read_bytes() == (tmp_path / "together.parquet").read_bytes()
+    assert str(alone["a"].schema.field("local_target_id").type) == "string"

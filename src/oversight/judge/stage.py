@@ -555,12 +555,19 @@ def latest(home: Home, version: str | None = None) -> Judgements | None:
 
 def _split(frame: pd.DataFrame) -> dict[str, pa.Table]:
     """A frame sorted by metric as one Arrow table per metric (converted once, then sliced:
-    converting each metric's rows on its own costs more than the judging)."""
+    converting each metric's rows on its own costs more than the judging). A text column
+    without a value is typed as text all the same, so a metric's file is the same whichever
+    other metrics were judged with it (incremental or full)."""
     import pyarrow as pa
 
     if frame.empty:
         return {}
-    table = pa.Table.from_pandas(frame.reset_index(drop=True), preserve_index=False)
+    frame = frame.reset_index(drop=True)
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    if any(pa.types.is_null(f.type) for f in table.schema):  # text without a value here
+        typed = [pa.field(f.name, pa.string()) if pa.types.is_null(f.type) else f
+                 for f in table.schema]
+        table = pa.Table.from_pandas(frame, schema=pa.schema(typed), preserve_index=False)
     ids = frame["metric_id"].to_numpy()
     starts = np.flatnonzero(np.r_[True, ids[1:] != ids[:-1]])
     ends = np.r_[starts[1:], len(ids)]
