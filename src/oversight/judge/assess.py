@@ -9,7 +9,7 @@ demand, so the words can never disagree with the stored outcomes.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -96,10 +96,10 @@ def assess(
     on by key.
     """
     keep = (
-        results["breakdown"].isin(list(breakdowns))
-        & results["org_type"].isin(LEVELS)
-        & results["metric_id"].isin(list(metrics))
-    ).to_numpy()
+        _within(results["breakdown"].to_numpy(object), breakdowns)
+        & _within(results["org_type"].to_numpy(object), LEVELS)
+        & _within(results["metric_id"].to_numpy(object), metrics)
+    )
     rows = results if keep.all() else results.loc[keep]
     rows = rows.reset_index(drop=True)
     n = len(rows)
@@ -124,8 +124,13 @@ def assess(
     out["spc_lpl"], out["spc_upl"] = lpl, upl
     out["variation"] = change.variation(point, has, lpl, upl)
     icb = org_type == "icb"
-    out.update(zip(NATIONAL, _national_columns(metric, period, targets), strict=True))
-    out.update(zip(LOCAL, _local_columns(org, metric, period, icb, targets), strict=True))
+    code = {k: _factorized(keys[k]) for k in ("metric_id", "org_code", "period", "breakdown",
+                                             "group")}
+    pairs = _combined(code["metric_id"], code["period"])
+    out.update(zip(NATIONAL, _national_columns(metric, period, pairs, targets), strict=True))
+    triple = _combined(code["org_code"], pairs)
+    out.update(zip(LOCAL, _local_columns(org, metric, period, icb, triple, targets),
+                   strict=True))
     out["assurance"] = change.assurance(lpl, upl, out["target_value"], sign)
     out["local_assurance"] = change.assurance(lpl, upl, out["local_target_value"], sign)
 
@@ -136,7 +141,7 @@ def assess(
         out[f"{scope}_trajectory"] = attainment.trajectory(value, planned, cmp_)
 
     # position
-    figure = _codes(*(keys[k] for k in FIGURE))
+    figure = _combined(pairs, code["breakdown"], code["group"])
     national = org_type == "england"
     figures = np.full(figure.max() + 1 if n else 0, np.nan)
     figures[figure[national]] = value[national]
@@ -145,14 +150,12 @@ def assess(
     ci_lower, ci_upper = _floats(rows, "ci_lower"), _floats(rows, "ci_upper")
     out["ci_lower"], out["ci_upper"] = ci_lower, ci_upper
     sized = {m for m, d in metrics.items() if d.statistic in position.SIZE_BOUND}
-    size_bound = pd.Series(metric, dtype=object).isin(sized).to_numpy()
+    size_bound = _within(metric, sized)
     out["vs_england"] = position.vs_england(
         value, ci_lower, ci_upper, england, sign, national | size_bound
     )
     funnelled = {m for m, d in metrics.items() if d.statistic in FUNNEL_TYPES}
-    drawn = icb & (keys["breakdown"] == "total") & pd.Series(metric, dtype=object).isin(
-        funnelled
-    ).to_numpy()
+    drawn = icb & (keys["breakdown"] == "total") & _within(metric, funnelled)
     where = rows.get("funnel_position", pd.Series(None, index=rows.index, dtype=object))
     out["funnel"] = position.funnel(where, has, drawn)
     ranked = np.flatnonzero(icb & ~size_bound)
@@ -184,15 +187,33 @@ def assess(
     })
 
 
+def _factorized(column: Any) -> np.ndarray:
+    """Each row's value as a small integer (equal values, equal integers)."""
+    return pd.factorize(np.asarray(column, dtype=object), use_na_sentinel=False)[0]
+
+
+def _combined(*parts: np.ndarray) -> np.ndarray:
+    """One small integer per row, equal exactly where every part is equal."""
+    code = np.zeros(len(parts[0]), dtype=np.int64)
+    for part in parts:
+        code, _ = pd.factorize(code * (int(part.max()) + 1 if len(part) else 1) + part)
+    return code
+
+
 def _codes(*columns: Any) -> np.ndarray:
     """One small integer per row, equal exactly where every column is equal (a join key
     without a merge: merging the whole frame on text and date columns costs more than the
     judging)."""
-    code = np.zeros(len(columns[0]), dtype=np.int64)
-    for column in columns:
-        part, uniques = pd.factorize(np.asarray(column, dtype=object), use_na_sentinel=False)
-        code, _ = pd.factorize(code * max(len(uniques), 1) + part)
-    return code
+    return _combined(*(_factorized(c) for c in columns))
+
+
+def _within(values: np.ndarray, allowed: Iterable[Any]) -> np.ndarray:
+    """Whether each value is one of `allowed` (decided once per distinct value)."""
+    codes, distinct = pd.factorize(np.asarray(values, dtype=object), use_na_sentinel=False)
+    wanted = set(allowed)
+    return np.array([v in wanted for v in distinct], dtype=bool)[codes] if len(codes) else (
+        np.zeros(0, dtype=bool)
+    )
 
 
 def _first_of_each(code: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -220,36 +241,41 @@ def _standing_columns(
 
 
 def _national_columns(
-    metric: np.ndarray, period: np.ndarray, targets: Sequence[Target]
+    metric: np.ndarray, period: np.ndarray, pairs: np.ndarray, targets: Sequence[Target]
 ) -> list[np.ndarray]:
-    """NATIONAL for every row: the national target standing for its metric and month."""
-    first, inverse = _first_of_each(_codes(metric, period))
-    standing_ = [standing(national_target(targets, metric[i], period[i]), period[i])
-                 for i in first]
+    """NATIONAL for every row: the national target standing for its metric and month
+    (`pairs`: the rows' metric-and-month codes)."""
+    first, inverse = _first_of_each(pairs)
+    mine: dict[str, list[Target]] = {}
+    for t in targets:  # each metric's own, in order (the rule reads no other metric's)
+        mine.setdefault(t.metric_id, []).append(t)
+    standing_ = [standing(national_target(mine.get(metric[i], []), metric[i], period[i]),
+                          period[i]) for i in first]
     return _standing_columns(standing_, inverse, np.arange(len(metric)), len(metric))
 
 
 def _local_columns(
     org: np.ndarray, metric: np.ndarray, period: np.ndarray, icb: np.ndarray,
-    targets: Sequence[Target],
+    triple: np.ndarray, targets: Sequence[Target],
 ) -> list[np.ndarray]:
     """LOCAL for every row: the ICB's own target standing for its metric and month (the rows
-    of every breakdown group of an ICB row's organisation, metric and month)."""
-    local = [t for t in targets if t.scope == "local"]
+    of every breakdown group of an ICB row's organisation, metric and month; `triple`: the
+    rows' organisation, metric and month codes)."""
     n = len(org)
-    owned = {(t.icb_code, t.metric_id) for t in local}
-    orgs = {str(o) for o, _ in owned}
+    owned: dict[tuple[str, str], list[Target]] = {}
+    for t in targets:  # each ICB's own for each metric, in order
+        if t.scope == "local":
+            owned.setdefault((str(t.icb_code), t.metric_id), []).append(t)
     candidate = np.zeros(n, dtype=bool)
     if owned:
-        at = np.flatnonzero(pd.Series(org, dtype=object).isin(orgs).to_numpy())
+        at = np.flatnonzero(_within(org, {o for o, _ in owned}))
         pairs = zip(org[at].tolist(), metric[at].tolist(), strict=True)
         candidate[at] = [p in owned for p in pairs]
-    triple = _codes(org, metric, period)
     candidate &= np.isin(triple, triple[icb])
     at = np.flatnonzero(candidate)
     first, inverse = _first_of_each(triple[at])
-    found = [standing(local_target(local, org[i], metric[i], period[i]), period[i])
-             for i in at[first]]
+    found = [standing(local_target(owned[(org[i], metric[i])], org[i], metric[i], period[i]),
+                      period[i]) for i in at[first]]
     return _standing_columns(found, inverse, at, n)
 
 

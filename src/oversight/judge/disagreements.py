@@ -95,12 +95,17 @@ def flags(outcomes: Mapping[str, Any]) -> tuple[Disagreement, ...]:
 
 def flag_columns(outcomes: Mapping[str, np.ndarray]) -> dict[Disagreement, np.ndarray]:
     """Each flag as a boolean column over a frame of judgements (same rules as `flags`)."""
+    coded = {f: pd.factorize(np.asarray(outcomes[f], dtype=object), use_na_sentinel=False)
+             for f in FIELDS}  # each field's distinct outcomes, tested once each
+
+    def among(field: str, values: frozenset[str]) -> np.ndarray:
+        codes, distinct = coded[field]
+        return np.array([v in values for v in distinct], dtype=bool)[codes]
+
     out = {}
     for rule in RULES:
         hit = np.ones(len(outcomes[FIELDS[0]]), dtype=bool)
         for c in rule.conditions:
-            hit &= np.logical_or.reduce(
-                [pd.Series(outcomes[f], dtype=object).isin(c.values).to_numpy() for f in c.fields]
-            )
+            hit &= np.logical_or.reduce([among(f, c.values) for f in c.fields])
         out[rule.code] = hit
     return out

@@ -271,8 +271,13 @@ def judge_rows(
     targets: list[Any],
     deciles: Path | None,
     breakdowns: Iterable[str] = ("total",),
+    canonical: bool = False,
 ) -> pd.DataFrame:
-    """The outcome frame for results rows (of the `breakdowns` given), in canonical order."""
+    """The outcome frame for results rows (of the `breakdowns` given), in canonical order.
+
+    `canonical`: the rows are as `judged_rows` returns them (in canonical order, text as
+    objects with None), so the outcomes already are too (the judge core keeps the rows'
+    order and makes its own text objects with None) and are not sorted again."""
     from oversight.judge.coverage import members_frame
 
     periods = sorted({pd.Timestamp(p).date() for p in rows["period"].unique()})
@@ -284,11 +289,12 @@ def judge_rows(
         members=members_frame(catalogue, periods),
         breakdowns=tuple(breakdowns),
     )
-    return _canonical(frame)
+    return frame if canonical else _canonical(frame)
 
 
 def judge_groups(
-    rows: pd.DataFrame, catalogue: Any, targets: list[Any], deciles: Path | None
+    rows: pd.DataFrame, catalogue: Any, targets: list[Any], deciles: Path | None,
+    canonical: bool = False,
 ) -> pd.DataFrame:
     """The outcome frame for breakdown-group rows (every breakdown but the total): the same
     three judgements, each group against England's figure for that group, among its peers'
@@ -296,7 +302,7 @@ def judge_groups(
     if rows.empty:
         return rows
     groups = sorted(set(rows["breakdown"]) - {"total"})
-    return judge_rows(rows, catalogue, targets, deciles, breakdowns=groups)
+    return judge_rows(rows, catalogue, targets, deciles, breakdowns=groups, canonical=canonical)
 
 
 # ---- reading the results; what changed between two versions ----
@@ -321,28 +327,195 @@ def judged_rows(
             version.rows(breakdown=None)
         ]
         rows = pd.concat(parts, ignore_index=True)
-        rows = rows[[*ORDER, *[c for c in INPUTS if c in rows.columns]]]
+        rows = _normalised(rows[[*ORDER, *[c for c in INPUTS if c in rows.columns]]])
     else:
         ours: list[tuple[str, str, Any]] = [] if chosen is None else [("metric_id", "in", chosen)]
         where: list[list[tuple[str, str, Any]]] = [[("breakdown", "==", "total"), *ours]]
         if last is not None:
             where.append([("breakdown", "!=", "total"), ("period", "==", last), *ours])
-        rows = _read(version.metrics_path, where, [*ORDER, "value", "missing_reason"])
+        columns = _columns(_read_table(version.metrics_path, where,
+                                       [*ORDER, "value", "missing_reason"]))
         if version.statistics_path.exists():
-            wanted = [c for c in INPUTS if c not in rows.columns]
+            wanted = [c for c in INPUTS if c not in columns]
+            own = [c for c in wanted if not (version.partitioned and c in FUNNEL)]
+            stats = _columns(_read_table(version.statistics_path, where, [*ORDER, *own]))
+            columns.update(_aligned(columns, stats, own))
             if version.partitioned:  # funnels are kept by month, not in the statistics pieces
-                own = [c for c in wanted if c not in FUNNEL]
-                stats = version.add_funnels(_read(version.statistics_path, where, [*ORDER, *own]))
-                stats = stats[[*ORDER, *wanted]]
-            else:
-                stats = _read(version.statistics_path, where, [*ORDER, *wanted])
-            rows = rows.merge(stats, on=ORDER, how="left")
-    if len(rows):
-        rows["period"] = pd.to_datetime(rows["period"]).dt.date
-    rows = _text_as_objects(rows.sort_values(ORDER, kind="stable").reset_index(drop=True))
+                columns.update(_funnel_columns(version, columns, [c for c in wanted
+                                                                  if c in FUNNEL]))
+        return _frames(columns, last)
     total = (rows["breakdown"] == "total").to_numpy()
     groups = ~total & (rows["period"] == last).to_numpy() if last is not None else ~total
     return rows[total].reset_index(drop=True), rows[groups].reset_index(drop=True)
+
+
+TEXT_READ = [*ORDER[:3], *ORDER[4:], "missing_reason", "spc_point_type", "funnel_position"]
+"""Text columns of the results read dictionary-encoded: a few distinct values each, decoded
+once per value instead of once per row."""
+
+
+def _read_table(path: Path, filters: Any, columns: list[str]) -> pa.Table:
+    import pyarrow.parquet as pq
+
+    return pq.read_table(path, columns=columns, filters=filters or None,
+                         read_dictionary=[c for c in columns if c in TEXT_READ])
+
+
+@dataclass(frozen=True)
+class _Coded:
+    """A text or month column as its distinct values (`distinct`, ending with None for a
+    missing value) and each row's position among them (`index`)."""
+
+    distinct: np.ndarray
+    index: np.ndarray
+
+    def values(self, at: Any = slice(None)) -> np.ndarray:
+        return self.distinct[self.index[at]]
+
+    def ranks(self) -> np.ndarray:
+        """Each row's place in the column's sort order (missing last)."""
+        present = self.distinct[:-1]
+        rank = np.empty(len(self.distinct), dtype=np.int64)
+        rank[np.argsort(present, kind="stable")] = np.arange(len(present))
+        rank[-1] = len(present)
+        return rank[self.index]
+
+
+def _columns(table: pa.Table) -> dict[str, Any]:
+    """A table's columns: text and months coded (_Coded, each distinct value made once),
+    numbers as float arrays."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    out: dict[str, Any] = {}
+    for name in table.column_names:
+        column = table.column(name)
+        if pa.types.is_date(column.type) or pa.types.is_string(column.type) or (
+            pa.types.is_large_string(column.type)
+        ):
+            column = pc.dictionary_encode(column)
+        if pa.types.is_dictionary(column.type):
+            column = column.unify_dictionaries()
+            values = column.chunk(0).dictionary if column.num_chunks else pa.array([])
+            indices = pc.fill_null(pa.chunked_array([c.indices for c in column.chunks],
+                                                    type=column.type.index_type), len(values))
+            out[name] = _Coded(np.array([*values.to_pylist(), None], dtype=object),
+                               indices.to_numpy().astype(np.int64))
+        else:
+            out[name] = column.to_numpy()
+    return out
+
+
+def _key_codes(left: Mapping[str, Any], right: Mapping[str, Any], keys: list[str]
+               ) -> tuple[np.ndarray, np.ndarray]:
+    """One integer per row of each of two coded tables, equal exactly where the rows' `keys`
+    are equal."""
+    a = np.zeros(len(left[keys[0]].index), dtype=np.int64)
+    b = np.zeros(len(right[keys[0]].index), dtype=np.int64)
+    for k in keys:
+        x, y = left[k], right[k]
+        seen = {v: i for i, v in enumerate(x.distinct.tolist())}
+        extra = [v for v in y.distinct.tolist() if v not in seen]
+        seen.update({v: len(seen) + i for i, v in enumerate(extra)})
+        into = np.array([seen[v] for v in y.distinct.tolist()], dtype=np.int64)
+        a, b = a * len(seen) + x.index, b * len(seen) + into[y.index]
+        joint, _ = pd.factorize(np.concatenate([a, b]))
+        a, b = joint[: len(a)], joint[len(a):]
+    return a, b
+
+
+def _aligned(
+    rows: Mapping[str, Any], more: Mapping[str, Any], columns: list[str]
+) -> dict[str, Any]:
+    """`more`'s `columns` for `rows` by key (ORDER; None or NaN where it has no row): as they
+    are when both were read in the same order (the same pieces, the same filters), else
+    matched by key."""
+    mine, theirs = _key_codes(rows, more, ORDER)
+    if np.array_equal(mine, theirs):
+        return {c: more[c] for c in columns}
+    return _taken(more, columns, mine, theirs)
+
+
+def _taken(
+    more: Mapping[str, Any], columns: list[str], mine: np.ndarray, theirs: np.ndarray,
+    at: np.ndarray | None = None, n: int | None = None,
+) -> dict[str, Any]:
+    """`more`'s `columns` at the rows whose key (`mine`; of the rows `at` of `n`) is one of
+    `more`'s (`theirs`), None or NaN elsewhere."""
+    n = len(mine) if n is None else n
+    at = np.arange(n) if at is None else at
+    position = np.full(max(int(mine.max(initial=-1)), int(theirs.max(initial=-1))) + 1, -1)
+    position[theirs] = np.arange(len(theirs))
+    found = position[mine]
+    hit = found >= 0
+    out: dict[str, Any] = {}
+    for c in columns:
+        source = more[c]
+        if isinstance(source, _Coded):
+            index = np.full(n, len(source.distinct) - 1)
+            index[at[hit]] = source.index[found[hit]]
+            out[c] = _Coded(source.distinct, index)
+        else:
+            column = np.full(n, np.nan)
+            column[at[hit]] = source[found[hit]]
+            out[c] = column
+    return out
+
+
+def _funnel_columns(
+    version: ResultsVersion, rows: Mapping[str, Any], columns: list[str]
+) -> dict[str, Any]:
+    """The funnel columns (kept by month) of rows read from a partitioned version's pieces:
+    the ICBs' total rows' from the funnels, None or NaN elsewhere (ResultsVersion.add_funnels)."""
+    from oversight.metrics.results import FUNNEL_KEYS
+
+    n = len(rows[ORDER[0]].index)
+    if not columns:
+        return {}
+    funnels = _columns(_funnel_table(version, [*FUNNEL_KEYS, *columns]))
+    at = np.flatnonzero(
+        np.logical_and.reduce([rows[k].values() == "icb" if k == "org_type" else
+                               rows[k].values() == "total" for k in ("org_type", "breakdown",
+                                                                     "group")])
+    ) if n else np.zeros(0, dtype=np.int64)
+    if not len(funnels[FUNNEL_KEYS[0]].index):
+        empty = {c: np.full(0, np.nan) if c != "funnel_position" else
+                 _Coded(np.array([None], dtype=object), np.zeros(0, dtype=np.int64))
+                 for c in columns}
+        return _taken(empty, columns, np.full(len(at), 0), np.zeros(0, dtype=np.int64), at, n)
+    sub = {k: _Coded(rows[k].distinct, rows[k].index[at]) for k in FUNNEL_KEYS}
+    mine, theirs = _key_codes(sub, funnels, FUNNEL_KEYS)
+    return _taken(funnels, columns, mine, theirs, at, n)
+
+
+def _funnel_table(version: ResultsVersion, columns: list[str]) -> pa.Table:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    tables = [pq.read_table(p, columns=columns, read_dictionary=[c for c in columns
+                                                                  if c in TEXT_READ])
+              for p in version.pieces("funnels")]
+    if not tables:
+        return pa.table({c: pa.array([], pa.string()) for c in columns})
+    return pa.concat_tables(tables, promote_options="permissive")
+
+
+def _frames(columns: Mapping[str, Any], last: dt.date | None) -> tuple[pd.DataFrame,
+                                                                        pd.DataFrame]:
+    """The total breakdown's rows and the groups' rows of the latest month, each in canonical
+    order (ORDER; stable), text as objects with None."""
+    n = len(columns[ORDER[0]].index)
+    order = np.lexsort([columns[k].ranks() for k in reversed(ORDER)]) if n else np.arange(0)
+    total = columns["breakdown"].values(order) == "total"
+    groups = ~total & (columns["period"].values(order) == last) if last is not None else ~total
+
+    def frame(at: np.ndarray) -> pd.DataFrame:
+        return pd.DataFrame({
+            k: pd.Series(v.values(at), dtype=object) if isinstance(v, _Coded) else v[at]
+            for k, v in columns.items()
+        })
+
+    return frame(order[total]), frame(order[groups])
 
 
 def _normalised(rows: pd.DataFrame) -> pd.DataFrame:
@@ -614,11 +787,13 @@ def assess(
             redo |= set(groups["metric_id"])  # breakdown inputs are not kept: judge them again
         how = f"incremental ({len(redo & judged_ids)} metrics from {parent.id})"
     chosen = rows[rows["metric_id"].isin(sorted(redo))]
-    outcomes = _split(judge_rows(chosen, catalogue, targets, file)) if len(chosen) else {}
+    outcomes = _split(judge_rows(chosen, catalogue, targets, file, canonical=True)) if len(
+        chosen
+    ) else {}
     inputs = _split(chosen[[*ORDER, *[c for c in INPUTS if c in chosen.columns]]])
     inputs = {m: t for m, t in inputs.items() if m in outcomes}
     in_groups = groups[groups["metric_id"].isin(sorted(redo))]
-    by_group = _split(judge_groups(in_groups, catalogue, targets, file))
+    by_group = _split(judge_groups(in_groups, catalogue, targets, file, canonical=True))
     group_inputs = _split(in_groups[[*ORDER, *[c for c in INPUTS if c in in_groups.columns]]])
     group_inputs = {m: t for m, t in group_inputs.items() if m in by_group}
     keep = [] if parent is None else sorted(
