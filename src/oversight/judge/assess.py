@@ -177,8 +177,8 @@ def assess(
         for col, counts in zip(("reported", "expected"), covered, strict=True):
             out[col] = counts if np.isnan(counts).any() else counts.astype(np.int64)
 
-    for code, hit in flag_columns({c: out[c] for c in OUTCOMES}).items():
-        out[str(code)] = hit
+    for flag, hit in flag_columns({c: out[c] for c in OUTCOMES}).items():
+        out[str(flag)] = hit
     for col in OUTCOMES:
         out[col] = _outcome_text(out[col])
     return pd.DataFrame({  # text stays objects with None (not inferred as strings with NaN)
