@@ -80,7 +80,9 @@ class TargetRecord:
     created_by: str
 
     def to_dict(self) -> dict[str, Any]:
-        out = dataclasses.asdict(self)
+        # the fields as asdict gives them, without its deep copy of every trajectory point
+        # (the judge digests every target on each run); the containers are replaced below
+        out = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
         out["trajectory"] = [[f"{p.period:%Y-%m}", p.value] for p in self.trajectory]
         out["partners"] = list(self.partners)
         out["date_set"] = self.date_set.isoformat()

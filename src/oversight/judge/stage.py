@@ -272,29 +272,46 @@ def judge_rows(
     deciles: Path | None,
     breakdowns: Iterable[str] = ("total",),
     canonical: bool = False,
+    context: Mapping[str, pd.DataFrame] | None = None,
 ) -> pd.DataFrame:
     """The outcome frame for results rows (of the `breakdowns` given), in canonical order.
 
     `canonical`: the rows are as `judged_rows` returns them (in canonical order, text as
     objects with None), so the outcomes already are too (the judge core keeps the rows'
-    order and makes its own text objects with None) and are not sorted again."""
-    from oversight.judge.coverage import members_frame
-
+    order and makes its own text objects with None) and are not sorted again.
+    `context`: `peers` and `members` made once for every month judged (`judging_context`),
+    else made here for the rows' months."""
     periods = sorted({pd.Timestamp(p).date() for p in rows["period"].unique()})
+    made = context or judging_context(catalogue, periods, deciles)
+    peers, members = (made[k] for k in ("peers", "members"))
+    if context is not None:  # only the rows' months
+        peers = peers[peers["period"].isin(periods)] if len(peers) else peers
+        members = members[members["period"].isin(periods)] if len(members) else members
     frame = core.assess(
         rows,
         catalogue.metrics,
         targets,
-        peers=peer_pairs(catalogue, periods, deciles),
-        members=members_frame(catalogue, periods),
+        peers=peers,
+        members=members,
         breakdowns=tuple(breakdowns),
     )
     return frame if canonical else _canonical(frame)
 
 
+def judging_context(
+    catalogue: Any, periods: list[dt.date], deciles: Path | None
+) -> dict[str, pd.DataFrame]:
+    """What judging rows reads besides the rows, for some months: each ICB's peers
+    (`peer_pairs`) and who each region and England is over (`coverage.members_frame`)."""
+    from oversight.judge.coverage import members_frame
+
+    return {"peers": peer_pairs(catalogue, periods, deciles),
+            "members": members_frame(catalogue, periods)}
+
+
 def judge_groups(
     rows: pd.DataFrame, catalogue: Any, targets: list[Any], deciles: Path | None,
-    canonical: bool = False,
+    canonical: bool = False, context: Mapping[str, pd.DataFrame] | None = None,
 ) -> pd.DataFrame:
     """The outcome frame for breakdown-group rows (every breakdown but the total): the same
     three judgements, each group against England's figure for that group, among its peers'
@@ -302,7 +319,8 @@ def judge_groups(
     if rows.empty:
         return rows
     groups = sorted(set(rows["breakdown"]) - {"total"})
-    return judge_rows(rows, catalogue, targets, deciles, breakdowns=groups, canonical=canonical)
+    return judge_rows(rows, catalogue, targets, deciles, breakdowns=groups, canonical=canonical,
+                      context=context)
 
 
 # ---- reading the results; what changed between two versions ----
@@ -354,9 +372,12 @@ TEXT_READ = [*ORDER[:3], *ORDER[4:], "missing_reason", "spc_point_type", "funnel
 once per value instead of once per row."""
 
 
-def _read_table(path: Path, filters: Any, columns: list[str]) -> pa.Table:
+def _read_table(path: Path, filters: Any, columns: list[str] | None) -> pa.Table:
+    """Some columns (None: all) of a Parquet file or folder, text dictionary-encoded."""
     import pyarrow.parquet as pq
 
+    if columns is None:
+        columns = pq.read_schema(path).names
     return pq.read_table(path, columns=columns, filters=filters or None,
                          read_dictionary=[c for c in columns if c in TEXT_READ])
 
@@ -390,6 +411,10 @@ def _columns(table: pa.Table) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for name in table.column_names:
         column = table.column(name)
+        if pa.types.is_null(column.type):  # text with no value at all
+            out[name] = _Coded(np.array([None], dtype=object),
+                               np.zeros(len(column), dtype=np.int64))
+            continue
         if pa.types.is_date(column.type) or pa.types.is_string(column.type) or (
             pa.types.is_large_string(column.type)
         ):
@@ -532,7 +557,6 @@ def patched_rows(
     results pieces the version rewrote since the parent's results (the organisations it
     recomputed, the months whose funnels moved): an unchanged piece holds the same rows.
     None when that cannot be done (a store or judgements without the pieces or inputs)."""
-    from oversight.metrics import partitions as parts
     from oversight.metrics.results import FUNNEL_KEYS, ResultsVersion
 
     chosen = sorted(set(metrics))
@@ -553,41 +577,95 @@ def patched_rows(
         return None
     changed = version.changed_since(before)
     orgs = sorted(changed.get("metrics", set()) | changed.get("statistics", set()))
-    moved = sorted(dt.date.fromisoformat(k) for k in changed.get("funnels", set()))
-    base = _restore(pd.concat([pd.read_parquet(f) for f in inputs], ignore_index=True))
-    base_groups = (_restore(pd.concat([pd.read_parquet(f) for f in grouped], ignore_index=True))
-                   if grouped else base.iloc[:0])
+    moved = sorted(changed.get("funnels", set()))
+    base = _stacked([_columns(_read_table(f, None, None)) for f in (*inputs, *grouped)])
+    names = [c for c in INPUTS if c in base]
     where = [("metric_id", "in", chosen)]
-    fresh = parts.read(version.root, version.pieces("metrics", orgs),
-                       [*ORDER, "value", "missing_reason"], where)
     own = [c for c in INPUTS if c not in ("value", "missing_reason", *FUNNEL)]
+    fresh = _columns(_pieces_table(version.pieces("metrics", orgs), where,
+                                   [*ORDER, "value", "missing_reason"]))
     if version.pieces("statistics"):
-        stats = parts.read(version.root, version.pieces("statistics", orgs), [*ORDER, *own],
-                           where)
-        fresh = fresh.merge(stats, on=ORDER, how="left")
-    fresh = _normalised(fresh)
-    total = (fresh["breakdown"] == "total").to_numpy()
-    fresh_groups = fresh[~total & (fresh["period"] == last).to_numpy()].copy()
-    fresh_groups["funnel_position"] = None
-    fresh = fresh[total]
+        stats = _columns(_pieces_table(version.pieces("statistics", orgs), where,
+                                       [*ORDER, *own]))
+        fresh.update(_aligned(fresh, stats, own))
+    n = len(fresh[ORDER[0]].index)
+    total = np.flatnonzero(fresh["breakdown"].values() == "total") if n else np.zeros(0, int)
     # the changed organisations' funnel positions are the parent's in the months whose funnel
-    # pieces are the same
-    fresh = fresh.merge(base[[*ORDER, "funnel_position"]], on=ORDER, how="left")
-    out = pd.concat([base[~base["org_code"].isin(orgs)], fresh], ignore_index=True)
+    # pieces are the same (their breakdown groups have none)
+    mine, theirs = _key_codes(fresh, base, ORDER)
+    fresh.update(_taken(base, ["funnel_position"], mine[total], theirs, total, n))
+    keep = (fresh["breakdown"].values() == "total") | (fresh["period"].values() == last)
+    unchanged = ~_within_coded(base["org_code"], orgs)
+    out = _stacked([_subset(base, np.flatnonzero(unchanged), [*ORDER, *names]),
+                    _subset(fresh, np.flatnonzero(keep), [*ORDER, *names])])
     if moved:  # every ICB's position in a month whose funnel moved is the new one
-        at = ((out["org_type"] == "icb") & (out["group"] == "total")
-              & out["period"].isin(moved)).to_numpy()
-        funnels = version.funnel_rows(moved)
-        placed = out.loc[at, FUNNEL_KEYS].merge(
-            funnels[[*FUNNEL_KEYS, "funnel_position"]], on=FUNNEL_KEYS, how="left"
-        ) if len(funnels) else out.loc[at, FUNNEL_KEYS].assign(funnel_position=None)
-        column = out["funnel_position"].to_numpy(dtype=object, copy=True)
-        column[np.flatnonzero(at)] = placed["funnel_position"].to_numpy(dtype=object)
-        out["funnel_position"] = column
-    groups = pd.concat([base_groups[~base_groups["org_code"].isin(orgs)], fresh_groups],
-                       ignore_index=True)
-    columns = [*ORDER, *[c for c in INPUTS if c in base.columns]]
-    return _normalised(out[columns]), _normalised(groups[columns])
+        values = out["org_type"].values()
+        at = np.flatnonzero((values == "icb") & (out["group"].values() == "total")
+                            & _within_coded(out["period"], [dt.date.fromisoformat(k)
+                                                            for k in moved]))
+        funnels = _columns(_pieces_table(version.pieces("funnels", moved), None,
+                                         [*FUNNEL_KEYS, "funnel_position"]))
+        placed = {k: _Coded(out[k].distinct, out[k].index[at]) for k in FUNNEL_KEYS}
+        mine, theirs = _key_codes(placed, funnels, FUNNEL_KEYS)
+        position = _taken(funnels, ["funnel_position"], mine, theirs)["funnel_position"]
+        index = out["funnel_position"].index.copy()
+        joint = _stacked([{"p": out["funnel_position"]}, {"p": position}])["p"]
+        index = joint.index[: len(index)].copy()
+        index[at] = joint.index[len(index):]
+        out["funnel_position"] = _Coded(joint.distinct, index)
+    return _frames(out, last)
+
+
+def _pieces_table(pieces: list[Path], filters: Any, columns: list[str]) -> pa.Table:
+    """Some results pieces' rows (filtered), one table, text read dictionary-encoded."""
+    import pyarrow as pa
+
+    tables = [_read_table(p, filters, columns) for p in pieces]
+    if not tables:
+        return pa.table({c: pa.array([], pa.string()) for c in columns})
+    return pa.concat_tables(tables, promote_options="permissive")
+
+
+def _within_coded(column: _Coded, allowed: Iterable[Any]) -> np.ndarray:
+    """Whether each row's value is one of `allowed` (decided once per distinct value)."""
+    wanted = set(allowed)
+    return np.array([v in wanted for v in column.distinct.tolist()], dtype=bool)[column.index]
+
+
+def _subset(columns: Mapping[str, Any], at: np.ndarray, names: list[str]) -> dict[str, Any]:
+    """Some rows (`at`) of some columns of a coded table."""
+    return {k: _Coded(columns[k].distinct, columns[k].index[at]) if isinstance(columns[k], _Coded)
+            else columns[k][at] for k in names}
+
+
+def _stacked(parts: list[Mapping[str, Any]]) -> dict[str, Any]:
+    """Coded tables one after the other (the columns of the first; text and months coded
+    over the distinct values of all)."""
+    if len(parts) == 1:
+        return dict(parts[0])
+    out: dict[str, Any] = {}
+    for name in parts[0]:
+        columns = [p[name] for p in parts]
+        if isinstance(columns[0], _Coded):
+            seen: dict[Any, int] = {}
+            indices = []
+            for c in columns:
+                into = np.array([seen.setdefault(v, len(seen)) for v in c.distinct.tolist()],
+                                dtype=np.int64)
+                indices.append(into[c.index])
+            seen.setdefault(None, len(seen))
+            distinct = np.array(list(seen), dtype=object)
+            if distinct[-1] is not None:  # None last, as _Coded keeps it
+                where = seen[None]
+                order = [*[i for i in range(len(distinct)) if i != where], where]
+                rank = np.empty(len(order), dtype=np.int64)
+                rank[order] = np.arange(len(order))
+                distinct = distinct[order]
+                indices = [rank[i] for i in indices]
+            out[name] = _Coded(distinct, np.concatenate(indices))
+        else:
+            out[name] = np.concatenate(columns)
+    return out
 
 
 def changed_metrics(old: pd.DataFrame, new: pd.DataFrame) -> set[str]:
@@ -618,8 +696,16 @@ def _differences(
     keys = ORDER
     a = old[[*keys, *[c for c in cols if c in old.columns]]]
     b = new[[*keys, *cols]]
-    both = a.merge(b, on=keys, how="outer", suffixes=("_old", "_new"), indicator=True)
-    only = both["_merge"].to_numpy() != "both"
+    if len(a) == len(b) and all(np.array_equal(a[k].to_numpy(object), b[k].to_numpy(object))
+                                for k in keys):  # the same rows in the same order: no merge
+        both = pd.concat([b[keys].reset_index(drop=True),
+                          a[[c for c in cols if c in a.columns]].reset_index(drop=True)
+                          .add_suffix("_old"),
+                          b[cols].reset_index(drop=True).add_suffix("_new")], axis=1)
+        only = np.zeros(len(both), dtype=bool)
+    else:
+        both = a.merge(b, on=keys, how="outer", suffixes=("_old", "_new"), indicator=True)
+        only = both["_merge"].to_numpy() != "both"
     differs: dict[str, np.ndarray] = {}
     for col in cols:
         if f"{col}_old" not in both.columns:
@@ -787,13 +873,16 @@ def assess(
             redo |= set(groups["metric_id"])  # breakdown inputs are not kept: judge them again
         how = f"incremental ({len(redo & judged_ids)} metrics from {parent.id})"
     chosen = rows[rows["metric_id"].isin(sorted(redo))]
-    outcomes = _split(judge_rows(chosen, catalogue, targets, file, canonical=True)) if len(
-        chosen
-    ) else {}
+    in_groups = groups[groups["metric_id"].isin(sorted(redo))]
+    judged_months = {pd.Timestamp(p).date() for f in (chosen, in_groups)
+                     for p in f["period"].unique()}
+    context = judging_context(catalogue, sorted(judged_months), file)
+    outcomes = _split(judge_rows(chosen, catalogue, targets, file, canonical=True,
+                                 context=context)) if len(chosen) else {}
     inputs = _split(chosen[[*ORDER, *[c for c in INPUTS if c in chosen.columns]]])
     inputs = {m: t for m, t in inputs.items() if m in outcomes}
-    in_groups = groups[groups["metric_id"].isin(sorted(redo))]
-    by_group = _split(judge_groups(in_groups, catalogue, targets, file, canonical=True))
+    by_group = _split(judge_groups(in_groups, catalogue, targets, file, canonical=True,
+                                   context=context))
     group_inputs = _split(in_groups[[*ORDER, *[c for c in INPUTS if c in in_groups.columns]]])
     group_inputs = {m: t for m, t in group_inputs.items() if m in by_group}
     keep = [] if parent is None else sorted(
