@@ -21,8 +21,11 @@ holds what decided the result, so it can be made again exactly:
 
 `rerun(stored)` makes the results again from the file alone (its rule set, not the catalogue's
 current one): an old quarter rerun with its old rule set reproduces the stored result. An
-incremental judgement copies a parent's file when neither the quarter nor the quarter before it
-had a changed month and the rule set and recorded judgements are the same.
+incremental judgement copies (hard-links) a parent's file when neither the quarter nor the
+quarter before it had a changed month and the rule set and recorded judgements are the same;
+or, when a month of it changed, when its inputs as formed again equal the stored ones and the
+quarter before it is the parent's result too (so neither the quarter nor its move search is
+run again). Files are written one top-level key a line, each value compact JSON.
 """
 
 from __future__ import annotations
@@ -393,19 +396,28 @@ def build(
             complete_of[rule_set.org_type] = complete_quarters(monthly, rule_set.org_type)
         complete = complete_of[rule_set.org_type]
         shown = shown_quarter(rule_set, complete)
+        # the previous quarter's result is the parent's (before the first quarter: the parent
+        # has none either), so the change since then is the parent's too
+        same_before = parent is not None and bool(complete) and not (
+            parent / rule_set.id / f"{complete[0].previous()}.json"
+        ).exists()
         for quarter in complete:
             recorded = read_recorded(quarter, rule_set.id)
             target = staging / rule_set.id / f"{quarter}.json"
             old = _head(parent, rule_set.id, quarter) if parent is not None else None
-            if (
+            alike = (
                 old is not None
-                and _untouched(quarter, months)
                 and old.moves_searched == (quarter == shown)
                 and old.data["rule_set"] == applied
+            )
+            if (
+                old is not None
+                and alike
+                and _untouched(quarter, months)
                 and _stored_recorded(old.data) == _recorded_of(recorded, quarter)
             ):
                 _share(old.path, target)
-                previous = old
+                previous, same_before = old, True
                 continue
             inputs = quarter_inputs(
                 catalogue,
@@ -416,15 +428,21 @@ def build(
                 recorded,
                 values(rule_set.org_type, quarter),
             )
+            if old is not None and alike and same_before and (
+                inputs_to_data(inputs) == old.data["inputs"]
+            ):  # a changed month that changed none of its inputs: the parent's result
+                _share(old.path, target)
+                previous = old
+                continue
             if isinstance(previous, Stored):  # a copied file, read in full only now
                 previous = Stored(previous.path, _load(previous.path)).results()
             results = segment_quarter(
                 rule_set, catalogue.metrics, inputs, previous, moves=quarter == shown
             )
-            target.write_text(
-                _document(rule_set, inputs, results, quarter == shown), encoding="utf-8"
-            )
+            document = _document(rule_set, inputs, results, quarter == shown)
+            target.write_text(document, encoding="utf-8")
             previous = results
+            same_before = old is not None and old.path.read_bytes() == document.encode()
     final = folder(version_path)
     if final.exists():
         old_dir = version_path / f".{DIR}-old-{os.getpid()}"
