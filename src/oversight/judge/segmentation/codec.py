@@ -27,14 +27,18 @@ def dump(value: Any) -> Any:
     if how is _SAME:
         return value
     if type(how) is tuple:  # a dataclass's field names
-        return {name: dump(getattr(value, name)) for name in how}
+        return {
+            name: v if type(v := getattr(value, name)) in _PLAIN else dump(v) for name in how
+        }
     if how is _LIST:
-        return [dump(v) for v in value]
+        return [v if type(v) in _PLAIN else dump(v) for v in value]
     if how is _DATE:
         return value.isoformat()
     return str(value)  # a Period
 
 
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+"""Written as they are (checked before calling `dump`, which would say so too)."""
 _SAME, _LIST, _DATE, _PERIOD = "same", "list", "date", "period"
 _HOW: dict[type, Any] = {}
 """How `dump` writes a value of each type, decided once per type (the checks in the order

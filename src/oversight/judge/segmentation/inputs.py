@@ -197,7 +197,9 @@ def inputs_from_frame(
     """Inputs from a tidy frame with columns `org`, `metric`, `value` (one quarter)."""
     values = {
         (str(o), str(m)): None if v is None else float(v)
-        for o, m, v in frame[["org", "metric", "value"]].itertuples(index=False)
+        for o, m, v in zip(
+            frame["org"].tolist(), frame["metric"].tolist(), frame["value"].tolist(), strict=True
+        )
     }
     listed = tuple(orgs) if orgs is not None else tuple({o for o, _ in values})
     return Inputs(period=period, orgs=listed, values=values, **rest)

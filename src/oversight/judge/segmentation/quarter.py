@@ -58,8 +58,7 @@ def quarter_values(
         raise ValueError(f"segmentation runs per quarter (like 2025-Q3); got {quarter}")
     if not 1 <= min_months <= MONTHS_IN_QUARTER:
         raise ValueError(f"min_months must be 1 to 3, got {min_months}")
-    starts = [m.start for m in quarter.months()]
-    rows = monthly[pd.to_datetime(monthly["period"]).dt.date.isin(starts)]
+    rows = monthly[_in_quarter(monthly["period"], quarter)]
     rows = rows[rows["value"].notna() & rows["metric_id"].isin(list(metrics))]
     columns = ["org", "metric", "value", "months", "pooled"]
     if rows.empty:
@@ -112,15 +111,26 @@ def quarter_outcomes(
     """
     if quarter.kind is not Kind.QUARTER:
         raise ValueError(f"segmentation runs per quarter (like 2025-Q3); got {quarter}")
-    starts = [m.start for m in quarter.months()]
-    rows = assessed[pd.to_datetime(assessed["period"]).dt.date.isin(starts)]
+    rows = assessed[_in_quarter(assessed["period"], quarter)]
     if "breakdown" in rows:
         rows = rows[rows["breakdown"] == "total"]
     if "variation" in rows:
         rows = rows[rows["variation"] != "no data"]
     last = rows.sort_values("period", kind="stable").groupby(["org_code", "metric_id"]).tail(1)
     present = [f for f in fields if f in last.columns]
+    columns = [last[c].tolist() for c in present]
     return {
-        (str(r["org_code"]), str(r["metric_id"])): {f: str(r[f]) for f in present}
-        for r in last.to_dict("records")
+        (str(o), str(m)): {f: str(v) for f, v in zip(present, got, strict=True)}
+        for o, m, *got in zip(
+            last["org_code"].tolist(), last["metric_id"].tolist(), *columns, strict=True
+        )
     }
+
+
+def _in_quarter(months: pd.Series, quarter: Period) -> np.ndarray:
+    """Which rows' months (dates or timestamps) fall in the quarter, each distinct month
+    converted once."""
+    starts = {m.start for m in quarter.months()}
+    codes, distinct = pd.factorize(months)
+    inside = [pd.Timestamp(m).date() in starts for m in distinct]
+    return np.array([*inside, False], dtype=bool)[codes]  # a missing month (-1): not in it

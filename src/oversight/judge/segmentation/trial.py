@@ -68,6 +68,9 @@ class Column:
             spread[i] = kind == SPREAD
         self.totals, self.counts, self.fixed = totals, counts, fixed
         self.spread, self.values = spread, values
+        self.spread_at = np.flatnonzero(spread)
+        # every organisation's score of a figure not on the spread, when no other is tried
+        self.with_fixed = totals + np.where(spread, 0, fixed)
         self.required = minimum_scored(rule_set.min_scored_share.value, len(rule_set.metric_ids))
         cut = rule_set.cut
         assert cut is not None  # a scored rule set has a cut (the model checks it)
@@ -101,9 +104,7 @@ class Trial:
     def __init__(self, column: Column, org: str) -> None:
         self.column, self.org = column, org
         self.me = me = column.index[org]
-        others = column.spread.copy()
-        others[me] = False
-        self.spread_at = np.flatnonzero(others)
+        self.spread_at = column.spread_at[column.spread_at != me]
         self.spread_values = column.values[self.spread_at]
         ordered = np.sort(self.spread_values)
         self.ordered = ordered.tolist()
@@ -114,7 +115,7 @@ class Trial:
             self.base = (
                 len(ordered) - np.searchsorted(ordered, self.spread_values, side="left") - 1
             )
-        totals = column.totals + np.where(column.spread, 0, column.fixed)
+        totals = column.with_fixed.copy()
         totals[me] = column.totals[me]  # its own score is the tried figure's
         self.totals = totals
         # its count already holds the metric (it has a value; a tried one is always scored)
