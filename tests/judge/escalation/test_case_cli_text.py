@@ -182,11 +182,11 @@ def test_propose_prints_each_proposal_on_one_line_and_the_ones_left_out(
     segments = tmp_path / "segments.json"
     segments.write_text(json.dumps([{"org": "QOP", "segment": 5}, {"org": "QHL", "segment": 5}]))
     cqc = tmp_path / "cqc.csv"
-    cqc.write_text("org,rating\nQOP,Inadequate\n")
+    cqc.write_text("org,rating\nQOP,Inadequate\nQHL,Inadequate\n")
     case = case_id(open_text(home, nhse))  # QOP has a case open: left out
     listed = run(home, nhse, "propose", "--segments", str(segments), "--cqc", str(cqc))
-    assert listed == [
-        "QHL  segment: in segment 5, the lowest",
+    assert listed == [  # longer than 80 columns, on one line
+        "QHL  segment: in segment 5, the lowest; cqc_inadequate: rated Inadequate by the CQC",
         "1 proposed (1 with a case already open)",
     ]
     opened = run(home, nhse, "propose", "--segments", str(segments), "--open")
