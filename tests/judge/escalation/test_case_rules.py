@@ -10,13 +10,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.judge.escalation.case_support import AE, NHSE, open_qop
+from tests.judge.escalation.case_support import AE, NHSE, open_qop, publish_results
 
+from oversight.home import Home
 from oversight.judge.escalation.cases import (
     Action,
     System,
     add_action,
     add_criterion,
+    audit,
     listing,
     move,
     show,
@@ -24,6 +26,7 @@ from oversight.judge.escalation.cases import (
 from oversight.judge.escalation.evaluation import Evaluated
 from oversight.judge.escalation.trigger_inputs import (
     InputError,
+    national_concerns,
     national_target_metrics,
     read_segments,
 )
@@ -127,3 +130,29 @@ def test_a_change_reads_its_case_for_update_and_a_read_does_not(
         change()
         assert asked[0] is True  # then show() reads it back without a lock
         assert asked[1:] == [False]
+
+
+def test_a_listing_by_state_keeps_only_that_state(database_url: str) -> None:
+    engine = database.connect(database_url)
+    first = open_qop(engine).id
+    second = open_qop(engine, org="QHL").id
+    move(engine, NHSE, second, "diagnostic", reason="agreed")
+    assert [v.id for v in listing(engine, NHSE, state="identified")] == [first]
+    assert [v.id for v in listing(engine, NHSE, state="diagnostic")] == [second]
+    assert listing(engine, NHSE, state="closed") == []
+
+
+def test_the_system_s_own_change_is_audited_with_its_reason(database_url: str) -> None:
+    engine = database.connect(database_url)
+    case = open_qop(engine).id
+    with database.session(engine) as s:
+        audit(s, System(), "case.note", case, " checked by the platform ", months=3)
+    trail = show(engine, NHSE, case).audit[-1]
+    assert (trail["actor"], trail["action"]) == ("system", "case.note")
+    assert (trail["reason"], trail["months"]) == ("checked by the platform", 3)
+
+
+def test_no_concerns_from_results_without_statistics(tmp_path: Path) -> None:
+    home = Home.at(tmp_path)
+    publish_results(home, {("QOP", "ae_4hr"): [70.0, 71.0, 72.0]})  # metrics only
+    assert national_concerns(home, 1) == {}
