@@ -175,3 +175,13 @@ def test_bad_dates_and_missing_results_are_refused(home: Home, toks: dict[str, s
     auto = refused(home, toks["anna"], "evidence", aid, "--auto", "--reason", "x")
     assert "no computed results" in auto
     assert "no computed results" in refused(home, None, "equity")
+
+
+def test_json_is_printed_indented_by_two(home: Home, toks: dict[str, str]) -> None:
+    aid = published(home, toks)
+    shown = "\n".join(run(home, None, "show", aid, "--json"))
+    assert shown.startswith('{\n  "id": ') and json.loads(shown)["id"] == aid
+    listed = "\n".join(run(home, None, "list", "--json"))
+    assert listed.startswith('[\n  {\n    "id": ')
+    latest = "\n".join(run(home, None, "show", "--org", "QMJ", "--json"))
+    assert latest.startswith('{\n  "org": "QMJ",\n  "assessment": {\n    "id": ')
