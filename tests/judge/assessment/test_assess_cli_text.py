@@ -100,6 +100,13 @@ def test_a_draft_is_printed_line_by_line(
         "draft", "moderation"
     )
     assert run(home, toks["ben"], "return", aid, "--reason", "more")[0] == header
+    judged = run(home, toks["anna"], "override", aid, "--subject", "overall", "--rating",
+                 "Good", "--reason", "judgement")  # fmt: skip
+    assert judged[0] == header
+    run(home, toks["anna"], "submit", aid, "--reason", "ready")
+    done = run(home, toks["ben"], "publish", aid, "--reason", "ok")
+    assert done[0] == header.replace("draft", "published")
+    assert "  overall: Good" in done
 
 
 def test_a_published_assessment_shows_its_ratings_and_account(
