@@ -30,7 +30,7 @@ from oversight.judge.escalation.trigger_inputs import (
     national_target_metrics,
     read_segments,
 )
-from oversight.judge.escalation.triggers import Trigger
+from oversight.judge.escalation.triggers import Proposal, Trigger, TriggerPolicy
 from oversight.store import database
 
 
@@ -41,6 +41,8 @@ def test_case_values_cannot_be_changed_in_place() -> None:
         (AE, "threshold", 1.0),
         (Evaluated("case-1", "QOP", "intervention", (True,), False), "moved", True),
         (Trigger("manual", "asked for by the region"), "detail", "changed"),
+        (TriggerPolicy(5, 3, "Inadequate", False), "open_cases", True),
+        (Proposal("QOP"), "org", "QHL"),
     ]
     for value, name, other in made:
         with pytest.raises(dataclasses.FrozenInstanceError):
