@@ -95,6 +95,7 @@ def test_the_national_view_as_json_joins_the_published_ratings(home: Home) -> No
     assert ae["sii_vs_england"] == "above England"
     assert view["ENG"]["metrics"][0]["sii_vs_england"] == "England"
     assert view["QMF"]["statement_score"] is None  # no published assessment
+    assert run(home, "equity", "--json").stdout.startswith('[\n  {\n    "org": ')
     march = {r["org"]: r for r in _json(home, "equity", "--period", "2025-03")}
     assert march["QMJ"]["period"] == "2025-03-01"
 
@@ -108,10 +109,14 @@ def test_the_national_view_as_a_table_and_a_csv(
     assert "Equity in access, 12 months to April 2025" in lines[0]
     (qmj,) = [line for line in lines if "QMJ" in line and "ae_4hr " in line]
     cells = [c.strip() for c in qmj.strip("│ ").split("│")]
-    assert cells[:3] == ["QMJ", "ae_4hr", QMJ_SII]
-    assert cells[3] == "above England" and cells[-2:] == ["-", "-"]
+    assert cells == ["QMJ", "ae_4hr", QMJ_SII, "above England", "-14.8", "2.1 (Other-Mixed)",
+                     "-", "-"]  # fmt: skip
+    (none,) = [line for line in lines if "QMJ" in line and "rtt_18wk " in line]
+    cells = [c.strip() for c in none.strip("│ ").split("│")]
+    assert cells == ["QMJ", "rtt_18wk", "-", "not available", "-", "-", "-", "-"]
     with path.open(newline="") as handle:
         table = list(csv.DictReader(handle))
+    assert next(iter(table[0])) == "org_code"  # no index column
     assert {r["org_code"] for r in table} >= {"QMJ", "QMF", "QRV", "ENG"}
     (row,) = [r for r in table if r["org_code"] == "QMJ" and r["metric_id"] == "ae_4hr"]
     assert round(float(row["sii"]), 1) == 19.5
