@@ -326,11 +326,17 @@ def test_a_metric_the_parent_neither_judged_nor_listed_absent_is_judged(
 def test_judging_a_version_again_replaces_its_files_and_drops_stale_ones(
     home: Home, judged: stage.Judgements
 ) -> None:
-    fewer = dataclasses.replace(
-        CAT, metrics={k: v for k, v in CAT.metrics.items() if k != "rtt_18wk"}, rule_sets={}
-    )
+    """Here with A&E's direction turned round (lower is better) and RTT no longer judged."""
+    metrics = {k: v for k, v in CAT.metrics.items() if k != "rtt_18wk"}
+    metrics["ae_4hr"] = metrics["ae_4hr"].model_copy(update={"improvement": "decrease"})
+    fewer = dataclasses.replace(CAT, metrics=metrics, rule_sets={})
+    before = judged.frame(metric="ae_4hr")
     again = stage.assess(home, stage_version(home, "v1"), catalogue=fewer, incremental=False)
     assert again.path == judged.path and again.metric_ids == ["ae_4hr"]
+    after = stage.Judgements("v1", judged.path).frame()
+    assert after["sign"].tolist() == [-1] * 15 and before["sign"].tolist() == [1] * 15
+    targets = stage.target_source.targets(home, fewer)
+    _same(after, stage.judge_rows(_totals(rows()), fewer, targets, None))
     assert (
         again.manifest["metrics"] == {"ae_4hr": 15} and "rtt_18wk" not in again.manifest["absent"]
     )
