@@ -1,21 +1,17 @@
 """Small edges of the judge's helpers that the main tests of each module leave open: a figure in
-an unlisted unit, money under £1k, one bad row of the deprivation file among good ones, an ICB
-whose deprivation figures add up to nothing, and results whose months are stored as timestamps."""
+an unlisted unit, money under £1k, one bad row of the deprivation file among good ones and an ICB
+whose deprivation figures add up to nothing."""
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import pandas as pd
 import pytest
-from tests.judge.stage_support import rows, write_version
 from tests.judge.test_deprivation_file import HEADER, _write
 from tests.judge.test_peers import _icb
 
 from oversight.collect.importers.source import ImportFormatError
-from oversight.home import Home
-from oversight.judge import stage
 from oversight.judge.deprivation_file import read_deciles
 from oversight.judge.formats import format_value
 from oversight.judge.peer_features import icb_features, quintile_populations
@@ -46,12 +42,3 @@ def test_an_icb_whose_deprivation_figures_are_all_zero_is_refused() -> None:
     )
     with pytest.raises(ValueError, match="ICB Z has no population"):
         icb_features([_icb("Z", 5000)], quintile_populations(deciles))
-
-
-def test_results_whose_months_are_timestamps_are_judged_by_month(tmp_path: Path) -> None:
-    home = Home.at(tmp_path)
-    frame = rows().assign(period=lambda f: pd.to_datetime(f["period"]))
-    version = write_version(home, "v1", frame)
-    total, groups = stage.judged_rows(version)
-    assert {type(p) for p in total["period"]} == {dt.date}
-    assert set(groups["period"]) == {dt.date(2024, 3, 1)} and len(groups) == 20

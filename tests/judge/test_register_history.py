@@ -11,6 +11,7 @@ from tests.judge.register_support import QOP, local_spec
 
 from oversight.catalogue import load
 from oversight.judge import register
+from oversight.period import Period
 from oversight.store import database
 
 
@@ -40,7 +41,7 @@ def test_a_local_target_stands_from_the_month_it_was_set_to_its_deadline(tmp_pat
     register.publish(engine, v1.id, QOP, "Agreed")
     for month, stands in (("2025-03", False), ("2025-04", True), ("2026-03", True),
                           ("2026-04", False)):  # fmt: skip
-        found = [t.id for t in register.standing_targets(engine, month)]
+        found = [t.id for t in register.standing_targets(engine, Period.parse_month(month))]
         assert found == ([v1.id] if stands else []), month
 
 
