@@ -134,7 +134,7 @@ def test_a_change_reads_its_case_for_update_and_a_read_does_not(
         assert asked[1:] == [False]
 
 
-def test_a_listing_by_state_keeps_only_that_state(database_url: str) -> None:
+def test_a_listing_by_state_or_organisation_keeps_only_those(database_url: str) -> None:
     engine = database.connect(database_url)
     first = open_qop(engine).id
     second = open_qop(engine, org="QHL").id
@@ -142,6 +142,8 @@ def test_a_listing_by_state_keeps_only_that_state(database_url: str) -> None:
     assert [v.id for v in listing(engine, NHSE, state="identified")] == [first]
     assert [v.id for v in listing(engine, NHSE, state="diagnostic")] == [second]
     assert listing(engine, NHSE, state="closed") == []
+    assert [v.id for v in listing(engine, NHSE, org="QOP")] == [first]
+    assert [v.id for v in listing(engine, NHSE, org="QHL", state="diagnostic")] == [second]
 
 
 def test_the_system_s_own_change_is_audited_with_its_reason(database_url: str) -> None:
