@@ -4,8 +4,10 @@ difference on the metric's scale, and who fares better by the SII's sign and pol
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
+import pandas as pd
 import pytest
 
 from oversight.judge.assessment import evidence
@@ -13,6 +15,7 @@ from oversight.judge.assessment.evidence import MAX_SUMMARY, Evidence
 from oversight.judge.assessment.framework import ics
 
 DAY = dt.date(2025, 3, 1)
+NAN = float("nan")
 
 
 def _item(**changes: object) -> Evidence:
@@ -55,3 +58,42 @@ def test_a_difference_on_the_metric_s_scale() -> None:
 )  # fmt: skip
 def test_who_fares_better(sii: float, improvement: str, words: str) -> None:
     assert evidence._favours(sii, improvement) == words
+
+
+def test_an_evidence_item_cannot_be_changed_in_place() -> None:
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        _item().summary = "changed"  # type: ignore[misc]
+
+
+def _sii(sii: float, low: float, high: float) -> dict[str, float]:
+    return {"sii": sii, "sii_lower": low, "sii_upper": high}
+
+
+def test_intervals_that_touch_overlap() -> None:
+    assert evidence._overlap(_sii(1, 0, 2), _sii(3, 2, 4)) is True
+    assert evidence._overlap(_sii(3, 2, 4), _sii(1, 0, 2)) is True
+    assert evidence._overlap(_sii(1, 0, 1.9), _sii(3, 2, 4)) is False
+    assert evidence._overlap(_sii(3, 2.1, 4), _sii(1, 0, 2)) is False
+
+
+def test_against_england() -> None:
+    mine = _sii(5.0, 3.0, 7.0)
+    assert evidence._against_england(mine, None, "percent") == "England's is not available"
+    assert evidence._against_england(mine, _sii(NAN, NAN, NAN), "percent") == (
+        "England's is not available"
+    )
+    assert evidence._against_england(mine, _sii(1.0, 0.5, 3.0), "percent") == (
+        "England's is 1.0 points (95% CI 0.5 to 3.0); the interval overlaps England's"
+    )
+
+
+@pytest.mark.parametrize(("improvement", "wider"), [("increase", 1), ("decrease", 1)])
+def test_against_peers_counts_the_strictly_wider_gaps(improvement: str, wider: int) -> None:
+    peers = pd.DataFrame({"sii": [1.0, 2.0, 3.0, NAN]})
+    got = evidence._against_peers(_sii(2.0, 1.0, 3.0), peers, improvement, "percent")
+    assert got == (
+        f"its 3 peers' median is 2.0 points, and {wider} of them have a wider gap against the "
+        "more deprived"
+    )
+    none = evidence._against_peers(_sii(2.0, 1.0, 3.0), peers.iloc[3:], improvement, "percent")
+    assert none == "no peer comparison (no peer groups without the deprivation file)"
