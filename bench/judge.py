@@ -11,7 +11,9 @@ Builds a demo home (or reuses --home if it already holds one), then times, in on
 Every step is reported in wall-clock seconds and, under `cpu_s`, in CPU seconds of this
 process (on a shared machine the wall-clock time is mostly waiting for a core), with the load
 average before and after, and the demo's injected truths against the judgements
-(oversight.judge.acceptance).
+(oversight.judge.acceptance). Each judgement is also split (`judge_parts`) into its
+segmentation (oversight.judge.segmentation.artefact.build, called by the stage) and the rest
+(reading the results, judging the rows, writing the artefact), wall and CPU.
 """
 
 from __future__ import annotations
@@ -41,6 +43,35 @@ def _timed(fn, *args, **kwargs):  # type: ignore[no-untyped-def]
     return out, round(time.perf_counter() - started, 3)
 
 
+SEGMENTATION: dict[str, float] = {"wall": 0.0, "cpu": 0.0}
+"""Time spent in segmentation since last cleared (`_time_segmentation`)."""
+
+
+def _time_segmentation() -> None:
+    """Time every call of the stage's segmentation build into SEGMENTATION."""
+    build = stage.segments.build
+
+    def timed(*args, **kwargs):  # type: ignore[no-untyped-def]
+        started, cpu = time.perf_counter(), time.process_time()
+        try:
+            return build(*args, **kwargs)
+        finally:
+            SEGMENTATION["wall"] += time.perf_counter() - started
+            SEGMENTATION["cpu"] += time.process_time() - cpu
+
+    stage.segments.build = timed
+
+
+def _parts(wall: float, cpu: float) -> dict[str, dict[str, float]]:
+    """A judgement's time split into segmentation and the rest (and clear the record)."""
+    seg = {k: round(v, 3) for k, v in SEGMENTATION.items()}
+    SEGMENTATION.update(wall=0.0, cpu=0.0)
+    return {
+        "segmentation": seg,
+        "rest": {"wall": round(wall - seg["wall"], 3), "cpu": round(cpu - seg["cpu"], 3)},
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--home", type=Path, default=None)
@@ -60,12 +91,15 @@ def main() -> None:
     manifest = json.loads(home.synthetic_manifest.read_text())
     load_before = [round(x, 2) for x in os.getloadavg()]
 
+    _time_segmentation()
     version, compute_full = _timed(compute, home, full=True, catalogue=catalogue)
     cpu_compute_full = CPU.popitem()[1]
+    SEGMENTATION.update(wall=0.0, cpu=0.0)
     judged, judge_full = _timed(
         stage.assess, home, version, catalogue=catalogue, deciles=args.deciles, incremental=False
     )
     cpu_judge_full = CPU.popitem()[1]
+    full_parts = _parts(judge_full, cpu_judge_full)
     outcomes = judged.frame()
 
     latest = max(version.periods)
@@ -75,10 +109,12 @@ def main() -> None:
     changed, compute_incr = _timed(compute, home, catalogue=catalogue)
     cpu_compute_incr = CPU.popitem()[1]
     CPU.clear()
+    SEGMENTATION.update(wall=0.0, cpu=0.0)
     again, judge_incr = _timed(
         stage.assess, home, changed, catalogue=catalogue, deciles=args.deciles
     )
     cpu_judge_incr = CPU.popitem()[1]
+    incr_parts = _parts(judge_incr, cpu_judge_incr)
     # the part of it that is reading the changed metrics' rows: patched from the parent's
     # judged inputs and the results pieces the version rewrote (else read from the results)
     fed = stage.fed_by(catalogue, ["ae_attendances"])
@@ -109,6 +145,7 @@ def main() -> None:
                 "judge_incremental_results_read_how": "all rows read" if patched is None
                 else "patched from the parent's inputs",
                 "judge_incremental_without_read_s": round(judge_incr - read_incr, 3),
+                "judge_parts": {"full": full_parts, "incremental": incr_parts},
                 "cpu_s": {
                     "compute_full": cpu_compute_full,
                     "judge_full": cpu_judge_full,
