@@ -987,17 +987,25 @@ def _segment_months(
     metrics = sorted({m for r in sets for m in r.metric_ids} & set(fresh))
     columns = [*ORDER, *SEGMENTS_READ]
 
-    def new_rows(metric: str) -> pd.DataFrame:
+    def new_table(metric: str) -> pa.Table:
         table = fresh[metric]
-        if table is None:
-            return _read(done.file(metric), None, columns)
-        return table.select(columns).to_pandas()
+        return _read_table(done.file(metric), None, columns) if table is None else (
+            table.select(columns)
+        )
 
-    old = pd.concat([_read(parent.file(m), None, columns) for m in metrics
-                     if parent.file(m).exists()] or [pd.DataFrame(columns=columns)],
-                    ignore_index=True)
-    new = pd.concat([new_rows(m) for m in metrics], ignore_index=True)
-    keys, differs = _differences(_restore(old), _restore(new), SEGMENTS_READ)
+    olds = [_columns(_read_table(parent.file(m), None, columns)) for m in metrics
+            if parent.file(m).exists()]
+    new = _stacked([_columns(new_table(m)) for m in metrics])
+    same = _same_rows(_stacked(olds), new, SEGMENTS_READ) if olds else None
+    if same is not None:  # the same keys in the same order: compared row by row
+        keys, differs = same
+    else:
+        def frame(coded: Mapping[str, Any]) -> pd.DataFrame:
+            return pd.DataFrame({k: v.values() if isinstance(v, _Coded) else v
+                                 for k, v in coded.items()}, columns=columns)
+
+        old = frame(_stacked(olds)) if olds else pd.DataFrame(columns=columns)
+        keys, differs = _differences(_restore(old), _restore(frame(new)), SEGMENTS_READ)
     months = keys["period"].to_numpy()
     out: list[tuple[str, dt.date]] = []
     for rule_set in sets:
@@ -1012,6 +1020,34 @@ def _segment_months(
         found = {pd.Timestamp(p).date() for p in months[mask]} | set(recorded)
         out += [(rule_set.id, month) for month in sorted(found)]
     return pd.DataFrame(out, columns=["rules", "period"])
+
+
+def _same_rows(
+    old: Mapping[str, Any], new: Mapping[str, Any], columns: Iterable[str]
+) -> tuple[pd.DataFrame, dict[str, np.ndarray]] | None:
+    """`_differences` of two coded tables holding the same keys (ORDER) in the same order,
+    without merging them; None when they do not."""
+    n = len(new[ORDER[0]].index)
+    if len(old[ORDER[0]].index) != n:
+        return None
+    mine, theirs = _key_codes(new, old, ORDER)
+    if not np.array_equal(mine, theirs):
+        return None
+    differs: dict[str, np.ndarray] = {}
+    for col in [c for c in columns if c in new]:
+        if col not in old:
+            differs[col] = np.ones(n, dtype=bool)
+        elif isinstance(new[col], _Coded) and isinstance(old[col], _Coded):
+            joint = _stacked([{"c": new[col]}, {"c": old[col]}])["c"].index
+            differs[col] = joint[:n] != joint[n:]
+        elif isinstance(new[col], _Coded) or isinstance(old[col], _Coded):
+            return None
+        else:
+            x, y = np.asarray(old[col], float), np.asarray(new[col], float)
+            differs[col] = ~((x == y) | (np.isnan(x) & np.isnan(y)))
+    keys = pd.DataFrame({k: new[k].values() for k in ORDER}).assign(
+        _only=np.zeros(n, dtype=bool))
+    return keys, differs
 
 
 def _recorded_months(version: ResultsVersion, parent_id: str) -> list[dt.date]:
