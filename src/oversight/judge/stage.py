@@ -37,7 +37,7 @@ import hashlib
 import json
 import os
 import shutil
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -638,7 +638,7 @@ def _subset(columns: Mapping[str, Any], at: np.ndarray, names: list[str]) -> dic
             else columns[k][at] for k in names}
 
 
-def _stacked(parts: list[Mapping[str, Any]]) -> dict[str, Any]:
+def _stacked(parts: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     """Coded tables one after the other (the columns of the first; text and months coded
     over the distinct values of all)."""
     if len(parts) == 1:
