@@ -1,6 +1,9 @@
-"""An interval bound that rounds to zero from below reads +0.00 on either side of the change."""
+"""Interval bounds that round to zero from below read +0.00 on either side of the change, and
+a small significant change with a move the same way is a significant move."""
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 from tests.judge.segmentation.segmentation_fixtures import Q3
 
@@ -32,3 +35,12 @@ def test_a_lower_bound_just_below_zero_reads_plus_zero() -> None:
     assert change is not None
     assert str(change.low) == "0.0"
     assert "(95% interval +0.00 to +3.20;" in change.sentence
+
+
+def test_a_small_significant_worsening_with_a_move_down_is_significant() -> None:
+    # worse by 0.60 with scores 0.1 apart: interval (0.44, 0.76), and segment 3 -> 4
+    before = replace(_result([2.0, 2.1, 2.2], 2.1, Q3 - 1), segment=3, raw_segment=3)
+    after = replace(_result([2.6, 2.7, 2.8], 2.7), segment=4, raw_segment=4)
+    change = change_since(before, after)
+    assert change is not None and change.significant
+    assert change.sentence.endswith("the move from segment 3 to 4 is significant.")
