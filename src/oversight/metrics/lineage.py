@@ -88,9 +88,11 @@ class Lineage:
             op, rev = pair // size, pair % size
             out = np.full(self.n_ops, -1, dtype=np.int64)
             if len(op):
+                # one slice of a Python list per org-period, not one numpy array each
                 bounds = np.flatnonzero(np.diff(op)) + 1
-                for at, codes in zip(op[np.r_[0, bounds]], np.split(rev, bounds), strict=True):
-                    out[at] = self._key(tuple(codes.tolist()))
+                starts, ends = np.r_[0, bounds].tolist(), np.r_[bounds, len(op)].tolist()
+                revs, key = rev.tolist(), self._key
+                out[op[starts]] = [key(tuple(revs[a:b])) for a, b in zip(starts, ends, strict=True)]
             self._codes[sources] = out
         return self._codes[sources]
 
