@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import ibis
+import ibis.expr.operations as ops
 import ibis.expr.types as ir
 import numpy as np
 import pandas as pd
@@ -160,15 +161,24 @@ class DuckDBEngine(Engine):
 
     def read(self, paths: Sequence[Path]) -> ir.Table:
         """A temporary view over the files, its SQL written directly (building it through Ibis
-        and sqlglot costs about 20 ms per hundred files)."""
+        and sqlglot costs about 20 ms per hundred files), and its Ibis table made from the
+        view's column types as DuckDB binds them (what Ibis's `table` reads back with a
+        DESCRIBE built through sqlglot: 2-3 ms more per view)."""
         self._n = getattr(self, "_n", 0) + 1
         name = f"_oversight_lake_{self._n}"
         files = ", ".join("'" + str(p).replace("'", "''") + "'" for p in paths)
-        self.backend.con.execute(
+        con = self.backend.con
+        con.execute(
             f'CREATE OR REPLACE TEMP VIEW "{name}" AS SELECT * FROM '
             f"read_parquet([{files}], hive_partitioning = false)"
         )
-        return self.backend.table(name)
+        bound = con.sql(f'SELECT * FROM "{name}"')
+        to_ibis = self.backend.compiler.type_mapper.from_string
+        columns = zip(bound.columns, bound.types, strict=True)
+        schema = ibis.schema({c: to_ibis(str(t), nullable=True) for c, t in columns})
+        namespace = ops.Namespace(catalog=None, database=None)
+        table = ops.DatabaseTable(name, schema=schema, source=self.backend, namespace=namespace)
+        return table.to_expr()
 
     def cache(self, expr: ir.Table) -> ir.Table:
         self._n = getattr(self, "_n", 0) + 1
