@@ -42,3 +42,13 @@ def test_an_icb_whose_deprivation_figures_are_all_zero_is_refused() -> None:
     )
     with pytest.raises(ValueError, match="ICB Z has no population"):
         icb_features([_icb("Z", 5000)], quintile_populations(deciles))
+
+
+def test_a_quintile_no_icb_has_people_in_is_empty() -> None:
+    deciles = pd.DataFrame(
+        [("A", 1, 100.0), ("A", 2, 50.0), ("B", 2, 10.0)],
+        columns=["icb_code", "decile", "population"],
+    )
+    q = quintile_populations(deciles)
+    assert q.loc["A"].tolist() == [150.0, 0.0, 0.0, 0.0, 0.0]
+    assert q.loc["B"].tolist() == [10.0, 0.0, 0.0, 0.0, 0.0]

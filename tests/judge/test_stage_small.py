@@ -479,3 +479,23 @@ def test_the_recorded_months_are_those_of_a_record_from_the_parent(home: Home) -
         stage._recorded_months(plain, "v2") == []
         and stage._recorded_changes(plain, "v2", CAT) is None
     )
+
+
+def test_segmentation_reads_the_outcomes_of_the_metrics_a_flags_rule_set_tests(
+    judged: stage.Judgements,
+) -> None:
+    """Here a flags rule set of A&E alone (and one metric it tests that was not judged): only
+    its method and metrics are read."""
+    from types import SimpleNamespace
+
+    ae_only: dict[str, Any] = {
+        "flags": SimpleNamespace(method="flags", metric_ids=("ae_4hr", "ae_12hr_pct")),
+        "scored": SimpleNamespace(method="scored", metric_ids=("rtt_18wk",)),
+    }
+    outcomes = stage._flag_outcomes(judged, dataclasses.replace(CAT, rule_sets=ae_only))
+    assert set(outcomes["metric_id"]) == {"ae_4hr"} and len(outcomes) == 15
+    assert {"variation", "org_code", "period"} <= set(outcomes.columns)
+    scored = dataclasses.replace(
+        CAT, rule_sets={k: r for k, r in CAT.rule_sets.items() if r.method != "flags"}
+    )
+    assert stage._flag_outcomes(judged, scored).empty
