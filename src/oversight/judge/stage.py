@@ -415,6 +415,8 @@ def _columns(table: pa.Table) -> dict[str, Any]:
             out[name] = _Coded(np.array([None], dtype=object),
                                np.zeros(len(column), dtype=np.int64))
             continue
+        if pa.types.is_timestamp(column.type):  # months written as timestamps: their dates
+            column = pc.cast(column, pa.date32(), safe=False)
         if pa.types.is_date(column.type) or pa.types.is_string(column.type) or (
             pa.types.is_large_string(column.type)
         ):
