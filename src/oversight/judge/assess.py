@@ -187,9 +187,19 @@ def assess(
     })
 
 
+def distinct(values: Any) -> tuple[np.ndarray, np.ndarray]:
+    """`pd.factorize` of objects with a missing value (None, NaN) coded like any other (asked
+    for only when there is one: the check costs more than the coding)."""
+    values = np.asarray(values, dtype=object)
+    codes, uniques = pd.factorize(values)
+    if len(codes) and codes.min() < 0:
+        codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    return codes, np.asarray(uniques, dtype=object)
+
+
 def _factorized(column: Any) -> np.ndarray:
     """Each row's value as a small integer (equal values, equal integers)."""
-    return pd.factorize(np.asarray(column, dtype=object), use_na_sentinel=False)[0]
+    return distinct(column)[0]
 
 
 def _combined(*parts: np.ndarray) -> np.ndarray:
@@ -209,9 +219,9 @@ def _codes(*columns: Any) -> np.ndarray:
 
 def _within(values: np.ndarray, allowed: Iterable[Any]) -> np.ndarray:
     """Whether each value is one of `allowed` (decided once per distinct value)."""
-    codes, distinct = pd.factorize(np.asarray(values, dtype=object), use_na_sentinel=False)
+    codes, found = distinct(values)
     wanted = set(allowed)
-    return np.array([v in wanted for v in distinct], dtype=bool)[codes] if len(codes) else (
+    return np.array([v in wanted for v in found], dtype=bool)[codes] if len(codes) else (
         np.zeros(0, dtype=bool)
     )
 
@@ -321,7 +331,7 @@ def _coverage_columns(
 
 def _outcome_text(outcomes: np.ndarray) -> np.ndarray:
     """Outcome members as their plain text (one str() per distinct outcome, not per row)."""
-    codes, uniques = pd.factorize(outcomes, use_na_sentinel=False)
+    codes, uniques = distinct(outcomes)
     return np.array([str(u) for u in uniques], dtype=object)[codes]
 
 

@@ -53,7 +53,8 @@ def variation(
     without process limits (a one-point series, or a flat one, whose limits the reference tool
     leaves NaN while calling the point common cause): "within its usual range" would be said
     of a range nobody could compute."""
-    out = point_type.map(POINT_TYPES).to_numpy(dtype=object)
+    codes, found = pd.factorize(np.asarray(point_type, dtype=object))
+    out = np.array([POINT_TYPES.get(p) for p in found] + [None], dtype=object)[codes]
     limits = ~np.isnan(np.asarray(lower, float)) & ~np.isnan(np.asarray(upper, float))
     known = pd.notna(out) & np.asarray(has_value, bool) & limits
     return np.where(known, out, Variation.NO_DATA).astype(object)

@@ -95,8 +95,14 @@ def flags(outcomes: Mapping[str, Any]) -> tuple[Disagreement, ...]:
 
 def flag_columns(outcomes: Mapping[str, np.ndarray]) -> dict[Disagreement, np.ndarray]:
     """Each flag as a boolean column over a frame of judgements (same rules as `flags`)."""
-    coded = {f: pd.factorize(np.asarray(outcomes[f], dtype=object), use_na_sentinel=False)
-             for f in FIELDS}  # each field's distinct outcomes, tested once each
+    def coding(values: Any) -> tuple[np.ndarray, Any]:
+        codes, uniques = pd.factorize(np.asarray(values, dtype=object))
+        if len(codes) and codes.min() < 0:  # a missing outcome: coded like any other
+            codes, uniques = pd.factorize(np.asarray(values, dtype=object),
+                                          use_na_sentinel=False)
+        return codes, uniques
+
+    coded = {f: coding(outcomes[f]) for f in FIELDS}  # each field's distinct outcomes
 
     def among(field: str, values: frozenset[str]) -> np.ndarray:
         codes, distinct = coded[field]

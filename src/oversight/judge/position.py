@@ -73,7 +73,8 @@ def vs_england(
 def funnel(position: pd.Series, has_value: np.ndarray, drawn: np.ndarray) -> np.ndarray:
     """Each row's funnel outcome; `drawn` marks the rows a funnel applies to (ICB rows of a
     proportion or rate metric)."""
-    out = position.map(FUNNEL_POSITIONS).to_numpy(dtype=object)
+    codes, found = pd.factorize(np.asarray(position, dtype=object))
+    out = np.array([FUNNEL_POSITIONS.get(p) for p in found] + [None], dtype=object)[codes]
     out = np.where(pd.notna(out), out, Funnel.NO_DATA).astype(object)
     out[~np.asarray(has_value, bool)] = Funnel.NO_DATA
     out[~np.asarray(drawn, bool)] = Funnel.NOT_APPLICABLE
