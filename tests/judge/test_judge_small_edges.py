@@ -52,3 +52,8 @@ def test_a_quintile_no_icb_has_people_in_is_empty() -> None:
     q = quintile_populations(deciles)
     assert q.loc["A"].tolist() == [150.0, 0.0, 0.0, 0.0, 0.0]
     assert q.loc["B"].tolist() == [10.0, 0.0, 0.0, 0.0, 0.0]
+
+
+def test_a_decile_with_no_people_is_read(tmp_path: Path) -> None:
+    _write(tmp_path, "QMJ,x,1,0,0\nQMJ,x,2,1000,1\n")
+    assert read_deciles(tmp_path)["population"].tolist() == [0.0, 1000.0]
