@@ -153,10 +153,17 @@ def _stopped_within(table: ir.Table, item: DataItem) -> ir.BooleanValue:
 
 
 def partials(
-    table: ir.Table, items: Sequence[DataItem], record_level: bool, periods: Sequence[dt.date]
+    table: ir.Table,
+    items: Sequence[DataItem],
+    record_level: bool,
+    periods: Sequence[dt.date] | None,
 ) -> ir.Table:
-    """count/sum/mean items grouped by ICB, period, revision (and raw person columns)."""
-    source = table.filter(table.period.isin(list(periods)))
+    """count/sum/mean items grouped by ICB, period, revision (and raw person columns).
+
+    `periods` None: every period's groups (period is a grouping key, so the caller can drop
+    the groups of other periods from the result instead: the same rows, without the engine
+    testing every record, 16% of DuckDB's time on these scans at scale 0.1)."""
+    source = table if periods is None else table.filter(table.period.isin(list(periods)))
     keys = [*KEYS, "revision_id"]
     if record_level:
         keys += list(RAW_DIMENSIONS)

@@ -110,9 +110,9 @@ def scan(
     additive = [i for i in items if i.aggregation in cc.ADDITIVE]
     opened = [i for i in items if i.aggregation == "open_at_period_end"]
     if additive:
-        expr = cc.partials(table, additive, record_level, periods)
+        expr = cc.partials(table, additive, record_level, None)
         part, presence = engine.execute_distinct(expr, ["icb_code", "period", "revision_id"])
-        part, presence = _dates(part), _dates(presence)
+        part, presence = _in_periods(_dates(part), periods), _in_periods(_dates(presence), periods)
     else:  # snapshot-only dataset: which revisions are there is all a scan would add
         part = pd.DataFrame()
         found = footer_presence(files, periods)
@@ -122,6 +122,14 @@ def scan(
         op["revision_id"] = None
         part = pd.concat([part, op], ignore_index=True) if len(part) else op
     return part, presence.reset_index(drop=True)
+
+
+def _in_periods(frame: pd.DataFrame, periods: Sequence[dt.date]) -> pd.DataFrame:
+    """The rows of the periods (grouped rows of other periods dropped after the engine)."""
+    if frame.empty:
+        return frame
+    keep = frame["period"].isin(set(periods)).to_numpy(dtype=bool)
+    return frame if keep.all() else frame.loc[keep].reset_index(drop=True)
 
 
 def roll_up(
