@@ -1,6 +1,6 @@
 """Small edges of the judge's helpers that the main tests of each module leave open: a figure in
-an unlisted unit, money under £1k, one bad row of the deprivation file among good ones and an ICB
-whose deprivation figures add up to nothing."""
+an unlisted unit, money under £1k, one bad row of the deprivation file among good ones, an ICB
+whose deprivation figures add up to nothing and results whose months are timestamps."""
 
 from __future__ import annotations
 
@@ -57,3 +57,18 @@ def test_a_quintile_no_icb_has_people_in_is_empty() -> None:
 def test_a_decile_with_no_people_is_read(tmp_path: Path) -> None:
     _write(tmp_path, "QMJ,x,1,0,0\nQMJ,x,2,1000,1\n")
     assert read_deciles(tmp_path)["population"].tolist() == [0.0, 1000.0]
+
+
+def test_results_whose_months_are_timestamps_are_judged_by_month(tmp_path: Path) -> None:
+    import datetime as dt
+
+    from tests.judge.stage_support import rows, write_version
+
+    from oversight.home import Home
+    from oversight.judge import stage
+
+    home = Home.at(tmp_path)
+    frame = rows().assign(period=lambda f: pd.to_datetime(f["period"]))
+    total, groups = stage.judged_rows(write_version(home, "v1", frame))
+    assert {type(p) for p in total["period"]} == {dt.date} and len(total) == 30
+    assert set(groups["period"]) == {dt.date(2024, 3, 1)} and len(groups) == 20
