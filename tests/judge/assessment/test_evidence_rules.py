@@ -9,10 +9,12 @@ import datetime as dt
 
 import pandas as pd
 import pytest
+from pydantic import ValidationError
 
+from oversight.catalogue import load
 from oversight.judge.assessment import evidence
 from oversight.judge.assessment.evidence import MAX_SUMMARY, Evidence
-from oversight.judge.assessment.framework import ics
+from oversight.judge.assessment.framework import MethodSpan, ics
 
 DAY = dt.date(2025, 3, 1)
 NAN = float("nan")
@@ -97,3 +99,35 @@ def test_against_peers_counts_the_strictly_wider_gaps(improvement: str, wider: i
     )
     none = evidence._against_peers(_sii(2.0, 1.0, 3.0), peers.iloc[3:], improvement, "percent")
     assert none == "no peer comparison (no peer groups without the deprivation file)"
+
+
+def _measures(*rows: tuple[str, str, float, float, float]) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=["metric_id", "org_code", "sii", "sii_lower", "sii_upper"])
+    return frame.assign(window=evidence.WINDOW, period=DAY)
+
+
+@pytest.mark.parametrize(
+    ("low", "high", "excludes"),
+    [(0.5, 2.0, True), (0.0, 2.0, False), (-2.0, 0.0, False), (-2.0, -0.5, True),
+     (-1.0, 1.0, False)],
+)  # fmt: skip
+def test_automatic_evidence_says_whether_the_interval_excludes_zero(
+    low: float, high: float, excludes: bool
+) -> None:
+    measures = _measures(("ae_4hr", "QMJ", (low + high) / 2, low, high),
+                         ("ae_4hr", "QMF", 1.0, 0.5, 1.5))  # fmt: skip
+    metrics = load().metrics
+    (item,) = evidence.equity_evidence(measures, "QMJ", DAY, metrics, ics(), peers=("QMF", "ZZZ"))
+    words = "an interval that excludes zero" if excludes else "an interval that includes zero"
+    assert words in item.summary
+    assert item.reference["peers"] == ["QMF"]
+    assert "its 1 peers' median is 1.0 points" in item.summary
+
+
+def test_a_scoring_method_span_is_frozen_and_takes_its_field_names() -> None:
+    span = MethodSpan(id="quality_statement", name="Scores per statement", from_=DAY)
+    assert span.from_ == DAY
+    assert MethodSpan.model_validate({"id": "quality_statement", "name": "n", "from": DAY}) == (
+        MethodSpan(id="quality_statement", name="n", from_=DAY))  # fmt: skip
+    with pytest.raises(ValidationError):
+        span.name = "changed"  # type: ignore[misc]

@@ -21,8 +21,9 @@ def _sii(metric: str, org: str, window: str, sii: float, low: float, high: float
     return (metric, org_type, org, window, sii, low, high, NAN, NAN, None)
 
 
-def _gap(org: str, gap: float, low: float, group: str) -> tuple[Any, ...]:
-    return ("ae_4hr", "icb", org, "month", NAN, NAN, NAN, gap, low, group)
+def _gap(org: str, gap: float, low: float, group: str, metric: str = "ae_4hr",
+         org_type: str = "icb") -> tuple[Any, ...]:  # fmt: skip
+    return (metric, org_type, org, "month", NAN, NAN, NAN, gap, low, group)
 
 
 FRAME = pd.DataFrame(
@@ -45,6 +46,8 @@ FRAME = pd.DataFrame(
         _gap("QMJ", 3.0, 1.0, "Asian"),  # another group lowest
         _gap("QMF", 1.0, 0.5, "Black"),
         _gap("QRV", 2.0, -1.0, "Black"),
+        _gap("QMJ", 9.0, 5.0, "Black", metric="rtt_18wk"),  # another metric
+        _gap("Y56", 9.0, 5.0, "Black", org_type="region"),  # not an ICB
     ],
     columns=COLUMNS,
 )
