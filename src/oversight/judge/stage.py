@@ -915,7 +915,8 @@ def assess(
         home,
         done.path,
         results_version.metrics_path,
-        lambda: _flag_outcomes(done, catalogue),  # read only if a quarter is segmented again
+        # made only if a quarter is segmented again
+        lambda: _flag_outcomes(done, catalogue, outcomes),
         catalogue=catalogue,
         parent_path=None if parent is None else parent.path,
         monthly=_icb_totals(results_version, catalogue),
@@ -948,16 +949,24 @@ def _icb_totals(version: ResultsVersion, catalogue: Any) -> pd.DataFrame | None:
     ].reset_index(drop=True)
 
 
-def _flag_outcomes(done: Judgements, catalogue: Any) -> pd.DataFrame:
+def _flag_outcomes(
+    done: Judgements, catalogue: Any, fresh: Mapping[str, pa.Table] | None = None
+) -> pd.DataFrame:
     """What segmentation reads of the outcomes: those a flags rule set tests, of its metrics
-    (scored rule sets read none)."""
+    (scored rule sets read none). `fresh`: tables just written to `done`, taken as they are
+    rather than decoded from their files again (what is read back is the same)."""
     flagged = {m for r in catalogue.rule_sets.values() if r.method == "flags"
                for m in r.metric_ids}
-    columns = [*ORDER, "variation", *get_args(FlagOutcome)]
-    files = [done.file(m) for m in sorted(flagged & set(done.metric_ids))]
-    parts = [_read(f, None, list(dict.fromkeys(columns))) for f in files if f.exists()]
+    columns = list(dict.fromkeys([*ORDER, "variation", *get_args(FlagOutcome)]))
+    fresh = fresh or {}
+    parts = []
+    for metric in sorted(flagged & set(done.metric_ids)):
+        if metric in fresh:
+            parts.append(fresh[metric].select(columns).to_pandas())
+        elif (file := done.file(metric)).exists():
+            parts.append(_read(file, None, columns))
     if not parts:
-        return pd.DataFrame(columns=list(dict.fromkeys(columns)))
+        return pd.DataFrame(columns=columns)
     return _restore(pd.concat(parts, ignore_index=True))
 
 

@@ -265,7 +265,7 @@ def quarter_inputs(
 
     from oversight.judge.segmentation.inputs import inputs_from_frame
     from oversight.judge.segmentation.published import organisations
-    from oversight.judge.segmentation.quarter import quarter_outcomes, quarter_values
+    from oversight.judge.segmentation.quarter import in_quarter, quarter_outcomes, quarter_values
 
     orgs = organisations(cat, monthly, rule_set.org_type, quarter)
     metrics = {m: cat.metrics[m] for m in rule_set.metric_ids}
@@ -273,11 +273,10 @@ def quarter_inputs(
     outcomes: dict[tuple[str, str], dict[str, str]] = {}
     if rule_set.method == "flags" and judged is not None:
         fields = tuple(dict.fromkeys(c.outcome for c in rule_set.flag_when))
-        months = pd.to_datetime(judged["period"]).dt.date
         mine = judged[
             (judged["org_type"] == rule_set.org_type)
             & judged["metric_id"].isin(list(metrics))
-            & months.isin(starts).to_numpy()
+            & in_quarter(judged["period"], quarter)  # each distinct month converted once
         ]
         outcomes = quarter_outcomes(mine, quarter, fields)
     if values is None:

@@ -58,7 +58,7 @@ def quarter_values(
         raise ValueError(f"segmentation runs per quarter (like 2025-Q3); got {quarter}")
     if not 1 <= min_months <= MONTHS_IN_QUARTER:
         raise ValueError(f"min_months must be 1 to 3, got {min_months}")
-    rows = monthly[_in_quarter(monthly["period"], quarter)]
+    rows = monthly[in_quarter(monthly["period"], quarter)]
     rows = rows[rows["value"].notna() & rows["metric_id"].isin(list(metrics))]
     columns = ["org", "metric", "value", "months", "pooled"]
     if rows.empty:
@@ -111,7 +111,7 @@ def quarter_outcomes(
     """
     if quarter.kind is not Kind.QUARTER:
         raise ValueError(f"segmentation runs per quarter (like 2025-Q3); got {quarter}")
-    rows = assessed[_in_quarter(assessed["period"], quarter)]
+    rows = assessed[in_quarter(assessed["period"], quarter)]
     if "breakdown" in rows:
         rows = rows[rows["breakdown"] == "total"]
     if "variation" in rows:
@@ -127,7 +127,7 @@ def quarter_outcomes(
     }
 
 
-def _in_quarter(months: pd.Series, quarter: Period) -> np.ndarray:
+def in_quarter(months: pd.Series, quarter: Period) -> np.ndarray:
     """Which rows' months (dates or timestamps) fall in the quarter, each distinct month
     converted once."""
     starts = {m.start for m in quarter.months()}
