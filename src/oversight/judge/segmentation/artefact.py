@@ -261,8 +261,6 @@ def quarter_inputs(
     """A quarter's inputs: the quarter values of the rule set's organisations, the nof-2022
     judge outcomes from the judgements (`judged`), and the recorded judgements. `values`: the
     quarter values already formed for these organisations (a superset of the metrics)."""
-    import pandas as pd
-
     from oversight.judge.segmentation.inputs import inputs_from_frame
     from oversight.judge.segmentation.published import organisations
     from oversight.judge.segmentation.quarter import in_quarter, quarter_outcomes, quarter_values
