@@ -134,7 +134,8 @@ def coverage_frame(
     `org_code` (the region or England) and `member_code` (an ICB existing on that date, in it).
     `figures`: every key to count for (default: the keys of `values`; pass the aggregates' own
     keys so that a figure no ICB row exists for counts 0 reported, not nothing).
-    Returns one row per key × aggregate organisation with `reported` and `expected`.
+    Returns one row per key × aggregate organisation with `reported` and `expected`, in the
+    order the keys first appear in (the caller's order, not re-sorted).
     """
     keys = list(keys)
     wanted = values[keys] if figures is None else figures[keys]

@@ -1,0 +1,48 @@
+"""Tests that kill judge/segmentation mutants a mutation run left alive (issue 18): which bracket
+bounds a score names as unconfirmed, and averaging scores off the grid of decimals."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.judge.segmentation.segmentation_fixtures import number
+
+from oversight.catalogue.models import ScoredMetric
+from oversight.judge.segmentation.combine import average
+from oversight.judge.segmentation.scoring import score_metric
+
+
+def _brackets(*unconfirmed: bool) -> dict[str, Any]:
+    bounds = (0, -5000, -15000)
+    return {
+        "metric": "finance_vs_plan",
+        "method": "brackets",
+        "brackets": [
+            *({"score": i + 1, "bound": number(b, unconfirmed=u)}
+              for i, (b, u) in enumerate(zip(bounds, unconfirmed, strict=True))),
+            {"score": 4},
+        ],
+    }  # fmt: skip
+
+
+def _named(spec: dict[str, Any], value: float) -> tuple[float | None, tuple[str, ...]]:
+    got = score_metric(ScoredMetric.model_validate(spec), "increase", {"A": value})["A"]
+    return got.score, got.unconfirmed
+
+
+def test_only_the_bound_just_passed_and_the_one_met_decide_a_bracket_score() -> None:
+    # -9000 passes the bounds 0 and -5000 and meets -15000: the unconfirmed 0 decides nothing.
+    assert _named(_brackets(True, False, False), -9000.0) == (3.0, ())
+    score, named = _named(_brackets(True, True, False), -9000.0)
+    assert score == 3.0 and len(named) == 1 and "(-5000:" in named[0]
+    # Past every bound: the last one passed decides the score of 4, the earlier ones do not.
+    score, named = _named(_brackets(True, True, True), -20000.0)
+    assert score == 4.0 and len(named) == 1 and "(-15000:" in named[0]
+    assert _named(_brackets(True, True, False), -20000.0) == (4.0, ())
+
+
+def test_average_of_a_score_just_below_zero_takes_the_decimal_path() -> None:
+    # 0.01 and -0.000000001 average to 0.0049999995, which rounds down, not to 0.01 as it would
+    # if the second score were taken as 0 units.
+    assert average([0.01, -1e-9], 2) == 0.0
+    assert average([0.01, 0.0], 2) == 0.01
