@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pytest
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from oversight.cli import app
 from oversight.collect import tokens
@@ -106,7 +106,7 @@ def home(database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
     return tmp_path / "home"
 
 
-def _run(home: Path, *args: str):  # type: ignore[no-untyped-def]
+def _run(home: Path, *args: str) -> Result:
     return CliRunner().invoke(app, [*args, "--home", str(home)])
 
 
