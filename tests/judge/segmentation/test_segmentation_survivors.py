@@ -1,13 +1,19 @@
 """Tests that kill judge/segmentation mutants a mutation run left alive (issue 18): which bracket
-bounds a score names as unconfirmed, and averaging scores off the grid of decimals."""
+bounds a score names as unconfirmed, averaging scores off the grid of decimals, and the stored
+quarter's format, defaults and encoding."""
 
 from __future__ import annotations
 
+import dataclasses
+import json
+from pathlib import Path
 from typing import Any
 
-from tests.judge.segmentation.segmentation_fixtures import number
+import pytest
+from tests.judge.segmentation.segmentation_fixtures import metrics, number
 
 from oversight.catalogue.models import ScoredMetric
+from oversight.judge.segmentation import artefact
 from oversight.judge.segmentation.combine import average
 from oversight.judge.segmentation.scoring import score_metric
 
@@ -46,3 +52,29 @@ def test_average_of_a_score_just_below_zero_takes_the_decimal_path() -> None:
     # if the second score were taken as 0 units.
     assert average([0.01, -1e-9], 2) == 0.0
     assert average([0.01, 0.0], 2) == 0.01
+
+
+def _stored_quarter() -> tuple[Any, Any]:
+    from tests.judge.segmentation.segmentation_fixtures import column, quarter, rule_set
+
+    rules = rule_set([{"metric": "ae_4hr"}])
+    return rules, quarter(column("ae_4hr", {"A": 70.0, "B": 80.0, "C": 90.0, "D": 95.0}))
+
+
+def test_a_stored_quarter_says_format_1_and_no_moves_unless_searched(tmp_path: Path) -> None:
+    rules, inputs = _stored_quarter()
+    results = artefact.segment_quarter(rules, metrics(), inputs)
+    assert all(not r.moves for r in results)
+    data = json.loads(artefact._document(rules, inputs, results))
+    assert (data["format"], data["moves"]) == (1, False)
+    stored = artefact.Stored(tmp_path, data)
+    assert stored.moves_searched is False
+    assert artefact.Stored(tmp_path, {}).moves_searched is False
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        stored.path = tmp_path / "elsewhere"  # type: ignore[misc]
+
+
+def test_a_stored_segmentation_refuses_a_value_that_is_not_a_number() -> None:
+    # NaN is not JSON: a file holding it could not be read by a strict reader.
+    with pytest.raises(ValueError):
+        artefact._ENCODE({"x": float("nan")})
