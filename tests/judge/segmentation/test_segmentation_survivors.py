@@ -78,3 +78,14 @@ def test_a_stored_segmentation_refuses_a_value_that_is_not_a_number() -> None:
     # NaN is not JSON: a file holding it could not be read by a strict reader.
     with pytest.raises(ValueError):
         artefact._ENCODE({"x": float("nan")})
+
+
+def test_the_league_table_sentence_names_the_average_score_as_the_tie_break() -> None:
+    from oversight.judge.segmentation.explain import why
+
+    rules, inputs = _stored_quarter()
+    result = dataclasses.replace(
+        artefact.segment_quarter(rules, metrics(), inputs)[0], rank=2, ranked_of=4
+    )
+    said = [s for s in why(rules, metrics(), result) if s.startswith("League table")]
+    assert said == ["League table: 2 of 4 by segment, then average score (lower is better)."]
