@@ -75,6 +75,8 @@ def test_an_empty_month_adds_nothing_even_with_an_infinite_value() -> None:
     )
     assert math.isclose(out.loc["1", "sd"], 1.0)  # (2·1 + 27 − 27) / 2
     assert (out.loc["2", "numerator"], out.loc["2", "value"], out.loc["2", "sd"]) == (12, 4, 0)
+    later = _pooled(("3", [(9, 3, 3, 1), (3, 0, np.inf, NAN)])).loc["3"]
+    assert (later["value"], later["sd"]) == (4, 0)
 
 
 def test_pooled_denominators_of_zero_one_and_two() -> None:
