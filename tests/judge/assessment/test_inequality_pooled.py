@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pytest
 from tests.judge.assessment.inequality_rows import rows
 
 from oversight.catalogue import load
@@ -171,3 +172,15 @@ def test_a_quintile_of_one_person_has_a_gap() -> None:
     assert out["org_code"].tolist() == ["QAA", "QBB"] and out["q1_value"].iloc[0] == 100.0
     q5 = float(given.loc[(given["group"] == "5") & (given["org_code"] == "QAA"), "value"].iloc[0])
     assert math.isclose(out["quintile_gap"].iloc[0], 100.0 - q5)
+
+
+@pytest.mark.parametrize("end", ["1", "5"])
+def test_no_area_with_a_counted_end_quintile_has_no_gap(end: str) -> None:
+    """One end of the deprivation scale counted nowhere (a denominator of 0 or missing in
+    every area): no gap, not a KeyError for the missing column."""
+    given = _quintiles()
+    at_end = given["group"] == end
+    given.loc[at_end, "denominator"] = 0.0
+    assert iq.quintile_rows(given, METRICS).empty
+    given.loc[at_end, "denominator"] = None
+    assert iq.quintile_rows(given, METRICS).empty

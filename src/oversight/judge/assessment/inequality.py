@@ -191,7 +191,7 @@ def quintile_rows(rows: pd.DataFrame, metrics: Mapping[str, Any]) -> pd.DataFram
     """Quintile 1 minus quintile 5, with its interval, per area."""
     rows = rows[(rows["breakdown"] == "imd_quintile") & rows["group"].isin(["1", "5"])]
     rows = rows[rows["denominator"].fillna(0) > 0]
-    if rows.empty:
+    if not {"1", "5"} <= set(rows["group"]):  # no area has both ends: no gap anywhere
         return pd.DataFrame(columns=AREA)
     wide = rows.set_index([*AREA, "group"])[["numerator", "denominator", "value", "sd"]]
     wide = wide.unstack("group")
