@@ -347,16 +347,13 @@ def judged_rows(
         rows = pd.concat(parts, ignore_index=True)
         rows = _normalised(rows[[*ORDER, *[c for c in INPUTS if c in rows.columns]]])
     else:
-        ours: list[tuple[str, str, Any]] = [] if chosen is None else [("metric_id", "in", chosen)]
-        where: list[list[tuple[str, str, Any]]] = [[("breakdown", "==", "total"), *ours]]
-        if last is not None:
-            where.append([("breakdown", "!=", "total"), ("period", "==", last), *ours])
-        columns = _columns(_read_table(version.metrics_path, where,
-                                       [*ORDER, "value", "missing_reason"]))
+        columns = _columns(_judged_table(version.metrics_path, chosen, last,
+                                         [*ORDER, "value", "missing_reason"]))
         if version.statistics_path.exists():
             wanted = [c for c in INPUTS if c not in columns]
             own = [c for c in wanted if not (version.partitioned and c in FUNNEL)]
-            stats = _columns(_read_table(version.statistics_path, where, [*ORDER, *own]))
+            stats = _columns(_judged_table(version.statistics_path, chosen, last,
+                                           [*ORDER, *own]))
             columns.update(_aligned(columns, stats, own))
             if version.partitioned:  # funnels are kept by month, not in the statistics pieces
                 columns.update(_funnel_columns(version, columns, [c for c in wanted
@@ -380,6 +377,64 @@ def _read_table(path: Path, filters: Any, columns: list[str] | None) -> pa.Table
         columns = pq.read_schema(path).names
     return pq.read_table(path, columns=columns, filters=filters or None,
                          read_dictionary=[c for c in columns if c in TEXT_READ])
+
+
+def _judged_table(
+    path: Path, metrics: list[str] | None, last: dt.date | None, columns: list[str]
+) -> pa.Table:
+    """The rows `judged_rows` reads (every total row, the breakdown groups of the month
+    `last`; of `metrics` only, when given) of a Parquet file or folder of them, some columns,
+    text dictionary-encoded. Only the row groups whose statistics say they may hold such rows
+    are decoded (the compute stage writes a piece's total rows, and its latest month's groups,
+    as row groups of their own: oversight.metrics.results.judged_first), and rows are filtered
+    only where a row group read may hold others. pyarrow's own filtered read does not skip row
+    groups when text is read dictionary-encoded, and decodes every row."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    ours: list[tuple[str, str, Any]] = [] if metrics is None else [("metric_id", "in", metrics)]
+    where: list[list[tuple[str, str, Any]]] = [[("breakdown", "==", "total"), *ours]]
+    if last is not None:
+        where.append([("breakdown", "!=", "total"), ("period", "==", last), *ours])
+    exact: list[pa.Table] = []
+    mixed: list[pa.Table] = []
+    files = sorted(f for f in path.glob("*.parquet") if not f.name.startswith((".", "_"))
+                   ) if path.is_dir() else [path]  # as pyarrow reads a folder
+    for file in files:
+        parquet = pq.ParquetFile(file, read_dictionary=[c for c in columns if c in TEXT_READ])
+        meta = parquet.metadata
+        names = meta.schema.names
+        read, whole = [], True
+        for i in range(meta.num_row_groups):
+            group = meta.row_group(i)
+            breakdowns = _bounds(group.column(names.index("breakdown")))
+            months = _bounds(group.column(names.index("period")))
+            only_total = breakdowns is not None and breakdowns[0] == breakdowns[1] == "total"
+            may_total = breakdowns is None or breakdowns[0] <= "total" <= breakdowns[1]
+            may_last = last is not None and not only_total and (
+                months is None or months[0] <= last <= months[1])
+            if may_total or may_last:
+                read.append(i)
+                whole &= only_total or (not may_total and months is not None
+                                        and months[0] == months[1] == last)
+        table = parquet.read_row_groups(read, columns=columns, use_threads=False)
+        (exact if whole and metrics is None else mixed).append(table)
+    if mixed:
+        exact.append(pa.concat_tables(mixed, promote_options="permissive").filter(
+            pq.filters_to_expression(where)))
+    return pa.concat_tables(exact, promote_options="permissive")
+
+
+def _bounds(column: Any) -> tuple[Any, Any] | None:
+    """A row group column's least and greatest values (months as dates), None when its
+    statistics do not say."""
+    stats = column.statistics
+    if stats is None or not stats.has_min_max:
+        return None
+    low, high = stats.min, stats.max
+    if isinstance(low, dt.datetime) and isinstance(high, dt.datetime):
+        return low.date(), high.date()
+    return low, high
 
 
 @dataclass(frozen=True)

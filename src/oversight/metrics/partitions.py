@@ -13,13 +13,15 @@ piece no kept version names is deleted by `results.prune`.
 
 from __future__ import annotations
 
+import itertools
 import os
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -41,14 +43,33 @@ def _arrow(frame: pd.DataFrame) -> pa.Table:
     return table
 
 
-def write_piece(root: Path, table: str, key: str, version: str, frame: pd.DataFrame) -> str:
-    """Write one piece (fsynced, then renamed into place); returns its relative path."""
+RowGroups = Callable[[pd.DataFrame], np.ndarray]
+"""Each row's row group (a small number) in a piece: rows are written by row group, in
+ascending number, each group's rows in their order."""
+
+
+def write_piece(
+    root: Path, table: str, key: str, version: str, frame: pd.DataFrame,
+    row_groups: RowGroups | None = None,
+) -> str:
+    """Write one piece (fsynced, then renamed into place); returns its relative path.
+    `row_groups`: how its rows are grouped (default: one row group), so that a reader's
+    filters can skip whole row groups by their statistics."""
     rel = Path(PARTS) / table / key / f"{version}.parquet"
     path = root / rel
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     arrow = _arrow(frame)
-    pq.write_table(arrow, tmp)
+    if row_groups is None or not len(frame):
+        pq.write_table(arrow, tmp)
+    else:
+        group = np.asarray(row_groups(frame))
+        order = np.argsort(group, kind="stable")
+        arrow = arrow.take(order)
+        bounds = np.flatnonzero(np.r_[True, np.diff(group[order]) != 0, True])
+        with pq.ParquetWriter(tmp, arrow.schema) as writer:
+            for start, end in itertools.pairwise(bounds.tolist()):
+                writer.write_table(arrow.slice(start, end - start), row_group_size=end - start)
     with open(tmp, "rb") as fh:
         os.fsync(fh.fileno())
     os.replace(tmp, path)
@@ -57,14 +78,15 @@ def write_piece(root: Path, table: str, key: str, version: str, frame: pd.DataFr
 
 def write_split(
     root: Path, table: str, version: str, frame: pd.DataFrame, by: str | list[str],
-    key: Any = None,
+    key: Any = None, row_groups: RowGroups | None = None,
 ) -> dict[str, str]:
-    """One piece per value of `by` (key(value) names it; default str(value))."""
+    """One piece per value of `by` (key(value) names it; default str(value)); `row_groups`:
+    how each piece's rows are grouped (`write_piece`)."""
     name = key or (lambda v: v.isoformat() if hasattr(v, "isoformat") else str(v))
     out = {}
     for value, part in frame.groupby(by, sort=True, observed=True):
         out[name(value)] = write_piece(root, table, name(value), version,
-                                       part.reset_index(drop=True))
+                                       part.reset_index(drop=True), row_groups)
     return out
 
 

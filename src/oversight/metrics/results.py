@@ -467,7 +467,8 @@ def write_parts(
         keep = set(orgs)
         metrics = metrics[metrics["org_code"].isin(keep)]
     written: parts.Parts = {
-        "metrics": parts.write_split(root, "metrics", name, _strings(metrics), "org_code"),
+        "metrics": parts.write_split(root, "metrics", name, _strings(metrics), "org_code",
+                                     row_groups=judged_first),
         "items": parts.write_split(
             root, "items", name,
             comp.items if orgs is None else comp.items[comp.items["org_code"].isin(keep)],
@@ -490,7 +491,8 @@ def write_parts(
         else:
             funnels = _funnel_table(stats)
         written["statistics"] = parts.write_split(
-            root, "statistics", name, stats.drop(columns=FUNNEL), "org_code")
+            root, "statistics", name, stats.drop(columns=FUNNEL), "org_code",
+            row_groups=judged_first)
     if funnels is not None:
         written["funnels"] = parts.write_split(root, "funnels", name, funnels, "period")
     if totals is None and orgs is None:
@@ -510,6 +512,19 @@ def write_parts(
             key=lambda p, d=dataset: f"{d}/{p.isoformat()}"))
     written["presence"] = {"all": parts.write_piece(root, "presence", "all", name, comp.presence)}
     return written
+
+
+def judged_first(piece: pd.DataFrame) -> np.ndarray:
+    """The row groups of an organisation's metrics or statistics piece: 0 its total
+    breakdown's rows, 1 its breakdown groups' rows of every month but its latest, 2 those of
+    its latest month. The judge reads every total row and the groups of the latest month
+    (oversight.judge.stage.judged_rows): it decodes only the row groups whose statistics say
+    they may hold them, a tenth of the rows. Each group keeps the rows' order, so a reader
+    of the total breakdown, or of any month's groups, sees them in the order they had."""
+    total = piece["breakdown"].to_numpy() == "total"
+    period = piece["period"].to_numpy()
+    latest = period == period.max()
+    return np.where(total, 0, np.where(latest, 2, 1))
 
 
 def _strings(metrics: pd.DataFrame) -> pd.DataFrame:
