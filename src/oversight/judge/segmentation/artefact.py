@@ -45,6 +45,7 @@ from oversight.judge.segmentation.inputs import (
     CapabilityReview,
     FinancialStatus,
     Inputs,
+    Key,
     SegmentDecision,
 )
 from oversight.judge.segmentation.recorded import Recordings
@@ -256,11 +257,12 @@ def quarter_inputs(
     judged: pd.DataFrame | None,
     quarter: Period,
     recorded: Recordings,
-    values: pd.DataFrame | None = None,
+    values: pd.DataFrame | Formed | None = None,
 ) -> Inputs:
     """A quarter's inputs: the quarter values of the rule set's organisations, the nof-2022
     judge outcomes from the judgements (`judged`), and the recorded judgements. `values`: the
-    quarter values already formed for these organisations (a superset of the metrics)."""
+    quarter values already formed for these organisations (a superset of the metrics), as a
+    frame or as `Formed`."""
     from oversight.judge.segmentation.inputs import inputs_from_frame
     from oversight.judge.segmentation.published import organisations
     from oversight.judge.segmentation.quarter import in_quarter, quarter_outcomes, quarter_values
@@ -277,6 +279,16 @@ def quarter_inputs(
             & in_quarter(judged["period"], quarter)  # each distinct month converted once
         ]
         outcomes = quarter_outcomes(mine, quarter, fields)
+    if isinstance(values, Formed):
+        return Inputs(
+            period=quarter,
+            orgs=tuple(orgs),
+            values=values.of(orgs, metrics),
+            finance=dict(recorded.finance),
+            reviews=recorded.reviews,
+            decisions=recorded.decisions,
+            outcomes=outcomes,
+        )
     if values is None:
         rows = monthly[
             (monthly["org_type"] == rule_set.org_type)
@@ -296,6 +308,27 @@ def quarter_inputs(
         decisions=recorded.decisions,
         outcomes=outcomes,
     )
+
+
+class Formed:
+    """A quarter's values (`quarter.quarter_values`) by organisation, each row's value as
+    `inputs_from_frame` reads it: every rule set of the type takes its organisations and
+    metrics from them (what filtering the frame and `inputs_from_frame` give, without a
+    frame per rule set)."""
+
+    def __init__(self, frame: pd.DataFrame) -> None:
+        self.by_org: dict[str, list[tuple[str, float | None]]] = {}
+        for o, m, v in zip(
+            frame["org"].tolist(), frame["metric"].tolist(), frame["value"].tolist(), strict=True
+        ):
+            self.by_org.setdefault(str(o), []).append((str(m), None if v is None else float(v)))
+
+    def of(self, orgs: Iterable[str], metrics: Iterable[str]) -> dict[Key, float | None]:
+        """The values of these organisations on these metrics, by (organisation, metric)."""
+        wanted = set(metrics)
+        return {
+            (o, m): v for o in dict.fromkeys(orgs) for m, v in self.by_org.get(o, ()) if m in wanted
+        }
 
 
 def _changed_months(changed: pd.DataFrame | None, rules: str) -> set[dt.date] | None:
@@ -347,7 +380,7 @@ def build(
         monthly = monthly_rows(metrics_path, types)
     parent = folder(parent_path) if parent_path is not None else None
     read_recorded = store.reader(home)
-    formed: dict[tuple[str, Period], pd.DataFrame] = {}
+    formed: dict[tuple[str, Period], Formed] = {}
     split: dict[str, _ByQuarter] = {}
     complete_of: dict[str, list[Period]] = {}
     read_once: list[_ByQuarter] = []
@@ -361,7 +394,7 @@ def build(
             )
         return read_once[0].get(quarter)
 
-    def values(org_type: str, quarter: Period) -> pd.DataFrame:
+    def values(org_type: str, quarter: Period) -> Formed:
         """Quarter values over every rule set's metrics, formed once per type and quarter."""
         from oversight.judge.segmentation.quarter import quarter_values
 
@@ -374,8 +407,8 @@ def build(
                 ]
                 split[org_type] = _ByQuarter(rows)
             metrics = {m: catalogue.metrics[m] for m in sorted(wanted)}
-            formed[(org_type, quarter)] = quarter_values(
-                split[org_type].get(quarter), metrics, quarter
+            formed[(org_type, quarter)] = Formed(
+                quarter_values(split[org_type].get(quarter), metrics, quarter)
             )
         return formed[(org_type, quarter)]
 
