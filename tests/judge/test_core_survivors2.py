@@ -1,0 +1,108 @@
+"""Judge rules at edges the other tests leave out (issue 18, judge/core mutation survivors): a
+frame's flags when some outcomes are missing, peer ranks between figures less than one apart,
+and the judge's reading of metric rows that have no statistics row."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from tests.judge.stage_support import METRIC_COLUMNS, rows, write_version
+
+from oversight.home import Home
+from oversight.judge import stage
+from oversight.judge.disagreements import FIELDS, Disagreement, flag_columns, flags
+from oversight.judge.outcomes import Attainment, Variation, VsEngland
+from oversight.judge.position import peer_ranks
+
+
+def _outcomes(**given: list[object]) -> dict[str, np.ndarray]:
+    n = len(next(iter(given.values())))
+    return {f: np.array(given.get(f, [None] * n), dtype=object) for f in FIELDS}
+
+
+def test_a_missing_outcome_never_raises_a_flag_in_a_frame() -> None:
+    # Row 0 meets its target while in concern: flagged. Row 1 meets it but has no variation
+    # outcome (a missing figure): not flagged, as `flags` says of the one judgement.
+    columns = _outcomes(
+        national_status=[Attainment.MET, Attainment.MET],
+        variation=[Variation.CONCERN, None],
+    )
+    frame = flag_columns(columns)
+    assert frame[Disagreement.MEETS_BUT_DETERIORATING].tolist() == [True, False]
+    for i in range(2):
+        one = {f: columns[f][i] for f in FIELDS}
+        assert [c for c, hit in frame.items() if hit[i]] == list(flags(one))
+
+
+def test_a_frame_whose_outcomes_are_all_missing_has_no_flags() -> None:
+    frame = flag_columns(_outcomes(variation=[None, None]))
+    assert all(not hit.any() for hit in frame.values())
+
+
+def test_a_frame_of_no_judgements_has_empty_flags() -> None:
+    frame = flag_columns(_outcomes(variation=[]))
+    assert set(frame) == set(Disagreement)
+    assert all(len(hit) == 0 for hit in frame.values())
+
+
+def test_a_frame_with_worse_than_england_but_improving_rows() -> None:
+    columns = _outcomes(
+        vs_england=[VsEngland.WORSE, None, VsEngland.WORSE],
+        variation=[Variation.IMPROVEMENT, Variation.IMPROVEMENT, None],
+    )
+    assert flag_columns(columns)[Disagreement.WORSE_BUT_IMPROVING].tolist() == [
+        True, False, False,
+    ]
+
+
+MAR = dt.date(2024, 3, 1)
+
+
+def _ranks(values: dict[str, float], sign: int) -> dict[str, tuple[int, ...]]:
+    codes = list(values)
+    frame = pd.DataFrame({"metric_id": "m", "period": MAR, "breakdown": "total",
+                          "group": "total", "org_code": codes,
+                          "value": list(values.values()), "sign": sign})
+    pairs = pd.DataFrame([(MAR, o, p) for o in codes for p in codes if p != o],
+                         columns=["period", "org_code", "peer_code"])
+    out = peer_ranks(frame, pairs)
+    return {c: tuple(int(x) for x in out.loc[i]) for i, c in enumerate(codes)}
+
+
+def test_peers_less_than_one_apart_are_ranked_by_their_figures() -> None:
+    # percentages a fraction of a point apart: each ICB's rank is still its place
+    values = {"A": 71.2, "B": 71.6, "C": 71.4, "D": 70.9}
+    assert _ranks(values, sign=1) == {"A": (3, 4, 4), "B": (1, 4, 4), "C": (2, 4, 4),
+                                      "D": (4, 4, 4)}
+    assert _ranks(values, sign=-1) == {"A": (2, 4, 4), "B": (4, 4, 4), "C": (3, 4, 4),
+                                       "D": (1, 4, 4)}
+
+
+def test_tied_peers_share_a_rank_whichever_way_is_better() -> None:
+    values = {"A": 0.25, "B": 0.25, "C": 0.5}
+    assert _ranks(values, sign=-1) == {"A": (1, 3, 3), "B": (1, 3, 3), "C": (3, 3, 3)}
+    assert _ranks(values, sign=1) == {"A": (2, 3, 3), "B": (2, 3, 3), "C": (1, 3, 3)}
+
+
+def test_metric_rows_without_statistics_are_read_with_none(tmp_path: Path) -> None:
+    # The statistics file lacks the last organisations' rows (an older or partial write):
+    # those rows are read with no limits or point type, the others with their own.
+    home = Home(tmp_path / "home", "sqlite://")
+    frame = rows()
+    version = write_version(home, "v1", frame)
+    stats = [c for c in frame.columns if c not in METRIC_COLUMNS[6:]]
+    kept = frame[~frame["org_code"].isin(["Y56", "ENG"])]
+    kept.loc[:, stats].to_parquet(version.path / "statistics.parquet", index=False)
+    total, groups = stage.judged_rows(version)
+    for part in (total, groups):
+        lacking = part["org_code"].isin(["Y56", "ENG"]).to_numpy()
+        assert lacking.any() and (~lacking).any()
+        assert part.loc[lacking, "spc_lpl"].isna().all()
+        assert part.loc[lacking, "spc_point_type"].isna().all()
+        assert part.loc[lacking, "value"].notna().all()
+        own = part.loc[~lacking]
+        np.testing.assert_allclose(own["spc_lpl"], own["value"] - 10)
+        assert (own["spc_point_type"] == "common_cause").all()
