@@ -17,6 +17,8 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+import sqlglot.expressions as sge
+from ibis.backends.sql.compilers.duckdb import DuckDBCompiler
 
 from oversight import config
 
@@ -128,11 +130,34 @@ class _Coder:
         return pd.Categorical.from_codes(ranked, [seen[i] for i in order])
 
 
+class _DuckDBDays(DuckDBCompiler):
+    """Ibis's DuckDB compiler, with a date plus a whole number of days as DuckDB's DATE + INTEGER
+    (a DATE) instead of DATE + INTERVAL, which DuckDB works out as a TIMESTAMP (and Ibis casts
+    back to a date). The same dates, so the same month indices and comparisons, for less work:
+    the open-at-period-end scans compute several such bounds per record (RTT's snapshots at
+    scale 0.1, DuckDB on one thread: 2.19 -> 2.01 s CPU, median of 9 alternating runs)."""
+
+    def visit_DateAdd(self, op: ops.DateAdd, *, left: sge.Expression, right: sge.Expression) -> Any:
+        days = op.right
+        if (
+            isinstance(days, ops.Literal)
+            and days.dtype.is_interval()
+            and days.dtype.unit.short == "D"
+            and isinstance(days.value, int)
+        ):
+            return self.binop(sge.Add, left, sge.convert(days.value))
+        return self.binop(sge.Add, left, right)
+
+
+_DAYS = _DuckDBDays()
+
+
 class DuckDBEngine(Engine):
     name = "duckdb"
 
     def __init__(self, backend: Any | None = None, threads: int | None = None) -> None:
         super().__init__(backend or ibis.duckdb.connect())
+        self.backend.compiler = _DAYS
         if threads:
             self.backend.raw_sql(f"SET threads = {int(threads)}")
         # load Ibis's SQL compiler now (about 0.4 s the first time), not in the first compute
