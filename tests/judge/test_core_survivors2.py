@@ -1,6 +1,7 @@
 """Judge rules at edges the other tests leave out (issue 18, judge/core mutation survivors): a
 frame's flags when some outcomes are missing, peer ranks between figures less than one apart,
-and the judge's reading of metric rows that have no statistics row."""
+the judge's reading of metric rows that have no statistics row, and what `oversight peer-group
+retire` says it did."""
 
 from __future__ import annotations
 
@@ -9,13 +10,18 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from tests.judge.stage_support import METRIC_COLUMNS, rows, write_version
+import pytest
+from tests.judge.stage_support import METRIC_COLUMNS, publish_full, rows, write_version
+from typer.testing import CliRunner, Result
 
+from oversight.cli import app
+from oversight.collect import tokens
 from oversight.home import Home
 from oversight.judge import stage
 from oversight.judge.disagreements import FIELDS, Disagreement, flag_columns, flags
 from oversight.judge.outcomes import Attainment, Variation, VsEngland
 from oversight.judge.position import peer_ranks
+from oversight.metrics.results import ResultsVersion
 
 
 def _outcomes(**given: list[object]) -> dict[str, np.ndarray]:
@@ -106,3 +112,60 @@ def test_metric_rows_without_statistics_are_read_with_none(tmp_path: Path) -> No
         own = part.loc[~lacking]
         np.testing.assert_allclose(own["spc_lpl"], own["value"] - 10)
         assert (own["spc_point_type"] == "common_cause").all()
+
+
+def test_peer_group_retire_says_which_group_and_from_when(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = f"sqlite:///{tmp_path / 'oversight.db'}"
+    monkeypatch.setenv("OVERSIGHT_DATABASE_URL", url)
+    monkeypatch.delenv("OVERSIGHT_TOKEN", raising=False)
+    home = Home.at(tmp_path / "home", url)
+    gm = tokens.create("gm", "QOP", "submitter", engine=home.database())
+
+    def run(*args: str) -> Result:
+        return CliRunner().invoke(app, ["peer-group", *args, "--home", str(home.root)])
+
+    added = run("add", "Conurbations", "--member", "QOP", "--member", "QHL", "--from",
+                "2025-04-01", "--reason", "compare", "--token", gm)
+    assert added.exit_code == 0, added.output
+    done = run("retire", "QOP-conurbations-20250401", "--reason", "Plan changed", "--on",
+               "2025-07-01", "--token", gm)
+    assert done.exit_code == 0, done.output
+    assert done.stdout == (
+        "retired peer group QOP-conurbations-20250401 from 2025-07-01\n"
+    )
+
+
+class _PublicReadersOnly(ResultsVersion):
+    """A version of a store without the files the judge reads directly: only its public
+    readers (`rows`) answer."""
+
+    @property
+    def metrics_path(self) -> Path:
+        return self.path / "not-here.parquet"
+
+
+def test_rows_read_through_the_public_readers_are_the_rows_read_from_the_files(
+    tmp_path: Path,
+) -> None:
+    home = Home(tmp_path / "home", "sqlite://")
+    version = write_version(home, "v1", rows())
+    fast = stage.judged_rows(version)
+    public = stage.judged_rows(_PublicReadersOnly(version.id, version.path))
+    for a, b in zip(fast, public, strict=True):
+        pd.testing.assert_frame_equal(a, b)
+    chosen = stage.judged_rows(_PublicReadersOnly(version.id, version.path), ["rtt_18wk"])
+    assert set(chosen[0]["metric_id"]) == {"rtt_18wk"} == set(chosen[1]["metric_id"])
+
+
+def test_a_version_without_funnels_is_read_with_no_funnel_position(tmp_path: Path) -> None:
+    # Only a region's and England's rows: nothing is drawn on a funnel, so the version keeps
+    # no funnel pieces; every row's position is None (text), and the judgement says so.
+    home = Home(tmp_path / "home", "sqlite://")
+    frame = rows()
+    version = publish_full(home, frame[frame["org_type"] != "icb"])
+    total, groups = stage.judged_rows(version)
+    for part in (total, groups):
+        assert len(part) and part["funnel_position"].dtype == object
+        assert all(p is None for p in part["funnel_position"])
