@@ -4,8 +4,11 @@ how it opens lake files (the figures must be the ones plain Ibis would give)."""
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import ibis
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from oversight.metrics.engines import DuckDBEngine
 
@@ -45,3 +48,17 @@ def test_other_intervals_still_add_as_intervals() -> None:
         D(2024, 2, 29)
     ]
 
+
+def test_reads_files_whose_paths_hold_quotes(tmp_path: Path) -> None:
+    engine = DuckDBEngine(threads=1)
+    paths = []
+    for k, folder in enumerate(("it's", 'say "hi"', "plain")):
+        (tmp_path / folder).mkdir()
+        path = tmp_path / folder / "QMJ.parquet"
+        pq.write_table(pa.table({"icb_code": ["QMJ"], "n": [k + 1]}), path)
+        paths.append(path)
+    table = engine.read(paths)
+    assert engine.execute(table.aggregate(total=table.n.sum()))["total"].tolist() == [6]
+    again = engine.read(paths[:1])  # a second view does not change the first one's files
+    assert engine.execute(table.aggregate(total=table.n.sum()))["total"].tolist() == [6]
+    assert engine.execute(again.aggregate(total=again.n.sum()))["total"].tolist() == [1]

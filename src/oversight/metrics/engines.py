@@ -188,14 +188,19 @@ class DuckDBEngine(Engine):
         """A temporary view over the files, its SQL written directly (building it through Ibis
         and sqlglot costs about 20 ms per hundred files), and its Ibis table made from the
         view's column types as DuckDB binds them (what Ibis's `table` reads back with a
-        DESCRIBE built through sqlglot: 2-3 ms more per view)."""
+        DESCRIBE built through sqlglot: 2-3 ms more per view).
+
+        The file list is a query parameter held in a variable of the view's name, not text in
+        the view's SQL: DuckDB then parses a short statement each time it binds the view
+        (creating, describing and querying it), not one with every path (504 files: about
+        4 ms less per view)."""
         self._n = getattr(self, "_n", 0) + 1
         name = f"_oversight_lake_{self._n}"
-        files = ", ".join("'" + str(p).replace("'", "''") + "'" for p in paths)
         con = self.backend.con
+        con.execute(f"SET VARIABLE {name} = ?", [[str(p) for p in paths]])
         con.execute(
             f'CREATE OR REPLACE TEMP VIEW "{name}" AS SELECT * FROM '
-            f"read_parquet([{files}], hive_partitioning = false)"
+            f"read_parquet(getvariable('{name}'), hive_partitioning = false)"
         )
         bound = con.sql(f'SELECT * FROM "{name}"')
         to_ibis = self.backend.compiler.type_mapper.from_string
