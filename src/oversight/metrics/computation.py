@@ -183,9 +183,12 @@ def scan_dataset(
     dataset: str,
     items: Sequence[DataItem],
     periods: Sequence[dt.date],
+    listed: Sequence[LakeFile] | None = None,
 ) -> Scanned | None:
-    """The engine's work for one dataset (None: it has no files)."""
-    files = [f for f in list_files(lake, dataset) if f.period <= max(periods)]
+    """The engine's work for one dataset (None: it has no files); `listed`: the dataset's files
+    when the caller has listed them already."""
+    listed = list_files(lake, dataset) if listed is None else listed
+    files = [f for f in listed if f.period <= max(periods)]
     if not files:
         return None
     record_level = items[0].grain == "record"
@@ -255,7 +258,11 @@ def compute(
         ).items()
         if list_files(lake, name)
     }
-    periods = sorted(periods or lake_periods(lake, [*by_ds, *stand_ins]))
+    listed = {dataset: list_files(lake, dataset) for dataset in by_ds}  # listed once
+    if not periods:  # lake_periods, from the listings
+        months = {f.period for files in listed.values() for f in files}
+        periods = sorted(months.union(lake_periods(lake, stand_ins)))
+    periods = sorted(periods)
     if not periods:
         raise ValueError(f"the lake at {lake} holds no files for these metrics")
     longs, partials, presences = [], {}, []
@@ -264,7 +271,7 @@ def compute(
         for dataset, items in by_ds.items():
             if progress:
                 progress(dataset)
-            scanned = scan_dataset(engine, lake, dataset, items, periods)
+            scanned = scan_dataset(engine, lake, dataset, items, periods, listed[dataset])
             longs.append(pool.submit(item_values, scanned, tree))
             empty = pd.DataFrame(columns=["icb_code", "period", "revision_id"])
             partials[dataset] = pd.DataFrame() if scanned is None else scanned.part
