@@ -971,7 +971,7 @@ def assess(
         done.path,
         results_version.metrics_path,
         # made only if a quarter is segmented again
-        lambda: _flag_outcomes(done, catalogue, outcomes),
+        lambda since: _flag_outcomes(done, catalogue, outcomes, since=since),
         catalogue=catalogue,
         parent_path=None if parent is None else parent.path,
         monthly=_icb_totals(results_version, catalogue),
@@ -1005,11 +1005,21 @@ def _icb_totals(version: ResultsVersion, catalogue: Any) -> pd.DataFrame | None:
 
 
 def _flag_outcomes(
-    done: Judgements, catalogue: Any, fresh: Mapping[str, pa.Table] | None = None
+    done: Judgements,
+    catalogue: Any,
+    fresh: Mapping[str, pa.Table] | None = None,
+    *,
+    since: dt.date | None = None,
 ) -> pd.DataFrame:
     """What segmentation reads of the outcomes: those a flags rule set tests, of its metrics
-    (scored rule sets read none). `fresh`: tables just written to `done`, taken as they are
-    rather than decoded from their files again (what is read back is the same)."""
+    (scored rule sets read none), of the months from `since` on (all when None: an
+    incremental build redoes only its last quarters, and decoding every month's rows cost more
+    than segmenting them). `fresh`: tables just written to `done`, taken as they are rather
+    than decoded from their files again (what is read back is the same)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
     flagged = {m for r in catalogue.rule_sets.values() if r.method == "flags"
                for m in r.metric_ids}
     columns = list(dict.fromkeys([*ORDER, "variation", *get_args(FlagOutcome)]))
@@ -1017,12 +1027,18 @@ def _flag_outcomes(
     parts = []
     for metric in sorted(flagged & set(done.metric_ids)):
         if metric in fresh:
-            parts.append(fresh[metric].select(columns).to_pandas())
+            table = fresh[metric].select(columns)
         elif (file := done.file(metric)).exists():
-            parts.append(_read(file, None, columns))
+            table = pq.read_table(file, columns=columns)
+        else:
+            continue
+        if since is not None:
+            at = pa.scalar(since, table.schema.field("period").type)
+            table = table.filter(pc.greater_equal(table["period"], at))
+        parts.append(table)
     if not parts:
         return pd.DataFrame(columns=columns)
-    return _restore(pd.concat(parts, ignore_index=True))
+    return _restore(pa.concat_tables(parts, promote_options="default").to_pandas())
 
 
 SEGMENTS_READ = ["value", "missing_reason", *get_args(FlagOutcome)]

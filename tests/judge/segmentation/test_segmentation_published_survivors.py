@@ -94,7 +94,7 @@ def _build(home: Home, where: Path, monthly: pd.DataFrame | None = None, **kw: A
         home,
         where,
         version.metrics_path,
-        lambda: stage._flag_outcomes(judged, CAT),
+        lambda since: stage._flag_outcomes(judged, CAT, since=since),
         catalogue=CAT,
         monthly=monthly,
         **kw,

@@ -52,7 +52,7 @@ def _build(
         home,
         where,
         version.metrics_path,
-        lambda: stage._flag_outcomes(judged, CAT),
+        lambda since: stage._flag_outcomes(judged, CAT, since=since),
         catalogue=CAT,
         parent_path=parent,
         changed=changed,

@@ -41,6 +41,7 @@ from typing import TYPE_CHECKING, Any
 
 from oversight.judge.segmentation import codec
 from oversight.judge.segmentation.engine import segment
+from oversight.judge.segmentation.forked import forked_sequential, in_parallel
 from oversight.judge.segmentation.inputs import (
     CapabilityReview,
     FinancialStatus,
@@ -359,7 +360,7 @@ def build(
     home: Home,
     version_path: Path,
     metrics_path: Path,
-    judged: pd.DataFrame | Callable[[], pd.DataFrame],
+    judged: pd.DataFrame | Callable[[dt.date], pd.DataFrame],
     *,
     catalogue: Catalogue,
     parent_path: Path | None = None,
@@ -383,16 +384,22 @@ def build(
     formed: dict[tuple[str, Period], Formed] = {}
     split: dict[str, _ByQuarter] = {}
     complete_of: dict[str, list[Period]] = {}
-    read_once: list[_ByQuarter] = []
+    read: dict[dt.date | None, _ByQuarter] = {}
 
     def outcomes(quarter: Period) -> pd.DataFrame:
-        """The judge outcomes of a quarter's months (`judged` may be a reader, called only if
-        a quarter is redone; its rows are split by quarter once, not filtered per quarter)."""
-        if not read_once:
-            read_once.append(
-                _ByQuarter(judged() if callable(judged) else judged, _outcome_columns())
-            )
-        return read_once[0].get(quarter)
+        """The judge outcomes of a quarter's months. `judged` may be a reader of the months
+        from a date on, called only if a quarter is redone, from the first quarter redone
+        (quarters are redone oldest first, so one read serves the rest of the rule set);
+        its rows are split by quarter once, not filtered per quarter."""
+        if not callable(judged):
+            if None not in read:
+                read[None] = _ByQuarter(judged, _outcome_columns())
+            return read[None].get(quarter)
+        since = next(iter(read), None)
+        if since is None or quarter.start < since:
+            read.clear()
+            read[quarter.start] = _ByQuarter(judged(quarter.start), _outcome_columns())
+        return read[next(iter(read))].get(quarter)
 
     def values(org_type: str, quarter: Period) -> Formed:
         """Quarter values over every rule set's metrics, formed once per type and quarter."""
@@ -416,9 +423,12 @@ def build(
     if staging.exists():
         shutil.rmtree(staging)
     staging.mkdir(parents=True)
-    for rule_set in rule_sets:
+
+    def one(rule_set: RuleSet) -> None:
+        """Every complete quarter of one rule set, oldest first (each reads the one before);
+        run again from the start if it failed on a forked child."""
         assert monthly is not None
-        (staging / rule_set.id).mkdir()
+        (staging / rule_set.id).mkdir(exist_ok=True)
         previous: tuple[OrgSegment, ...] | Stored | None = None  # a copied file: decoded if used
         months = _changed_months(changed, rule_set.id)
         applied = rule_set.model_dump(mode="json")
@@ -473,6 +483,19 @@ def build(
             target.write_text(document, encoding="utf-8")
             previous = results
             same_before = old is not None and old.path.read_bytes() == document.encode()
+
+    if parent is None and len(rule_sets) > 1 and not forked_sequential():
+        # built from nothing: each rule set on a forked process of its own, each quarter's
+        # values formed here first, once, rather than once per process
+        for rule_set in rule_sets:
+            if rule_set.org_type not in complete_of:
+                complete_of[rule_set.org_type] = complete_quarters(monthly, rule_set.org_type)
+            for quarter in complete_of[rule_set.org_type]:
+                values(rule_set.org_type, quarter)
+        in_parallel(one, rule_sets)
+    else:  # reusing a parent's files, a rule set redoes a quarter or two: forking costs more
+        for rule_set in rule_sets:
+            one(rule_set)
     final = folder(version_path)
     if final.exists():
         old_dir = version_path / f".{DIR}-old-{os.getpid()}"

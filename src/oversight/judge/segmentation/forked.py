@@ -1,0 +1,64 @@
+"""One function over several items, each on a forked process of its own when cores are free.
+
+The judge stage segments every rule set of the catalogue, and a rule set's quarters depend only
+on each other, never on another rule set's; most of the work is Python (scores, the "what would
+move you" search, the files), so threads would take turns. Forked processes inherit the frames
+already in memory, write their files and exit: a full judgement takes about the time of its
+slowest rule set rather than the sum.
+"""
+
+from __future__ import annotations
+
+import gc
+import multiprocessing
+import os
+import sys
+from collections.abc import Callable, Sequence
+from typing import TypeVar
+
+T = TypeVar("T")
+
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def forked_sequential() -> bool:
+    """Whether to run in this process only: one core, no fork (not Linux), or a tracer (a
+    debugger, coverage or the mutation tests' trace of which lines a test runs) that would
+    not see what a child runs."""
+    return (
+        _cores() < 2
+        or "fork" not in multiprocessing.get_all_start_methods()
+        or sys.gettrace() is not None
+    )
+
+
+def in_parallel(fn: Callable[[T], None], items: Sequence[T]) -> None:
+    """`fn(item)` for every item: the first here, the others each on a forked child at the same
+    time. `fn` must keep its effects to files (a child's memory is lost when it exits) and may
+    be run again for an item: a child that fails is run again here, so that its error is raised
+    in this process."""
+    if len(items) < 2 or forked_sequential():
+        for item in items:
+            fn(item)
+        return
+    context = multiprocessing.get_context("fork")
+    children = [context.Process(target=fn, args=(item,), daemon=True) for item in items[1:]]
+    gc.freeze()  # a child's collections then leave the inherited objects (and their pages) be
+    try:
+        for child in children:
+            child.start()
+    finally:
+        gc.unfreeze()
+    try:
+        fn(items[0])
+    finally:
+        for child in children:
+            child.join()
+    for child, item in zip(children, items[1:], strict=True):
+        if child.exitcode != 0:
+            fn(item)

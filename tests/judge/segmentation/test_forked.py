@@ -1,0 +1,124 @@
+"""Rule sets segmented on forked processes: every item's files written, a failure raised here."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from oversight.judge.segmentation import forked
+
+
+def _write(where: Path) -> Callable[[str], None]:
+    def fn(item: str) -> None:
+        (where / item).write_text(str(os.getpid()))
+
+    return fn
+
+
+@pytest.fixture
+def untraced(monkeypatch: pytest.MonkeyPatch) -> None:
+    """As in a plain run: more than one core and no tracer (coverage or the mutation tests'
+    trace would make it sequential)."""
+    monkeypatch.setattr(forked, "_cores", lambda: 2)
+    monkeypatch.setattr(sys, "gettrace", lambda: None)
+
+
+@pytest.mark.usefixtures("untraced")
+def test_every_item_is_done_the_first_here_the_others_on_children(tmp_path: Path) -> None:
+    forked.in_parallel(_write(tmp_path), ["a", "b", "c"])
+    pids = {p.name: int(p.read_text()) for p in tmp_path.iterdir()}
+    assert sorted(pids) == ["a", "b", "c"]
+    assert pids["a"] == os.getpid()
+    assert len({pids["b"], pids["c"], os.getpid()}) == 3
+
+
+@pytest.mark.usefixtures("untraced")
+def test_a_child_that_fails_is_run_again_here_and_its_error_raised(tmp_path: Path) -> None:
+    parent = os.getpid()
+
+    def fn(item: str) -> None:
+        if item == "b" and os.getpid() != parent:
+            os._exit(3)  # the child dies without writing
+        if item == "c":
+            raise ValueError(f"no rule set {item}")
+        (tmp_path / item).write_text("done")
+
+    with pytest.raises(ValueError, match="no rule set c"):
+        forked.in_parallel(fn, ["a", "b", "c"])
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a", "b"]  # b done again here
+
+
+@pytest.mark.usefixtures("untraced")
+def test_a_failure_here_still_waits_for_the_children(tmp_path: Path) -> None:
+    def fn(item: str) -> None:
+        if item == "a":
+            raise RuntimeError("first failed")
+        (tmp_path / item).write_text("done")
+
+    with pytest.raises(RuntimeError, match="first failed"):
+        forked.in_parallel(fn, ["a", "b"])
+    assert (tmp_path / "b").read_text() == "done"
+
+
+def test_one_core_or_a_tracer_runs_everything_here(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(forked, "_cores", lambda: 1)
+    monkeypatch.setattr(sys, "gettrace", lambda: None)
+    assert forked.forked_sequential()
+    forked.in_parallel(_write(tmp_path), ["a", "b"])
+    assert {int(p.read_text()) for p in tmp_path.iterdir()} == {os.getpid()}
+    monkeypatch.setattr(forked, "_cores", lambda: 2)
+    assert not forked.forked_sequential()
+    monkeypatch.setattr(sys, "gettrace", lambda: print)
+    assert forked.forked_sequential()
+
+
+def test_cores_are_those_this_process_may_run_on() -> None:
+    assert 1 <= forked._cores() <= (os.cpu_count() or 1)
+
+
+def test_a_build_from_nothing_on_children_writes_the_same_files_as_one_here(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every rule set of the catalogue segmented on a process of its own (the first here):
+    byte for byte the files segmenting them one after another here writes."""
+    from tests.judge.segmentation.test_segmentation_published_survivors import CAT, _rows
+    from tests.judge.stage_support import write_version
+
+    from oversight.home import Home
+    from oversight.judge import stage
+    from oversight.judge.segmentation import artefact
+    from oversight.metrics.results import current
+
+    home = Home.at(tmp_path / "home")
+    write_version(home, "v1", _rows())
+    version = current(home)
+    assert version is not None
+    judged = stage.assess(home, version, catalogue=CAT, incremental=False)
+    pids: set[int] = set()
+    real = artefact.segment_quarter
+
+    def noted(*args: Any, **kwargs: Any) -> Any:
+        (tmp_path / f"pid-{os.getpid()}").touch()
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(artefact, "segment_quarter", noted)
+    built = {}
+    for name, alone in (("here", True), ("forked", False)):
+        monkeypatch.setattr(forked, "forked_sequential", lambda alone=alone: alone)
+        monkeypatch.setattr(artefact, "forked_sequential", lambda alone=alone: alone)
+        where = artefact.build(
+            home, tmp_path / name, version.metrics_path,
+            lambda since: stage._flag_outcomes(judged, CAT, since=since), catalogue=CAT,
+        )  # fmt: skip
+        built[name] = {str(p.relative_to(where)): p.read_bytes() for p in where.rglob("*.json")}
+        pids |= {int(p.name.removeprefix("pid-")) for p in tmp_path.glob("pid-*")}
+    assert len(built["here"]) == 2 * len(CAT.rule_sets)
+    assert built["forked"] == built["here"]
+    assert len(pids) == len(CAT.rule_sets)  # this process, and a child per other rule set
