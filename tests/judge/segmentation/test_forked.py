@@ -79,6 +79,24 @@ def test_one_core_or_a_tracer_runs_everything_here(
     assert forked.forked_sequential()
 
 
+def test_another_python_thread_keeps_it_here(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A server's worker threads: a lock held by one at the fork stays held in the child."""
+    import threading
+
+    monkeypatch.setattr(forked, "_cores", lambda: 2)
+    monkeypatch.setattr(sys, "gettrace", lambda: None)
+    assert not forked.forked_sequential()
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        assert forked.forked_sequential()
+    finally:
+        stop.set()
+        other.join()
+    assert not forked.forked_sequential()
+
+
 def test_cores_are_those_this_process_may_run_on() -> None:
     assert 1 <= forked._cores() <= (os.cpu_count() or 1)
 

@@ -13,6 +13,7 @@ import gc
 import multiprocessing
 import os
 import sys
+import threading
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
@@ -27,12 +28,14 @@ def _cores() -> int:
 
 
 def forked_sequential() -> bool:
-    """Whether to run in this process only: one core, no fork (not Linux), or a tracer (a
-    debugger, coverage or the mutation tests' trace of which lines a test runs) that would
-    not see what a child runs."""
+    """Whether to run in this process only: one core, no fork (not Linux), other Python
+    threads (a server's: a lock one of them holds at the fork would never be released in the
+    child), or a tracer (a debugger, coverage or the mutation tests' trace of which lines a
+    test runs) that would not see what a child runs."""
     return (
         _cores() < 2
         or "fork" not in multiprocessing.get_all_start_methods()
+        or threading.active_count() > 1
         or sys.gettrace() is not None
     )
 
