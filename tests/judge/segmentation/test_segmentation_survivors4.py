@@ -304,3 +304,28 @@ def test_a_percentile_score_says_its_percentile_rank_out_of_100() -> None:
     assert score_sentence(rules, CAT.metrics["ae_4hr"], s) == (
         "A&E: seen within 4 hours: 80%, percentile rank 75, spread between 1 and 4: score 1.75."
     )
+
+
+# ---- result.py ----
+
+
+def test_a_results_json_gives_each_percentile_to_four_decimals() -> None:
+    rules = rule_set([{"metric": "ae_4hr"}])
+    inputs = quarter(column("ae_4hr", {"A": 70.0, "B": 80.0, "C": 90.0, "D": 95.0}))
+    shown = {
+        r.org: r.to_dict()["scores"][0]["percentile"]
+        for r in artefact.segment_quarter(rules, metrics(), inputs)
+    }
+    assert shown == {"A": 0.0, "B": 0.3333, "C": 0.6667, "D": 1.0}
+
+
+def test_a_move_that_changes_no_metric_has_no_size() -> None:
+    inputs = quarter(
+        {**column("ae_4hr", AE), **column("rtt_18wk", RTT)},
+        finance={o: FinancialStatus(in_deficit=True) for o in ORGS},
+    )
+    results = artefact.segment_quarter(rule_set(TWO), metrics(), inputs, moves=True)
+    others = [m for r in results for m in r.moves if m.metric is None]
+    assert {m.override for m in others} >= {"financial", "capability_review"}
+    assert {m.size for m in others} == {0.0}
+    assert all(m.size > 0 for r in results for m in r.moves if m.metric is not None)
