@@ -33,10 +33,12 @@ from oversight.judge.segmentation.inputs import (
 )
 from oversight.judge.segmentation.moves import final_segment, what_would_move
 from oversight.judge.segmentation.published import _inputs, segment_published
+from oversight.judge.segmentation.quarter import in_quarter, quarter_values
 from oversight.judge.segmentation.recorded import NOTHING, Recordings
 from oversight.judge.segmentation.scoring import MetricScore
 from oversight.metrics.results import current, published
 from oversight.period import Period
+from oversight.store import database
 
 CAT = load()
 
@@ -329,3 +331,42 @@ def test_a_move_that_changes_no_metric_has_no_size() -> None:
     assert {m.override for m in others} >= {"financial", "capability_review"}
     assert {m.size for m in others} == {0.0}
     assert all(m.size > 0 for r in results for m in r.moves if m.metric is not None)
+
+
+# ---- recorded.py, quarter.py, refresh without segments ----
+
+
+def test_a_segment_decision_is_recorded_for_segments_1_to_5_only(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'oversight.db'}"
+    engine = database.connect(url)
+    actor = SimpleNamespace(name="nhse-oversight", role="nhse", org_code=None)
+    try:
+        for segment in (1, 5):
+            row = recorded.record(engine, actor, recorded.DECISION, org="QMJ", period=Q3_2024,
+                                  reason="agreed", rules="nof-2022", segment=segment)  # fmt: skip
+            assert row.segment == segment
+        for segment in (0, 6):
+            with pytest.raises(recorded.RecordError, match=f"segment 1 to 5, not {segment}"):
+                recorded.record(engine, actor, recorded.DECISION, org="QMJ", period=Q3_2024,
+                                reason="agreed", rules="nof-2022", segment=segment)  # fmt: skip
+    finally:
+        database.dispose(url)
+
+
+def test_a_row_without_a_month_is_in_no_quarter() -> None:
+    months = pd.Series([dt.date(2024, 7, 1), None, dt.date(2024, 10, 1)])
+    assert in_quarter(months, Q3_2024).tolist() == [True, False, False]
+
+
+def test_refreshing_a_home_without_stored_segments_remakes_nothing(tmp_path: Path) -> None:
+    assert artefact.refresh(Home.at(tmp_path / "home"), Q3_2024) == []
+
+
+def test_a_ratio_with_numerators_but_no_denominators_is_the_mean_of_its_months() -> None:
+    months = [m.start for m in Q3_2024.months()]
+    monthly = pd.DataFrame({"org_code": "QMJ", "metric_id": "ae_4hr", "period": months,
+                            "value": [70.0, 80.0, 90.0], "numerator": [7.0, 8.0, 9.0]})  # fmt: skip
+    got = quarter_values(monthly, {"ae_4hr": CAT.metrics["ae_4hr"]}, Q3_2024)
+    assert got[["org", "metric", "value", "months", "pooled"]].values.tolist() == [
+        ["QMJ", "ae_4hr", 80.0, 3, False]
+    ]
