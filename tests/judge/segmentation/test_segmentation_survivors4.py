@@ -265,7 +265,7 @@ def _build(home: Home, where: Path, monthly: pd.DataFrame | None = None) -> Path
         home,
         where,
         published(home).metrics_path,
-        lambda: stage._flag_outcomes(judged, CAT),
+        lambda since: stage._flag_outcomes(judged, CAT, since=since),
         catalogue=CAT,
         monthly=monthly,
     )
