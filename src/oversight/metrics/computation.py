@@ -14,9 +14,11 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from oversight.metrics import compile as cc
 from oversight.metrics.assemble import ROW_KEYS, assemble
@@ -30,7 +32,7 @@ from oversight.metrics.returns import (
     return_items,
     with_returns,
 )
-from oversight.metrics.rollup import rollup
+from oversight.metrics.rollup import rollup, text_array
 
 if TYPE_CHECKING:
     from oversight.catalogue import DataItem, Dataset, Metric
@@ -67,22 +69,33 @@ def used_items(
 
 
 def to_long(wide: pd.DataFrame, items: Sequence[DataItem]) -> pd.DataFrame:
-    """Wide item columns (`<id>__v`, `__n`, `__ss`) -> one row per item."""
-    frames = []
-    for item in items:
-        cols = {
-            "v": cc.value_col(item.id),
-            "n": cc.count_col(item.id),
-            "ss": cc.squares_col(item.id),
-        }
-        part = wide[ROW_KEYS].copy()
-        part["item"] = item.id
-        for short, col in cols.items():
-            part[short] = wide[col].astype(float) if col in wide.columns else float("nan")
-        frames.append(part)
-    if not frames:
+    """Wide item columns (`<id>__v`, `__n`, `__ss`) -> one row per item (item-major).
+
+    The row keys are the wide frame's, repeated once per item: text held in Arrow as chunks
+    sharing the wide frame's buffers, not copied per item (scale 0.1: 0.09 -> 0.02 s CPU over
+    the catalogue's 13 datasets; building it with one take per column was slower still)."""
+    if not items:
         return pd.DataFrame(columns=[*ROW_KEYS, "item", "v", "n", "ss"])
-    return pd.concat(frames, ignore_index=True)
+    k, size = len(items), len(wide)
+    data: dict[str, Any] = {c: _repeated(wide[c], k) for c in ROW_KEYS}
+    data["item"] = text_array([i.id for i in items], np.repeat(np.arange(k), size))
+    for short, name in (("v", cc.value_col), ("n", cc.count_col), ("ss", cc.squares_col)):
+        parts = [
+            wide[name(i.id)].astype(float).to_numpy()
+            if name(i.id) in wide.columns
+            else np.full(size, np.nan)
+            for i in items
+        ]
+        data[short] = np.concatenate(parts)
+    return pd.DataFrame(data)
+
+
+def _repeated(col: pd.Series, k: int) -> Any:
+    """k copies of a column, end to end, of its dtype (Arrow text: chunks over one buffer)."""
+    if isinstance(col.array, pd.arrays.ArrowStringArray):
+        chunked = col.array.__arrow_array__()
+        return pd.array(pa.chunked_array(chunked.chunks * k, type=chunked.type), dtype=col.dtype)
+    return pd.Series(np.tile(col.to_numpy(), k), dtype=col.dtype).array
 
 
 def _dates(frame: pd.DataFrame) -> pd.DataFrame:
