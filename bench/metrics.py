@@ -14,7 +14,11 @@ resident memory (RSS) of each contender's process is its highest over the rounds
 - sql_seconds: the expert's DuckDB SQL computing the same aggregates (bench/metrics_sql.py,
   checked value for value against the engine by tests/bench/test_metrics_sql.py);
 - engine_vs_sql = engine_seconds / sql_seconds; engine_peak_rss_mb, sql_peak_rss_mb;
-- load_average: `os.getloadavg()` before and after (the machine may be shared).
+- load_average: `os.getloadavg()` before and after (the machine may be shared);
+- engine_cpu_runs_s, sql_cpu_runs_s: each run's CPU seconds (`time.process_time`, every thread
+  of the contender's process; the SQL's include opening its connection, a few ms). With
+  `--threads 1` they compare the work done, which a busy machine inflates less than the wall
+  time.
 
 Unless --skip-pandas, also in this process: the engine and a straightforward pandas
 implementation (bench/metrics_pandas.py) on the --pandas-lake (default: the same lake);
@@ -83,13 +87,21 @@ def contender(name: str, lake: Path, threads: int | None) -> dict[str, Any]:
     metrics = list(cat.metrics.values())
     periods = lake_periods(lake, used_items(metrics, cat.data_items))
     tree = OrgTree.from_catalogue(cat, periods)
+    cpu = time.process_time()
     if name == "engine":
         engine = DuckDBEngine(threads=threads)
+        cpu = time.process_time()
         took, comp = timed(compute, lake, metrics, cat.data_items, tree, engine)
         rows = len(comp.metrics)
     else:
         took, rows = metrics_sql.run(lake, tree.membership, threads)
-    return {"seconds": round(took, 3), "rows": rows, "peak_rss_mb": peak_mb()}
+    cpu = time.process_time() - cpu
+    return {
+        "seconds": round(took, 3),
+        "cpu_seconds": round(cpu, 3),
+        "rows": rows,
+        "peak_rss_mb": peak_mb(),
+    }
 
 
 def duel(lake: Path, rounds: int, threads: int | None) -> dict[str, Any]:
@@ -117,6 +129,8 @@ def duel(lake: Path, rounds: int, threads: int | None) -> dict[str, Any]:
         "sql_peak_rss_mb": peak["sql"],
         "engine_runs_s": [r["seconds"] for r in runs["engine"]],
         "sql_runs_s": [r["seconds"] for r in runs["sql"]],
+        "engine_cpu_runs_s": [r["cpu_seconds"] for r in runs["engine"]],
+        "sql_cpu_runs_s": [r["cpu_seconds"] for r in runs["sql"]],
         "result_rows": runs["engine"][0]["rows"],
         "sql_rows": runs["sql"][0]["rows"],
         "load_average_before": [round(x, 2) for x in before],
