@@ -6,6 +6,7 @@ retire` says it did."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 
 import numpy as np
@@ -14,14 +15,18 @@ import pytest
 from tests.judge.stage_support import METRIC_COLUMNS, publish_full, rows, write_version
 from typer.testing import CliRunner, Result
 
+from oversight.catalogue import load
 from oversight.cli import app
 from oversight.collect import tokens
 from oversight.home import Home
+from oversight.judge import assess as core
 from oversight.judge import stage
 from oversight.judge.disagreements import FIELDS, Disagreement, flag_columns, flags
 from oversight.judge.outcomes import Attainment, Variation, VsEngland
 from oversight.judge.position import peer_ranks
 from oversight.metrics.results import ResultsVersion
+
+CAT = load()
 
 
 def _outcomes(**given: list[object]) -> dict[str, np.ndarray]:
@@ -169,3 +174,32 @@ def test_a_version_without_funnels_is_read_with_no_funnel_position(tmp_path: Pat
     for part in (total, groups):
         assert len(part) and part["funnel_position"].dtype == object
         assert all(p is None for p in part["funnel_position"])
+
+
+def test_results_without_rows_of_the_breakdowns_asked_give_no_judgements() -> None:
+    frame = rows()
+    groups_only = frame[frame["breakdown"] != "total"]
+    none = core.assess(groups_only, CAT.metrics, breakdowns=("total",))
+    full = core.assess(frame, CAT.metrics)
+    assert len(none) == 0 and len(full) > 0
+    assert list(none.columns) == list(full.columns)
+
+
+def test_without_a_record_a_metric_whose_inputs_did_not_change_is_linked(
+    tmp_path: Path,
+) -> None:
+    # rtt_18wk has no breakdown groups (those are always judged again): when its judged
+    # inputs are the same as the parent's, its judgements are the parent's files.
+    home = Home(tmp_path / "home", "sqlite://")
+    totals = rows()
+    totals = totals[(totals["metric_id"] == "ae_4hr") | (totals["breakdown"] == "total")]
+    first = stage.assess(home, write_version(home, "v1", totals), catalogue=CAT)
+    changed = rows({("ae_4hr", "QRV"): -4.0})
+    changed = changed[(changed["metric_id"] == "ae_4hr") | (changed["breakdown"] == "total")]
+    again = stage.assess(home, write_version(home, "v2", changed, parent="v1"), catalogue=CAT)
+    assert again.how == "incremental (1 metrics from v1)"
+    for sub in (stage.OUTCOMES_DIR, stage.INPUTS_DIR):
+        assert os.path.samefile(again.path / sub / "rtt_18wk.parquet",
+                                first.path / sub / "rtt_18wk.parquet")
+        assert not os.path.samefile(again.path / sub / "ae_4hr.parquet",
+                                    first.path / sub / "ae_4hr.parquet")
