@@ -22,6 +22,7 @@ from oversight.home import Home
 from oversight.judge import assess as core
 from oversight.judge import stage
 from oversight.judge.disagreements import FIELDS, Disagreement, flag_columns, flags
+from oversight.judge.formats import money_k
 from oversight.judge.outcomes import Attainment, Variation, VsEngland
 from oversight.judge.position import peer_ranks
 from oversight.metrics.results import ResultsVersion
@@ -203,3 +204,9 @@ def test_without_a_record_a_metric_whose_inputs_did_not_change_is_linked(
                                 first.path / sub / "rtt_18wk.parquet")
         assert not os.path.samefile(again.path / sub / "ae_4hr.parquet",
                                     first.path / sub / "ae_4hr.parquet")
+
+
+def test_money_in_thousands_changes_unit_at_exactly_a_million_and_a_billion_pounds() -> None:
+    assert money_k(1000) == "£1.00m" and money_k(999.99) == "£999.99k"
+    assert money_k(1_000_000) == "£1.00bn" and money_k(-1_000_000) == "-£1.00bn"
+    assert money_k(2_500_000) == "£2.50bn" and money_k(999_990) == "£999.99m"
