@@ -164,3 +164,16 @@ def test_published_ratings_are_each_organisation_s_latest_published_version(
     _draft(engine, "QOP")
     assert wf.published_ratings(engine) == {"QMJ": "Good"}  # 13 of 16: 81.25%
     assert wf.show(engine, None, second.id).overall == "Good"
+
+
+def test_only_show_reads_the_audit_trail_back(database_url: str) -> None:
+    """A change and a listing answer with the assessment alone (the trail can be long); show
+    is where the trail is read."""
+    engine = database.connect(database_url)
+    a = wf.start(engine, ANNA, org="QMJ", assessed_on=DAY, reason="annual")
+    scored = wf.score(engine, ANNA, a.id, SCORES, reason="findings")
+    assert a.audit == [] and scored.audit == [] and wf.listing(engine, BEN)[0].audit == []
+    assert [t["action"] for t in wf.show(engine, BEN, a.id).audit] == [
+        "assessment.start",
+        "assessment.score",
+    ]
