@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -30,7 +31,7 @@ def home(tmp_path: Path) -> Home:
     root = tmp_path / "home"
     folder = root / "results" / "v1"
     folder.mkdir(parents=True)
-    rows = [
+    rows: list[dict[str, Any]] = [
         {"metric_id": "ae_4hr", "org_type": "icb", "org_code": org, "period": _month(k),
          "breakdown": "total", "group": "total", "value": 70.0, "numerator": 70.0,
          "denominator": 100.0, "revisions": f"{org}-{_month(k):%Y-%m}"}
