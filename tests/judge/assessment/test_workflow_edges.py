@@ -177,3 +177,19 @@ def test_only_show_reads_the_audit_trail_back(database_url: str) -> None:
         "assessment.start",
         "assessment.score",
     ]
+
+
+def test_an_unscored_draft_cannot_go_to_moderation(database_url: str) -> None:
+    engine = database.connect(database_url)
+    a = wf.start(engine, ANNA, org="QMJ", assessed_on=DAY, reason="annual")
+    with pytest.raises(wf.AssessmentError, match="score at least one quality statement before"):
+        wf.move(engine, ANNA, a.id, "moderation", reason="ready")
+    assert wf.show(engine, ANNA, a.id).status == "draft"
+
+
+def test_only_an_assessor_may_start_a_new_version(database_url: str) -> None:
+    engine = database.connect(database_url)
+    first = published(engine)
+    with pytest.raises(wf.AssessmentRefused, match="a cqc or admin token is needed, not nhse"):
+        wf.revise(engine, NHSE, first.id, reason="new evidence")
+    assert [v.version for v in wf.listing(engine, BEN)] == [1]
