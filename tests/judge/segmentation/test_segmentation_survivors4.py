@@ -370,3 +370,16 @@ def test_a_ratio_with_numerators_but_no_denominators_is_the_mean_of_its_months()
     assert got[["org", "metric", "value", "months", "pooled"]].values.tolist() == [
         ["QMJ", "ae_4hr", 80.0, 3, False]
     ]
+
+
+def test_a_segment_decision_object_takes_segments_1_to_5() -> None:
+    assert SegmentDecision("QMJ", Q3, "a director", "agreed", segment=1).segment == 1
+    with pytest.raises(ValueError, match="must be 1 to 5, got 0"):
+        SegmentDecision("QMJ", Q3, "a director", "agreed", segment=0)
+
+
+def test_reading_many_quarters_of_a_home_without_a_database_creates_none(tmp_path: Path) -> None:
+    home = Home.at(tmp_path / "home")
+    assert home.database_file is not None
+    assert recorded.reader(home)(Q3, None).empty
+    assert not home.database_file.exists()
