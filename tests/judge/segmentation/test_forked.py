@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -140,3 +141,28 @@ def test_a_build_from_nothing_on_children_writes_the_same_files_as_one_here(
     assert len(built["here"]) == 2 * len(CAT.rule_sets)
     assert built["forked"] == built["here"]
     assert len(pids) == len(CAT.rule_sets)  # this process, and a child per other rule set
+
+
+@pytest.mark.usefixtures("untraced")
+def test_a_child_that_cannot_start_is_raised_after_the_started_ones_end(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import multiprocessing
+
+    real = multiprocessing.get_context("fork").Process.start
+    calls: list[int] = []
+
+    def start(self: Any) -> None:
+        calls.append(1)
+        if len(calls) == 2:
+            raise OSError("Cannot allocate memory")
+        real(self)
+
+    def slow(item: str) -> None:
+        time.sleep(0.5)
+        (tmp_path / item).write_text("done")
+
+    monkeypatch.setattr(multiprocessing.get_context("fork").Process, "start", start)
+    with pytest.raises(OSError, match="Cannot allocate memory"):
+        forked.in_parallel(slow, ["a", "b", "c"])
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["b"]  # started, and waited for

@@ -51,16 +51,18 @@ def in_parallel(fn: Callable[[T], None], items: Sequence[T]) -> None:
         return
     context = multiprocessing.get_context("fork")
     children = [context.Process(target=fn, args=(item,), daemon=True) for item in items[1:]]
-    gc.freeze()  # a child's collections then leave the inherited objects (and their pages) be
+    started = []
     try:
-        for child in children:
-            child.start()
-    finally:
-        gc.unfreeze()
-    try:
+        gc.freeze()  # a child's collections leave the inherited objects (and their pages) be
+        try:
+            for child in children:
+                child.start()
+                started.append(child)
+        finally:
+            gc.unfreeze()
         fn(items[0])
-    finally:
-        for child in children:
+    finally:  # a child that could not start, or a failure here, still waits for the others
+        for child in started:
             child.join()
     for child, item in zip(children, items[1:], strict=True):
         if child.exitcode != 0:
