@@ -384,22 +384,25 @@ def build(
     formed: dict[tuple[str, Period], Formed] = {}
     split: dict[str, _ByQuarter] = {}
     complete_of: dict[str, list[Period]] = {}
-    read: dict[dt.date | None, _ByQuarter] = {}
+    reader = judged if callable(judged) else (lambda since: judged)
+    read: dict[dt.date, _ByQuarter] = {}  # one entry: the months from the earliest one asked
 
     def outcomes(quarter: Period) -> pd.DataFrame:
         """The judge outcomes of a quarter's months. `judged` may be a reader of the months
         from a date on, called only if a quarter is redone, from the first quarter redone
         (quarters are redone oldest first, so one read serves the rest of the rule set);
         its rows are split by quarter once, not filtered per quarter."""
-        if not callable(judged):
-            if None not in read:
-                read[None] = _ByQuarter(judged, _outcome_columns())
-            return read[None].get(quarter)
-        since = next(iter(read), None)
-        if since is None or quarter.start < since:
+        if not read or quarter.start < min(read):
             read.clear()
-            read[quarter.start] = _ByQuarter(judged(quarter.start), _outcome_columns())
-        return read[next(iter(read))].get(quarter)
+            read[quarter.start] = _ByQuarter(reader(quarter.start), _outcome_columns())
+        return next(iter(read.values())).get(quarter)
+
+    def complete_for(org_type: str) -> list[Period]:
+        """The complete quarters of an organisation type, worked out once."""
+        assert monthly is not None
+        if org_type not in complete_of:
+            complete_of[org_type] = complete_quarters(monthly, org_type)
+        return complete_of[org_type]
 
     def values(org_type: str, quarter: Period) -> Formed:
         """Quarter values over every rule set's metrics, formed once per type and quarter."""
@@ -432,9 +435,7 @@ def build(
         previous: tuple[OrgSegment, ...] | Stored | None = None  # a copied file: decoded if used
         months = _changed_months(changed, rule_set.id)
         applied = rule_set.model_dump(mode="json")
-        if rule_set.org_type not in complete_of:
-            complete_of[rule_set.org_type] = complete_quarters(monthly, rule_set.org_type)
-        complete = complete_of[rule_set.org_type]
+        complete = complete_for(rule_set.org_type)
         shown = shown_quarter(rule_set, complete)
         # the previous quarter's result is the parent's (before the first quarter: the parent
         # has none either), so the change since then is the parent's too
@@ -488,9 +489,7 @@ def build(
         # built from nothing: each rule set on a forked process of its own, each quarter's
         # values formed here first, once, rather than once per process
         for rule_set in rule_sets:
-            if rule_set.org_type not in complete_of:
-                complete_of[rule_set.org_type] = complete_quarters(monthly, rule_set.org_type)
-            for quarter in complete_of[rule_set.org_type]:
+            for quarter in complete_for(rule_set.org_type):
                 values(rule_set.org_type, quarter)
         in_parallel(one, rule_sets)
     else:  # reusing a parent's files, a rule set redoes a quarter or two: forking costs more
