@@ -62,6 +62,16 @@ def rows(shift: dict[tuple[str, str], float] | None = None) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
+def icb_total_row(metric: str, org: str, month: dt.date, v: float) -> dict[str, Any]:
+    """One ICB's total row of a metric as a published version holds it, with statistics:
+    common cause, within its funnel."""
+    return {"metric_id": metric, "org_type": "icb", "org_code": org, "period": month,
+            "breakdown": "total", "group": "total", "value": v, "numerator": v * 10,
+            "denominator": 1000.0, "missing_reason": None, "spc_lpl": v - 10,
+            "spc_upl": v + 10, "spc_point_type": "common_cause", "ci_lower": v - 1.5,
+            "ci_upper": v + 1.5, "funnel_position": "within"}  # fmt: skip
+
+
 KEYS = ["metric_id", "org_type", "org_code", "period", "breakdown", "group"]
 METRIC_COLUMNS = [*KEYS, "value", "numerator", "denominator", "missing_reason"]
 

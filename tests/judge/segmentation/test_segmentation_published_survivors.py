@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
-from tests.judge.stage_support import write_version
+from tests.judge.stage_support import icb_total_row, write_version
 
 from oversight.catalogue import load
 from oversight.home import Home
@@ -40,13 +40,7 @@ def _rows() -> pd.DataFrame:
             base = 40 + (k * 7919 % 41) + rng.normal(0, 1)
             for p, month in enumerate(MONTHS):
                 v = float(base + p * (0.5 if k % 3 else -0.5))
-                out.append(
-                    {"metric_id": metric, "org_type": "icb", "org_code": org, "period": month,
-                     "breakdown": "total", "group": "total", "value": v, "numerator": v * 10,
-                     "denominator": 1000.0, "missing_reason": None, "spc_lpl": v - 10,
-                     "spc_upl": v + 10, "spc_point_type": "common_cause", "ci_lower": v - 1.5,
-                     "ci_upper": v + 1.5, "funnel_position": "within"}
-                )  # fmt: skip
+                out.append(icb_total_row(metric, org, month, v))
     return pd.DataFrame(out)
 
 

@@ -18,7 +18,7 @@ from typing import Any
 import pandas as pd
 import pytest
 from tests.judge.segmentation.segmentation_fixtures import Q3, column, metrics, quarter, rule_set
-from tests.judge.stage_support import write_version
+from tests.judge.stage_support import icb_total_row, write_version
 
 from oversight.catalogue import load
 from oversight.home import Home
@@ -52,13 +52,7 @@ def _flat_rows(rules: str, months: list[dt.date]) -> pd.DataFrame:
         for k, org in enumerate(icbs):
             v = 40.0 + k
             for month in months:
-                out.append(
-                    {"metric_id": metric, "org_type": "icb", "org_code": org, "period": month,
-                     "breakdown": "total", "group": "total", "value": v, "numerator": v * 10,
-                     "denominator": 1000.0, "missing_reason": None, "spc_lpl": v - 10,
-                     "spc_upl": v + 10, "spc_point_type": "common_cause", "ci_lower": v - 1.5,
-                     "ci_upper": v + 1.5, "funnel_position": "within"}
-                )  # fmt: skip
+                out.append(icb_total_row(metric, org, month, v))
     return pd.DataFrame(out)
 
 
