@@ -10,7 +10,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from tests.judge.stage_support import ICBS, METRICS, REGION, rows, write_version
+from tests.judge.stage_support import ICBS, METRICS, REGION, publish_full, rows, write_version
 from tests.shared_data import real_file
 from typer.testing import CliRunner
 
@@ -125,6 +125,23 @@ def test_judge_before_compute_says_what_to_do(tmp_path: Path) -> None:
     result = RUNNER.invoke(app, ["judge", "--home", str(tmp_path)])
     assert result.exit_code == 1 and result.stdout == ""
     assert "No computed results under" in result.stderr and "oversight compute" in result.stderr
+
+
+@pytest.mark.parametrize("layout", ["files", "pieces"])
+def test_judge_of_results_without_rows_says_there_is_nothing_to_judge(
+    tmp_path: Path, layout: str
+) -> None:
+    """A version published with no rows (format 1, or format 2 with no metric pieces: the
+    public readers found no columns) is judged to nothing and said so, not a traceback."""
+    home = Home.at(tmp_path / "home")
+    empty = rows().iloc[0:0]
+    version = write_version(home, "v1", empty) if layout == "files" else publish_full(home, empty)
+    result = RUNNER.invoke(app, ["judge", "--home", str(home.root)])
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.output
+    assert result.stdout == ""
+    assert f"Results {version.id} hold no rows, so nothing is judged" in result.stderr
+    found = stage.judged(home, version.id)
+    assert found is not None and found.periods() == []
 
 
 def test_choices_are_sorted_unique_and_cut_at_the_limit() -> None:

@@ -81,6 +81,10 @@ def judge_command(
         typer.echo(f"Judging results {version.id} …", err=True)
         found = stage.assess(where, version, deciles=config.deprivation_file(deciles))
     months = found.periods()
+    if not months:
+        typer.echo(f"Results {version.id} hold no rows, so nothing is judged: run "
+                   "`oversight compute` once data is collected.", err=True)
+        raise typer.Exit(1)
     if period is None:
         month = months[-1]
     elif period.start in months:

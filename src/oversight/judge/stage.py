@@ -337,7 +337,7 @@ def judged_rows(
     `ResultsVersion.rows`."""
     chosen = None if metrics is None else sorted(set(metrics))
     last = max(version.periods) if version.periods else None
-    if chosen == []:
+    if chosen == [] or not version.pieces("metrics"):  # nothing asked for, or no rows at all
         empty = pd.DataFrame(columns=[*ORDER, *INPUTS])
         return empty, empty.copy()
     if not version.metrics_path.exists():  # another store layout: its public readers
@@ -985,9 +985,14 @@ def assess(
 def _icb_totals(version: ResultsVersion, catalogue: Any) -> pd.DataFrame | None:
     """`segments.monthly_rows` of a version whose rule sets are all of ICBs, read from its
     totals pieces (the ICBs' total figures, kept by month for the funnels) rather than from
-    every organisation's rows; None when it has no such pieces."""
+    every organisation's rows (no rows when the version has none); None when it has no such
+    pieces."""
     from oversight.metrics.results import TOTALS
 
+    columns = ["metric_id", "org_type", "org_code", "period", "group", "numerator",
+               "denominator", "value"]
+    if not version.pieces("metrics"):  # nor a metrics_path to read them from
+        return pd.DataFrame(columns=columns)
     if {r.org_type for r in catalogue.rule_sets.values()} != {"icb"} or (
         "totals" not in version.parts or not version.periods
     ):
@@ -997,8 +1002,6 @@ def _icb_totals(version: ResultsVersion, catalogue: Any) -> pd.DataFrame | None:
         return None
     frame = frame[(frame["org_type"] == "icb") & (frame["breakdown"] == "total")
                   & (frame["group"] == "total")]
-    columns = ["metric_id", "org_type", "org_code", "period", "group", "numerator",
-               "denominator", "value"]
     return frame.sort_values(["org_code", "metric_id", "period"], kind="stable")[
         columns
     ].reset_index(drop=True)
