@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 from pathlib import Path
 from typing import Any
 
@@ -14,9 +15,11 @@ import pandas as pd
 import pytest
 from tests.judge.assessment.assessors import ANNA, BEN, DAY, published
 
+from oversight.catalogue import load
 from oversight.home import Home
 from oversight.judge.assessment import sources
 from oversight.judge.assessment import workflow as wf
+from oversight.judge.deprivation_file import DECILE_FILE
 
 
 def _month(k: int) -> dt.date:
@@ -66,6 +69,27 @@ def test_a_month_without_lineage_adds_no_key(home: Home) -> None:
     assert sources.lineage(home, "v1", "ae_4hr", "QMJ", dt.date(2024, 10, 1)) == [
         f"QMJ-{_month(k):%Y-%m}" for k in range(1, 12)
     ]
+
+
+def test_the_icb_s_peers_are_the_7_nearest_in_population_when_deprivation_is_alike(
+    home: Home, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With the deprivation file in the home's reference folder and every ICB's population
+    spread alike over the deciles, only population tells ICBs apart: an ICB's peers on a
+    month are the 7 others of that month nearest to it in (log) population, nearest first."""
+    monkeypatch.delenv("OVERSIGHT_DEPRIVATION_FILE", raising=False)
+    catalogue = load()
+    month = dt.date(2025, 4, 1)
+    assert sources.peers(home, catalogue, "QMJ", month) == []  # no file: no peers
+    home.reference_dir.mkdir(parents=True, exist_ok=True)
+    lines = ["icb22cdh,imd2019_decile,population_mid2019"] + [
+        f"{code},{decile},{1000 * decile}" for code in catalogue.icbs for decile in range(1, 11)
+    ]
+    (home.reference_dir / DECILE_FILE).write_text("\n".join(lines) + "\n")
+    icbs = {i.code: math.log(i.population) for i in catalogue.icbs_on(month)}
+    for org in ("QMJ", "QE1"):
+        nearest = sorted((c for c in icbs if c != org), key=lambda c: (abs(icbs[c] - icbs[org]), c))
+        assert sources.peers(home, catalogue, org, month) == nearest[:7]  # nearest first
 
 
 def test_nothing_computed_or_measured_is_refused_saying_what_to_run(tmp_path: Path) -> None:

@@ -67,3 +67,28 @@ def test_a_group_without_a_denominator_is_not_counted() -> None:
     given.loc[given["group"] == "Asian", "denominator"] = np.nan
     out = iq.ethnic_rows(given, METRICS, iq.Settings(min_group=1))
     assert out.empty
+
+
+def test_ethnic_groups_without_deprivation_deciles_give_the_gap_and_name_the_missing_sii() -> None:
+    given = rows(METRICS, ethnic={"Asian": 0.3, "White": 0.6})
+    out = iq.measure(given[given["breakdown"] == "ethnicity_group"], METRICS, ONE_MONTH)
+    assert list(out["org_code"]) == ["QAA", "QBB"] and list(out.columns) == iq.COLUMNS
+    assert out["sii"].isna().all() and out["quintile_gap"].isna().all()
+    assert list(out["sii_missing_reason"]) == ["no deprivation decile rows"] * 2
+    assert set(out["ethnic_high_group"]) == {"White"} and set(out["ethnic_low_group"]) == {"Asian"}
+
+
+def test_deciles_without_ethnic_groups_give_the_sii_and_no_ethnic_gap() -> None:
+    given = rows(METRICS, slope=0.03)
+    out = iq.measure(given[given["breakdown"] == "imd_decile"], METRICS, ONE_MONTH)
+    assert list(out["org_code"]) == ["QAA", "QBB"] and list(out.columns) == iq.COLUMNS
+    assert out["sii"].notna().all() and out["sii_missing_reason"].isna().all()
+    assert out["ethnic_gap"].isna().all() and out["ethnic_high_group"].isna().all()
+
+
+def test_no_breakdown_rows_measure_nothing() -> None:
+    given = rows(METRICS)
+    out = iq.measure(given.iloc[:0], METRICS, ONE_MONTH)
+    assert out.empty and list(out.columns) == iq.COLUMNS
+    totals = given.assign(breakdown="total", group="total").drop_duplicates(iq.AREA)
+    assert iq.measure(totals, METRICS, ONE_MONTH).empty

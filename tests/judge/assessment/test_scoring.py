@@ -35,6 +35,9 @@ BOTH = ["evidence_categories", "quality_statement"]
         (88, "Outstanding", 4),
         (100, "Outstanding", 4),
         (Fraction(200, 3), "Good", 3),
+        # exact however close to a half: a hair below 38.5 or 62.5 stays in the lower band
+        (Fraction(77, 2) - Fraction(1, 10**18), "Inadequate", 1),
+        (Fraction(125, 2) - Fraction(1, 10**18), "Requires improvement", 2),
     ],
 )
 def test_percentage_bands_at_every_edge(pct: float, rating: str, score: int) -> None:
