@@ -7,9 +7,12 @@ import datetime as dt
 from pathlib import Path
 
 import ibis
+import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
+import pytest
 
+from oversight.metrics import engines
 from oversight.metrics.engines import DuckDBEngine
 
 D = dt.date
@@ -62,3 +65,32 @@ def test_reads_files_whose_paths_hold_quotes(tmp_path: Path) -> None:
     again = engine.read(paths[:1])  # a second view does not change the first one's files
     assert engine.execute(table.aggregate(total=table.n.sum()))["total"].tolist() == [6]
     assert engine.execute(again.aggregate(total=again.n.sum()))["total"].tolist() == [1]
+
+
+def test_coded_records_from_many_small_files_are_every_record_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """DuckDB streams about one small batch per file; execute_coded joins them before coding
+    (here into groups of at least 5 records, the last group shorter) and must still give every
+    record once, in order, with its text, date and nullable number."""
+    monkeypatch.setattr(engines, "BATCH_ROWS", 5)
+    engine = DuckDBEngine(threads=1)
+    paths, expected = [], []
+    for k in range(7):  # 16 records in files of 1 to 4
+        rows = [
+            (f"Q{k % 3}", D(2024, 1 + k % 2, 1), None if k == 4 else k * 10 + j, ("F", None)[j % 2])
+            for j in range(k % 4 + 1)
+        ]
+        expected += rows
+        icb, period, n, sex = (list(c) for c in zip(*rows, strict=True))
+        data = {"icb_code": icb, "period": period, "n": pa.array(n, pa.int64()), "sex": sex}
+        pq.write_table(pa.table(data), tmp_path / f"part{k}.parquet")
+        paths.append(tmp_path / f"part{k}.parquet")
+    out = engine.execute_coded(engine.read(paths).select("icb_code", "period", "n", "sex"))
+    assert isinstance(out["icb_code"].dtype, pd.CategoricalDtype)
+    assert list(out["icb_code"].cat.categories) == ["Q0", "Q1", "Q2"]
+    got = [
+        (i, p, None if pd.isna(n) else int(n), None if pd.isna(s) else s)
+        for i, p, n, s in zip(out["icb_code"], out["period"], out["n"], out["sex"], strict=True)
+    ]
+    assert got == expected

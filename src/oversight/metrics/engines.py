@@ -58,7 +58,7 @@ class Engine:
         parts: dict[str, list[np.ndarray]] = {}
         masks: dict[str, list[np.ndarray]] = {}
         names: list[str] = []
-        for batch in self.batches(expr):
+        for batch in _gathered(self.batches(expr), BATCH_ROWS):
             names = batch.schema.names
             for name, col in zip(names, batch.columns, strict=True):
                 kind = col.type
@@ -97,6 +97,28 @@ class Engine:
 
     def close(self) -> None:
         """Release the backend (a no-op for a shared Spark session)."""
+
+
+BATCH_ROWS = 1 << 20
+"""Rows execute_coded codes at a time (its memory bound as Arrow, about 60 MB of records)."""
+
+
+def _gathered(batches: Iterator[pa.RecordBatch], rows: int) -> Iterator[pa.RecordBatch]:
+    """The batches joined end to end into batches of at least `rows` rows (the last: the rest).
+
+    DuckDB streams about one batch per Parquet file, a few thousand records each at scale 0.1,
+    and each batch costs a fixed few hundred microseconds of Python to code per column: coding
+    the ambulance quantile records' 504 batches took 0.6 s of CPU, one joined batch 0.1 s."""
+    group: list[pa.RecordBatch] = []
+    held = 0
+    for batch in batches:
+        group.append(batch)
+        held += batch.num_rows
+        if held >= rows:
+            yield pa.concat_batches(group)
+            group, held = [], 0
+    if group:
+        yield pa.concat_batches(group)
 
 
 _CODED = (pa.string(), pa.large_string(), pa.date32())
