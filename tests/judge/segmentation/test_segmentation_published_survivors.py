@@ -126,3 +126,38 @@ def test_a_quarter_none_of_whose_months_changed_is_the_parents_file(
     inodes = {str(p.relative_to(built)): p.stat().st_ino for p in built.rglob("*.json")}
     assert inodes == {str(p.relative_to(theirs)): p.stat().st_ino for p in theirs.rglob("*.json")}
     assert len(inodes) == 2 * len(CAT.rule_sets)
+
+
+def test_a_quarter_whose_recorded_judgements_changed_is_made_again(
+    home: Home, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No month changed, but a financial status recorded since the parent's judgement: that
+    quarter's files are made again with it (every rule set stores what was recorded); the
+    other quarter's stay the parent's."""
+    from oversight.judge.segmentation import recorded
+    from oversight.judge.segmentation.inputs import FinancialStatus
+    from oversight.judge.segmentation.recorded import Recordings
+
+    parent = stage.latest(home)
+    assert parent is not None
+    status = FinancialStatus(in_deficit=True, decided_by="a director", reason="overspent")
+    real = recorded.reader
+
+    def reader(h: Home) -> Any:
+        read = real(h)
+        return lambda q, rules=None: Recordings({"QMF": status}, (), ()) if q == Q2 else (
+            read(q, rules)
+        )
+
+    monkeypatch.setattr(recorded, "reader", reader)
+    nothing = pd.DataFrame({"rules": pd.Series(dtype=str), "period": pd.Series(dtype=object)})
+    built = _build(home, tmp_path / "again", parent_path=parent.path, changed=nothing)
+    theirs = artefact.folder(parent.path)
+    for rules in CAT.rule_sets:
+        for q in (Q2, Q3):
+            same = (built / rules / f"{q}.json").stat().st_ino == (
+                theirs / rules / f"{q}.json"
+            ).stat().st_ino
+            assert same == (q == Q3), (rules, q)
+        stored = artefact.read(built, rules, Q2)
+        assert stored is not None and stored.inputs().finance == {"QMF": status}

@@ -205,16 +205,26 @@ def test_changed_months_are_those_of_the_rule_set_when_the_frame_names_one() -> 
 
 def test_a_stored_files_head_holds_its_inputs_but_not_its_results(tmp_path: Path) -> None:
     rules = rule_set([{"metric": "ae_4hr"}])
-    inputs = quarter(column("ae_4hr", {"A": 70.0, "B": 80.0, "C": 90.0, "D": 95.0}))
+    decision = SegmentDecision("B", Q3, "a director", 'said "finance": {} in a reason', segment=2)
+    inputs = quarter(
+        column("ae_4hr", {"A": 70.0, "B": 80.0, "C": 90.0, "D": 95.0}), decisions=(decision,)
+    )
     results = artefact.segment_quarter(rules, metrics(), inputs)
     (tmp_path / "r").mkdir()
     path = tmp_path / "r" / f"{Q3}.json"
     document = artefact._document(rules, inputs, results)
     path.write_text(document, encoding="utf-8")
-    head = artefact._head(tmp_path, "r", Q3)
-    assert head is not None
-    assert "results" not in head.data
-    assert head.data == {k: v for k, v in json.loads(document).items() if k != "results"}
+    whole = json.loads(document)
+    indented = tmp_path / "old" / f"{Q3}.json"  # as files were written before `_document`
+    indented.parent.mkdir()
+    indented.write_text(json.dumps(whole, indent=1), encoding="utf-8")
+    for folder in ("r", "old"):
+        head = artefact._head(tmp_path, folder, Q3)
+        assert head is not None
+        assert head.data == {k: v for k, v in whole.items() if k not in ("inputs", "results")}
+        assert head.recorded == {k: whole["inputs"][k] for k in ("finance", "reviews", "decisions")}
+        assert head.recorded["decisions"]  # what was recorded is read, not taken as nothing
+        assert head.inputs() == whole["inputs"]
 
 
 def test_the_judge_outcomes_kept_per_quarter_are_only_the_columns_segmentation_reads() -> None:

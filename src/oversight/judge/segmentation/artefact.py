@@ -432,7 +432,7 @@ def build(
         run again from the start if it failed on a forked child."""
         assert monthly is not None
         (staging / rule_set.id).mkdir(exist_ok=True)
-        previous: tuple[OrgSegment, ...] | Stored | None = None  # a copied file: decoded if used
+        previous: tuple[OrgSegment, ...] | Head | None = None  # a copied file: decoded if used
         months = _changed_months(changed, rule_set.id)
         applied = rule_set.model_dump(mode="json")
         complete = complete_for(rule_set.org_type)
@@ -455,7 +455,7 @@ def build(
                 old is not None
                 and alike
                 and _untouched(quarter, months)
-                and _stored_recorded(old.data) == _recorded_of(recorded, quarter)
+                and _stored_recorded(old.recorded) == _recorded_of(recorded, quarter)
             ):
                 _share(old.path, target)
                 previous, same_before = old, True
@@ -470,12 +470,12 @@ def build(
                 values(rule_set.org_type, quarter),
             )
             if old is not None and alike and same_before and (
-                inputs_to_data(inputs) == old.data["inputs"]
+                inputs_to_data(inputs) == old.inputs()
             ):  # a changed month that changed none of its inputs: the parent's result
                 _share(old.path, target)
                 previous = old
                 continue
-            if isinstance(previous, Stored):  # a copied file, read in full only now
+            if isinstance(previous, Head):  # a copied file, read in full only now
                 previous = Stored(previous.path, _load(previous.path)).results()
             results = segment_quarter(
                 rule_set, catalogue.metrics, inputs, previous, moves=quarter == shown
@@ -510,10 +510,10 @@ def _load(path: Path) -> dict[str, Any]:
     return dict(json.loads(path.read_text(encoding="utf-8")))
 
 
-def _head(segments: Path, rules: str, quarter: Period) -> Stored | None:
-    """A stored file with what decides whether it can be shared (its rule set and inputs)
-    and without its results, which are most of the file: parsed up to the "results" key
-    (the whole file when that key is not where `_document` puts it)."""
+def _head(segments: Path, rules: str, quarter: Period) -> Head | None:
+    """A stored file's `Head`. Its results (most of the file) are not read; its inputs' values
+    and outcomes (most of the rest) are decoded only if asked for. A file not laid out as
+    `_document` lays it out is decoded in full."""
     path = segments / rules / f"{quarter}.json"
     if not path.exists():
         return None
@@ -521,18 +521,52 @@ def _head(segments: Path, rules: str, quarter: Period) -> Stored | None:
         text = fh.read(HEAD_BYTES)
         while (cut := text.find(RESULTS_KEY)) < 0 and (more := fh.read(HEAD_BYTES)):
             text += more
-    head = text[:cut].removesuffix(b",")  # the comma after the inputs
-    try:
-        data = json.loads(head + b"\n}") if cut > 0 else _load(path)
-    except json.JSONDecodeError:
-        data = _load(path)
-    return Stored(path, data)
+    at = text.find(INPUTS_KEY, 0, cut) if cut > 0 else -1
+    if at > 0:
+        line = text[at + len(INPUTS_KEY) : cut].removesuffix(b",")  # the comma after the inputs
+        # the recorded judgements end the inputs (`inputs_to_data`); a key "finance" deeper
+        # in them would leave the brackets unbalanced or other keys: then read it all
+        tail = line.rfind(b',"finance":')
+        try:
+            data = json.loads(text[:at].removesuffix(b",") + b"\n}")
+            recorded = json.loads(b"{" + line[tail + 1 :]) if tail > 0 else None
+        except json.JSONDecodeError:
+            recorded = None
+        if isinstance(recorded, dict) and list(recorded) == ["finance", "reviews", "decisions"]:
+            return Head(path, data, recorded, line)
+    whole = _load(path)
+    stored = whole["inputs"]
+    recorded = {k: stored[k] for k in ("finance", "reviews", "decisions")}
+    return Head(path, {k: v for k, v in whole.items() if k not in ("inputs", "results")},
+                recorded, json.dumps(stored).encode())
+
+
+@dataclass(frozen=True)
+class Head:
+    """What decides whether a stored file can be shared: its top-level keys before the
+    inputs (the rule set as applied, whether moves were searched), its inputs' recorded
+    judgements, and its inputs as undecoded text."""
+
+    path: Path
+    data: Mapping[str, Any]
+    recorded: Mapping[str, Any]
+    text: bytes
+
+    @property
+    def moves_searched(self) -> bool:
+        return bool(self.data.get("moves", False))
+
+    def inputs(self) -> Any:
+        """The stored inputs as data (`inputs_to_data`'s form)."""
+        return json.loads(self.text)
 
 
 RESULTS_KEY = b'\n "results": ['
 """Where `_document` (one top-level key a line, results last) starts the results: the first
 line that opens a top-level "results" (in files written with json.dumps(indent=1) before,
 a deeper key is indented further; `_document`'s values hold no newline)."""
+INPUTS_KEY = b'\n "inputs": '
+"""Where `_document` starts the inputs, the line before the results."""
 HEAD_BYTES = 1 << 16
 
 
@@ -545,10 +579,8 @@ def _share(source: Path, target: Path) -> None:
         shutil.copyfile(source, target)
 
 
-def _stored_recorded(data: Mapping[str, Any]) -> Any:
-    """`_recorded_data` of a stored file's inputs, decoding only the recorded judgements
-    (not the values and outcomes)."""
-    stored = data["inputs"]
+def _stored_recorded(stored: Mapping[str, Any]) -> Any:
+    """`_recorded_data` of a stored file's recorded judgements (`Head.recorded`)."""
     finance = {o: codec.load(FinancialStatus, f) for o, f in stored["finance"].items()}
     reviews = [codec.load(CapabilityReview, r) for r in stored["reviews"]]
     decisions = [codec.load(SegmentDecision, d) for d in stored["decisions"]]
