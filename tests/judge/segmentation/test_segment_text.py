@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from tests.judge.segmentation.segmentation_fixtures import column, metrics, quarter, rule_set
 
 from oversight.judge.segmentation import OrgSegment, segment
+from oversight.judge.segmentation.result import Move
 from oversight.judge.segmentation.text import detail, render, summary
 
 SCORED = [{"metric": "ae_4hr"}]
@@ -76,3 +79,13 @@ def test_a_long_name_runs_on_in_its_own_column() -> None:
     assert " ".join(line[at:].split("  ")[0].strip() for line in lines[1:3]) in LONG
     assert lines[3].split()[0] == "B"  # the next organisation follows the name's last line
     assert max(map(len, lines)) <= 80
+
+
+def test_a_hyphenated_word_at_the_end_of_a_line_is_carried_over_whole() -> None:
+    first = "To reach segment 2: lower its bed days from 492.5 to at most 480 for"
+    assert len(f"    - {first} out-") <= 80 < len(f"    - {first} out-of-")  # "out-" would fit
+    sentence = f"{first} out-of-area placements."
+    r = dataclasses.replace(_results()[1], moves=(Move(2, 2, sentence),))
+    lines = detail(r)
+    moved = lines[lines.index("  What would move it:") + 1 :]
+    assert moved == [f"    - {first}", "      out-of-area placements."]

@@ -113,6 +113,7 @@ def test_override_moves_are_checked_by_recompute() -> None:
     got = {r.org: r for r in segment(rules, metrics(), inputs)}
     leave = next(m for m in got["O8"].moves if m.override == "financial")
     assert leave.sentence == "To reach segment 1: leave deficit and deficit support."
+    assert got["O8"].segment == 3 and leave.to_segment == 2  # a move up, towards segment 1
     assert final(rules, replace_inputs(inputs, finance={}), "O8") == leave.reaches == 1
     assert got["O1"].segment == 5
     out = next(m for m in got["O1"].moves if m.override == "capability_review")
@@ -122,6 +123,25 @@ def test_override_moves_are_checked_by_recompute() -> None:
     assert "only if a recorded capability review" in into.sentence
     deficit = next(m for m in got["O6"].moves if m.override == "financial")
     assert deficit.reaches == 3 and "went into deficit" in deficit.sentence
+    assert got["O6"].segment == 2 and deficit.to_segment == 3  # a move down
+
+
+def test_without_a_financial_override_no_move_is_about_deficit() -> None:
+    rules = rule_set([{"metric": "ae_4hr"}], financial_override=None)
+    eight = {f"O{i}": float(i) for i in range(1, 9)}
+    inputs = quarter(column("ae_4hr", eight), finance={"O8": FinancialStatus(in_deficit=True)})
+    got = {r.org: r for r in segment(rules, metrics(), inputs)}
+    assert got["O8"].segment == 1 and not got["O8"].overrides  # deficit caps nothing here
+    assert [m for r in got.values() for m in r.moves if m.override == "financial"] == []
+    assert all(r.moves for r in got.values())  # each still has its metric moves
+
+
+def test_shown_figures_take_up_to_6_decimals_to_differ_from_now() -> None:
+    from oversight.judge.segmentation.words import safe_figure
+
+    assert safe_figure(1.00002, 1.00004, up=False) == (1.00004, 5)
+    assert safe_figure(1.000002, 1.000004, up=False) == (1.000004, 6)
+    assert safe_figure(1.0000002, 1.0000004, up=False) == (1.0, 6)  # the most it shows
 
 
 def test_no_metric_move_out_of_the_financial_cap() -> None:

@@ -252,3 +252,17 @@ def test_a_rule_set_built_outside_the_catalogue_is_checked() -> None:
         segment(rule_set([{"metric": "ae_four_hour"}]), metrics(), quarter({}))
     with pytest.raises(ValueError, match="scores ae_attendances, where neither higher nor lower"):
         segment(rule_set([{"metric": "ae_attendances"}]), metrics(), quarter({}))
+
+
+def test_why_sentences_give_the_scores_worst_first_then_the_metrics_without_data() -> None:
+    spec: list[dict[str, Any]] = [{"metric": m} for m in ("ae_4hr", "cancer_62d", "rtt_18wk")]
+    falling = {o: 9.0 - v for o, v in EIGHT.items()}  # O1 best on rtt_18wk, worst on A&E
+    values = {**column("ae_4hr", EIGHT), **column("rtt_18wk", falling)}
+    values |= column("cancer_62d", {o: v for o, v in EIGHT.items() if o != "O1"})
+    got = run(rule_set(spec), quarter(values))
+    title = {m: metrics()[m].title for m in ("ae_4hr", "cancer_62d", "rtt_18wk")}
+    assert got["O1"].reasons[2:5] == (
+        f"{title['ae_4hr']}: 1%, percentile rank 0, spread between 1 and 4: score 4.00.",
+        f"{title['rtt_18wk']}: 8%, percentile rank 100, spread between 1 and 4: score 1.00.",
+        f"{title['cancer_62d']}: no data, not scored and left out of the average.",
+    )

@@ -54,3 +54,27 @@ def test_quarter_inputs_are_formed_from_the_rule_sets_organisations_rows_only() 
     got = artefact.quarter_inputs(CAT, rules, monthly, None, period, NOTHING)
     assert dict(got.values) == {(icbs[0], metric): 50.0}
     assert got.orgs == tuple(icbs)
+
+
+def test_nof_2022_outcomes_are_the_rule_sets_metrics_of_its_type_in_the_quarter_only() -> None:
+    rules = CAT.rule_sets["nof-2022"]
+    period = Period.parse_quarter("2025-Q3")
+    icbs = sorted(i.code for i in CAT.icbs_on(period.end))
+    other = next(m for m in sorted(CAT.metrics) if m not in rules.metric_ids)
+    judged = pd.DataFrame(
+        [
+            ("icb", icbs[0], "ae_4hr", dt.date(2025, 8, 1), "concern"),  # kept
+            ("icb", icbs[0], other, dt.date(2025, 8, 1), "concern"),  # not the rule set's
+            ("region", icbs[1], "ae_4hr", dt.date(2025, 8, 1), "concern"),  # another type's
+            ("icb", icbs[1], "ae_4hr", dt.date(2025, 6, 1), "concern"),  # the quarter before
+        ],
+        columns=["org_type", "org_code", "metric_id", "period", "variation"],
+    )
+    judged["breakdown"] = "total"
+    judged["vs_england"] = "worse"
+    monthly = pd.DataFrame(columns=["metric_id", "org_type", "org_code", "period", "value"])
+    values = pd.DataFrame(columns=["org", "metric", "value", "months", "pooled"])
+    got = artefact.quarter_inputs(CAT, rules, monthly, judged, period, NOTHING, values)
+    assert dict(got.outcomes) == {
+        (icbs[0], "ae_4hr"): {"vs_england": "worse", "variation": "concern"}
+    }

@@ -84,6 +84,16 @@ def test_a_result_cannot_be_changed_once_made() -> None:
     assert hash(first) == hash(dataclasses.replace(first))
 
 
+def test_a_results_moves_cannot_be_changed_once_made() -> None:
+    rules = rule_set([{"metric": "ae_4hr"}])
+    values = column("ae_4hr", {"A": 70.0, "B": 80.0, "C": 90.0, "D": 95.0})
+    results = artefact.segment_quarter(rules, metrics(), quarter(values), moves=True)
+    move = results[0].moves[0]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        move.sentence = "another"  # type: ignore[misc]
+    assert {hash(r) for r in results}  # a result holding moves is a value like any other
+
+
 def test_segmenting_afresh_takes_nof_2022_outcomes_from_the_versions_stored_judgements(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -275,6 +285,35 @@ def test_building_again_into_the_same_folder_replaces_what_was_stored(
     assert again == first
     assert {p.relative_to(again): p.read_bytes() for p in again.rglob("*.json")} == before
     assert [p.name for p in tmp_path.iterdir()] == [artefact.DIR]  # no staging folder left
+
+
+def test_a_build_without_the_parents_first_quarter_equals_one_from_scratch(
+    home: Home, tmp_path: Path
+) -> None:
+    """Figures for 2026-Q2 withdrawn: 2026-Q3 is the first quarter left, with nothing before
+    it to change from, so it is made again rather than taken from the parent, whose 2026-Q3
+    file says how it changed since 2026-Q2 (the figures of 2026-Q3 are the same in both)."""
+    parent = _build(home, tmp_path / "parent")
+    monthly = artefact.monthly_rows(published(home).metrics_path, ["icb"])
+    later = monthly[monthly["period"] >= Q3_2026.start]
+    judged = stage.latest(home)
+    assert judged is not None
+
+    def built(where: Path, parent_path: Path | None) -> dict[Path, bytes]:
+        folder = artefact.build(
+            home, where, published(home).metrics_path,
+            lambda since: stage._flag_outcomes(judged, CAT, since=since),
+            catalogue=CAT, parent_path=parent_path, monthly=later,
+        )  # fmt: skip
+        return {p.relative_to(folder): p.read_bytes() for p in folder.rglob("*.json")}
+
+    scratch = built(tmp_path / "scratch", None)
+    assert built(tmp_path / "child", parent.parent) == scratch
+    assert sorted(p.name for p in scratch) == [f"{Q3_2026}.json"] * len(CAT.rule_sets)
+    was = artefact.read(parent, "nof-2026", Q3_2026)
+    assert was is not None and all(r.change is not None for r in was.results())
+    stored = artefact.read(tmp_path / "child" / artefact.DIR, "nof-2026", Q3_2026)
+    assert stored is not None and all(r.change is None for r in stored.results())
 
 
 def test_a_quarter_without_any_scored_metric_is_stored_with_nobody_segmented(

@@ -102,3 +102,18 @@ def test_every_trial_equals_cutting_the_quarter_again(name: str, seed: int) -> N
                 )
                 tried += 1
     assert tried > 100
+
+
+def test_the_percentile_table_every_trial_shares_cannot_be_written_to() -> None:
+    rules = RULES["quartiles"]
+
+    def table(inputs: Inputs) -> Any:
+        base = compute.score_all(rules, METRICS, inputs)
+        rest = compute.totals(rules, base, inputs.orgs, skip="cancer_62d")
+        return Column(rules, METRICS, inputs, "cancer_62d", rest).table(5)
+
+    first, second = table(_quarter(rules, 1, 12)), table(_quarter(rules, 2, 9))
+    assert first is second  # one table per spread and size, shared by every quarter's trials
+    assert first.tolist() == [units(s, rules.average_decimals) for s in (4, 3.25, 2.5, 1.75, 1)]
+    with pytest.raises(ValueError, match="read-only"):
+        first[0] = 0

@@ -22,6 +22,8 @@ from oversight.judge.segmentation.words import number
         (-2.25, "minutes", 1, "-2.2 minutes"),
         (1200.0, "count", 0, "1,200"),  # no decimals: trailing zeros of the whole part stay
         (1200.0, "count", 2, "1,200"),
+        (0.5, "percent", 2, "0.5%"),  # positive below one: no sign
+        (0.25, "gbp_k", 2, "£0.25k"),
     ],
 )
 def test_number(value: float, unit: str, decimals: int, text: str) -> None:
