@@ -134,3 +134,26 @@ def test_segments_read_the_icbs_totals_pieces(home: Home) -> None:
     from tests.judge.stage_support import write_version
 
     assert stage._icb_totals(write_version(home, "old", rows()), CAT) is None
+
+
+def test_segmentation_is_told_only_the_months_whose_icb_figures_changed(home: Home) -> None:
+    """An incremental judgement tells segmentation the months a rule set reads a change in:
+    QMJ's January figure moved, so January alone, not every month of the metric judged
+    again (each told month makes a quarter be formed and compared again)."""
+    first = publish_full(home, rows())
+    parent = stage.assess(home, first, catalogue=CAT)
+    changed = rows()
+    at = (changed["org_code"] == "QMJ") & (changed["metric_id"] == "rtt_18wk")
+    changed.loc[at & (changed["period"] == MONTHS[0]), "value"] += 7.0
+    version = publish_icb_month(home, first, changed, "rtt_pathways", "QMJ", MONTHS[0])
+    done = stage.assess(home, version, catalogue=CAT)
+    judged = {m: None for m in FED if done.file(m).exists()}  # read from its file
+    assert list(judged) == ["rtt_18wk"]
+    told = stage._segment_months(parent, done, judged, CAT)
+    reading = sorted(r.id for r in CAT.rule_sets.values() if "rtt_18wk" in r.metric_ids)
+    assert reading
+    assert told.groupby("rules")["period"].apply(list).to_dict() == {
+        r: [MONTHS[0]] for r in reading
+    }
+    unchanged = stage._segment_months(parent, parent, judged, CAT)
+    assert unchanged.empty
