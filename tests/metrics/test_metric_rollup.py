@@ -8,7 +8,7 @@ from tests.metrics.metrics_fixtures import METRICS, REGIONS
 
 from oversight.metrics.breakdowns import UNKNOWN
 from oversight.metrics.computation import Computation
-from oversight.metrics.rollup import breakdown_codes, rollup
+from oversight.metrics.rollup import breakdown_codes, rollup, sorted_codes
 
 ADDITIVE = [m.id for m in METRICS if m.id not in ("amb_c2_p90_min",)]
 
@@ -93,6 +93,54 @@ def test_breakdown_codes_label_quintiles_from_deciles_and_nulls_as_unknown() -> 
     assert labels("imd_quintile") == ["1", "1", "2", "5", "5", UNKNOWN]
     assert labels("ethnicity_group") == ["White", UNKNOWN, "Asian", "White", "Black", "Asian"]
     assert labels("age_band") == ["0-17"] * 6
+
+
+def test_breakdown_codes_of_coded_records_label_as_the_plain_partial_does() -> None:
+    """The quantile records come coded (categoricals, deciles as small integers): their groups
+    must be the ones the same values give as plain text and numbers, a null still unknown and
+    a category no record has giving no group to any record."""
+    ethnicities = ["Asian", "Black", "Mixed", "White"]  # no record is Mixed
+    plain = pd.DataFrame(
+        {
+            "imd_decile": [10, 1, 3, 10, 2],
+            "ethnicity_group": ["White", None, "Asian", "White", "Black"],
+            "age_band": ["80+", "0-17", "0-17", "18-39", "80+"],
+            "sex": ["male", "female", None, "female", "male"],
+        }
+    )
+    coded = plain.assign(
+        imd_decile=plain["imd_decile"].astype("int8"),
+        ethnicity_group=pd.Categorical(plain["ethnicity_group"], ethnicities),
+        age_band=pd.Categorical(plain["age_band"]),
+        sex=pd.Categorical(plain["sex"]),
+    )
+    want, got = breakdown_codes(plain), breakdown_codes(coded)
+
+    def labels(coded: dict, dim: str) -> list[str]:
+        codes, groups = coded[dim]
+        return [str(g) for g in groups[codes]]
+
+    for dim in want:
+        assert labels(got, dim) == labels(want, dim), dim
+    assert labels(got, "imd_quintile") == ["5", "1", "2", "5", "1"]
+    assert labels(got, "sex") == ["male", "female", UNKNOWN, "female", "male"]
+
+
+@pytest.mark.parametrize(
+    "column",
+    [
+        pd.Categorical(["QBB", "QAA", "QBB", "QCC"]),  # sorted categories, all used: its codes
+        pd.Categorical(["QBB", "QAA", "QBB"], ["QAA", "QBB", "QCC"]),  # QCC unused
+        pd.Categorical(["QBB", "QAA", "QCC"], ["QCC", "QBB", "QAA"]),  # in category order
+        pd.Series(["QBB", "QAA", "QBB", "QCC"], dtype="str"),
+    ],
+)
+def test_sorted_codes_are_those_of_a_sorted_factorize(column: object) -> None:
+    col = pd.Series(column)
+    codes, values = sorted_codes(col)
+    want_codes, want_values = pd.factorize(col, sort=True)
+    assert list(values) == list(want_values)
+    assert list(codes) == list(want_codes)
 
 
 def test_rollup_sums_only_cells_with_rows_and_keeps_all_empty_sums_null() -> None:

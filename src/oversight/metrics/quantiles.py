@@ -25,7 +25,13 @@ import pandas as pd
 from oversight.metrics.breakdowns import DIMENSIONS, TOTAL
 from oversight.metrics.compile import count_col, keep_col, value_col, value_of, x_col
 from oversight.metrics.organisations import ENGLAND_CODE
-from oversight.metrics.rollup import ROW_KEYS, _Rows, breakdown_codes, region_index
+from oversight.metrics.rollup import (
+    ROW_KEYS,
+    _Rows,
+    breakdown_codes,
+    region_index,
+    sorted_codes,
+)
 
 if TYPE_CHECKING:
     from oversight.catalogue import DataItem
@@ -108,9 +114,8 @@ def quantile_rows(
     measures = [c for i in items for c in (value_col(i.id), count_col(i.id))]
     if records.empty:
         return pd.DataFrame(columns=[*ROW_KEYS, *measures])
-    icb_idx, icbs = pd.factorize(records["icb_code"], sort=True)
-    per_idx, periods = pd.factorize(records["period"], sort=True)
-    icbs, periods = np.asarray(icbs, dtype=object), np.asarray(periods, dtype=object)
+    icb_idx, icbs = sorted_codes(records["icb_code"])
+    per_idx, periods = sorted_codes(records["period"])
     region_of, regions = region_index(icbs, periods, membership)
     n_icb, n_reg, n_per = len(icbs), len(regions), len(periods)
     org_of = (

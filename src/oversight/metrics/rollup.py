@@ -100,9 +100,8 @@ def rollup(
     membership: pd.DataFrame,
 ) -> pd.DataFrame:
     """Sums of the measures for ICB, region and England x total and every breakdown group."""
-    icb_idx, icbs = pd.factorize(partial["icb_code"], sort=True)
-    per_idx, periods = pd.factorize(partial["period"], sort=True)
-    icbs, periods = np.asarray(icbs, dtype=object), np.asarray(periods, dtype=object)
+    icb_idx, icbs = sorted_codes(partial["icb_code"])
+    per_idx, periods = sorted_codes(partial["period"])
     values = {}
     for m in measures:
         x = partial[m].to_numpy(dtype="float64", na_value=np.nan)
@@ -137,6 +136,20 @@ def rollup(
     return out.frame()
 
 
+def sorted_codes(col: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """pd.factorize(col, sort=True) with the values as an object array; for a categorical with
+    sorted categories that are all used and no nulls (the quantile records' ICB and period,
+    coded by execute_coded), its own codes, without the hashing and take of factorize."""
+    if isinstance(col.dtype, pd.CategoricalDtype) and len(col):
+        codes, categories = col.cat.codes.to_numpy(), col.cat.categories
+        sorted_unique = categories.is_monotonic_increasing and categories.is_unique
+        used = codes.min() >= 0 and bool(np.bincount(codes, minlength=len(categories)).all())
+        if sorted_unique and used:
+            return codes, np.asarray(categories, dtype=object)
+    idx, uniques = pd.factorize(col, sort=True)
+    return idx, np.asarray(uniques, dtype=object)
+
+
 def region_index(
     icbs: np.ndarray, periods: np.ndarray, membership: pd.DataFrame
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -168,25 +181,51 @@ def breakdown_codes(partial: pd.DataFrame) -> dict[str, tuple[np.ndarray, np.nda
     """Each breakdown's group index per row and its sorted group labels (null -> unknown).
 
     Labels (decile and quintile numbers as text, null as unknown) are made once per distinct
-    raw value, not once per row.
+    raw value, not once per row; the indices are as narrow as the groups allow (int16), so
+    that the quantiles' 18 groupings per item gather small arrays.
     """
-    decile = pd.to_numeric(partial["imd_decile"], errors="coerce")
-    d_codes, d_uniques = pd.factorize(decile)
-    d_values = np.asarray(d_uniques, dtype="float64")
+    d_codes, d_values = _deciles(partial["imd_decile"])
     out = {
         "imd_decile": _sorted_groups(d_codes, [str(int(u)) for u in d_values]),
         "imd_quintile": _sorted_groups(d_codes, [str(int((u + 1) // 2)) for u in d_values]),
     }
     for col in ("ethnicity_group", "age_band", "sex"):
-        codes, uniques = pd.factorize(partial[col])
+        codes, uniques = _factorized(partial[col])
         out[col] = _sorted_groups(codes, [str(u) for u in uniques])
     return out
 
 
+def _factorized(col: pd.Series) -> tuple[np.ndarray, list[object]]:
+    """Codes (-1: null) into values: a categorical's own (the quantile records come coded,
+    execute_coded), else pandas' factorize. Values no row has only add groups with no rows."""
+    if isinstance(col.dtype, pd.CategoricalDtype):
+        return col.cat.codes.to_numpy(), list(col.cat.categories)
+    codes, uniques = pd.factorize(col)
+    return codes, list(uniques)
+
+
+def _deciles(col: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Codes (-1: null) into the distinct IMD deciles (numbers): by offset from the smallest for
+    a plain integer column (no hashing), else as numbers through pandas' factorize."""
+    if col.dtype.kind in "iu" and len(col):
+        values = col.to_numpy()
+        low = int(values.min())
+        offset = values.astype(np.int64 if values.dtype.itemsize > 2 else np.int16) - low
+        present = np.flatnonzero(np.bincount(offset))
+        if len(present) < 2**15:
+            lookup = np.full(int(present[-1]) + 1, -1, dtype=np.int16)
+            lookup[present] = np.arange(len(present), dtype=np.int16)
+            return lookup[offset], (present + low).astype(np.float64)
+    codes, uniques = pd.factorize(pd.to_numeric(col, errors="coerce"))
+    return codes, np.asarray(uniques, dtype="float64")
+
+
 def _sorted_groups(codes: np.ndarray, labels: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    """Codes into `labels` (-1: null, labelled unknown) -> codes into the sorted distinct labels."""
+    """Codes into `labels` (-1: null, labelled unknown) -> codes into the sorted distinct labels.
+
+    Unknown is the last label when there are nulls, so a code of -1 picks it up as it is."""
     nulls = bool((codes < 0).any())
     all_labels = np.array([*labels, *([UNKNOWN] if nulls else [])], dtype=object)
     groups, inverse = np.unique(all_labels, return_inverse=True)
-    codes = np.where(codes < 0, len(labels), codes)
-    return inverse.reshape(-1)[codes].astype(np.int64), groups.astype(object)
+    table = inverse.reshape(-1).astype(np.int16 if len(groups) < 2**15 else np.int64)
+    return table[codes], groups.astype(object)
