@@ -186,3 +186,14 @@ def test_read_back_has_the_stored_columns_only(tmp_path: Path) -> None:
     got = store.inequality(home, org="QBB")
     assert list(got.columns) == list(pd.read_parquet(path).columns)
     assert list(got["org_code"]) == ["QBB"] and list(got.index) == [0]
+
+
+def test_a_version_with_its_parents_figures_measures_nothing_again(tmp_path: Path) -> None:
+    same = rows(CATALOGUE.metrics, months=3, size=300)
+    home = Home.at(tmp_path)
+    store.write(home, _version(home, "v1", same, None), CATALOGUE, FAST)
+    store.write(home, _version(home, "v2", same, "v1"), CATALOGUE, FAST)
+    assert _how(home, "v2") == "incremental (0 metric-month-windows from v1)"
+    got, parent = (pd.read_parquet(home.judgements_dir / v / store.FILE) for v in ("v2", "v1"))
+    assert len(got) and list(got.index) == list(range(len(got)))
+    pd.testing.assert_frame_equal(got, parent)
