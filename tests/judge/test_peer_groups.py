@@ -79,6 +79,9 @@ def test_groups_valid_on_a_date(engine, catalogue) -> None:
     assert [g.id for g in peer_groups.groups_on(engine, dt.date(2025, 12, 1))] == [before.id]
     assert [g.id for g in peer_groups.groups_on(engine, dt.date(2026, 4, 1))] == [after.id]
     assert peer_groups.groups_on(engine, dt.date(2025, 3, 31)) == []
+    # valid_to is the group's last day: on 31 March 2026 QKK is still compared with QMJ, QRV
+    last_day = dt.date(2026, 3, 31)
+    assert peer_groups.peers_on(engine, "QKK", last_day) == {before.id: ("QMJ", "QRV")}
     assert [g.id for g in peer_groups.groups_on(engine, dt.date(2026, 5, 1), owner="nhse")] == [
         after.id
     ]
