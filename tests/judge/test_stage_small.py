@@ -9,6 +9,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -343,6 +344,19 @@ def test_judging_a_version_again_replaces_its_files_and_drops_stale_ones(
     for sub in stage.DIRS:
         assert [p.name for p in (again.path / sub).iterdir()] == ["ae_4hr.parquet"]
     assert sorted(p.name for p in home.judgements_dir.iterdir()) == ["CURRENT", "v1"]
+    assert not list(again.path.glob(".staging*"))
+
+
+def test_judging_again_a_version_judged_before_breakdown_inputs_were_kept(
+    home: Home, judged: stage.Judgements
+) -> None:
+    """Its folder has no breakdown_inputs (the older layout): judging it again makes one."""
+    shutil.rmtree(judged.path / stage.GROUP_INPUTS_DIR)
+    again = stage.assess(home, stage_version(home, "v1"), catalogue=CAT, incremental=False)
+    assert sorted(p.name for p in (again.path / stage.GROUP_INPUTS_DIR).iterdir()) == [
+        f"{m}.parquet" for m in METRICS
+    ]
+    _same(again.frame(breakdown="imd_decile"), _expected(_groups(rows()), ("imd_decile",)))
     assert not list(again.path.glob(".staging*"))
 
 
