@@ -157,3 +157,21 @@ def test_segmentation_is_told_only_the_months_whose_icb_figures_changed(home: Ho
     }
     unchanged = stage._segment_months(parent, parent, judged, CAT)
     assert unchanged.empty
+
+
+def test_segmentation_is_told_the_month_of_an_icb_row_gone(home: Home) -> None:
+    """QMJ's January RTT row withdrawn: the old and new outcomes no longer hold the same
+    rows, so they are matched by key, and January alone is told."""
+    first = publish_full(home, rows())
+    parent = stage.assess(home, first, catalogue=CAT)
+    changed = rows()
+    gone = (changed["org_code"] == "QMJ") & (changed["metric_id"] == "rtt_18wk")
+    changed = changed[~(gone & (changed["period"] == MONTHS[0]))].reset_index(drop=True)
+    version = publish_icb_month(home, first, changed, "rtt_pathways", "QMJ", MONTHS[0])
+    done = stage.assess(home, version, catalogue=CAT)
+    assert len(done.frame(metric="rtt_18wk")) == len(parent.frame(metric="rtt_18wk")) - 1
+    told = stage._segment_months(parent, done, {"rtt_18wk": None}, CAT)
+    reading = sorted(r.id for r in CAT.rule_sets.values() if "rtt_18wk" in r.metric_ids)
+    assert told.groupby("rules")["period"].apply(list).to_dict() == {
+        r: [MONTHS[0]] for r in reading
+    }
