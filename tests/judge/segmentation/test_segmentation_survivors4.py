@@ -386,6 +386,23 @@ def test_a_segment_decision_is_recorded_for_segments_1_to_5_only(tmp_path: Path)
         database.dispose(url)
 
 
+@pytest.mark.parametrize(("in_deficit", "support"), [(True, None), (None, False), (None, None)])
+def test_a_financial_override_must_say_both_whether_in_deficit_and_deficit_support(
+    tmp_path: Path, in_deficit: bool | None, support: bool | None
+) -> None:
+    url = f"sqlite:///{tmp_path / 'oversight.db'}"
+    engine = database.connect(url)
+    actor = SimpleNamespace(name="nhse-oversight", role="nhse", org_code=None)
+    try:
+        with pytest.raises(recorded.RecordError, match="says whether in deficit and deficit"):
+            recorded.record(engine, actor, recorded.OVERRIDE, org="QMJ", period=Q3_2024,
+                            reason="overspent", in_deficit=in_deficit,
+                            deficit_support=support)  # fmt: skip
+        assert recorded.rows(engine) == []  # nothing stored
+    finally:
+        database.dispose(url)
+
+
 def test_a_row_without_a_month_is_in_no_quarter() -> None:
     months = pd.Series([dt.date(2024, 7, 1), None, dt.date(2024, 10, 1)])
     assert in_quarter(months, Q3_2024).tolist() == [True, False, False]
