@@ -403,6 +403,24 @@ def test_a_financial_override_must_say_both_whether_in_deficit_and_deficit_suppo
         database.dispose(url)
 
 
+def test_a_quarters_recordings_are_its_own_and_every_quarters_are_all(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'oversight.db'}"
+    engine = database.connect(url)
+    actor = SimpleNamespace(name="nhse-oversight", role="nhse", org_code=None)
+    q4 = Q3_2024.next()
+    try:
+        for org, period in (("QMJ", Q3_2024), ("QMF", q4)):
+            recorded.record(engine, actor, recorded.OVERRIDE, org=org, period=period,
+                            reason="overspent", in_deficit=True, deficit_support=False)  # fmt: skip
+        assert [(r.org_code, r.period) for r in recorded.rows(engine)] == [
+            ("QMJ", str(Q3_2024)), ("QMF", str(q4))
+        ]  # fmt: skip
+        assert [r.org_code for r in recorded.rows(engine, q4)] == ["QMF"]
+        assert list(recorded.for_quarter(engine, Q3_2024).finance) == ["QMJ"]
+    finally:
+        database.dispose(url)
+
+
 def test_a_row_without_a_month_is_in_no_quarter() -> None:
     months = pd.Series([dt.date(2024, 7, 1), None, dt.date(2024, 10, 1)])
     assert in_quarter(months, Q3_2024).tolist() == [True, False, False]
