@@ -5,7 +5,14 @@ from __future__ import annotations
 import random
 
 import pytest
-from tests.judge.segmentation.segmentation_fixtures import Q3, column, metrics, quarter, rule_set
+from tests.judge.segmentation.segmentation_fixtures import (
+    Q3,
+    column,
+    metrics,
+    number,
+    quarter,
+    rule_set,
+)
 
 from oversight.catalogue import load
 from oversight.judge.segmentation import CapabilityReview, FinancialStatus, Inputs, segment
@@ -201,3 +208,15 @@ def test_shown_figures_get_the_decimals_to_differ_from_now() -> None:
 
     assert safe_figure(0.8634, 0.8612, up=False) == (0.861, 3)
     assert safe_figure(71.3, 71.568, up=True) == (71.57, 2)
+
+
+def test_no_deficit_move_is_offered_where_going_into_deficit_changes_nothing() -> None:
+    """A cap of 2.5 makes an organisation in deficit no better than segment 2: one already
+    in segment 2 would stay there, so it is offered no move into deficit."""
+    rules = rule_set([{"metric": "ae_4hr"}], financial_override=number(2.5))
+    eight = {f"O{i}": float(i) for i in range(1, 9)}
+    got = {r.org: r for r in segment(rules, metrics(), quarter(column("ae_4hr", eight)))}
+    assert (got["O6"].segment, got["O8"].segment) == (2, 1)
+    assert [m for m in got["O6"].moves if m.override == "financial"] == []
+    (fall,) = [m for m in got["O8"].moves if m.override == "financial"]
+    assert fall.sentence == "Would fall to segment 2 if it went into deficit."
