@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 import time
@@ -36,6 +37,23 @@ def test_every_item_is_done_the_first_here_the_others_on_children(tmp_path: Path
     assert sorted(pids) == ["a", "b", "c"]
     assert pids["a"] == os.getpid()
     assert len({pids["b"], pids["c"], os.getpid()}) == 3
+
+
+@pytest.mark.usefixtures("untraced")
+def test_this_process_collects_its_garbage_again_once_the_children_are_started(
+    tmp_path: Path,
+) -> None:
+    """The objects frozen for the fork (so children leave their pages be) are unfrozen
+    after it: a long-lived process would otherwise never free them."""
+    assert gc.get_freeze_count() == 0
+    seen: list[int] = []
+
+    def fn(item: str) -> None:
+        seen.append(gc.get_freeze_count())
+        _write(tmp_path)(item)
+
+    forked.in_parallel(fn, ["a", "b"])
+    assert seen == [0] and gc.get_freeze_count() == 0  # "a" ran here, after unfreezing
 
 
 @pytest.mark.usefixtures("untraced")
