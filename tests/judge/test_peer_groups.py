@@ -93,6 +93,11 @@ def test_groups_valid_on_a_date(engine, catalogue) -> None:
         engine, after.id, NHSE, reason="Regions redrawn", on=dt.date(2026, 9, 1)
     )
     assert retired.retired_on == dt.date(2026, 9, 1)
+    with database.session(engine) as s:  # audited: who retired it, when from, and why
+        event = s.scalars(select(AuditEvent).where(AuditEvent.action == "peer_group.retire")).one()
+        assert (event.subject, event.detail["reason"], event.detail["retired_on"]) == (
+            after.id, "Regions redrawn", "2026-09-01"
+        )
     assert [g.id for g in peer_groups.groups_on(engine, dt.date(2026, 8, 31))] == [after.id]
     assert peer_groups.groups_on(engine, dt.date(2026, 9, 1)) == []
     assert len(peer_groups.listing(engine)) == 2  # retired groups stay in the history

@@ -312,6 +312,17 @@ def test_summary_of_the_method_example() -> None:
     )
 
 
+def test_summary_of_a_figure_not_significantly_different_from_england() -> None:
+    j = judgement(
+        change=change(variation=Variation.COMMON_CAUSE, assurance=Assurance.FAIL),
+        position=position(vs_england=VsEngland.SIMILAR, ci_upper=75.5),
+    )
+    assert j.summary.endswith(
+        "will not be met without change. Not significantly different from England (74.9%); "
+        "5th of 8 among similar ICBs."
+    )
+
+
 def test_summary_with_flags_local_target_and_trajectory() -> None:
     j = judgement(
         change=change(variation=Variation.IMPROVEMENT, assurance=Assurance.NONE, target=None),
