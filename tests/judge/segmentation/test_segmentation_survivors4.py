@@ -207,6 +207,16 @@ def test_dates_are_stored_as_iso_text_and_plain_values_as_they_are() -> None:
     assert [codec.dump(v) for v in (3, 2.5, "x", True, None)] == [3, 2.5, "x", True, None]
 
 
+def test_a_nof_2022_themes_flags_read_back_from_json_are_those_made() -> None:
+    from oversight.judge.segmentation.flags import ThemeFlags
+
+    codec._loader.cache_clear()  # worked out here, not taken from an earlier test
+    reasons = ("variation concern", "vs_england worse")
+    made = ThemeFlags("people", "People", (("sickness_absence", reasons),))
+    back = codec.load(ThemeFlags, json.loads(json.dumps(codec.dump(made))))
+    assert back == made and back.flagged[0][1] == reasons
+
+
 # ---- over a small published version: what-if inputs, refresh, build ----
 
 MONTHS_2026 = [dt.date(2026, m, 1) for m in range(4, 10)]
