@@ -461,3 +461,23 @@ def test_reading_many_quarters_of_a_home_without_a_database_creates_none(tmp_pat
     assert home.database_file is not None
     assert recorded.reader(home)(Q3, None).empty
     assert not home.database_file.exists()
+
+
+def test_a_summary_of_no_organisations_is_its_head_line() -> None:
+    from oversight.judge.segmentation.text import summary
+
+    assert summary([], {}) == ["Org  Name              Segment  Average  Rank"]
+
+
+def test_a_segment_decision_without_a_segment_is_refused() -> None:
+    with pytest.raises(ValueError, match="must be 1 to 5, got 0"):
+        SegmentDecision("QMJ", Q3, "a director", "agreed")
+
+
+def test_a_bad_choice_reads_as_its_message() -> None:
+    from oversight.judge.segmentation.published import SegmentationChoiceError
+
+    error = SegmentationChoiceError("--rules", "no rule set nof-1999", ["nof-2025", "nof-2026"])
+    assert (str(error), error.option, error.choices) == (
+        "no rule set nof-1999", "--rules", ("nof-2025", "nof-2026")
+    )  # fmt: skip
