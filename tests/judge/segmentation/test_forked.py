@@ -184,3 +184,59 @@ def test_a_child_that_cannot_start_is_raised_after_the_started_ones_end(
     with pytest.raises(OSError, match="Cannot allocate memory"):
         forked.in_parallel(slow, ["a", "b", "c"])
     assert sorted(p.name for p in tmp_path.iterdir()) == ["b"]  # started, and waited for
+
+
+def test_an_incremental_build_forks_only_the_rule_sets_with_a_changed_month(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two rule sets read a changed month: those two side by side, the third (linking its
+    parent's files) here; byte for byte the files of building them one after another here."""
+    import datetime as dt
+
+    import pandas as pd
+    from tests.judge.segmentation.test_segmentation_published_survivors import CAT, _rows
+    from tests.judge.stage_support import write_version
+
+    from oversight.home import Home
+    from oversight.judge import stage
+    from oversight.judge.segmentation import artefact
+    from oversight.metrics.results import current
+
+    home = Home.at(tmp_path / "home")
+    rows = _rows()
+    write_version(home, "v1", rows)
+    version = current(home)
+    assert version is not None
+    judged = stage.assess(home, version, catalogue=CAT, incremental=False)
+    busy = sorted(CAT.rule_sets)[1:]
+    changed = pd.DataFrame({"rules": busy, "period": [dt.date(2026, 8, 1)] * len(busy)})
+    monthly = artefact.monthly_rows(version.metrics_path, ["icb"])
+    monthly.loc[monthly["period"] == dt.date(2026, 8, 1), "value"] += 3.0
+    ran: list[tuple[int, str]] = []
+    real = artefact.segment_quarter
+
+    def noted(rule_set: Any, *args: Any, **kwargs: Any) -> Any:
+        (tmp_path / f"pid-{os.getpid()}-{rule_set.id}").touch()
+        return real(rule_set, *args, **kwargs)
+
+    monkeypatch.setattr(artefact, "segment_quarter", noted)
+    built = {}
+    for name, alone in (("here", True), ("forked", False)):
+        monkeypatch.setattr(forked, "forked_sequential", lambda alone=alone: alone)
+        monkeypatch.setattr(artefact, "forked_sequential", lambda alone=alone: alone)
+        where = artefact.build(
+            home, tmp_path / name, version.metrics_path,
+            lambda since: stage._flag_outcomes(judged, CAT, since=since), catalogue=CAT,
+            parent_path=judged.path, changed=changed, monthly=monthly,
+        )  # fmt: skip
+        built[name] = {str(p.relative_to(where)): p.read_bytes() for p in where.rglob("*.json")}
+        for p in tmp_path.glob("pid-*"):
+            pid, rules = p.name.removeprefix("pid-").split("-", 1)
+            ran.append((int(pid), rules))
+            p.unlink()
+    assert len(built["here"]) == 2 * len(CAT.rule_sets)
+    assert built["forked"] == built["here"]
+    mine = os.getpid()
+    forked_runs = {r for pid, r in ran if pid != mine}
+    assert forked_runs == set(busy[1:])  # the first busy one here, the other on a child
+    assert {r for _, r in ran} == set(busy)  # the quiet rule set segmented nothing

@@ -492,9 +492,14 @@ def build(
             for quarter in complete_for(rule_set.org_type):
                 values(rule_set.org_type, quarter)
         in_parallel(one, rule_sets)
-    else:  # reusing a parent's files, a rule set redoes a quarter or two: forking costs more
+    else:  # reusing a parent's files: the rule sets with a changed month side by side (each
+        # redoes a quarter or two, one with its move search), the others (linking the parent's
+        # files, unless a recorded judgement changed) here
+        busy = [r for r in rule_sets if _changed_months(changed, r.id) != set()]
+        in_parallel(one, busy)
         for rule_set in rule_sets:
-            one(rule_set)
+            if rule_set not in busy:
+                one(rule_set)
     final = folder(version_path)
     if final.exists():
         old_dir = version_path / f".{DIR}-old-{os.getpid()}"
