@@ -475,8 +475,13 @@ def build(
                 _share(old.path, target)
                 previous = old
                 continue
-            if isinstance(previous, Head):  # a copied file, read in full only now
-                previous = Stored(previous.path, _load(previous.path)).results()
+            if isinstance(previous, Head):  # a copied file: its results decoded only now, and
+                # only for a scored rule set (the change since then; a flags one reads none)
+                previous = (
+                    Stored(previous.path, _load(previous.path)).results()
+                    if rule_set.method == "scored"
+                    else None
+                )
             results = segment_quarter(
                 rule_set, catalogue.metrics, inputs, previous, moves=quarter == shown
             )
