@@ -200,6 +200,7 @@ def test_an_incremental_build_forks_only_the_rule_sets_with_a_changed_month(
     from oversight.home import Home
     from oversight.judge import stage
     from oversight.judge.segmentation import artefact
+    from oversight.judge.segmentation import quarter as quarter_module
     from oversight.metrics.results import current
 
     home = Home.at(tmp_path / "home")
@@ -220,6 +221,15 @@ def test_an_incremental_build_forks_only_the_rule_sets_with_a_changed_month(
         return real(rule_set, *args, **kwargs)
 
     monkeypatch.setattr(artefact, "segment_quarter", noted)
+    formed = tmp_path / "formed"
+    formed.mkdir()
+    real_values = quarter_module.quarter_values
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        (formed / f"{os.getpid()}-{len(list(formed.iterdir()))}").touch()
+        return real_values(*args, **kwargs)
+
+    monkeypatch.setattr(quarter_module, "quarter_values", counted)
     built = {}
     for name, alone in (("here", True), ("forked", False)):
         monkeypatch.setattr(forked, "forked_sequential", lambda alone=alone: alone)
@@ -229,6 +239,9 @@ def test_an_incremental_build_forks_only_the_rule_sets_with_a_changed_month(
             lambda since: stage._flag_outcomes(judged, CAT, since=since), catalogue=CAT,
             parent_path=judged.path, changed=changed, monthly=monthly,
         )  # fmt: skip
+        # the changed quarter's values formed once, here, not again on each child
+        assert [p.name.split("-")[0] for p in formed.iterdir()] == [str(os.getpid())]
+        (next(formed.iterdir())).unlink()
         built[name] = {str(p.relative_to(where)): p.read_bytes() for p in where.rglob("*.json")}
         for p in tmp_path.glob("pid-*"):
             pid, rules = p.name.removeprefix("pid-").split("-", 1)

@@ -501,6 +501,11 @@ def build(
         # redoes a quarter or two, one with its move search), the others (linking the parent's
         # files, unless a recorded judgement changed) here
         busy = [r for r in rule_sets if _changed_months(changed, r.id) != set()]
+        for rule_set in busy:  # the changed quarters' values formed once, here
+            months = _changed_months(changed, rule_set.id)
+            for quarter in complete_for(rule_set.org_type):
+                if not _untouched(quarter, months):
+                    values(rule_set.org_type, quarter)
         in_parallel(one, busy)
         for rule_set in rule_sets:
             if rule_set not in busy:
