@@ -120,42 +120,90 @@ def test_cores_are_those_this_process_may_run_on() -> None:
     assert 1 <= forked._cores() <= (os.cpu_count() or 1)
 
 
-def test_a_build_from_nothing_on_children_writes_the_same_files_as_one_here(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Every rule set of the catalogue segmented on a process of its own (the first here):
-    byte for byte the files segmenting them one after another here writes."""
+def _judged_home(tmp_path: Path) -> tuple[Any, Any, Any]:
+    """A home with one results version of `_rows()`, judged in full: (home, version, judged)."""
     from tests.judge.segmentation.test_segmentation_published_survivors import CAT, _rows
     from tests.judge.stage_support import write_version
 
     from oversight.home import Home
     from oversight.judge import stage
-    from oversight.judge.segmentation import artefact
     from oversight.metrics.results import current
 
     home = Home.at(tmp_path / "home")
     write_version(home, "v1", _rows())
     version = current(home)
     assert version is not None
-    judged = stage.assess(home, version, catalogue=CAT, incremental=False)
-    pids: set[int] = set()
+    return home, version, stage.assess(home, version, catalogue=CAT, incremental=False)
+
+
+def _noting_segmenting(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Callable[[], list[tuple[int, str]]]:
+    """Each quarter segmented noted as a file naming the process and the rule set; the
+    function returned reads (and clears) the notes as (pid, rule set) pairs."""
+    from oversight.judge.segmentation import artefact
+
     real = artefact.segment_quarter
 
-    def noted(*args: Any, **kwargs: Any) -> Any:
-        (tmp_path / f"pid-{os.getpid()}").touch()
-        return real(*args, **kwargs)
+    def noted(rule_set: Any, *args: Any, **kwargs: Any) -> Any:
+        (tmp_path / f"pid-{os.getpid()}-{rule_set.id}").touch()
+        return real(rule_set, *args, **kwargs)
 
     monkeypatch.setattr(artefact, "segment_quarter", noted)
+
+    def ran() -> list[tuple[int, str]]:
+        found = []
+        for p in tmp_path.glob("pid-*"):
+            pid, rules = p.name.removeprefix("pid-").split("-", 1)
+            found.append((int(pid), rules))
+            p.unlink()
+        return found
+
+    return ran
+
+
+def _built_here_and_forked(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    judged_home: tuple[Any, Any, Any],
+    after_each: Callable[[], None],
+    **build: Any,
+) -> dict[str, dict[str, bytes]]:
+    """`_judged_home`'s segments built twice, every rule set in this process ("here") and
+    side by side on forked processes ("forked"): each file's bytes by path. `after_each` runs
+    after each build."""
+    from tests.judge.segmentation.test_segmentation_published_survivors import CAT
+
+    from oversight.judge import stage
+    from oversight.judge.segmentation import artefact
+
+    home, version, judged = judged_home
     built = {}
     for name, alone in (("here", True), ("forked", False)):
         monkeypatch.setattr(forked, "forked_sequential", lambda alone=alone: alone)
-        monkeypatch.setattr(artefact, "forked_sequential", lambda alone=alone: alone)
         where = artefact.build(
             home, tmp_path / name, version.metrics_path,
             lambda since: stage._flag_outcomes(judged, CAT, since=since), catalogue=CAT,
+            **build,
         )  # fmt: skip
         built[name] = {str(p.relative_to(where)): p.read_bytes() for p in where.rglob("*.json")}
-        pids |= {int(p.name.removeprefix("pid-")) for p in tmp_path.glob("pid-*")}
+        after_each()
+    return built
+
+
+def test_a_build_from_nothing_on_children_writes_the_same_files_as_one_here(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every rule set of the catalogue segmented on a process of its own (the first here):
+    byte for byte the files segmenting them one after another here writes."""
+    from tests.judge.segmentation.test_segmentation_published_survivors import CAT
+
+    judged_home = _judged_home(tmp_path)
+    ran = _noting_segmenting(tmp_path, monkeypatch)
+    pids: set[int] = set()
+    built = _built_here_and_forked(
+        tmp_path, monkeypatch, judged_home, lambda: pids.update(pid for pid, _ in ran())
+    )
     assert len(built["here"]) == 2 * len(CAT.rule_sets)
     assert built["forked"] == built["here"]
     assert len(pids) == len(CAT.rule_sets)  # this process, and a child per other rule set
@@ -194,33 +242,18 @@ def test_an_incremental_build_forks_only_the_rule_sets_with_a_changed_month(
     import datetime as dt
 
     import pandas as pd
-    from tests.judge.segmentation.test_segmentation_published_survivors import CAT, _rows
-    from tests.judge.stage_support import write_version
+    from tests.judge.segmentation.test_segmentation_published_survivors import CAT
 
-    from oversight.home import Home
-    from oversight.judge import stage
     from oversight.judge.segmentation import artefact
     from oversight.judge.segmentation import quarter as quarter_module
-    from oversight.metrics.results import current
 
-    home = Home.at(tmp_path / "home")
-    rows = _rows()
-    write_version(home, "v1", rows)
-    version = current(home)
-    assert version is not None
-    judged = stage.assess(home, version, catalogue=CAT, incremental=False)
+    judged_home = _judged_home(tmp_path)
+    _, version, judged = judged_home
     busy = sorted(CAT.rule_sets)[1:]
     changed = pd.DataFrame({"rules": busy, "period": [dt.date(2026, 8, 1)] * len(busy)})
     monthly = artefact.monthly_rows(version.metrics_path, ["icb"])
     monthly.loc[monthly["period"] == dt.date(2026, 8, 1), "value"] += 3.0
-    ran: list[tuple[int, str]] = []
-    real = artefact.segment_quarter
-
-    def noted(rule_set: Any, *args: Any, **kwargs: Any) -> Any:
-        (tmp_path / f"pid-{os.getpid()}-{rule_set.id}").touch()
-        return real(rule_set, *args, **kwargs)
-
-    monkeypatch.setattr(artefact, "segment_quarter", noted)
+    ran = _noting_segmenting(tmp_path, monkeypatch)
     formed = tmp_path / "formed"
     formed.mkdir()
     real_values = quarter_module.quarter_values
@@ -230,26 +263,21 @@ def test_an_incremental_build_forks_only_the_rule_sets_with_a_changed_month(
         return real_values(*args, **kwargs)
 
     monkeypatch.setattr(quarter_module, "quarter_values", counted)
-    built = {}
-    for name, alone in (("here", True), ("forked", False)):
-        monkeypatch.setattr(forked, "forked_sequential", lambda alone=alone: alone)
-        monkeypatch.setattr(artefact, "forked_sequential", lambda alone=alone: alone)
-        where = artefact.build(
-            home, tmp_path / name, version.metrics_path,
-            lambda since: stage._flag_outcomes(judged, CAT, since=since), catalogue=CAT,
-            parent_path=judged.path, changed=changed, monthly=monthly,
-        )  # fmt: skip
+    runs: list[tuple[int, str]] = []
+
+    def after_each() -> None:
         # the changed quarter's values formed once, here, not again on each child
         assert [p.name.split("-")[0] for p in formed.iterdir()] == [str(os.getpid())]
         (next(formed.iterdir())).unlink()
-        built[name] = {str(p.relative_to(where)): p.read_bytes() for p in where.rglob("*.json")}
-        for p in tmp_path.glob("pid-*"):
-            pid, rules = p.name.removeprefix("pid-").split("-", 1)
-            ran.append((int(pid), rules))
-            p.unlink()
+        runs.extend(ran())
+
+    built = _built_here_and_forked(
+        tmp_path, monkeypatch, judged_home, after_each,
+        parent_path=judged.path, changed=changed, monthly=monthly,
+    )  # fmt: skip
     assert len(built["here"]) == 2 * len(CAT.rule_sets)
     assert built["forked"] == built["here"]
     mine = os.getpid()
-    forked_runs = {r for pid, r in ran if pid != mine}
+    forked_runs = {r for pid, r in runs if pid != mine}
     assert forked_runs == set(busy[1:])  # the first busy one here, the other on a child
-    assert {r for _, r in ran} == set(busy)  # the quiet rule set segmented nothing
+    assert {r for _, r in runs} == set(busy)  # the quiet rule set segmented nothing

@@ -41,7 +41,7 @@ from typing import TYPE_CHECKING, Any
 
 from oversight.judge.segmentation import codec
 from oversight.judge.segmentation.engine import segment
-from oversight.judge.segmentation.forked import forked_sequential, in_parallel
+from oversight.judge.segmentation.forked import in_parallel
 from oversight.judge.segmentation.inputs import (
     CapabilityReview,
     FinancialStatus,
@@ -427,13 +427,15 @@ def build(
         shutil.rmtree(staging)
     staging.mkdir(parents=True)
 
+    changed_of = {r.id: _changed_months(changed, r.id) for r in rule_sets}
+
     def one(rule_set: RuleSet) -> None:
         """Every complete quarter of one rule set, oldest first (each reads the one before);
         run again from the start if it failed on a forked child."""
         assert monthly is not None
         (staging / rule_set.id).mkdir(exist_ok=True)
         previous: tuple[OrgSegment, ...] | Head | None = None  # a copied file: decoded if used
-        months = _changed_months(changed, rule_set.id)
+        months = changed_of[rule_set.id]
         applied = rule_set.model_dump(mode="json")
         complete = complete_for(rule_set.org_type)
         shown = shown_quarter(rule_set, complete)
@@ -490,26 +492,19 @@ def build(
             previous = results
             same_before = old is not None and old.path.read_bytes() == document.encode()
 
-    if parent is None and len(rule_sets) > 1 and not forked_sequential():
-        # built from nothing: each rule set on a forked process of its own, each quarter's
-        # values formed here first, once, rather than once per process
-        for rule_set in rule_sets:
-            for quarter in complete_for(rule_set.org_type):
+    # The rule sets with a month to redo (every one, built from nothing) side by side, each on
+    # a forked process of its own, the quarters they redo formed here first, once, rather than
+    # once per process; the others (linking the parent's files, unless a recorded judgement
+    # changed) here.
+    busy = [r for r in rule_sets if changed_of[r.id] != set()]
+    for rule_set in busy:
+        for quarter in complete_for(rule_set.org_type):
+            if not _untouched(quarter, changed_of[rule_set.id]):
                 values(rule_set.org_type, quarter)
-        in_parallel(one, rule_sets)
-    else:  # reusing a parent's files: the rule sets with a changed month side by side (each
-        # redoes a quarter or two, one with its move search), the others (linking the parent's
-        # files, unless a recorded judgement changed) here
-        busy = [r for r in rule_sets if _changed_months(changed, r.id) != set()]
-        for rule_set in busy:  # the changed quarters' values formed once, here
-            months = _changed_months(changed, rule_set.id)
-            for quarter in complete_for(rule_set.org_type):
-                if not _untouched(quarter, months):
-                    values(rule_set.org_type, quarter)
-        in_parallel(one, busy)
-        for rule_set in rule_sets:
-            if rule_set not in busy:
-                one(rule_set)
+    in_parallel(one, busy)
+    for rule_set in rule_sets:
+        if rule_set not in busy:
+            one(rule_set)
     final = folder(version_path)
     if final.exists():
         old_dir = version_path / f".{DIR}-old-{os.getpid()}"
