@@ -12,9 +12,10 @@ Every step is reported in wall-clock seconds and, under `cpu_s`, in CPU seconds 
 process and the children it forked (on a shared machine the wall-clock time is mostly
 waiting for a core), with the load average before and after, and the demo's injected
 truths against the judgements (oversight.judge.acceptance). Each judgement is also split
-(`judge_parts`) into its segmentation (oversight.judge.segmentation.artefact.build, called by
-the stage) and the rest (reading the results, judging the rows, writing the artefact), wall
-and CPU.
+(`judge_parts`) into its segmentation (oversight.judge.segmentation.artefact.start and build,
+called by the stage: the scored rule sets run on forked children while the rows are judged, so
+their time is mostly not here) and the rest (reading the results, judging the rows, writing the
+artefact), wall and CPU.
 """
 
 from __future__ import annotations
@@ -56,18 +57,20 @@ SEGMENTATION: dict[str, float] = {"wall": 0.0, "cpu": 0.0}
 
 
 def _time_segmentation() -> None:
-    """Time every call of the stage's segmentation build into SEGMENTATION."""
-    build = stage.segments.build
+    """Time every call of the stage's segmentation (starting the scored rule sets before the
+    judging, and the build after it) into SEGMENTATION."""
+    for name in ("start", "build"):
+        real = getattr(stage.segments, name)
 
-    def timed(*args, **kwargs):  # type: ignore[no-untyped-def]
-        started, cpu = time.perf_counter(), _cpu()
-        try:
-            return build(*args, **kwargs)
-        finally:
-            SEGMENTATION["wall"] += time.perf_counter() - started
-            SEGMENTATION["cpu"] += _cpu() - cpu
+        def timed(*args, real=real, **kwargs):  # type: ignore[no-untyped-def]
+            started, cpu = time.perf_counter(), _cpu()
+            try:
+                return real(*args, **kwargs)
+            finally:
+                SEGMENTATION["wall"] += time.perf_counter() - started
+                SEGMENTATION["cpu"] += _cpu() - cpu
 
-    stage.segments.build = timed
+        setattr(stage.segments, name, timed)
 
 
 def _parts(wall: float, cpu: float) -> dict[str, dict[str, float]]:

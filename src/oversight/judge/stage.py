@@ -931,6 +931,48 @@ def assess(
         how = f"incremental ({len(redo & judged_ids)} metrics from {parent.id})"
     chosen = rows[rows["metric_id"].isin(sorted(redo))]
     in_groups = groups[groups["metric_id"].isin(sorted(redo))]
+    # the rule sets that read no judge outcomes (scored) segmented on forked children while
+    # the rows are judged: what they read (the ICBs' figures) is known before the judging
+    early = sorted(k for k, r in catalogue.rule_sets.items() if r.method != "flags")
+    recorded_months = [] if parent is None else _recorded_months(results_version, parent.id)
+    started = segments.start(
+        home,
+        home.judgements_dir / results_version.id,
+        results_version.metrics_path,
+        early,
+        catalogue=catalogue,
+        parent_path=None if parent is None else parent.path,
+        monthly=_icb_totals(results_version, catalogue),
+        changed=None if parent is None else _figure_months(
+            parent, chosen, catalogue, recorded_months, early
+        ),
+    )
+    try:
+        return _judged(home, results_version, catalogue, targets, file, prints, parent, redo,
+                       how, chosen, in_groups, started, recorded_months)
+    except BaseException:
+        started.abandon()
+        raise
+
+
+def _judged(
+    home: Home,
+    results_version: ResultsVersion,
+    catalogue: Any,
+    targets: list[Any],
+    file: Path | None,
+    prints: Mapping[str, Any],
+    parent: Judgements | None,
+    redo: set[str],
+    how: str,
+    chosen: pd.DataFrame,
+    in_groups: pd.DataFrame,
+    started: segments.Building,
+    recorded_months: list[dt.date],
+) -> Judgements:
+    """`assess` from the rows to judge on: the judging, the files, and the segments (those
+    `started` began, and the others)."""
+    judged_ids = set(catalogue.metrics)
     judged_months = {pd.Timestamp(p).date() for f in (chosen, in_groups)
                      for p in f["period"].unique()}
     context = judging_context(catalogue, sorted(judged_months), file)
@@ -966,6 +1008,8 @@ def assess(
     _write(home, results_version.id, (outcomes, inputs, by_group, group_inputs), parent, keep,
            manifest)
     done = Judgements(results_version.id, home.judgements_dir / results_version.id)
+    late = sorted(set(catalogue.rule_sets) - {r.id for r in started.rule_sets
+                                              if r.method != "flags"})
     segments.build(
         home,
         done.path,
@@ -973,11 +1017,10 @@ def assess(
         # made only if a quarter is segmented again
         lambda since: _flag_outcomes(done, catalogue, outcomes, since=since),
         catalogue=catalogue,
-        parent_path=None if parent is None else parent.path,
-        monthly=_icb_totals(results_version, catalogue),
         changed=None if parent is None else _segment_months(
-            parent, done, outcomes, catalogue, _recorded_months(results_version, parent.id)
+            parent, done, outcomes, catalogue, recorded_months, late
         ),
+        started=started,
     )
     return done
 
@@ -1032,7 +1075,7 @@ def _flag_outcomes(
         if metric in fresh:
             table = fresh[metric].select(columns)
         elif (file := done.file(metric)).exists():
-            table = pq.read_table(file, columns=columns)
+            table = pq.ParquetFile(file).read(columns=columns, use_threads=False)
         else:
             continue
         if since is not None:
@@ -1055,20 +1098,19 @@ def _segment_months(
     fresh: Mapping[str, Any],
     catalogue: Any,
     recorded: Iterable[dt.date] = (),
+    rules: Iterable[str] | None = None,
 ) -> pd.DataFrame:
-    """Per rule set (`rules`), the months (`period`) whose inputs to it changed in the metrics
-    judged again: the figures of its organisation type and metrics (and the `recorded`
-    ICB-months' months, whose numerators and denominators quarter values pool), and for a
-    flags rule set the outcomes its flags test. A moved SPC limit, or a region's or
+    """Per rule set (`rules`; default: all), the months (`period`) whose inputs to it changed
+    in the metrics judged again: the figures of its organisation type and metrics (and the
+    `recorded` ICB-months' months, whose numerators and denominators quarter values pool),
+    and for a flags rule set the outcomes its flags test. A moved SPC limit, or a region's or
     England's figure, changes no segment, so segmentation redoes only the quarters a rule set
     really reads a change in.
 
     `fresh`: the outcome tables judged again, by metric (a table, or None to read the file
     in `done`). Each metric's old and new outcomes are read and compared once, for every
     rule set."""
-    sets = [r for r in catalogue.rule_sets.values() if set(r.metric_ids) & set(fresh)]
-    if not sets:
-        return pd.DataFrame([], columns=["rules", "period"])
+    sets = _reading(catalogue, fresh, rules)
     metrics = sorted({m for r in sets for m in r.metric_ids} & set(fresh))
     columns = [*ORDER, *SEGMENTS_READ]
 
@@ -1080,8 +1122,58 @@ def _segment_months(
 
     olds = [_columns(_read_table(parent.file(m), None, columns)) for m in metrics
             if parent.file(m).exists()]
-    new = _stacked([_columns(new_table(m)) for m in metrics])
-    same = _same_rows(_stacked(olds), new, SEGMENTS_READ) if olds else None
+    return _months_read(sets, olds, [_columns(new_table(m)) for m in metrics], columns,
+                        recorded)
+
+
+def _figure_months(
+    parent: Judgements,
+    rows: pd.DataFrame,
+    catalogue: Any,
+    recorded: Iterable[dt.date],
+    rules: Iterable[str],
+) -> pd.DataFrame:
+    """`_segment_months` of rule sets that read only figures (scored ones), from the rows to
+    be judged (`judged_rows`' total rows of the metrics judged again) and the parent's judged
+    inputs, before judging: an outcome row's value and missing reason are its input row's."""
+    import pyarrow as pa
+
+    from oversight.judge.assess import LEVELS
+
+    judged = rows[rows["org_type"].isin(LEVELS)]
+    fresh = set(judged["metric_id"]) & set(catalogue.metrics)
+    sets = _reading(catalogue, fresh, rules)
+    metrics = sorted({m for r in sets for m in r.metric_ids} & fresh)
+    columns = [*ORDER, "value", "missing_reason"]
+    olds = [_columns(_read_table(f, None, columns)) for m in metrics
+            if (f := parent.path / INPUTS_DIR / f"{m}.parquet").exists()]
+    mine = rows[rows["metric_id"].isin(metrics)][columns].reset_index(drop=True)
+    new = [_columns(pa.Table.from_pandas(mine, preserve_index=False))] if len(mine) else []
+    return _months_read(sets, olds, new, columns, recorded)
+
+
+def _reading(catalogue: Any, metrics: Iterable[str], rules: Iterable[str] | None) -> list[Any]:
+    """The rule sets (of `rules`; default: all) reading any of `metrics`."""
+    wanted = set(metrics)
+    return [r for k, r in sorted(catalogue.rule_sets.items())
+            if (rules is None or k in set(rules)) and set(r.metric_ids) & wanted]
+
+
+def _months_read(
+    sets: list[Any],
+    olds: list[dict[str, Any]],
+    news: list[dict[str, Any]],
+    columns: list[str],
+    recorded: Iterable[dt.date],
+) -> pd.DataFrame:
+    """Per rule set of `sets`, the months where a row it reads differs between the old and new
+    coded tables (`columns`: ORDER and what is compared), with the `recorded` months."""
+    if not sets:
+        return pd.DataFrame([], columns=["rules", "period"])
+    compared = [c for c in columns if c not in ORDER]
+    new = _stacked(news) if news else {c: _Coded(np.array([None], dtype=object),
+                                                  np.zeros(0, dtype=np.int64)) for c in columns}
+    same = _same_rows(_stacked(olds), new, compared) if olds else None
     if same is not None:  # the same keys in the same order: compared row by row
         keys, differs = same
     else:
@@ -1090,7 +1182,7 @@ def _segment_months(
                                  for k, v in coded.items()}, columns=columns)
 
         old = frame(_stacked(olds)) if olds else pd.DataFrame(columns=columns)
-        keys, differs = _differences(_restore(old), _restore(frame(new)), SEGMENTS_READ)
+        keys, differs = _differences(_restore(old), _restore(frame(new)), compared)
     months = keys["period"].to_numpy()
     out: list[tuple[str, dt.date]] = []
     for rule_set in sets:

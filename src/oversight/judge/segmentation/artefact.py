@@ -39,9 +39,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from oversight.judge.segmentation import codec
+from oversight.judge.segmentation import codec, forked
 from oversight.judge.segmentation.engine import segment
-from oversight.judge.segmentation.forked import in_parallel
 from oversight.judge.segmentation.inputs import (
     CapabilityReview,
     FinancialStatus,
@@ -356,88 +355,108 @@ def _untouched(quarter: Period, months: set[dt.date] | None) -> bool:
     return not any(m.start in months for m in span)
 
 
-def build(
-    home: Home,
-    version_path: Path,
-    metrics_path: Path,
-    judged: pd.DataFrame | Callable[[dt.date], pd.DataFrame],
-    *,
-    catalogue: Catalogue,
-    parent_path: Path | None = None,
-    changed: pd.DataFrame | None = None,
-    monthly: pd.DataFrame | None = None,
-) -> Path:
-    """Segment every complete quarter under every rule set and store the files in the
-    judgements folder `version_path` (whole, replacing any earlier ones). `parent_path` and
-    `changed` (the months whose inputs changed, per rule set when it has a `rules` column)
-    let unchanged quarters be copied. `monthly`: `monthly_rows` of the rule sets'
-    organisation types when the caller has them another way."""
-    from oversight.judge.segmentation import recorded as store
-    from oversight.judge.segmentation.published import complete_quarters
+class Building:
+    """Segments being built for one judgements folder: the rule sets' quarters, each either
+    the parent's file shared or segmented again into a staging folder, which is renamed into
+    place at the end (`publish`). The rule sets that read no judge outcomes (scored ones) can
+    be started on forked children before the judging (`start`), the others are built after it
+    (`build`)."""
 
-    rule_sets = [catalogue.rule_sets[k] for k in sorted(catalogue.rule_sets)]
-    types = sorted({r.org_type for r in rule_sets})
-    if monthly is None and rule_sets:
-        monthly = monthly_rows(metrics_path, types)
-    parent = folder(parent_path) if parent_path is not None else None
-    read_recorded = store.reader(home)
-    formed: dict[tuple[str, Period], Formed] = {}
-    split: dict[str, _ByQuarter] = {}
-    complete_of: dict[str, list[Period]] = {}
-    reader = judged if callable(judged) else (lambda since: judged)
-    read: dict[dt.date, _ByQuarter] = {}  # one entry: the months from the earliest one asked
+    def __init__(
+        self,
+        home: Home,
+        staging: Path,
+        metrics_path: Path,
+        *,
+        catalogue: Catalogue,
+        parent_path: Path | None = None,
+        monthly: pd.DataFrame | None = None,
+    ) -> None:
+        from oversight.judge.segmentation import recorded as store
 
-    def outcomes(quarter: Period) -> pd.DataFrame:
-        """The judge outcomes of a quarter's months. `judged` may be a reader of the months
-        from a date on, called only if a quarter is redone, from the first quarter redone
-        (quarters are redone oldest first, so one read serves the rest of the rule set);
-        its rows are split by quarter once, not filtered per quarter."""
-        if not read or quarter.start < min(read):
-            read.clear()
-            read[quarter.start] = _ByQuarter(reader(quarter.start), _outcome_columns())
-        return next(iter(read.values())).get(quarter)
+        self.catalogue = catalogue
+        self.rule_sets = [catalogue.rule_sets[k] for k in sorted(catalogue.rule_sets)]
+        types = sorted({r.org_type for r in self.rule_sets})
+        if monthly is None and self.rule_sets:
+            monthly = monthly_rows(metrics_path, types)
+        self.monthly = monthly
+        self.parent = folder(parent_path) if parent_path is not None else None
+        self.read_recorded = store.reader(home)
+        self.formed: dict[tuple[str, Period], Formed] = {}
+        self.split: dict[str, _ByQuarter] = {}
+        self.complete_of: dict[str, list[Period]] = {}
+        self.changed_of: dict[str, set[dt.date] | None] = {}
+        self.reader: Callable[[dt.date], pd.DataFrame] | None = None
+        self.read: dict[dt.date, _ByQuarter] = {}  # one entry: the months from the earliest asked
+        self.early: forked.Started[RuleSet] = []
+        self.staging = staging
+        if staging.exists():
+            shutil.rmtree(staging)
+        staging.mkdir(parents=True)
 
-    def complete_for(org_type: str) -> list[Period]:
+    def outcomes(self, quarter: Period) -> pd.DataFrame:
+        """The judge outcomes of a quarter's months. The reader of the months from a date on
+        is called only if a quarter is redone, from the first quarter redone (quarters are
+        redone oldest first, so one read serves the rest of the rule set); its rows are split
+        by quarter once, not filtered per quarter."""
+        assert self.reader is not None, "a rule set reading outcomes is built after judging"
+        if not self.read or quarter.start < min(self.read):
+            self.read.clear()
+            self.read[quarter.start] = _ByQuarter(self.reader(quarter.start), _outcome_columns())
+        return next(iter(self.read.values())).get(quarter)
+
+    def complete_for(self, org_type: str) -> list[Period]:
         """The complete quarters of an organisation type, worked out once."""
-        assert monthly is not None
-        if org_type not in complete_of:
-            complete_of[org_type] = complete_quarters(monthly, org_type)
-        return complete_of[org_type]
+        from oversight.judge.segmentation.published import complete_quarters
 
-    def values(org_type: str, quarter: Period) -> Formed:
+        assert self.monthly is not None
+        if org_type not in self.complete_of:
+            self.complete_of[org_type] = complete_quarters(self.monthly, org_type)
+        return self.complete_of[org_type]
+
+    def values(self, org_type: str, quarter: Period) -> Formed:
         """Quarter values over every rule set's metrics, formed once per type and quarter."""
         from oversight.judge.segmentation.quarter import quarter_values
 
-        if (org_type, quarter) not in formed:
-            assert monthly is not None
-            wanted = {m for r in rule_sets for m in r.metric_ids}
-            if org_type not in split:  # the type's rows split by quarter once
+        if (org_type, quarter) not in self.formed:
+            assert self.monthly is not None
+            wanted = {m for r in self.rule_sets for m in r.metric_ids}
+            if org_type not in self.split:  # the type's rows split by quarter once
+                monthly = self.monthly
                 rows = monthly[
                     (monthly["org_type"] == org_type) & monthly["metric_id"].isin(wanted)
                 ]
-                split[org_type] = _ByQuarter(rows)
-            metrics = {m: catalogue.metrics[m] for m in sorted(wanted)}
-            formed[(org_type, quarter)] = Formed(
-                quarter_values(split[org_type].get(quarter), metrics, quarter)
+                self.split[org_type] = _ByQuarter(rows)
+            metrics = {m: self.catalogue.metrics[m] for m in sorted(wanted)}
+            self.formed[(org_type, quarter)] = Formed(
+                quarter_values(self.split[org_type].get(quarter), metrics, quarter)
             )
-        return formed[(org_type, quarter)]
+        return self.formed[(org_type, quarter)]
 
-    staging = version_path / f".{DIR}-{os.getpid()}"
-    if staging.exists():
-        shutil.rmtree(staging)
-    staging.mkdir(parents=True)
+    def busy(self, rule_sets: Iterable[RuleSet], changed: pd.DataFrame | None) -> list[RuleSet]:
+        """The rule sets with a month to redo (`changed`: the months whose inputs changed, per
+        rule set when it has a `rules` column; None: all), the quarters they redo formed here,
+        once, rather than once per forked process."""
+        out = []
+        for rule_set in rule_sets:
+            months = self.changed_of.setdefault(rule_set.id, _changed_months(changed, rule_set.id))
+            if months != set():
+                out.append(rule_set)
+                for quarter in self.complete_for(rule_set.org_type):
+                    if not _untouched(quarter, months):
+                        self.values(rule_set.org_type, quarter)
+        return out
 
-    changed_of = {r.id: _changed_months(changed, r.id) for r in rule_sets}
-
-    def one(rule_set: RuleSet) -> None:
+    def one(self, rule_set: RuleSet) -> None:
         """Every complete quarter of one rule set, oldest first (each reads the one before);
         run again from the start if it failed on a forked child."""
-        assert monthly is not None
+        assert self.monthly is not None
+        parent, staging, catalogue = self.parent, self.staging, self.catalogue
         (staging / rule_set.id).mkdir(exist_ok=True)
         previous: tuple[OrgSegment, ...] | Head | None = None  # a copied file: decoded if used
-        months = changed_of[rule_set.id]
+        months = self.changed_of[rule_set.id]
         applied = rule_set.model_dump(mode="json")
-        complete = complete_for(rule_set.org_type)
+        complete = self.complete_for(rule_set.org_type)
         shown = shown_quarter(rule_set, complete)
         # the previous quarter's result is the parent's (before the first quarter: the parent
         # has none either), so the change since then is the parent's too
@@ -445,7 +464,7 @@ def build(
             parent / rule_set.id / f"{complete[0].previous()}.json"
         ).exists()
         for quarter in complete:
-            recorded = read_recorded(quarter, rule_set.id)
+            recorded = self.read_recorded(quarter, rule_set.id)
             target = staging / rule_set.id / f"{quarter}.json"
             old = _head(parent, rule_set.id, quarter) if parent is not None else None
             alike = (
@@ -465,11 +484,11 @@ def build(
             inputs = quarter_inputs(
                 catalogue,
                 rule_set,
-                monthly,
-                outcomes(quarter) if rule_set.method == "flags" else None,
+                self.monthly,
+                self.outcomes(quarter) if rule_set.method == "flags" else None,
                 quarter,
                 recorded,
-                values(rule_set.org_type, quarter),
+                self.values(rule_set.org_type, quarter),
             )
             if old is not None and alike and same_before and (
                 inputs_to_data(inputs) == old.inputs()
@@ -492,28 +511,88 @@ def build(
             previous = results
             same_before = old is not None and old.path.read_bytes() == document.encode()
 
-    # The rule sets with a month to redo (every one, built from nothing) side by side, each on
-    # a forked process of its own, the quarters they redo formed here first, once, rather than
-    # once per process; the others (linking the parent's files, unless a recorded judgement
-    # changed) here.
-    busy = [r for r in rule_sets if changed_of[r.id] != set()]
-    for rule_set in busy:
-        for quarter in complete_for(rule_set.org_type):
-            if not _untouched(quarter, changed_of[rule_set.id]):
-                values(rule_set.org_type, quarter)
-    in_parallel(one, busy)
-    for rule_set in rule_sets:
-        if rule_set not in busy:
-            one(rule_set)
-    final = folder(version_path)
-    if final.exists():
-        old_dir = version_path / f".{DIR}-old-{os.getpid()}"
-        os.replace(final, old_dir)
-        os.replace(staging, final)
-        shutil.rmtree(old_dir)
-    else:
-        os.replace(staging, final)
-    return final
+    def publish(self, version_path: Path) -> Path:
+        """The staging folder renamed into `version_path` (replacing any earlier segments)."""
+        final = folder(version_path)
+        if final.exists():
+            old_dir = version_path / f".{DIR}-old-{os.getpid()}"
+            os.replace(final, old_dir)
+            os.replace(self.staging, final)
+            shutil.rmtree(old_dir)
+        else:
+            os.replace(self.staging, final)
+        return final
+
+    def abandon(self) -> None:
+        """After a failure between `start` and `build`: the children ended, nothing kept."""
+        forked.wait(self.early)
+        shutil.rmtree(self.staging, ignore_errors=True)
+
+
+def start(
+    home: Home,
+    version_path: Path,
+    metrics_path: Path,
+    rules: Iterable[str],
+    *,
+    catalogue: Catalogue,
+    parent_path: Path | None = None,
+    changed: pd.DataFrame | None = None,
+    monthly: pd.DataFrame | None = None,
+) -> Building:
+    """A build whose rule sets `rules` (none reading judge outcomes) with a month to redo are
+    started now, each on a forked child, while the caller judges; `build(..., started=)`
+    builds the others and publishes them all. `changed` as for `build`, for these rule sets.
+    Where forking is not possible nothing is started: `build` then builds them here."""
+    staging = version_path.parent / f".{DIR}-{version_path.name}-{os.getpid()}"
+    building = Building(home, staging, metrics_path, catalogue=catalogue,
+                        parent_path=parent_path, monthly=monthly)
+    chosen = [r for r in building.rule_sets if r.id in set(rules)]
+    assert all(r.method != "flags" for r in chosen), "a flags rule set reads judge outcomes"
+    busy = building.busy(chosen, changed)
+    if busy and not forked.forked_sequential():
+        building.early = forked.begin(building.one, busy)
+    return building
+
+
+def build(
+    home: Home,
+    version_path: Path,
+    metrics_path: Path,
+    judged: pd.DataFrame | Callable[[dt.date], pd.DataFrame],
+    *,
+    catalogue: Catalogue,
+    parent_path: Path | None = None,
+    changed: pd.DataFrame | None = None,
+    monthly: pd.DataFrame | None = None,
+    started: Building | None = None,
+) -> Path:
+    """Segment every complete quarter under every rule set and store the files in the
+    judgements folder `version_path` (whole, replacing any earlier ones). `parent_path` and
+    `changed` (the months whose inputs changed, per rule set when it has a `rules` column)
+    let unchanged quarters be copied. `monthly`: `monthly_rows` of the rule sets'
+    organisation types when the caller has them another way. `started`: the build `start`
+    began (its parent and monthly rows are used; `changed` is for the other rule sets)."""
+    building = started or Building(
+        home, version_path / f".{DIR}-{os.getpid()}", metrics_path, catalogue=catalogue,
+        parent_path=parent_path, monthly=monthly,
+    )
+    building.reader = judged if callable(judged) else (lambda since: judged)
+    try:
+        # The rule sets with a month to redo (every one, built from nothing) side by side,
+        # each on a forked process of its own; the others (linking the parent's files, unless
+        # a recorded judgement changed) here. Those `start` began are running already.
+        running = {r.id for _, r in building.early}
+        rest = [r for r in building.rule_sets if r.id not in running]
+        busy = building.busy(rest, changed)
+        forked.in_parallel(building.one, busy)
+        for rule_set in rest:
+            if rule_set not in busy:
+                building.one(rule_set)
+    finally:
+        forked.wait(building.early)
+    forked.end(building.one, building.early)
+    return building.publish(version_path)
 
 
 def _load(path: Path) -> dict[str, Any]:

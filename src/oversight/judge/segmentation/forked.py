@@ -49,21 +49,47 @@ def in_parallel(fn: Callable[[T], None], items: Sequence[T]) -> None:
         for item in items:
             fn(item)
         return
+    started = begin(fn, items[1:])
+    try:
+        fn(items[0])
+    finally:  # a failure here still waits for the children
+        wait(started)
+    end(fn, started)
+
+
+Started = list[tuple["multiprocessing.process.BaseProcess", T]]
+"""Items being run on forked children (`begin`), each with its child."""
+
+
+def begin(fn: Callable[[T], None], items: Sequence[T]) -> Started[T]:
+    """`fn(item)` started for every item, each on a forked child, not waited for (`end` waits).
+    A child that cannot start is raised once the ones started have ended."""
     context = multiprocessing.get_context("fork")
-    children = [context.Process(target=fn, args=(item,), daemon=True) for item in items[1:]]
-    started = []
+    started: Started[T] = []
     try:
         gc.freeze()  # a child's collections leave the inherited objects (and their pages) be
         try:
-            for child in children:
+            for item in items:
+                child = context.Process(target=fn, args=(item,), daemon=True)
                 child.start()
-                started.append(child)
+                started.append((child, item))
         finally:
             gc.unfreeze()
-        fn(items[0])
-    finally:  # a child that could not start, or a failure here, still waits for the others
-        for child in started:
-            child.join()
-    for child, item in zip(children, items[1:], strict=True):
+    except BaseException:
+        wait(started)
+        raise
+    return started
+
+
+def wait(started: Started[T]) -> None:
+    """Every started child ended."""
+    for child, _ in started:
+        child.join()
+
+
+def end(fn: Callable[[T], None], started: Started[T]) -> None:
+    """Every started child ended, and the item of each that failed run again here."""
+    wait(started)
+    for child, item in started:
         if child.exitcode != 0:
             fn(item)
