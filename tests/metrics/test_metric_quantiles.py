@@ -1,8 +1,9 @@
-"""Exact quantiles from packed sorts equal pandas' linear quantiles; presence from file footers.
+"""Exact quantiles from sorted values equal pandas' linear quantiles; presence from file footers.
 
-quantiles.py turns values into order-preserving unsigned integers (whole numbers by offset,
-anything else by rank) and sorts group key and value packed into one integer; both paths must
-give DuckDB quantile_cont's figures. lakefiles.footer_presence reads each file's revision from
+quantiles.py puts an item's values in order once and then stably sorts each grouping's keys (16
+bits: a radix sort; wider when there are more groups); every kind of value, an ICB with no
+region in a month and a grouping too large for 16-bit keys must give DuckDB quantile_cont's
+figures. lakefiles.footer_presence reads each file's revision from
 its Parquet statistics and must refuse when a file holds more than one.
 """
 
@@ -20,7 +21,8 @@ from tests.metrics.metrics_fixtures import PERIODS, REGIONS, _item, tree
 
 from oversight.metrics.compile import count_col, keep_col, value_col, x_col
 from oversight.metrics.lakefiles import footer_presence, list_files
-from oversight.metrics.quantiles import quantile_rows
+from oversight.metrics.organisations import OrgTree
+from oversight.metrics.quantiles import _key_type, _ordered_quantiles, quantile_rows
 
 
 def _records(values: np.ndarray, rng: np.random.Generator) -> pd.DataFrame:
@@ -74,6 +76,40 @@ def test_quantiles_equal_pandas_linear_quantiles(kind: str) -> None:
                 assert row[value_col("p90")].iloc[0] == pytest.approx(expected, rel=1e-12)
                 assert row[count_col("p90")].iloc[0] == sizes[key if len(key) > 1 else key[0]]
 
+
+
+def test_an_icb_with_no_region_counts_for_itself_and_england_only() -> None:
+    rng = np.random.default_rng(5)
+    records = _records(rng.integers(0, 900, 600).astype(float), rng)
+    item = _item("p90", "ambulance_incidents", "quantile", column="x", quantile=0.9)
+    membership = tree().membership
+    orphan = (membership["icb_code"] == "QMF") & (membership["period"] == PERIODS[0])
+    got = quantile_rows(records, [item], OrgTree(membership[~orphan]).membership)
+    kept = records[records[keep_col(0)]]
+    total = got[got.breakdown == "total"].set_index(["org_type", "org_code", "period"])
+    jan = kept[kept.period == PERIODS[0]]
+    y56 = jan[jan.icb_code == "QMJ"][x_col(0)]  # QMF has no region in January
+    region = total.loc[("region", "Y56", PERIODS[0]), value_col("p90")]
+    assert region == pytest.approx(y56.quantile(0.9), rel=1e-12)
+    assert total.loc[("region", "Y56", PERIODS[0]), count_col("p90")] == len(y56)
+    assert total.loc[("england", "ENG", PERIODS[0]), count_col("p90")] == len(jan)
+    qmf = jan[jan.icb_code == "QMF"][x_col(0)]
+    icb = total.loc[("icb", "QMF", PERIODS[0]), value_col("p90")]
+    assert icb == pytest.approx(qmf.quantile(0.9), rel=1e-12)
+
+
+def test_groupings_beyond_16_bit_keys() -> None:
+    assert _key_type(2**16) is np.uint16 and _key_type(2**16 + 1) is np.uint32
+    rng = np.random.default_rng(7)
+    size = 70_000
+    key = rng.integers(0, size, 200_000).astype(np.uint32)
+    xs = np.sort(rng.normal(0.0, 1.0, len(key)))
+    got, n = _ordered_quantiles(xs, key, size, 0.9)
+    frame = pd.DataFrame({"key": key, "x": xs})
+    want = frame.groupby("key")["x"].quantile(0.9)
+    assert np.array_equal(np.flatnonzero(n), want.index.to_numpy())
+    assert np.allclose(got[want.index.to_numpy()], want.to_numpy(), rtol=0, atol=1e-12)
+    assert np.isnan(got[n == 0]).all()
 
 def _file(lake: Path, icb: str, period: dt.date, revisions: list[str]) -> None:
     path = lake / "rtt_pathways" / f"{period:%Y-%m}" / f"{icb}.parquet"
