@@ -19,7 +19,10 @@ testing only the bounds that differ from the widest run's; the rows are grouped 
 columns and snapshot index, and the snapshot dates joined to the grouped rows. (Measured on
 DuckDB: a wide formulation, one conditional count per item x snapshot with no expansion, and
 pre-aggregating records by run shape before expanding were both slower: many aggregates per
-row, or a hash table of ~1M groups, cost more than the expansion.)
+row, or a hash table of ~1M groups, cost more than the expansion.) The engine no longer runs this
+expansion as a rule: it projects the records (open_records) and snapshots.py counts the same
+rows with difference arrays in memory, by the same bounds (open_plan); open_partials stays the
+way for groups too many for that, and the definition the counts are tested against.
 
 Neither the snapshots nor the quantile records test any record's period: their callers pass only
 the files of the months wanted (computation.scan_dataset, incremental.apply_change), and ingest
@@ -35,6 +38,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import ibis
@@ -254,6 +258,76 @@ def _distinct(exprs: Sequence[ir.Value]) -> list[ir.Value]:
     return out
 
 
+def _open_source(table: ir.Table, items: Sequence[DataItem]) -> ir.Table:
+    """The records some open item's filter keeps (all of them when an item has no filter)."""
+    source = table  # the files are the months wanted: no record's period is tested (above)
+    shared = len({i.filter for i in items}) == 1
+    if all(i.filter for i in items):
+        wanted = None
+        for item in items if not shared else items[:1]:
+            keep = item_filter(source, item)
+            wanted = keep if wanted is None else wanted | keep
+        source = source.filter(wanted)
+    return source
+
+
+@dataclass(frozen=True)
+class OpenPlan:
+    """How open_partials bounds each item's count, for snapshots.py to count the same rows.
+
+    `gated[k]`: item k's filter is tested per item (lo is _NEVER where it is not kept);
+    `first`: the item whose lo starts the widest run (None: the least of all items' lo, nulls
+    skipped); the widest run ends at the greatest hi. A record is expanded from greatest(first,
+    0), which is 0 where first is null. `need_lo[k]`: item k tests lo <= p (else it counts from
+    the widest run's start); `hi_test[k]`: what it tests p against: None (the widest run's end),
+    "hi" (its hi) or "cap" (its max_days cap alone, null where there is no start).
+    """
+
+    gated: tuple[bool, ...]
+    first: int | None
+    need_lo: tuple[bool, ...]
+    hi_test: tuple[str | None, ...]
+
+
+def _open_bounds(
+    source: ir.Table, items: Sequence[DataItem], origin: dt.date
+) -> tuple[ir.Value, ir.Value, dict[str, ir.Value], list[tuple[str | None, str | None]], OpenPlan]:
+    """The widest run's bounds, the per-item bound columns open_partials compares, which
+    column each item compares, and the same choices as an OpenPlan."""
+    shared = len({i.filter for i in items}) == 1
+    gated = [bool(i.filter) and not shared for i in items]
+    runs, caps = [], []
+    for item, gate in zip(items, gated, strict=True):
+        lo, hi, cap = _open_run(source, item, origin)
+        runs.append((ibis.ifelse(item_filter(source, item), lo, _NEVER) if gate else lo, hi))
+        caps.append(cap)
+    first, widest = _widest(runs, items, gated)
+    cols: dict[str, ir.Value] = {}
+    bounds: list[tuple[str | None, str | None]] = []
+    need_los, hi_tests = [], []
+    for k, (lo, hi) in enumerate(runs):
+        cap = caps[k]
+        test = "hi"
+        if cap is not None and hi.equals(ibis.least(widest, cap)):
+            hi, test = cap, "cap"  # the expanded rows are within the widest run: the cap tests
+        need_lo, need_hi = not lo.equals(first), not hi.equals(widest)
+        if need_lo:
+            cols[f"_lo{k}"] = lo
+        if need_hi:
+            cols[f"_hi{k}"] = hi
+        bounds.append((f"_lo{k}" if need_lo else None, f"_hi{k}" if need_hi else None))
+        need_los.append(need_lo)
+        hi_tests.append(test if need_hi else None)
+    first_item = next((k for k, (lo, _) in enumerate(runs) if lo.equals(first)), None)
+    plan = OpenPlan(tuple(gated), first_item, tuple(need_los), tuple(hi_tests))
+    return first, widest, cols, bounds, plan
+
+
+def open_plan(table: ir.Table, items: Sequence[DataItem], periods: Sequence[dt.date]) -> OpenPlan:
+    """open_partials' choice of bounds for these items (see OpenPlan)."""
+    return _open_bounds(_open_source(table, items), items, min(periods))[4]
+
+
 def open_partials(
     table: ir.Table, items: Sequence[DataItem], periods: Sequence[dt.date]
 ) -> ir.Table:
@@ -273,33 +347,8 @@ def open_partials(
         {(p.year - origin.year) * 12 + p.month - origin.month: p for p in periods}.items()
     )
     span = snaps[-1][0]
-    source = table  # the files are the months wanted: no record's period is tested (above)
-    shared = len({i.filter for i in items}) == 1
-    if all(i.filter for i in items):
-        wanted = None
-        for item in items if not shared else items[:1]:
-            keep = item_filter(source, item)
-            wanted = keep if wanted is None else wanted | keep
-        source = source.filter(wanted)
-    gated = [bool(i.filter) and not shared for i in items]
-    runs, caps = [], []
-    for item, gate in zip(items, gated, strict=True):
-        lo, hi, cap = _open_run(source, item, origin)
-        runs.append((ibis.ifelse(item_filter(source, item), lo, _NEVER) if gate else lo, hi))
-        caps.append(cap)
-    first, widest = _widest(runs, items, gated)
-    cols: dict[str, ir.Value] = {}
-    bounds: list[tuple[str | None, str | None]] = []
-    for k, (lo, hi) in enumerate(runs):
-        cap = caps[k]
-        if cap is not None and hi.equals(ibis.least(widest, cap)):
-            hi = cap  # the expanded rows are within the widest run already: only the cap tests
-        need_lo, need_hi = not lo.equals(first), not hi.equals(widest)
-        if need_lo:
-            cols[f"_lo{k}"] = lo
-        if need_hi:
-            cols[f"_hi{k}"] = hi
-        bounds.append((f"_lo{k}" if need_lo else None, f"_hi{k}" if need_hi else None))
+    source = _open_source(table, items)
+    first, widest, cols, bounds, _ = _open_bounds(source, items, origin)
     start = ibis.greatest(first, 0)
     stop = ibis.least(widest + 1, span + 1)
     rec = source.select("icb_code", *RAW_DIMENSIONS, _p=ibis.range(start, stop), **cols)
@@ -320,6 +369,40 @@ def open_partials(
     )
     out = grouped.join(dates, "_p")
     return out.select("icb_code", *RAW_DIMENSIONS, "period", *measures)
+
+
+def date_col(column: str) -> str:
+    """The column of a start or stop date in open_records."""
+    return f"_date_{column}"
+
+
+def run_columns(item: DataItem) -> tuple[str, str]:
+    """An open item's start and stop columns (the catalogue requires both)."""
+    if item.start_column is None or item.stop_column is None:
+        raise ValueError(f"{item.id}: an open_at_period_end item needs start and stop columns")
+    return item.start_column, item.stop_column
+
+
+def open_records(table: ir.Table, items: Sequence[DataItem]) -> ir.Table:
+    """The records open items count, for snapshots.open_counts: ICB, raw person columns, each
+    start and stop column as a date (`date_col`) and, for an item whose filter is not every
+    item's, that filter (`keep_col(k)`).
+
+    Only records some item's filter keeps are read on, as in open_partials; no period is tested
+    (the files are the months wanted, above).
+    """
+    source = _open_source(table, items)
+    shared = len({i.filter for i in items}) == 1
+    dates = {}
+    for item in items:
+        for col in run_columns(item):
+            dates[date_col(col)] = source[col].cast("date")
+    gates = {
+        keep_col(k): item_filter(source, item)
+        for k, item in enumerate(items)
+        if item.filter and not shared
+    }
+    return source.select("icb_code", *RAW_DIMENSIONS, **dates, **gates)
 
 
 def keep_col(k: int) -> str:

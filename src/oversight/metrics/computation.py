@@ -22,7 +22,7 @@ import pyarrow as pa
 
 from oversight.metrics import compile as cc
 from oversight.metrics.assemble import ROW_KEYS, assemble
-from oversight.metrics.engines import Engine
+from oversight.metrics.engines import BATCH_ROWS, Engine, gathered
 from oversight.metrics.lakefiles import LakeFile, footer_presence, lake_periods, list_files
 from oversight.metrics.organisations import OrgTree
 from oversight.metrics.quantiles import quantile_rows
@@ -33,8 +33,11 @@ from oversight.metrics.returns import (
     with_returns,
 )
 from oversight.metrics.rollup import rollup, text_array
+from oversight.metrics.snapshots import TooManyGroups, open_counts
 
 if TYPE_CHECKING:
+    import ibis.expr.types as ir
+
     from oversight.catalogue import DataItem, Dataset, Metric
 
 Progress = Callable[[str], None]
@@ -131,10 +134,25 @@ def scan(
         found = footer_presence(files, periods)
         presence = _dates(engine.execute(cc.revisions(table, periods))) if found is None else found
     if opened:
-        op = _dates(engine.execute(cc.open_partials(table, opened, periods)))
+        op = open_partials(engine, table, opened, periods)
         op["revision_id"] = None
         part = pd.concat([part, op], ignore_index=True) if len(part) else op
     return part, presence.reset_index(drop=True)
+
+
+def open_partials(
+    engine: Engine, table: ir.Table, items: Sequence[DataItem], periods: Sequence[dt.date]
+) -> pd.DataFrame:
+    """Rows open at each period end per ICB and person columns: counted in memory from the
+    records the engine projects (snapshots.py: no record expanded into months; RTT at scale 0.1,
+    one DuckDB thread, about 1.3 -> 0.8 s of CPU), or, where the groups are too many for that,
+    expanded and grouped on the engine (compile.open_partials, the same rows)."""
+    plan = cc.open_plan(table, items, periods)
+    try:
+        batches = gathered(engine.batches(cc.open_records(table, items)), BATCH_ROWS)
+        return open_counts(batches, items, periods, plan)
+    except TooManyGroups:
+        return _dates(engine.execute(cc.open_partials(table, items, periods)))
 
 
 def _in_periods(frame: pd.DataFrame, periods: Sequence[dt.date]) -> pd.DataFrame:

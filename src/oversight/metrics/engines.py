@@ -58,7 +58,7 @@ class Engine:
         parts: dict[str, list[np.ndarray]] = {}
         masks: dict[str, list[np.ndarray]] = {}
         names: list[str] = []
-        for batch in _gathered(self.batches(expr), BATCH_ROWS):
+        for batch in gathered(self.batches(expr), BATCH_ROWS):
             names = batch.schema.names
             for name, col in zip(names, batch.columns, strict=True):
                 kind = col.type
@@ -103,7 +103,7 @@ BATCH_ROWS = 1 << 20
 """Rows execute_coded codes at a time (its memory bound as Arrow, about 60 MB of records)."""
 
 
-def _gathered(batches: Iterator[pa.RecordBatch], rows: int) -> Iterator[pa.RecordBatch]:
+def gathered(batches: Iterator[pa.RecordBatch], rows: int) -> Iterator[pa.RecordBatch]:
     """The batches joined end to end into batches of at least `rows` rows (the last: the rest).
 
     DuckDB streams about one batch per Parquet file, a few thousand records each at scale 0.1,
