@@ -22,7 +22,7 @@ import pyarrow as pa
 
 from oversight.metrics import compile as cc
 from oversight.metrics.assemble import ROW_KEYS, assemble
-from oversight.metrics.engines import BATCH_ROWS, Engine, gathered
+from oversight.metrics.engines import Engine, gathered
 from oversight.metrics.lakefiles import LakeFile, footer_presence, lake_periods, list_files
 from oversight.metrics.organisations import OrgTree
 from oversight.metrics.quantiles import quantile_rows
@@ -33,6 +33,7 @@ from oversight.metrics.returns import (
     with_returns,
 )
 from oversight.metrics.rollup import rollup, text_array
+from oversight.metrics.snapshots import BATCH_ROWS as OPEN_BATCH_ROWS
 from oversight.metrics.snapshots import TooManyGroups, open_counts
 
 if TYPE_CHECKING:
@@ -149,7 +150,7 @@ def open_partials(
     expanded and grouped on the engine (compile.open_partials, the same rows)."""
     plan = cc.open_plan(table, items, periods)
     try:
-        batches = gathered(engine.batches(cc.open_records(table, items)), BATCH_ROWS)
+        batches = gathered(engine.batches(cc.open_records(table, items)), OPEN_BATCH_ROWS)
         return open_counts(batches, items, periods, plan)
     except TooManyGroups:
         return _dates(engine.execute(cc.open_partials(table, items, periods)))

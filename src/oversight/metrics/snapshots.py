@@ -37,6 +37,9 @@ KEY_COLUMNS = ("icb_code", *RAW_DIMENSIONS)
 GRID_CELLS = 1 << 22
 """The largest grid (groups x months) summed densely: 32 MB per sum."""
 _NEVER = 1 << 30
+BATCH_ROWS = 1 << 18
+"""Records counted at a time: about 30 int32 arrays of months and bounds per record are held
+per batch (at scale 1.0, batches of a million records raised the engine's peak by 0.4 GB)."""
 
 
 class TooManyGroups(Exception):
@@ -57,16 +60,16 @@ class _Codes:
         self.type = enc.type.value_type
         local = [self.code.setdefault(v, len(self.code)) for v in enc.dictionary.to_pylist()]
         null = self.code.setdefault(None, len(self.code)) if enc.indices.null_count else 0
-        table = np.array([*local, null], dtype=np.int64)
+        table = np.array([*local, null], dtype=np.int32)
         return table[enc.indices.fill_null(len(local)).to_numpy()]
 
     def _integers(self, col: pa.Array) -> np.ndarray:
         """Small integers (the IMD decile) by their offset from the smallest: no hashing."""
         self.type = col.type
         low = pc.min(col).as_py()
-        offset = col.fill_null(low).to_numpy().astype(np.int64) - low
+        offset = col.fill_null(low).to_numpy().astype(np.int32) - low
         present = np.flatnonzero(np.bincount(offset))
-        table = np.zeros(int(present[-1]) + 1, dtype=np.int64)
+        table = np.zeros(int(present[-1]) + 1, dtype=np.int32)
         table[present] = [self.code.setdefault(int(v) + low, len(self.code)) for v in present]
         codes = table[offset]
         if col.null_count:
@@ -89,22 +92,22 @@ class _Calendar:
         self.table = None
         if high - self.low <= 1 << 20:  # about 2,900 years: 8 MB
             days = np.arange(self.low, high + 1).astype("datetime64[D]")
-            self.table = days.astype("datetime64[M]").astype(np.int64) - origin
+            self.table = (days.astype("datetime64[M]").astype(np.int64) - origin).astype(np.int32)
 
     def months(self, days: np.ndarray, plus: int = 0) -> np.ndarray:
         if self.table is None:  # dates centuries apart: numpy's calendar per record
             at = (days + plus).astype("datetime64[D]")
-            return at.astype("datetime64[M]").astype(np.int64) - self.origin
+            return (at.astype("datetime64[M]").astype(np.int64) - self.origin).astype(np.int32)
         return self.table[days + (plus - self.low)]
 
 
 def _days(col: pa.Array) -> tuple[np.ndarray, np.ndarray]:
-    """A date column as days since 1970-01-01 (nulls as the earliest day there is, or 0) and
-    its null mask."""
+    """A date column as days since 1970-01-01 (int32; nulls as the earliest day there is, or
+    0) and its null mask."""
     days = col.cast(pa.date32()).cast(pa.int32())
     nulls = days.is_null().to_numpy(zero_copy_only=False)
     fill = pc.min(days).as_py() if days.null_count < len(days) else 0
-    return days.fill_null(fill).to_numpy().astype(np.int64), nulls
+    return days.fill_null(fill).to_numpy(), nulls
 
 
 def _runs(
@@ -147,8 +150,8 @@ def _runs(
         caps.append((cap, no_start))
     if plan.first is not None:
         first, first_null = los[plan.first], lo_nulls[plan.first]
-    else:  # least() skips nulls; null only where every lo is
-        skipped = [np.where(n, 2 * _NEVER, lo) for lo, n in zip(los, lo_nulls, strict=True)]
+    else:  # least() skips nulls (as _NEVER: no lo is later); null only where every lo is
+        skipped = [np.where(n, _NEVER, lo) for lo, n in zip(los, lo_nulls, strict=True)]
         first = np.minimum.reduce(skipped)
         first_null = np.logical_and.reduce(lo_nulls)
     row_lo = np.where(first_null, 0, np.maximum(first, 0))
