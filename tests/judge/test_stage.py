@@ -118,6 +118,15 @@ def test_incremental_judgement_equals_full_and_old_versions_reproduce(
     assert scored
     for rule_set in scored:
         assert set(told.loc[told.rules == rule_set.id, "period"]) == {latest, middle}
+    # the scored rule sets, started before the judging, were told the same months from the
+    # figures alone, comparing only the months whose totals piece the version rewrote
+    early = sorted(r.id for r in scored)
+    monthly = stage._monthly(version, CAT)
+    figures = stage._changed_figures(version, parent, monthly, CAT, redone, [], early)
+    whole = stage._figure_months(stage._monthly(old, CAT), monthly, CAT, redone, [], early)
+    assert figures is not None and figures.equals(whole)
+    for rule_set in scored:
+        assert set(figures.loc[figures.rules == rule_set.id, "period"]) == {latest, middle}
     # segments were rebuilt only for the quarters whose figures or flags changed, and equal a
     # full build
     incremental_files = _files(found.path, "*.json")

@@ -37,7 +37,7 @@ import hashlib
 import json
 import os
 import shutil
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -911,30 +911,32 @@ def assess(
     prints = fingerprint(targets, file, catalogue.metrics)
     parent = _reusable(home, results_version, prints) if incremental else None
     judged_ids = set(catalogue.metrics)
+    read: Callable[[], tuple[pd.DataFrame, pd.DataFrame] | None]
     if parent is None:
         redo = judged_ids
-        rows, groups = judged_rows(results_version)
+        read = lambda: judged_rows(results_version)  # noqa: E731
         how = "full"
     else:
         recorded = _recorded_changes(results_version, parent.id, catalogue)
         missing = judged_ids - set(parent.metric_ids) - set(parent.manifest.get("absent", []))
         if recorded is not None:
             redo = (recorded | missing) & judged_ids
-            rows, groups = (
+            read = lambda: (  # noqa: E731
                 (None if missing & redo else patched_rows(results_version, parent, redo))
                 or judged_rows(results_version, redo)
             )
         else:  # no record of what was recomputed: compare every judged input
-            rows, groups = judged_rows(results_version)
-            redo = changed_metrics(_inputs(parent), rows) | missing
-            redo |= set(groups["metric_id"])  # breakdown inputs are not kept: judge them again
+            everything = judged_rows(results_version)
+            redo = changed_metrics(_inputs(parent), everything[0]) | missing
+            # breakdown inputs are not kept: judge them again
+            redo |= set(everything[1]["metric_id"])
+            read = lambda: everything  # noqa: E731
         how = f"incremental ({len(redo & judged_ids)} metrics from {parent.id})"
-    chosen = rows[rows["metric_id"].isin(sorted(redo))]
-    in_groups = groups[groups["metric_id"].isin(sorted(redo))]
     # the rule sets that read no judge outcomes (scored) segmented on forked children while
-    # the rows are judged: what they read (the ICBs' figures) is known before the judging
+    # the rows are read and judged: what they read (the ICBs' figures) is known before
     early = sorted(k for k, r in catalogue.rule_sets.items() if r.method != "flags")
     recorded_months = [] if parent is None else _recorded_months(results_version, parent.id)
+    monthly = _monthly(results_version, catalogue)
     started = segments.start(
         home,
         home.judgements_dir / results_version.id,
@@ -942,12 +944,16 @@ def assess(
         early,
         catalogue=catalogue,
         parent_path=None if parent is None else parent.path,
-        monthly=_icb_totals(results_version, catalogue),
-        changed=None if parent is None else _figure_months(
-            parent, chosen, catalogue, recorded_months, early
-        ),
+        monthly=monthly,
+        changed=_changed_figures(results_version, parent, monthly, catalogue, redo,
+                                 recorded_months, early),
     )
     try:
+        found = read()
+        assert found is not None
+        rows, groups = found
+        chosen = rows[rows["metric_id"].isin(sorted(redo))]
+        in_groups = groups[groups["metric_id"].isin(sorted(redo))]
         return _judged(home, results_version, catalogue, targets, file, prints, parent, redo,
                        how, chosen, in_groups, started, recorded_months)
     except BaseException:
@@ -1025,28 +1031,33 @@ def _judged(
     return done
 
 
-def _icb_totals(version: ResultsVersion, catalogue: Any) -> pd.DataFrame | None:
-    """`segments.monthly_rows` of a version whose rule sets are all of ICBs, read from its
-    totals pieces (the ICBs' total figures, kept by month for the funnels) rather than from
-    every organisation's rows (no rows when the version has none); None when it has no such
-    pieces."""
+MONTHLY = ["metric_id", "org_type", "org_code", "period", "group", "numerator", "denominator",
+           "value"]
+"""The columns of `segments.monthly_rows`."""
+
+
+def _icb_totals(
+    version: ResultsVersion, catalogue: Any, months: Iterable[dt.date] | None = None
+) -> pd.DataFrame | None:
+    """`segments.monthly_rows` of a version whose rule sets are all of ICBs (of some `months`;
+    default: all), read from its totals pieces (the ICBs' total figures, kept by month for the
+    funnels) rather than from every organisation's rows (no rows when the version has none);
+    None when it has no such pieces."""
     from oversight.metrics.results import TOTALS
 
-    columns = ["metric_id", "org_type", "org_code", "period", "group", "numerator",
-               "denominator", "value"]
     if not version.pieces("metrics"):  # nor a metrics_path to read them from
-        return pd.DataFrame(columns=columns)
+        return pd.DataFrame(columns=MONTHLY)
     if {r.org_type for r in catalogue.rule_sets.values()} != {"icb"} or (
         "totals" not in version.parts or not version.periods
     ):
         return None
-    frame = version.totals(version.periods)
+    frame = version.totals(version.periods if months is None else months)
     if not set(TOTALS) <= set(frame.columns):
         return None
     frame = frame[(frame["org_type"] == "icb") & (frame["breakdown"] == "total")
                   & (frame["group"] == "total")]
     return frame.sort_values(["org_code", "metric_id", "period"], kind="stable")[
-        columns
+        MONTHLY
     ].reset_index(drop=True)
 
 
@@ -1127,29 +1138,89 @@ def _segment_months(
 
 
 def _figure_months(
-    parent: Judgements,
-    rows: pd.DataFrame,
+    before: pd.DataFrame,
+    after: pd.DataFrame,
     catalogue: Any,
+    metrics: Iterable[str],
     recorded: Iterable[dt.date],
     rules: Iterable[str],
 ) -> pd.DataFrame:
-    """`_segment_months` of rule sets that read only figures (scored ones), from the rows to
-    be judged (`judged_rows`' total rows of the metrics judged again) and the parent's judged
-    inputs, before judging: an outcome row's value and missing reason are its input row's."""
-    import pyarrow as pa
+    """`_segment_months` of rule sets that read only figures (scored ones), known before any
+    row is judged: per rule set reading any of `metrics` (those judged again), the months
+    where its organisations' figures (`_monthly` of the parent's results, `before`, and of
+    these, `after`: every figure it segments on) differ, with the `recorded` months."""
+    sets = _reading(catalogue, metrics, rules)
+    if not sets:
+        return pd.DataFrame([], columns=["rules", "period"])
+    keys = ["metric_id", "org_type", "org_code", "period", "group"]
+    figures = ["numerator", "denominator", "value"]
+    if len(before) == len(after) and all(
+        np.array_equal(before[k].to_numpy(object), after[k].to_numpy(object)) for k in keys
+    ):  # the same rows in the same order: compared row by row
+        both = after[keys].reset_index(drop=True)
+        differs = np.zeros(len(both), dtype=bool)
+        for col in figures:
+            x, y = before[col].to_numpy(float), after[col].to_numpy(float)
+            differs |= ~((x == y) | (np.isnan(x) & np.isnan(y)))
+    else:
+        merged = before.merge(after, on=keys, how="outer", suffixes=("_old", "_new"),
+                              indicator=True)
+        both = merged[keys]
+        differs = merged["_merge"].to_numpy() != "both"
+        for col in figures:
+            x, y = merged[f"{col}_old"].to_numpy(float), merged[f"{col}_new"].to_numpy(float)
+            differs |= ~((x == y) | (np.isnan(x) & np.isnan(y)))
+    months = both["period"].to_numpy(object)
+    out: list[tuple[str, dt.date]] = []
+    for rule_set in sets:
+        mask = differs & (both["org_type"] == rule_set.org_type).to_numpy() & both[
+            "metric_id"].isin(sorted(rule_set.metric_ids)).to_numpy()
+        found = {pd.Timestamp(p).date() for p in months[mask]} | set(recorded)
+        out += [(rule_set.id, month) for month in sorted(found)]
+    return pd.DataFrame(out, columns=["rules", "period"])
 
-    from oversight.judge.assess import LEVELS
 
-    judged = rows[rows["org_type"].isin(LEVELS)]
-    fresh = set(judged["metric_id"]) & set(catalogue.metrics)
-    sets = _reading(catalogue, fresh, rules)
-    metrics = sorted({m for r in sets for m in r.metric_ids} & fresh)
-    columns = [*ORDER, "value", "missing_reason"]
-    olds = [_columns(_read_table(f, None, columns)) for m in metrics
-            if (f := parent.path / INPUTS_DIR / f"{m}.parquet").exists()]
-    mine = rows[rows["metric_id"].isin(metrics)][columns].reset_index(drop=True)
-    new = [_columns(pa.Table.from_pandas(mine, preserve_index=False))] if len(mine) else []
-    return _months_read(sets, olds, new, columns, recorded)
+def _changed_figures(
+    version: ResultsVersion,
+    parent: Judgements | None,
+    monthly: pd.DataFrame,
+    catalogue: Any,
+    metrics: Iterable[str],
+    recorded: Iterable[dt.date],
+    rules: Iterable[str],
+) -> pd.DataFrame | None:
+    """`_figure_months` against the parent's results; None (every month) without a parent or
+    when its results are no longer stored."""
+    from oversight.metrics.results import ResultsVersion
+
+    if parent is None:
+        return None
+    before = ResultsVersion(parent.id, version.root / parent.id)
+    if not before.manifest_path.exists():
+        return None
+    if "totals" in version.parts and "totals" in before.parts:
+        # a month whose totals piece is the parent's holds the same figures: only the others
+        # are read and compared
+        keys = version.changed_since(before).get("totals", set())
+        months = [dt.date.fromisoformat(k) for k in sorted(keys)]
+        old = _icb_totals(before, catalogue, months)
+        if old is not None and len(monthly):
+            new = monthly[monthly["period"].isin(months)].reset_index(drop=True)
+            return _figure_months(old, new, catalogue, metrics, recorded, rules)
+    return _figure_months(_monthly(before, catalogue), monthly, catalogue, metrics, recorded,
+                          rules)
+
+
+def _monthly(version: ResultsVersion, catalogue: Any) -> pd.DataFrame:
+    """What segmentation reads of a version's figures (`segments.monthly_rows` of the rule
+    sets' organisation types): from its totals pieces where it has them."""
+    found = _icb_totals(version, catalogue)
+    if found is not None:
+        return found
+    types = sorted({r.org_type for r in catalogue.rule_sets.values()})
+    if not types:  # no rule sets: nothing is segmented
+        return pd.DataFrame(columns=MONTHLY)
+    return segments.monthly_rows(version.metrics_path, types)
 
 
 def _reading(catalogue: Any, metrics: Iterable[str], rules: Iterable[str] | None) -> list[Any]:

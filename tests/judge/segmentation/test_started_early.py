@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import pytest
 from tests.judge.segmentation.test_forked import _noting_segmenting, untraced  # noqa: F401
 from tests.judge.segmentation.test_segmentation_published_survivors import CAT, RULES, _rows
@@ -122,23 +123,37 @@ def test_a_failure_while_judging_waits_for_the_children_and_leaves_no_staging(
 def test_the_figure_months_before_judging_are_those_the_outcomes_give(
     tmp_path: Path,
 ) -> None:
-    """What the scored rule sets are told changed, worked out from the rows before judging,
-    equals what comparing the judged outcomes gives: a moved figure's month and a figure
-    gone missing (with its reason) both count, a moved SPC limit does not."""
+    """What the scored rule sets are told changed, worked out from the two versions' figures
+    before judging, equals what comparing the judged outcomes gives: a moved figure's month
+    and a figure gone missing both count, with the recorded months; a numerator that moved
+    under the same value counts too (quarter values pool numerators)."""
+    from oversight.metrics.results import ResultsVersion
+
     home, version = _two_versions(tmp_path / "home")
     parent = stage.judged(home, "v1")
     assert parent is not None
     done = stage.assess(home, version, catalogue=CAT, incremental=False)
-    rows, _ = stage.judged_rows(version)
-    metrics = sorted(set(rows["metric_id"]))
+    metrics = sorted(CAT.rule_sets[RULES].metric_ids)
     after = stage._segment_months(parent, done, dict.fromkeys(metrics), CAT, rules=SCORED)
-    before = stage._figure_months(parent, rows, CAT, [], SCORED)
+    old = stage._monthly(ResultsVersion("v1", home.results_dir / "v1"), CAT)
+    new = stage._monthly(version, CAT)
+    before = stage._figure_months(old, new, CAT, metrics, [], SCORED)
     assert sorted(map(tuple, before.to_numpy().tolist())) == sorted(
         map(tuple, after.to_numpy().tolist())
     )
     assert {p for _, p in before.to_numpy().tolist()} == {AUGUST}
-    moved = rows.copy()
-    moved["spc_upl"] += 1.0  # not a figure: no month
-    assert stage._figure_months(parent, moved, CAT, [], SCORED).equals(before)
-    recorded = stage._figure_months(parent, rows, CAT, [dt.date(2026, 4, 1)], SCORED)
+    assert stage._figure_months(old, new, CAT, ["no_such_metric"], [], SCORED).empty
+    recorded = stage._figure_months(old, new, CAT, metrics, [dt.date(2026, 4, 1)], SCORED)
     assert {p for _, p in recorded.to_numpy().tolist()} == {AUGUST, dt.date(2026, 4, 1)}
+    pooled = old.copy()
+    pooled.loc[pooled["period"] == dt.date(2026, 5, 1), "numerator"] += 1.0
+    moved = stage._figure_months(pooled, new, CAT, metrics, [], SCORED)
+    assert {p for _, p in moved.to_numpy().tolist()} == {AUGUST, dt.date(2026, 5, 1)}
+    fewer = stage._figure_months(old.iloc[1:], new, CAT, metrics, [], SCORED)  # a row added
+    first = pd.Timestamp(old["period"].iloc[0]).date()
+    assert {p for _, p in fewer.to_numpy().tolist()} == {AUGUST, first}
+    assert stage._changed_figures(version, None, new, CAT, metrics, [], SCORED) is None
+    stored = stage._changed_figures(version, parent, new, CAT, metrics, [], SCORED)
+    assert stored is not None and stored.equals(before)
+    (home.results_dir / "v1" / "manifest.json").unlink()  # the parent's results pruned
+    assert stage._changed_figures(version, parent, new, CAT, metrics, [], SCORED) is None
