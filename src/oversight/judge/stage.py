@@ -1014,8 +1014,7 @@ def _judged(
     _write(home, results_version.id, (outcomes, inputs, by_group, group_inputs), parent, keep,
            manifest)
     done = Judgements(results_version.id, home.judgements_dir / results_version.id)
-    late = sorted(set(catalogue.rule_sets) - {r.id for r in started.rule_sets
-                                              if r.method != "flags"})
+    late = sorted(k for k, r in catalogue.rule_sets.items() if r.method == "flags")
     segments.build(
         home,
         done.path,
