@@ -954,30 +954,41 @@ def assess(
         rows, groups = found
         chosen = rows[rows["metric_id"].isin(sorted(redo))]
         in_groups = groups[groups["metric_id"].isin(sorted(redo))]
-        return _judged(home, results_version, catalogue, targets, file, prints, parent, redo,
-                       how, chosen, in_groups, started, recorded_months)
+        plan = _Plan(targets, file, prints, parent, redo, how, recorded_months)
+        return _judged(home, results_version, catalogue, plan, chosen, in_groups, started)
     except BaseException:
         started.abandon()
         raise
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """What `assess` decided before judging: what the version is judged with (the targets,
+    the deprivation file and their fingerprint), the parent's judgements reused (None: judged
+    in full), the metrics judged again, how (for the manifest) and the months of the ICB-months
+    recomputed since the parent."""
+
+    targets: list[Any]
+    deciles: Path | None
+    prints: Mapping[str, Any]
+    parent: Judgements | None
+    redo: set[str]
+    how: str
+    recorded_months: list[dt.date]
 
 
 def _judged(
     home: Home,
     results_version: ResultsVersion,
     catalogue: Any,
-    targets: list[Any],
-    file: Path | None,
-    prints: Mapping[str, Any],
-    parent: Judgements | None,
-    redo: set[str],
-    how: str,
+    plan: _Plan,
     chosen: pd.DataFrame,
     in_groups: pd.DataFrame,
     started: segments.Building,
-    recorded_months: list[dt.date],
 ) -> Judgements:
     """`assess` from the rows to judge on: the judging, the files, and the segments (those
     `started` began, and the others)."""
+    targets, file, parent, redo = plan.targets, plan.deciles, plan.parent, plan.redo
     judged_ids = set(catalogue.metrics)
     judged_months = {pd.Timestamp(p).date() for f in (chosen, in_groups)
                      for p in f["period"].unique()}
@@ -1002,14 +1013,14 @@ def _judged(
     manifest = {
         "results_version": results_version.id,
         "created": dt.datetime.now(dt.UTC).isoformat(),
-        "how": how,
+        "how": plan.how,
         "rows": sum(counts.values()),
         "metrics": dict(sorted(counts.items())),
         "absent": sorted(judged_ids - set(counts)),
         "groups": dict(sorted(group_counts.items())),
         "groups_period": f"{max(results_version.periods):%Y-%m}" if results_version.periods
         else None,
-        **prints,
+        **plan.prints,
     }
     _write(home, results_version.id, (outcomes, inputs, by_group, group_inputs), parent, keep,
            manifest)
@@ -1023,7 +1034,7 @@ def _judged(
         lambda since: _flag_outcomes(done, catalogue, outcomes, since=since),
         catalogue=catalogue,
         changed=None if parent is None else _segment_months(
-            parent, done, outcomes, catalogue, recorded_months, late
+            parent, done, outcomes, catalogue, plan.recorded_months, late
         ),
         started=started,
     )
