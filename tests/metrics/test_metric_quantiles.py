@@ -10,6 +10,7 @@ its Parquet statistics and must refuse when a file holds more than one.
 from __future__ import annotations
 
 import datetime as dt
+import tracemalloc
 from pathlib import Path
 
 import numpy as np
@@ -19,10 +20,11 @@ import pyarrow.parquet as pq
 import pytest
 from tests.metrics.metrics_fixtures import PERIODS, REGIONS, _item, tree
 
+from oversight.metrics import quantiles
 from oversight.metrics.compile import count_col, keep_col, value_col, x_col
 from oversight.metrics.lakefiles import footer_presence, list_files
 from oversight.metrics.organisations import OrgTree
-from oversight.metrics.quantiles import _key_type, _ordered_quantiles, quantile_rows
+from oversight.metrics.quantiles import _counts, _key_type, _ordered_quantiles, quantile_rows
 
 
 def _records(values: np.ndarray, rng: np.random.Generator) -> pd.DataFrame:
@@ -110,6 +112,34 @@ def test_groupings_beyond_16_bit_keys() -> None:
     assert np.array_equal(np.flatnonzero(n), want.index.to_numpy())
     assert np.allclose(got[want.index.to_numpy()], want.to_numpy(), rtol=0, atol=1e-12)
     assert np.isnan(got[n == 0]).all()
+
+
+def test_keys_counted_a_slice_at_a_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(quantiles, "COUNT_ROWS", 1000)
+    key = np.random.default_rng(2).integers(0, 300, 4500).astype(np.uint16)
+    assert np.array_equal(_counts(key, 310), np.bincount(key, minlength=310))
+    assert np.array_equal(_counts(key[:0], 4), np.zeros(4, np.int64))
+
+
+def test_quantiles_hold_a_few_bytes_per_record(monkeypatch: pytest.MonkeyPatch) -> None:
+    """What quantile_rows allocates over the records it is given, per record: the item's
+    values in order and one-byte codes (31 bytes per record here), not an int32 organisation
+    per level and int64 row numbers per grouping as before (69)."""
+    monkeypatch.setattr(quantiles, "COUNT_ROWS", 1 << 16)
+    rng = np.random.default_rng(1)
+    n = 300_000
+    records = _records(rng.integers(0, 5000, n).astype(float), rng)
+    records = records.astype({c: "category" for c in ("ethnicity_group", "age_band", "sex")})
+    item = _item("p90", "ambulance_incidents", "quantile", column="x", quantile=0.9)
+    membership = tree().membership
+    tracemalloc.start()
+    try:
+        got = quantile_rows(records, [item], membership)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert len(got) and peak / n < 45
+
 
 def _file(lake: Path, icb: str, period: dt.date, revisions: list[str]) -> None:
     path = lake / "rtt_pathways" / f"{period:%Y-%m}" / f"{icb}.parquet"
