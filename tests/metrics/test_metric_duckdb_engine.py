@@ -94,3 +94,12 @@ def test_coded_records_from_many_small_files_are_every_record_once(
         for i, p, n, s in zip(out["icb_code"], out["period"], out["n"], out["sex"], strict=True)
     ]
     assert got == expected
+
+
+def test_records_stream_in_batches_of_at_most_stream_rows() -> None:
+    """The engine's peak at scale 1.0 is RTT's stream: its batches stay small."""
+    engine = DuckDBEngine(threads=1)
+    n = engines.STREAM_ROWS * 2 + 5
+    table = ibis.memtable(pa.table({"x": pa.array(range(n), pa.int64())}))
+    sizes = [b.num_rows for b in engine.batches(table)]
+    assert sum(sizes) == n and max(sizes) <= engines.STREAM_ROWS
