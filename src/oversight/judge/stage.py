@@ -1189,14 +1189,7 @@ def _figure_months(
         for col in figures:
             x, y = merged[f"{col}_old"].to_numpy(float), merged[f"{col}_new"].to_numpy(float)
             differs |= ~((x == y) | (np.isnan(x) & np.isnan(y)))
-    months = both["period"].to_numpy(object)
-    out: list[tuple[str, dt.date]] = []
-    for rule_set in sets:
-        mask = differs & (both["org_type"] == rule_set.org_type).to_numpy() & both[
-            "metric_id"].isin(sorted(rule_set.metric_ids)).to_numpy()
-        found = {pd.Timestamp(p).date() for p in months[mask]} | set(recorded)
-        out += [(rule_set.id, month) for month in sorted(found)]
-    return pd.DataFrame(out, columns=["rules", "period"])
+    return _months_of(sets, both, lambda rule_set: differs, recorded)
 
 
 def _changed_figures(
@@ -1273,17 +1266,31 @@ def _months_read(
 
         old = frame(_stacked(olds)) if olds else pd.DataFrame(columns=columns)
         keys, differs = _differences(_restore(old), _restore(frame(new)), compared)
-    months = keys["period"].to_numpy()
+
+    def read(rule_set: Any) -> np.ndarray:
+        """Where any column the rule set reads differs (a flags one: its outcomes too)."""
+        columns = ["value", "missing_reason"]
+        if rule_set.method == "flags":
+            columns += list(dict.fromkeys(c.outcome for c in rule_set.flag_when))
+        return np.logical_or.reduce([np.zeros(len(keys), dtype=bool),
+                                     *[differs[c] for c in columns if c in differs]])
+
+    return _months_of(sets, keys, read, recorded)
+
+
+def _months_of(
+    sets: list[Any],
+    keys: pd.DataFrame,
+    differs: Callable[[Any], np.ndarray],
+    recorded: Iterable[dt.date],
+) -> pd.DataFrame:
+    """Per rule set, the months of the rows (`keys`: ORDER's columns) of its organisation type
+    and metrics where `differs(rule_set)`, with the `recorded` months."""
+    months = keys["period"].to_numpy(object)
     out: list[tuple[str, dt.date]] = []
     for rule_set in sets:
-        read = ["value", "missing_reason"]
-        if rule_set.method == "flags":
-            read += list(dict.fromkeys(c.outcome for c in rule_set.flag_when))
-        mask = (keys["org_type"] == rule_set.org_type).to_numpy() & keys["metric_id"].isin(
-            sorted(rule_set.metric_ids)
-        ).to_numpy()
-        mask &= np.logical_or.reduce([np.zeros(len(keys), dtype=bool),
-                                      *[differs[c] for c in read if c in differs]])
+        mask = differs(rule_set) & (keys["org_type"] == rule_set.org_type).to_numpy() & keys[
+            "metric_id"].isin(sorted(rule_set.metric_ids)).to_numpy()
         found = {pd.Timestamp(p).date() for p in months[mask]} | set(recorded)
         out += [(rule_set.id, month) for month in sorted(found)]
     return pd.DataFrame(out, columns=["rules", "period"])
