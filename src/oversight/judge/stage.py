@@ -753,13 +753,12 @@ def _differing(old: pd.DataFrame, new: pd.DataFrame, columns: Iterable[str]) -> 
 
 
 def _differences(
-    old: pd.DataFrame, new: pd.DataFrame, columns: Iterable[str]
+    old: pd.DataFrame, new: pd.DataFrame, columns: Iterable[str], keys: list[str] = ORDER
 ) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
-    """Every key (ORDER) of either frame (and `_only`: one frame has it), and per column of
-    `columns` that `new` has, whether the rows differ there (a row one frame lacks, or a
-    column `old` lacks, differs)."""
+    """Every key (`keys`, default ORDER) of either frame (and `_only`: one frame has it), and
+    per column of `columns` that `new` has, whether the rows differ there (a row one frame
+    lacks, or a column `old` lacks, differs)."""
     cols = [c for c in columns if c in new.columns]
-    keys = ORDER
     a = old[[*keys, *[c for c in cols if c in old.columns]]]
     b = new[[*keys, *cols]]
     if len(a) == len(b) and all(np.array_equal(a[k].to_numpy(object), b[k].to_numpy(object))
@@ -1172,24 +1171,9 @@ def _figure_months(
     if not sets:
         return pd.DataFrame([], columns=["rules", "period"])
     keys = ["metric_id", "org_type", "org_code", "period", "group"]
-    figures = ["numerator", "denominator", "value"]
-    if len(before) == len(after) and all(
-        np.array_equal(before[k].to_numpy(object), after[k].to_numpy(object)) for k in keys
-    ):  # the same rows in the same order: compared row by row
-        both = after[keys].reset_index(drop=True)
-        differs = np.zeros(len(both), dtype=bool)
-        for col in figures:
-            x, y = before[col].to_numpy(float), after[col].to_numpy(float)
-            differs |= ~((x == y) | (np.isnan(x) & np.isnan(y)))
-    else:
-        merged = before.merge(after, on=keys, how="outer", suffixes=("_old", "_new"),
-                              indicator=True)
-        both = merged[keys]
-        differs = merged["_merge"].to_numpy() != "both"
-        for col in figures:
-            x, y = merged[f"{col}_old"].to_numpy(float), merged[f"{col}_new"].to_numpy(float)
-            differs |= ~((x == y) | (np.isnan(x) & np.isnan(y)))
-    return _months_of(sets, both, lambda rule_set: differs, recorded)
+    both, differs = _differences(before, after, ["numerator", "denominator", "value"], keys)
+    changed = np.logical_or.reduce([np.zeros(len(both), dtype=bool), *differs.values()])
+    return _months_of(sets, both, lambda rule_set: changed, recorded)
 
 
 def _changed_figures(
