@@ -258,13 +258,20 @@ def _distinct(exprs: Sequence[ir.Value]) -> list[ir.Value]:
     return out
 
 
+def _gated(items: Sequence[DataItem]) -> list[bool]:
+    """Which open items test their own filter per record: each with a filter, unless every
+    item has the same one (then `_open_source` keeps the records by it once)."""
+    shared = len({i.filter for i in items}) == 1
+    return [bool(i.filter) and not shared for i in items]
+
+
 def _open_source(table: ir.Table, items: Sequence[DataItem]) -> ir.Table:
     """The records some open item's filter keeps (all of them when an item has no filter)."""
     source = table  # the files are the months wanted: no record's period is tested (above)
-    shared = len({i.filter for i in items}) == 1
     if all(i.filter for i in items):
         wanted = None
-        for item in items if not shared else items[:1]:
+        own = [i for i, gate in zip(items, _gated(items), strict=True) if gate]
+        for item in own or items[:1]:  # a filter every item shares: tested once
             keep = item_filter(source, item)
             wanted = keep if wanted is None else wanted | keep
         source = source.filter(wanted)
@@ -294,8 +301,7 @@ def _open_bounds(
 ) -> tuple[ir.Value, ir.Value, dict[str, ir.Value], list[tuple[str | None, str | None]], OpenPlan]:
     """The widest run's bounds, the per-item bound columns open_partials compares, which
     column each item compares, and the same choices as an OpenPlan."""
-    shared = len({i.filter for i in items}) == 1
-    gated = [bool(i.filter) and not shared for i in items]
+    gated = _gated(items)
     runs, caps = [], []
     for item, gate in zip(items, gated, strict=True):
         lo, hi, cap = _open_run(source, item, origin)
@@ -392,15 +398,14 @@ def open_records(table: ir.Table, items: Sequence[DataItem]) -> ir.Table:
     (the files are the months wanted, above).
     """
     source = _open_source(table, items)
-    shared = len({i.filter for i in items}) == 1
     dates = {}
     for item in items:
         for col in run_columns(item):
             dates[date_col(col)] = source[col].cast("date")
     gates = {
         keep_col(k): item_filter(source, item)
-        for k, item in enumerate(items)
-        if item.filter and not shared
+        for k, (item, gate) in enumerate(zip(items, _gated(items), strict=True))
+        if gate
     }
     return source.select("icb_code", *RAW_DIMENSIONS, **dates, **gates)
 
