@@ -103,3 +103,17 @@ def test_records_stream_in_batches_of_at_most_stream_rows() -> None:
     table = ibis.memtable(pa.table({"x": pa.array(range(n), pa.int64())}))
     sizes = [b.num_rows for b in engine.batches(table)]
     assert sum(sizes) == n and max(sizes) <= engines.STREAM_ROWS
+
+
+def test_duckdb_may_run_ahead_of_a_streamed_result_by_several_batches() -> None:
+    """Python codes and counts streamed records between fetches (RTT's open items, the quantile
+    records); DuckDB's default buffer (10 MiB, one or two of RTT's batches) made the two take
+    turns. The engine's connection lets DuckDB run several batches ahead."""
+    engine = DuckDBEngine(threads=1)
+    con = engine.backend.con
+    held = con.execute("SELECT current_setting('streaming_buffer_size')").fetchone()
+    assert held is not None
+    amount, unit = str(held[0]).split()
+    mib = float(amount) * {"KiB": 1 / 1024, "MiB": 1, "GiB": 1024}[unit]
+    # a batch of RTT's open records is about STREAM_ROWS x 60 bytes (8 MiB): room for several
+    assert mib >= 6 * engines.STREAM_ROWS * 60 / 2**20

@@ -109,6 +109,14 @@ stream held about 180 MiB with a million rows per batch, about 130 with these, a
 engine's peak, RTT's scan, fell by about 45 MiB for no more CPU."""
 
 
+STREAM_BUFFER = "64MiB"
+"""How far DuckDB may run ahead of a streamed result's reader (`streaming_buffer_size`; DuckDB's
+default, 10 MiB, is one or two of RTT's batches). The records streamed to Python (RTT's open
+items, the quantile records) are coded and counted in Python between fetches; with a buffer
+this small DuckDB's threads stop while Python works and Python waits while they scan, so the
+two took turns on a 2-core machine. With room for a few batches they overlap."""
+
+
 def gathered(batches: Iterator[pa.RecordBatch], rows: int) -> Iterator[pa.RecordBatch]:
     """The batches joined end to end into batches of at least `rows` rows (the last: the rest).
 
@@ -188,6 +196,7 @@ class DuckDBEngine(Engine):
         self.backend.compiler = _DAYS
         if threads:
             self.backend.raw_sql(f"SET threads = {int(threads)}")
+        self.backend.raw_sql(f"SET streaming_buffer_size = '{STREAM_BUFFER}'")
         # load Ibis's SQL compiler now (about 0.4 s the first time), not in the first compute
         probe = ibis.memtable({"x": [1]})
         self.backend.to_pyarrow(probe.group_by("x").aggregate(n=probe.count(where=probe.x > 0)))
