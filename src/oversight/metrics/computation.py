@@ -122,22 +122,33 @@ def scan(
     record_level: bool,
     periods: Sequence[dt.date],
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """ICB-grain partials of the count/sum/mean and open-at-period-end items, and presence."""
+    """ICB-grain partials of the count/sum/mean and open-at-period-end items, and presence.
+
+    A snapshot-only dataset's presence comes from its files' footers, read in a second thread
+    while the engine streams the open records (DuckDB and numpy release the GIL; RTT at scale
+    0.1: about 0.1 s of footers off the main thread's path)."""
     table = engine.read([f.path for f in files])
     additive = [i for i in items if i.aggregation in cc.ADDITIVE]
     opened = [i for i in items if i.aggregation == "open_at_period_end"]
-    if additive:
-        expr = cc.partials(table, additive, record_level, None)
-        part, presence = engine.execute_distinct(expr, ["icb_code", "period", "revision_id"])
-        part, presence = _in_periods(_dates(part), periods), _in_periods(_dates(presence), periods)
-    else:  # snapshot-only dataset: which revisions are there is all a scan would add
-        part = pd.DataFrame()
-        found = footer_presence(files, periods)
-        presence = _dates(engine.execute(cc.revisions(table, periods))) if found is None else found
-    if opened:
-        op = open_partials(engine, table, opened, periods)
-        op["revision_id"] = None
-        part = pd.concat([part, op], ignore_index=True) if len(part) else op
+    with ThreadPoolExecutor(max_workers=1) as side:
+        footers = None
+        if additive:
+            expr = cc.partials(table, additive, record_level, None)
+            part, presence = engine.execute_distinct(expr, ["icb_code", "period", "revision_id"])
+            part = _in_periods(_dates(part), periods)
+            presence = _in_periods(_dates(presence), periods)
+        else:  # snapshot-only dataset: which revisions are there is all a scan would add
+            part = pd.DataFrame()
+            footers = side.submit(footer_presence, files, periods)
+        if opened:
+            op = open_partials(engine, table, opened, periods)
+            op["revision_id"] = None
+            part = pd.concat([part, op], ignore_index=True) if len(part) else op
+        if footers is not None:
+            found = footers.result()
+            presence = (
+                _dates(engine.execute(cc.revisions(table, periods))) if found is None else found
+            )
     return part, presence.reset_index(drop=True)
 
 
