@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
 from tests.metrics.metrics_fixtures import _item
@@ -184,3 +185,29 @@ def test_integer_keys_with_nulls_are_coded_by_value() -> None:
     assert [values[c] for c in second] == [7, 1]
     assert codes.values().type == pa.int8()
 
+
+def test_key_codes_are_first_sight_numbers_whether_looked_up_or_encoded(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A batch of values all coded already is looked up (index_in), not encoded afresh; one
+    bringing a new value or the first null is encoded; either way a value keeps its code."""
+    batches = [
+        pa.array(["b", "a", "b"]),
+        pa.array(["a", "b", "a", "b"]),  # all seen: looked up
+        pa.array(["a", None, "b"]),  # the first null: looked up, null coded next
+        pa.array(["c", "a", None]),  # a new value: encoded
+        pa.array([None, "c", "b"]),  # all seen again: looked up
+    ]
+    encoded: list[int] = []
+    real = pc.dictionary_encode
+
+    def counting(col: pa.Array) -> pa.Array:
+        encoded.append(len(col))
+        return real(col)
+
+    monkeypatch.setattr(snapshots.pc, "dictionary_encode", counting)
+    codes = snapshots._Codes()
+    got = [codes(b).tolist() for b in batches]
+    assert got == [[0, 1, 0], [1, 0, 1, 0], [1, 2, 0], [3, 1, 2], [2, 3, 0]]
+    assert encoded == [3, 3]  # the first batch and the one with "c"
+    assert codes.values().to_pylist() == ["b", "a", None, "c"]
