@@ -7,6 +7,7 @@ import datetime as dt
 from pathlib import Path
 
 import ibis
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -117,3 +118,30 @@ def test_duckdb_may_run_ahead_of_a_streamed_result_by_several_batches() -> None:
     mib = float(amount) * {"KiB": 1 / 1024, "MiB": 1, "GiB": 1024}[unit]
     # a batch of RTT's open records is about STREAM_ROWS x 60 bytes (8 MiB): room for several
     assert mib >= 6 * engines.STREAM_ROWS * 60 / 2**20
+
+
+def test_coded_batches_of_values_seen_already_are_looked_up(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """execute_coded's coder encodes a batch only when it brings a value not seen yet; a value
+    keeps its code either way, and a null is -1 (text and dates alike)."""
+    encoded: list[int] = []
+    real = engines.pc.dictionary_encode
+
+    def counting(col: pa.Array) -> pa.Array:
+        encoded.append(len(col))
+        return real(col)
+
+    monkeypatch.setattr(engines.pc, "dictionary_encode", counting)
+    text = engines._Coder()
+    got = [
+        text.codes(pa.array(b))
+        for b in (["b", "a"], ["a", None, "b"], ["c", "b"], [None, "c", "a"])
+    ]
+    assert [g.tolist() for g in got] == [[0, 1], [1, -1, 0], [2, 0], [-1, 2, 1]]
+    assert all(g.dtype == "int32" for g in got)
+    assert encoded == [2, 2]
+    dates = engines._Coder()
+    days = [pa.array(b, pa.date32()) for b in ([D(2024, 2, 1)], [D(2024, 2, 1), None])]
+    assert [dates.codes(b).tolist() for b in days] == [[0], [0, -1]]
+    assert list(dates.categorical(np.array([0, -1], np.int32)).categories) == [D(2024, 2, 1)]
