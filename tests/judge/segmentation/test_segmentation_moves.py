@@ -89,6 +89,26 @@ def test_every_metric_move_reaches_its_segment_and_is_the_smallest(rule_id: str,
     assert checked > 5  # the search found moves to check
 
 
+
+def test_the_search_tries_each_value_once_per_move(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The value a move reaches was tried by the search already: its segment is kept, not
+    worked out again (a quarter's search is most of an incremental judgement's CPU)."""
+    from oversight.judge.segmentation import trial
+
+    tried: list[tuple[trial.Trial, float]] = []  # each search has a trial of its own
+    real = trial.Trial.segment
+
+    def counted(self: trial.Trial, value: float) -> int | None:
+        tried.append((self, value))
+        return real(self, value)
+
+    monkeypatch.setattr(trial.Trial, "segment", counted)
+    rules = load().rule_sets["nof-2025"]
+    results = segment(rules, metrics(), random_quarter(rules.metric_ids, seed=3))
+    assert sum(1 for r in results for m in r.moves if m.metric is not None) > 5
+    assert len({(id(t), v) for t, v in tried}) == len(tried)
+
+
 def test_worsening_move_needs_to_pass_the_breakpoint_not_reach_it() -> None:
     rules = rule_set([{"metric": "ae_4hr"}])
     eight = {f"O{i}": float(i) for i in range(1, 9)}

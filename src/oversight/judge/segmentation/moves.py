@@ -117,7 +117,8 @@ def _metric_move(
         if metric not in rests:
             rests[metric] = compute.totals(rule_set, base, inputs.orgs, skip=metric)
         columns[metric] = Column(rule_set, metrics, inputs, metric, rests[metric])
-    segment_at = columns[metric].trial(org).segment
+    # the segment at a value, kept: the move found is a value the search tried already
+    segment_at = functools.cache(columns[metric].trial(org).segment)
 
     def reaches(v: float) -> bool:
         seg = segment_at(v)
