@@ -100,7 +100,7 @@ def test_a_version_is_judged_in_full_into_its_own_folder(
     assert {k: manifest[k] for k in ("method", "targets", "deciles", "metric_definitions")} == (
         stage.fingerprint(targets, None, CAT.metrics)
     )
-    assert manifest["method"] == 2 and manifest["deciles"] is None
+    assert manifest["method"] == stage.METHOD == 3 and manifest["deciles"] is None
     assert dt.datetime.fromisoformat(manifest["created"]).tzinfo is not None
     assert (home.judgements_dir / "CURRENT").read_text() == "v1\n"
     assert sorted(p.name for p in home.judgements_dir.iterdir()) == ["CURRENT", "v1"]

@@ -65,9 +65,10 @@ GROUPS_DIR = "breakdowns"
 GROUP_INPUTS_DIR = "breakdown_inputs"
 DIRS = (OUTCOMES_DIR, INPUTS_DIR, GROUPS_DIR, GROUP_INPUTS_DIR)
 POINTER = "CURRENT"
-METHOD = 2
+METHOD = 3
 """Bumped when the judging method or the artefact's layout changes, so a parent's judgements
-are not reused across it (2: one file per metric, breakdown groups judged)."""
+are not reused across it (2: one file per metric, breakdown groups judged; 3: a bracket score's
+reason names the bound before it, so stored segments are made again)."""
 INPUTS = [
     "value",
     "missing_reason",

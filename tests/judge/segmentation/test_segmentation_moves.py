@@ -215,11 +215,28 @@ def test_bracket_reasons_name_the_bound_reached() -> None:
     inputs = quarter(column("finance_vs_plan", {"A": 10.0, "B": -10.0}))
     got = {r.org: r for r in segment(rule_set([spec]), metrics(), inputs)}
     assert (
-        "Financial position against plan: £10k, reaches the bracket bound of £0k: score 1.00."
-        in got["A"].reasons
+        "Financial position against plan: £10k, at least as good as the bracket bound of £0k: "
+        "score 1.00." in got["A"].reasons
     )
     assert "-£10k, in the last bracket, beyond every bound: score 4.00." in " ".join(
         got["B"].reasons
+    )
+
+
+def test_a_middle_bracket_reason_names_both_bounds() -> None:
+    """-£5.03k in the bracket bounded by -£5,000k and £0k: "reaches -£5,000k" alone was heard
+    as "is down at -£5,000k"."""
+    spec = {
+        "metric": "finance_vs_plan",
+        "method": "brackets",
+        "brackets": [{"score": 1, "bound": {"value": 0, "source": "t"}},
+                     {"score": 2, "bound": {"value": -5000, "source": "t"}}, {"score": 4}],
+    }
+    inputs = quarter(column("finance_vs_plan", {"A": -5.03, "B": 1.0}))
+    got = {r.org: r for r in segment(rule_set([spec]), metrics(), inputs)}
+    assert (
+        "Financial position against plan: -£5.03k, at least as good as the bracket bound of "
+        "-£5,000k but not £0k: score 2.00." in got["A"].reasons
     )
 
 

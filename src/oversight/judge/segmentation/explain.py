@@ -28,12 +28,18 @@ def score_sentence(rule_set: RuleSet, metric: Metric, s: MetricScore) -> str:
     elif s.basis == "floor":
         how = f"fails the floor of {shown(metric, s.floor or 0.0)}"
     elif s.basis == "bracket":
-        bracket = next(b for b in rule_set.scored(s.metric).brackets if b.score == s.score)
+        # "at least as good as" its bracket's bound and, but for the first, not the one
+        # before: "reaches -£5,000k" was heard as "is down at -£5,000k" for -£5.03k
+        brackets = rule_set.scored(s.metric).brackets
+        at = next(i for i, b in enumerate(brackets) if b.score == s.score)
+        bound, before = brackets[at].bound, brackets[at - 1].bound if at else None
         how = (
-            f"reaches the bracket bound of {shown(metric, bracket.bound.value)}"
-            if bracket.bound is not None
+            f"at least as good as the bracket bound of {shown(metric, bound.value)}"
+            if bound is not None
             else "in the last bracket, beyond every bound"
         )
+        if bound is not None and before is not None:
+            how += f" but not {shown(metric, before.value)}"
     else:
         best, worst = bookends(rule_set.scored(s.metric))
         ends = []
