@@ -147,6 +147,17 @@ _CODED = (pa.string(), pa.large_string(), pa.date32())
 """Column types execute_coded returns as categoricals."""
 
 
+def positions_in(col: pa.Array, known: pa.Array | None) -> pa.Array | None:
+    """Each of a batch's values' position among the values coded already (`known`; null where
+    the batch has null), None when the batch brings a value not among them (or there are none
+    yet, or of another type). Looking a batch up (`index_in`) is about a quarter less CPU than
+    dictionary-encoding it afresh, and after the first batches nearly every batch can be."""
+    if known is None or col.type != known.type:
+        return None
+    at = pc.index_in(col, value_set=known)
+    return at if at.null_count == col.null_count else None
+
+
 class _Coder:
     """Global codes for a column's distinct values across the batches of one result."""
 
@@ -157,10 +168,9 @@ class _Coder:
     def codes(self, col: pa.Array) -> np.ndarray:
         """The batch's values as int32 codes (-1: null). A batch whose values are all seen
         already is looked up in them (`index_in`: about a quarter less CPU than encoding it)."""
-        if self._known is not None and col.type == self._known.type:
-            at = pc.index_in(col, value_set=self._known)
-            if at.null_count == col.null_count:  # no value not seen yet
-                return at.fill_null(-1).to_numpy().astype(np.int32, copy=False)
+        at = positions_in(col, self._known)
+        if at is not None:
+            return at.fill_null(-1).to_numpy().astype(np.int32, copy=False)
         enc = pc.dictionary_encode(col)
         local = np.array(
             [self.seen.setdefault(v, len(self.seen)) for v in enc.dictionary.to_pylist()] or [0],

@@ -29,6 +29,7 @@ import pyarrow.compute as pc
 
 from oversight.metrics import compile as cc
 from oversight.metrics.breakdowns import RAW_DIMENSIONS
+from oversight.metrics.engines import positions_in
 
 if TYPE_CHECKING:
     from oversight.catalogue import DataItem
@@ -72,14 +73,10 @@ class _Codes:
         return table[enc.indices.fill_null(len(local)).to_numpy()]
 
     def _seen(self, col: pa.Array) -> np.ndarray | None:
-        """The codes of a batch whose every value is coded already (after the first batches,
-        nearly all): looked up in the values seen (`index_in`), about a quarter less CPU than
-        encoding the batch afresh (RTT's four text columns at scale 0.1: 0.19 -> 0.14 s).
-        None when the batch brings a value not seen yet."""
-        if self._known is None or pa.types.is_dictionary(col.type) or col.type != self.type:
-            return None
-        at = pc.index_in(col, value_set=self._known)
-        if at.null_count != col.null_count:  # a value not seen yet
+        """The codes of a batch whose every value is coded already (`positions_in`; RTT's four
+        text columns at scale 0.1: 0.19 -> 0.14 s), None when it brings a value not seen yet."""
+        at = None if pa.types.is_dictionary(col.type) else positions_in(col, self._known)
+        if at is None:
             return None
         null = self.code.setdefault(None, len(self.code)) if col.null_count else 0
         table = np.append(self._known_codes, np.int32(null))
